@@ -1,0 +1,26 @@
+//! pglens: a terminal schema explorer and auditor for PostgreSQL and Supabase.
+//!
+//! # Map
+//!
+//! ```text
+//! source/            where a model comes from (all input I/O lives here)
+//!   live/            a running server: conninfo (libpq rules), tls (sslmode), connect
+//!                    (errors users can act on), introspect (one read-only transaction,
+//!                    one catalog query per object kind, in live/sql/*.sql)
+//!   snapshot.rs      versioned JSON snapshots; the embedded demo is one
+//! model/             the schema model: plain serde data, no I/O
+//! report.rs          the plain-text summary printed until the explorer arrives
+//! main.rs            the command line
+//! ```
+//!
+//! # Data flow
+//!
+//! `source (live | snapshot | demo) -> model::Catalog -> report / (audit -> tui, to come)`.
+//!
+//! The model is the contract: whatever a rule or a view needs is read into it once, so
+//! nothing downstream talks to the database. The price is that the model must be complete,
+//! and that a live capture is a snapshot in time: reload to see changes.
+
+pub mod model;
+pub mod report;
+pub mod source;

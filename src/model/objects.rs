@@ -1,0 +1,150 @@
+//! Schema-level objects other than relations: schemas, functions, sequences, extensions and
+//! user-defined types.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Grant, Provenance, QualifiedName};
+
+/// A schema (namespace).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchemaDef {
+    pub name: String,
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The extension that created this schema, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+}
+
+/// A function, procedure, aggregate or window function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Function {
+    pub schema: String,
+    pub name: String,
+    /// Argument types that identify the function: `uuid, text`.
+    pub identity_arguments: String,
+    /// Full argument list with names and defaults.
+    pub arguments: String,
+    /// Result type as SQL spells it (`trigger`, `SETOF uuid`, `TABLE(...)`).
+    pub result: String,
+    pub kind: FunctionKind,
+    pub language: String,
+    pub security_definer: bool,
+    pub volatility: Volatility,
+    /// `proconfig`: per-function settings as `name=value` (e.g. `search_path=""`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub config: Vec<String>,
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    /// The body for SQL and PL languages; None for C and internal functions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Grants to the API roles, including the default EXECUTE to PUBLIC.
+    #[serde(default)]
+    pub grants: Vec<Grant>,
+    #[serde(default, skip_serializing_if = "Provenance::is_empty")]
+    pub provenance: Provenance,
+}
+
+impl Function {
+    /// The value of `search_path` pinned in the function's config, if any.
+    pub fn pinned_search_path(&self) -> Option<&str> {
+        self.config
+            .iter()
+            .find_map(|c| c.strip_prefix("search_path="))
+    }
+
+    pub fn qualified_name(&self) -> QualifiedName {
+        QualifiedName::new(&self.schema, &self.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FunctionKind {
+    Function,
+    Procedure,
+    Aggregate,
+    Window,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Volatility {
+    Immutable,
+    Stable,
+    Volatile,
+}
+
+/// A sequence, including those behind serial and identity columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    pub schema: String,
+    pub name: String,
+    /// smallint, integer or bigint.
+    pub data_type: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub cycle: bool,
+    /// Last value handed out; None if never used or not readable by the inspecting role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_value: Option<i64>,
+    /// The column that owns it (serial / identity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<ColumnRef>,
+    #[serde(default, skip_serializing_if = "Provenance::is_empty")]
+    pub provenance: Provenance,
+}
+
+/// A column of a named table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnRef {
+    pub table: QualifiedName,
+    pub column: String,
+}
+
+/// An installed extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    pub name: String,
+    pub schema: String,
+    pub installed_version: String,
+    /// The version `CREATE EXTENSION` would install now, when the server knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_version: Option<String>,
+    pub relocatable: bool,
+}
+
+/// A user-defined enum type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumType {
+    pub schema: String,
+    pub name: String,
+    pub labels: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    #[serde(default, skip_serializing_if = "Provenance::is_empty")]
+    pub provenance: Provenance,
+}
+
+/// A domain type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Domain {
+    pub schema: String,
+    pub name: String,
+    pub base_type: String,
+    pub not_null: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// CHECK constraints as the server prints them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+    #[serde(default, skip_serializing_if = "Provenance::is_empty")]
+    pub provenance: Provenance,
+}

@@ -1,0 +1,418 @@
+//! Relations (tables, views, ...) and what hangs off them: columns, constraints, indexes,
+//! policies, triggers and usage statistics.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Grant, Provenance, QualifiedName};
+
+/// A table, view, materialized view or foreign table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Relation {
+    pub schema: String,
+    pub name: String,
+    pub kind: RelationKind,
+    /// Set when this relation is a partition: its parent and bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_of: Option<PartitionOf>,
+    /// The partition key of a partitioned table, e.g. `RANGE (created_at)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_key: Option<String>,
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    pub rls_enabled: bool,
+    pub rls_forced: bool,
+    /// Storage / view options as `key=value` strings (`security_invoker=true`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// The view's query, as the server prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view_definition: Option<String>,
+    /// Relations a view or materialized view reads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<QualifiedName>,
+    /// The extension that owns this relation, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    #[serde(default)]
+    pub columns: Vec<Column>,
+    #[serde(default)]
+    pub constraints: Vec<Constraint>,
+    #[serde(default)]
+    pub indexes: Vec<Index>,
+    #[serde(default)]
+    pub policies: Vec<Policy>,
+    #[serde(default)]
+    pub triggers: Vec<Trigger>,
+    /// Grants to the API roles (see [`super::API_ROLES`]).
+    #[serde(default)]
+    pub grants: Vec<Grant>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<TableStats>,
+    #[serde(default, skip_serializing_if = "Provenance::is_empty")]
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    Table,
+    PartitionedTable,
+    View,
+    MaterializedView,
+    ForeignTable,
+}
+
+impl RelationKind {
+    /// Ordinary or partitioned table: something that stores rows of its own.
+    pub fn is_table(self) -> bool {
+        matches!(self, RelationKind::Table | RelationKind::PartitionedTable)
+    }
+
+    pub fn is_view(self) -> bool {
+        matches!(self, RelationKind::View | RelationKind::MaterializedView)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RelationKind::Table => "table",
+            RelationKind::PartitionedTable => "partitioned table",
+            RelationKind::View => "view",
+            RelationKind::MaterializedView => "materialized view",
+            RelationKind::ForeignTable => "foreign table",
+        }
+    }
+}
+
+/// A partition's parent and its bound (`FOR VALUES FROM (...) TO (...)`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionOf {
+    pub parent: QualifiedName,
+    pub bound: String,
+}
+
+impl Relation {
+    pub fn qualified_name(&self) -> QualifiedName {
+        QualifiedName::new(&self.schema, &self.name)
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn has_column(&self, name: &str) -> bool {
+        self.column(name).is_some()
+    }
+
+    /// Value of a storage or view option, e.g. `option("security_invoker")`.
+    pub fn option(&self, key: &str) -> Option<&str> {
+        self.options.iter().find_map(|o| {
+            let (k, v) = o.split_once('=')?;
+            (k == key).then_some(v)
+        })
+    }
+
+    /// Whether a boolean option is on (`true`, `on`, `yes`, `1`, as PostgreSQL accepts).
+    pub fn option_enabled(&self, key: &str) -> bool {
+        self.option(key).is_some_and(|v| {
+            matches!(
+                v.to_ascii_lowercase().as_str(),
+                "true" | "on" | "yes" | "1" | "t" | "y"
+            )
+        })
+    }
+
+    pub fn primary_key(&self) -> Option<&Constraint> {
+        self.constraints
+            .iter()
+            .find(|c| c.kind == ConstraintKind::PrimaryKey)
+    }
+
+    pub fn foreign_keys(&self) -> impl Iterator<Item = (&Constraint, &ForeignKey)> {
+        self.constraints
+            .iter()
+            .filter_map(|c| c.foreign_key.as_ref().map(|fk| (c, fk)))
+    }
+}
+
+/// A column of a relation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// 1-based position among the relation's live columns, as `attnum` numbers them.
+    pub position: i32,
+    pub name: String,
+    /// The type as SQL spells it, with modifiers: `character varying(50)`, `text[]`.
+    pub data_type: String,
+    pub type_kind: TypeKind,
+    pub not_null: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// The generation expression of a generated column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<Generated>,
+    /// A collation other than the type's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// What sort of type a column has, as far as the rules care.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    /// A plain base type (integer, text, uuid, timestamptz, ...).
+    Base,
+    /// An array; `element` is the element type as SQL spells it.
+    Array {
+        element: String,
+    },
+    Json,
+    Jsonb,
+    /// A user-defined enum type.
+    Enum {
+        type_name: QualifiedName,
+    },
+    /// A domain over `base`.
+    Domain {
+        type_name: QualifiedName,
+        base: String,
+    },
+    Composite,
+    Range,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    Always,
+    ByDefault,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    pub kind: GeneratedKind,
+    pub expression: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GeneratedKind {
+    Stored,
+    /// PostgreSQL 18's computed-on-read columns.
+    Virtual,
+}
+
+/// A table constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Constraint {
+    pub name: String,
+    pub kind: ConstraintKind,
+    /// Constrained columns, in constraint order (empty for expression-only checks).
+    pub columns: Vec<String>,
+    /// The definition as the server prints it: `FOREIGN KEY (x) REFERENCES t(id)`.
+    pub definition: String,
+    /// False for a constraint added `NOT VALID` and not yet validated.
+    pub validated: bool,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreign_key: Option<ForeignKey>,
+    #[serde(default, skip_serializing_if = "Provenance::is_empty")]
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    PrimaryKey,
+    Unique,
+    ForeignKey,
+    Check,
+    Exclusion,
+    /// PostgreSQL 18 records NOT NULL as constraints too.
+    NotNull,
+}
+
+/// The foreign-key half of a constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    pub referenced_table: QualifiedName,
+    pub referenced_columns: Vec<String>,
+    pub on_delete: FkAction,
+    pub on_update: FkAction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FkAction {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+/// An index on a table or materialized view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Index {
+    pub name: String,
+    /// Access method: btree, gin, gist, brin, hash, spgist, ...
+    pub method: String,
+    /// Key columns and expressions, in index order.
+    pub keys: Vec<IndexKey>,
+    /// Non-key `INCLUDE` columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
+    pub unique: bool,
+    pub primary: bool,
+    /// False for an index left behind by a failed `CREATE INDEX CONCURRENTLY`.
+    pub valid: bool,
+    /// The constraint this index implements, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<String>,
+    /// `CREATE INDEX ...` as the server prints it.
+    pub definition: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_bytes: Option<i64>,
+    /// Index scans since statistics were reset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scans: Option<i64>,
+    #[serde(default, skip_serializing_if = "Provenance::is_empty")]
+    pub provenance: Provenance,
+}
+
+/// One key of an index: a column, or an expression.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexKey {
+    /// Set when the key is a plain column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// Set when the key is an expression, as the server prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub descending: bool,
+}
+
+impl Index {
+    /// The plain key columns up to the first expression key.
+    pub fn leading_columns(&self) -> impl Iterator<Item = &str> {
+        self.keys.iter().map_while(|k| k.column.as_deref())
+    }
+}
+
+/// A row-level security policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub name: String,
+    pub command: PolicyCommand,
+    pub permissive: bool,
+    /// Role names the policy applies to; `public` means every role.
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_check: Option<String>,
+    #[serde(default, skip_serializing_if = "Provenance::is_empty")]
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyCommand {
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    pub fn sql(self) -> &'static str {
+        match self {
+            PolicyCommand::All => "ALL",
+            PolicyCommand::Select => "SELECT",
+            PolicyCommand::Insert => "INSERT",
+            PolicyCommand::Update => "UPDATE",
+            PolicyCommand::Delete => "DELETE",
+        }
+    }
+}
+
+/// A user-defined trigger (internal constraint triggers are not listed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub name: String,
+    pub timing: TriggerTiming,
+    pub events: Vec<TriggerEvent>,
+    pub level: TriggerLevel,
+    pub function: QualifiedName,
+    pub enabled: TriggerEnabled,
+    /// `CREATE TRIGGER ...` as the server prints it.
+    pub definition: String,
+    #[serde(default, skip_serializing_if = "Provenance::is_empty")]
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerTiming {
+    Before,
+    After,
+    InsteadOf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerEvent {
+    Insert,
+    Update,
+    Delete,
+    Truncate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerLevel {
+    Row,
+    Statement,
+}
+
+/// `pg_trigger.tgenabled`: when the trigger fires with respect to `session_replication_role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriggerEnabled {
+    /// Fires in origin and local modes (the default).
+    Origin,
+    Disabled,
+    Replica,
+    Always,
+}
+
+/// Usage statistics for one relation, from `pg_class` and `pg_stat_user_tables`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TableStats {
+    /// Planner's row estimate; None when the table was never analyzed.
+    pub estimated_rows: Option<i64>,
+    /// Table + indexes + TOAST, in bytes.
+    pub total_bytes: Option<i64>,
+    pub table_bytes: Option<i64>,
+    pub index_bytes: Option<i64>,
+    pub seq_scans: Option<i64>,
+    pub index_scans: Option<i64>,
+    pub inserts: Option<i64>,
+    pub updates: Option<i64>,
+    pub deletes: Option<i64>,
+    pub live_rows: Option<i64>,
+    pub dead_rows: Option<i64>,
+    pub last_vacuum: Option<String>,
+    pub last_autovacuum: Option<String>,
+    pub last_analyze: Option<String>,
+    pub last_autoanalyze: Option<String>,
+}

@@ -1,0 +1,242 @@
+//! Opening a connection and turning failures into messages a user can act on.
+
+use std::io;
+
+use tokio_postgres::error::SqlState;
+use tokio_postgres::Client;
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use super::conninfo::{ConnParams, SslMode};
+use super::tls;
+
+/// Why reading a live database failed. Messages never contain the password.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("invalid connection string: {0}")]
+    ConnInfo(String),
+    #[error("cannot reach the server at {target}: {detail}\nhint: check the host and port, and that the server accepts TCP connections there")]
+    Unreachable { target: String, detail: String },
+    #[error("authentication failed for user \"{user}\": {detail}\nhint: check the user name and password (PGPASSWORD, ~/.pgpass or the URL)")]
+    AuthFailed { user: String, detail: String },
+    #[error("the server refused the connection: {detail}")]
+    Rejected { detail: String },
+    #[error("database \"{dbname}\" does not exist on {target}")]
+    DatabaseMissing { dbname: String, target: String },
+    #[error("the server at {target} does not support TLS, but sslmode={sslmode} requires it\nhint: use sslmode=prefer or disable only on a trusted network")]
+    TlsUnsupported {
+        target: String,
+        sslmode: &'static str,
+    },
+    #[error("the server's TLS certificate was rejected: {detail}\nhint: set sslrootcert to the CA file that signed it, or use sslmode=require to encrypt without verifying")]
+    CertificateRejected { detail: String },
+    #[error("TLS failed: {0}")]
+    Tls(String),
+    #[error("permission denied while reading {what}: {detail}\nhint: pglens needs only ordinary catalog access; ask for a role that can read {what}")]
+    PermissionDenied { what: String, detail: String },
+    #[error("reading {what} took longer than the statement timeout ({detail})")]
+    Timeout { what: String, detail: String },
+    #[error("PostgreSQL {version} is not supported: pglens reads PostgreSQL 13 to 18")]
+    UnsupportedVersion { version: String },
+    #[error("reading {what} failed: {detail}")]
+    Query { what: String, detail: String },
+    #[error("the catalog returned data pglens did not expect for {what}: {detail}")]
+    Decode { what: String, detail: String },
+}
+
+/// Opens a connection. The connection's I/O runs on a spawned task.
+pub async fn connect(params: &ConnParams) -> Result<Client, LiveError> {
+    let tls_config = tls::client_config(params).map_err(LiveError::Tls)?;
+    let make_tls = MakeRustlsConnect::new(tls_config);
+    let config = pg_config(params);
+    let (client, connection) = config
+        .connect(make_tls)
+        .await
+        .map_err(|e| classify_connect_error(&e, params))?;
+    tokio::spawn(async move {
+        // Errors after start-up surface on the client's next request; nothing to do here.
+        let _ = connection.await;
+    });
+    Ok(client)
+}
+
+fn pg_config(params: &ConnParams) -> tokio_postgres::Config {
+    let mut config = tokio_postgres::Config::new();
+    for host in &params.hosts {
+        config.host(host);
+    }
+    for port in &params.ports {
+        config.port(*port);
+    }
+    config
+        .user(&params.user)
+        .dbname(&params.dbname)
+        .application_name(&params.application_name)
+        .connect_timeout(params.connect_timeout)
+        .ssl_mode(match params.sslmode {
+            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+            SslMode::Allow | SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
+                tokio_postgres::config::SslMode::Require
+            }
+        });
+    if let Some(password) = &params.password {
+        config.password(password);
+    }
+    if let Some(options) = &params.options {
+        config.options(options);
+    }
+    config
+}
+
+fn classify_connect_error(err: &tokio_postgres::Error, params: &ConnParams) -> LiveError {
+    let target = params.label();
+    if let Some(db) = err.as_db_error() {
+        let detail = db.message().to_string();
+        return match *db.code() {
+            SqlState::INVALID_PASSWORD => LiveError::AuthFailed {
+                user: params.user.clone(),
+                detail,
+            },
+            SqlState::INVALID_CATALOG_NAME => LiveError::DatabaseMissing {
+                dbname: params.dbname.clone(),
+                target,
+            },
+            SqlState::INVALID_AUTHORIZATION_SPECIFICATION if detail.contains("no encryption") => {
+                LiveError::Rejected {
+                    detail: format!("{detail}\nhint: the server accepts only TLS here; use sslmode=require or stronger"),
+                }
+            }
+            SqlState::INVALID_AUTHORIZATION_SPECIFICATION => LiveError::AuthFailed {
+                user: params.user.clone(),
+                detail,
+            },
+            _ => LiveError::Rejected { detail },
+        };
+    }
+    if chain_mentions(err, "server does not support TLS") {
+        return LiveError::TlsUnsupported {
+            target,
+            sslmode: params.sslmode.as_str(),
+        };
+    }
+    if let Some(tls) = find_rustls_error(err) {
+        return match tls {
+            rustls::Error::InvalidCertificate(c) => LiveError::CertificateRejected {
+                detail: describe_certificate_error(c),
+            },
+            other => LiveError::Tls(other.to_string()),
+        };
+    }
+    if let Some(io) = find_io_error(err) {
+        let detail = match io.kind() {
+            io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
+            io::ErrorKind::TimedOut => "timed out".to_string(),
+            io::ErrorKind::NotFound => "no such socket or host".to_string(),
+            _ => io.to_string(),
+        };
+        return LiveError::Unreachable { target, detail };
+    }
+    if err.to_string().contains("timeout") {
+        return LiveError::Unreachable {
+            target,
+            detail: format!("no answer within {}s", params.connect_timeout.as_secs()),
+        };
+    }
+    LiveError::Unreachable {
+        target,
+        detail: full_chain(err),
+    }
+}
+
+fn describe_certificate_error(err: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as C;
+    match err {
+        C::UnknownIssuer => "it is not signed by a trusted certificate authority".into(),
+        C::NotValidForName | C::NotValidForNameContext { .. } => {
+            "it does not name the host you connected to".into()
+        }
+        C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
+        C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".into(),
+        C::Revoked => "it has been revoked".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn errors_in_chain<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(err), |e| {
+        let e: &'a (dyn std::error::Error + 'static) = *e;
+        e.source()
+    })
+}
+
+fn find_io_error(err: &tokio_postgres::Error) -> Option<&io::Error> {
+    errors_in_chain(err).find_map(|e| e.downcast_ref::<io::Error>())
+}
+
+fn find_rustls_error(err: &tokio_postgres::Error) -> Option<&rustls::Error> {
+    errors_in_chain(err).find_map(|e| {
+        e.downcast_ref::<rustls::Error>().or_else(|| {
+            e.downcast_ref::<io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        })
+    })
+}
+
+fn chain_mentions(err: &tokio_postgres::Error, needle: &str) -> bool {
+    errors_in_chain(err).any(|e| e.to_string().contains(needle))
+}
+
+fn full_chain(err: &tokio_postgres::Error) -> String {
+    errors_in_chain(err)
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// Turns a failed catalog query into a message naming what was being read.
+pub fn classify_query_error(err: &tokio_postgres::Error, what: &str) -> LiveError {
+    let what = what.to_string();
+    match err.as_db_error() {
+        Some(db) if *db.code() == SqlState::INSUFFICIENT_PRIVILEGE => LiveError::PermissionDenied {
+            what,
+            detail: db.message().into(),
+        },
+        Some(db) if *db.code() == SqlState::QUERY_CANCELED => LiveError::Timeout {
+            what,
+            detail: db.message().into(),
+        },
+        Some(db) => LiveError::Query {
+            what,
+            detail: db.message().into(),
+        },
+        None if err.is_closed() => LiveError::Query {
+            what,
+            detail: "the connection was closed by the server".into(),
+        },
+        None => LiveError::Query {
+            what,
+            detail: full_chain(err),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages_carry_hints() {
+        let e = LiveError::AuthFailed {
+            user: "bob".into(),
+            detail: "password authentication failed for user \"bob\"".into(),
+        };
+        assert!(e.to_string().contains("hint:"));
+        let e = LiveError::UnsupportedVersion {
+            version: "12.4".into(),
+        };
+        assert!(e.to_string().contains("13 to 18"));
+    }
+}

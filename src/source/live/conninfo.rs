@@ -1,0 +1,747 @@
+//! Connection parameters the way libpq reads them: a `postgres://` URL or a `key=value`
+//! string, then the `PG*` environment variables for whatever the string left out, then
+//! `~/.pgpass` for the password, then libpq's defaults.
+//!
+//! Pure except for reading the environment and the password file, both of which come in
+//! through [`Environment`] so tests can supply their own.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `sslmode`, as libpq spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SslMode {
+    Disable,
+    Allow,
+    #[default]
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+}
+
+impl SslMode {
+    fn parse(value: &str) -> Result<Self, ConnInfoError> {
+        Ok(match value {
+            "disable" => SslMode::Disable,
+            "allow" => SslMode::Allow,
+            "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            other => {
+                return Err(ConnInfoError(format!(
+                    "invalid sslmode \"{other}\": use disable, allow, prefer, require, verify-ca or verify-full"
+                )))
+            }
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SslMode::Disable => "disable",
+            SslMode::Allow => "allow",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        }
+    }
+}
+
+/// A connection string that could not be understood. Never contains the password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnInfoError(pub String);
+
+impl fmt::Display for ConnInfoError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConnInfoError {}
+
+/// Everything needed to open a connection. `Debug` never shows the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnParams {
+    /// Host names, IP addresses or Unix-socket directories (starting with `/`).
+    pub hosts: Vec<String>,
+    pub ports: Vec<u16>,
+    pub user: String,
+    pub password: Option<String>,
+    pub dbname: String,
+    pub sslmode: SslMode,
+    /// `sslrootcert`: a PEM file of trusted roots, or `system` for the system's store.
+    pub sslrootcert: Option<String>,
+    pub application_name: String,
+    pub connect_timeout: Duration,
+    /// `options`: command-line options sent to the server at start-up.
+    pub options: Option<String>,
+    /// Things worth telling the user that did not stop the connection (e.g. an ignored
+    /// `.pgpass` with loose permissions).
+    pub warnings: Vec<String>,
+}
+
+impl fmt::Debug for ConnParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnParams")
+            .field("hosts", &self.hosts)
+            .field("ports", &self.ports)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "********"))
+            .field("dbname", &self.dbname)
+            .field("sslmode", &self.sslmode)
+            .field("sslrootcert", &self.sslrootcert)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnParams {
+    /// A description safe to print: `user@host:port/dbname`, no password.
+    pub fn label(&self) -> String {
+        let hosts: Vec<String> = self
+            .hosts
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let port = self.ports.get(i).or(self.ports.first()).copied();
+                match port {
+                    Some(p) if h.starts_with('/') => format!("{h} (port {p})"),
+                    Some(p) if h.contains(':') => format!("[{h}]:{p}"),
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.clone(),
+                }
+            })
+            .collect();
+        format!("{}@{}/{}", self.user, hosts.join(","), self.dbname)
+    }
+
+    /// The host actually used for TLS name checks: the first non-socket host.
+    pub fn first_tcp_host(&self) -> Option<&str> {
+        self.hosts
+            .iter()
+            .map(String::as_str)
+            .find(|h| !h.starts_with('/'))
+    }
+}
+
+/// What the connection layer may read from the outside world.
+pub trait Environment {
+    fn var(&self, name: &str) -> Option<String>;
+    fn home_dir(&self) -> Option<PathBuf>;
+    /// The password file's contents, or a reason it must be ignored.
+    fn read_passfile(&self, path: &Path) -> PassfileRead;
+    fn path_exists(&self, path: &Path) -> bool;
+}
+
+/// The outcome of reading a `.pgpass` file.
+pub enum PassfileRead {
+    Missing,
+    /// The file is readable by group or others, which libpq refuses.
+    TooOpen,
+    Contents(String),
+}
+
+/// The process's real environment.
+pub struct ProcessEnvironment;
+
+impl Environment for ProcessEnvironment {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+
+    fn home_dir(&self) -> Option<PathBuf> {
+        self.var("HOME").map(PathBuf::from)
+    }
+
+    fn read_passfile(&self, path: &Path) -> PassfileRead {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = std::fs::metadata(path) else {
+            return PassfileRead::Missing;
+        };
+        if !meta.is_file() {
+            return PassfileRead::Missing;
+        }
+        if meta.permissions().mode() & 0o077 != 0 {
+            return PassfileRead::TooOpen;
+        }
+        match std::fs::read_to_string(path) {
+            Ok(s) => PassfileRead::Contents(s),
+            Err(_) => PassfileRead::Missing,
+        }
+    }
+
+    fn path_exists(&self, path: &Path) -> bool {
+        path.exists()
+    }
+}
+
+/// Keys this parser accepts, in either form. Others are an error, as in libpq.
+const KNOWN_KEYS: &[&str] = &[
+    "host",
+    "hostaddr",
+    "port",
+    "user",
+    "password",
+    "dbname",
+    "sslmode",
+    "sslrootcert",
+    "application_name",
+    "fallback_application_name",
+    "connect_timeout",
+    "options",
+    "passfile",
+    "target_session_attrs",
+    "sslcert",
+    "sslkey",
+    "channel_binding",
+    "keepalives",
+    "keepalives_idle",
+    "gssencmode",
+];
+
+/// Environment variables and the keys they stand in for.
+const ENV_KEYS: &[(&str, &str)] = &[
+    ("PGHOST", "host"),
+    ("PGHOSTADDR", "hostaddr"),
+    ("PGPORT", "port"),
+    ("PGUSER", "user"),
+    ("PGPASSWORD", "password"),
+    ("PGDATABASE", "dbname"),
+    ("PGSSLMODE", "sslmode"),
+    ("PGSSLROOTCERT", "sslrootcert"),
+    ("PGAPPNAME", "application_name"),
+    ("PGCONNECT_TIMEOUT", "connect_timeout"),
+    ("PGOPTIONS", "options"),
+    ("PGPASSFILE", "passfile"),
+];
+
+/// True when `s` looks like a connection string rather than a file path.
+pub fn looks_like_conninfo(s: &str) -> bool {
+    s.starts_with("postgres://")
+        || s.starts_with("postgresql://")
+        || (s.contains('=') && !Path::new(s).exists())
+}
+
+/// Resolves a connection string (possibly empty) into parameters, as libpq would.
+pub fn resolve(conninfo: &str, env: &dyn Environment) -> Result<ConnParams, ConnInfoError> {
+    let mut keys = parse(conninfo)?;
+    for (var, key) in ENV_KEYS {
+        if !keys.contains_key(*key) {
+            if let Some(v) = env.var(var) {
+                keys.insert((*key).to_string(), v);
+            }
+        }
+    }
+    build(keys, env)
+}
+
+/// Parses either form into key/value pairs.
+pub fn parse(conninfo: &str) -> Result<BTreeMap<String, String>, ConnInfoError> {
+    let s = conninfo.trim();
+    if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+        parse_url(s)
+    } else {
+        parse_key_values(s)
+    }
+}
+
+fn parse_url(url: &str) -> Result<BTreeMap<String, String>, ConnInfoError> {
+    let mut keys = BTreeMap::new();
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or_default();
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    // The password may contain '@' when percent-encoded only; the last '@' separates.
+    let (userinfo, hostlist) = match authority.rfind('@') {
+        Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
+        None => (None, authority),
+    };
+    if let Some(userinfo) = userinfo {
+        let (user, password) = match userinfo.split_once(':') {
+            Some((u, p)) => (u, Some(p)),
+            None => (userinfo, None),
+        };
+        if !user.is_empty() {
+            keys.insert("user".into(), percent_decode(user, "user name")?);
+        }
+        if let Some(p) = password {
+            // Never echo the password in an error: name the part only.
+            keys.insert("password".into(), percent_decode(p, "password")?);
+        }
+    }
+    if !hostlist.is_empty() {
+        let (hosts, ports) = split_host_list(hostlist)?;
+        if hosts.iter().any(|h| !h.is_empty()) {
+            keys.insert("host".into(), hosts.join(","));
+        }
+        if ports.iter().any(|p| !p.is_empty()) {
+            keys.insert("port".into(), ports.join(","));
+        }
+    }
+    if let Some(db) = path.filter(|p| !p.is_empty()) {
+        keys.insert("dbname".into(), percent_decode(db, "database name")?);
+    }
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (k, v) = pair.split_once('=').ok_or_else(|| {
+            ConnInfoError(format!(
+                "invalid URL query parameter \"{}\": expected key=value",
+                redact_if_password(pair)
+            ))
+        })?;
+        let k = percent_decode(k, "query parameter name")?;
+        let k = if k == "ssl" && v == "true" {
+            // JDBC-style `ssl=true` means require, as libpq also accepts.
+            keys.insert("sslmode".into(), "require".into());
+            continue;
+        } else {
+            k
+        };
+        check_known_key(&k)?;
+        keys.insert(k.clone(), percent_decode(v, &format!("value of {k}"))?);
+    }
+    Ok(keys)
+}
+
+/// Splits `host1:port1,[::1]:port2,host3` into hosts and ports (ports may be empty).
+fn split_host_list(list: &str) -> Result<(Vec<String>, Vec<String>), ConnInfoError> {
+    let mut hosts = Vec::new();
+    let mut ports = Vec::new();
+    for item in list.split(',') {
+        let (host, port) = if let Some(rest) = item.strip_prefix('[') {
+            let (h, after) = rest
+                .split_once(']')
+                .ok_or_else(|| ConnInfoError(format!("unclosed '[' in host \"{item}\"")))?;
+            (
+                h.to_string(),
+                after.strip_prefix(':').unwrap_or("").to_string(),
+            )
+        } else {
+            match item.rsplit_once(':') {
+                Some((h, p)) => (h.to_string(), p.to_string()),
+                None => (item.to_string(), String::new()),
+            }
+        };
+        hosts.push(percent_decode(&host, "host")?);
+        ports.push(port);
+    }
+    Ok((hosts, ports))
+}
+
+fn parse_key_values(s: &str) -> Result<BTreeMap<String, String>, ConnInfoError> {
+    let mut keys = BTreeMap::new();
+    let mut chars = s.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            break;
+        }
+        let mut key = String::new();
+        while let Some(&c) = chars.peek() {
+            if c == '=' || c.is_whitespace() {
+                break;
+            }
+            key.push(c);
+            chars.next();
+        }
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.next() != Some('=') {
+            return Err(ConnInfoError(format!(
+                "missing \"=\" after \"{key}\" in connection string"
+            )));
+        }
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'\'') {
+            chars.next();
+            let mut closed = false;
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => value.extend(chars.next()),
+                    '\'' => {
+                        closed = true;
+                        break;
+                    }
+                    c => value.push(c),
+                }
+            }
+            if !closed {
+                return Err(ConnInfoError(format!(
+                    "unterminated quoted value for \"{key}\" in connection string"
+                )));
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                chars.next();
+                if c == '\\' {
+                    value.extend(chars.next());
+                } else {
+                    value.push(c);
+                }
+            }
+        }
+        check_known_key(&key)?;
+        keys.insert(key, value);
+    }
+    Ok(keys)
+}
+
+fn check_known_key(key: &str) -> Result<(), ConnInfoError> {
+    if KNOWN_KEYS.contains(&key) {
+        Ok(())
+    } else {
+        Err(ConnInfoError(format!(
+            "unknown connection option \"{key}\""
+        )))
+    }
+}
+
+fn redact_if_password(pair: &str) -> &str {
+    if pair.starts_with("password") {
+        "password=********"
+    } else {
+        pair
+    }
+}
+
+fn percent_decode(s: &str, what: &str) -> Result<String, ConnInfoError> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| ConnInfoError(format!("invalid percent-encoding in {what}")))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| ConnInfoError(format!("{what} is not valid UTF-8")))
+}
+
+fn build(
+    mut keys: BTreeMap<String, String>,
+    env: &dyn Environment,
+) -> Result<ConnParams, ConnInfoError> {
+    let mut warnings = Vec::new();
+    let hosts = match keys.remove("host").or_else(|| keys.remove("hostaddr")) {
+        Some(h) => h.split(',').map(str::to_string).collect(),
+        None => vec![default_socket_dir(env)],
+    };
+    let ports = match keys.remove("port") {
+        Some(p) => p
+            .split(',')
+            .map(|p| {
+                if p.is_empty() {
+                    Ok(5432)
+                } else {
+                    p.parse::<u16>()
+                        .map_err(|_| ConnInfoError(format!("invalid port \"{p}\"")))
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        None => vec![5432],
+    };
+    if ports.len() != 1 && ports.len() != hosts.len() {
+        return Err(ConnInfoError(format!(
+            "{} ports given for {} hosts",
+            ports.len(),
+            hosts.len()
+        )));
+    }
+    let user = keys
+        .remove("user")
+        .or_else(|| env.var("USER"))
+        .or_else(|| env.var("LOGNAME"))
+        .unwrap_or_else(|| "postgres".into());
+    let dbname = keys.remove("dbname").unwrap_or_else(|| user.clone());
+    let sslmode = match keys.remove("sslmode") {
+        Some(m) => SslMode::parse(&m)?,
+        None => SslMode::Prefer,
+    };
+    let connect_timeout = match keys.remove("connect_timeout") {
+        Some(t) => {
+            let secs: u64 = t
+                .parse()
+                .map_err(|_| ConnInfoError(format!("invalid connect_timeout \"{t}\"")))?;
+            // libpq treats 0 as "wait forever" and anything below 2 as 2.
+            Duration::from_secs(if secs == 0 { 3600 } else { secs.max(2) })
+        }
+        None => Duration::from_secs(10),
+    };
+    let mut password = keys.remove("password");
+    if password.is_none() {
+        let passfile = keys
+            .remove("passfile")
+            .map(PathBuf::from)
+            .or_else(|| env.home_dir().map(|h| h.join(".pgpass")));
+        if let Some(path) = passfile {
+            match env.read_passfile(&path) {
+                PassfileRead::Contents(text) => {
+                    password = pgpass_lookup(&text, &hosts, &ports, &dbname, &user);
+                }
+                PassfileRead::TooOpen => warnings.push(format!(
+                    "password file \"{}\" has group or world access; it is ignored (chmod 0600 it)",
+                    path.display()
+                )),
+                PassfileRead::Missing => {}
+            }
+        }
+    }
+    let mut sslrootcert = keys.remove("sslrootcert");
+    if sslrootcert.is_none() {
+        // libpq's default root file; its presence upgrades `require` to `verify-ca`.
+        if let Some(home) = env.home_dir() {
+            let default = home.join(".postgresql/root.crt");
+            if env.path_exists(&default) {
+                sslrootcert = Some(default.display().to_string());
+            }
+        }
+    }
+    Ok(ConnParams {
+        hosts,
+        ports,
+        user,
+        password,
+        dbname,
+        sslmode,
+        sslrootcert,
+        application_name: keys
+            .remove("application_name")
+            .or_else(|| keys.remove("fallback_application_name"))
+            .unwrap_or_else(|| "pglens".into()),
+        connect_timeout,
+        options: keys.remove("options"),
+        warnings,
+    })
+}
+
+/// libpq's compiled-in socket directory differs by platform; Debian uses /var/run/postgresql.
+fn default_socket_dir(env: &dyn Environment) -> String {
+    let debian = Path::new("/var/run/postgresql");
+    if env.path_exists(debian) {
+        debian.display().to_string()
+    } else {
+        "/tmp".into()
+    }
+}
+
+/// Finds the first matching `.pgpass` line: `host:port:database:user:password`, `*` matching
+/// anything, `\` escaping `:` and `\`. A socket host matches the name `localhost`.
+fn pgpass_lookup(
+    text: &str,
+    hosts: &[String],
+    ports: &[u16],
+    dbname: &str,
+    user: &str,
+) -> Option<String> {
+    let host = hosts.first()?;
+    let host = if host.starts_with('/') {
+        "localhost"
+    } else {
+        host.as_str()
+    };
+    let port = ports.first().copied().unwrap_or(5432).to_string();
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(split_pgpass_line)
+        .find(|f| {
+            let matches = |pattern: &str, value: &str| pattern == "*" || pattern == value;
+            matches(&f[0], host)
+                && matches(&f[1], &port)
+                && matches(&f[2], dbname)
+                && matches(&f[3], user)
+        })
+        .map(|mut f| f.swap_remove(4))
+}
+
+fn split_pgpass_line(line: &str) -> Option<Vec<String>> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => fields.last_mut()?.extend(chars.next()),
+            ':' if fields.len() < 5 => fields.push(String::new()),
+            c => fields.last_mut()?.push(c),
+        }
+    }
+    (fields.len() == 5).then_some(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[derive(Default)]
+    struct FakeEnv {
+        vars: HashMap<&'static str, &'static str>,
+        passfile: Option<(&'static str, bool)>,
+    }
+
+    impl Environment for FakeEnv {
+        fn var(&self, name: &str) -> Option<String> {
+            self.vars.get(name).map(|v| v.to_string())
+        }
+        fn home_dir(&self) -> Option<PathBuf> {
+            Some(PathBuf::from("/home/u"))
+        }
+        fn read_passfile(&self, _: &Path) -> PassfileRead {
+            match self.passfile {
+                None => PassfileRead::Missing,
+                Some((_, true)) => PassfileRead::TooOpen,
+                Some((text, false)) => PassfileRead::Contents(text.into()),
+            }
+        }
+        fn path_exists(&self, _: &Path) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn url_with_everything() {
+        let p = resolve(
+            "postgresql://al%40ce:p%3Ass@db.example.com:6543/my%20db?sslmode=verify-full&application_name=x",
+            &FakeEnv::default(),
+        )
+        .unwrap();
+        assert_eq!(p.user, "al@ce");
+        assert_eq!(p.password.as_deref(), Some("p:ss"));
+        assert_eq!(p.hosts, ["db.example.com"]);
+        assert_eq!(p.ports, [6543]);
+        assert_eq!(p.dbname, "my db");
+        assert_eq!(p.sslmode, SslMode::VerifyFull);
+        assert_eq!(p.application_name, "x");
+    }
+
+    #[test]
+    fn url_with_socket_host_in_query_and_ipv6_list() {
+        let p = resolve(
+            "postgres:///app?host=/var/run/postgresql",
+            &FakeEnv::default(),
+        )
+        .unwrap();
+        assert_eq!(p.hosts, ["/var/run/postgresql"]);
+        assert_eq!(p.dbname, "app");
+        let p = resolve("postgres://[::1]:5433,h2:5434/x", &FakeEnv::default()).unwrap();
+        assert_eq!(p.hosts, ["::1", "h2"]);
+        assert_eq!(p.ports, [5433, 5434]);
+        assert_eq!(p.label(), format!("{}@[::1]:5433,h2:5434/x", p.user));
+    }
+
+    #[test]
+    fn key_value_with_quotes_and_escapes() {
+        let p = resolve(
+            r"host=localhost port = 5433 dbname='my db' user=bob password='it\'s'",
+            &FakeEnv::default(),
+        )
+        .unwrap();
+        assert_eq!(p.dbname, "my db");
+        assert_eq!(p.password.as_deref(), Some("it's"));
+        assert_eq!(p.ports, [5433]);
+    }
+
+    #[test]
+    fn environment_fills_gaps_but_string_wins() {
+        let env = FakeEnv {
+            vars: HashMap::from([
+                ("PGHOST", "envhost"),
+                ("PGUSER", "envuser"),
+                ("PGDATABASE", "envdb"),
+                ("PGSSLMODE", "require"),
+            ]),
+            ..Default::default()
+        };
+        let p = resolve("dbname=given", &env).unwrap();
+        assert_eq!(p.hosts, ["envhost"]);
+        assert_eq!(p.user, "envuser");
+        assert_eq!(p.dbname, "given");
+        assert_eq!(p.sslmode, SslMode::Require);
+    }
+
+    #[test]
+    fn pgpass_is_used_and_loose_permissions_ignored() {
+        let text = "# comment\nother:*:*:*:nope\nh:5432:db:u:s\\:ecret\n";
+        let env = FakeEnv {
+            passfile: Some((text, false)),
+            ..Default::default()
+        };
+        let p = resolve("host=h dbname=db user=u", &env).unwrap();
+        assert_eq!(p.password.as_deref(), Some("s:ecret"));
+
+        let env = FakeEnv {
+            passfile: Some((text, true)),
+            ..Default::default()
+        };
+        let p = resolve("host=h dbname=db user=u", &env).unwrap();
+        assert_eq!(p.password, None);
+        assert!(p.warnings[0].contains("chmod 0600"));
+    }
+
+    #[test]
+    fn errors_never_echo_the_password() {
+        let err = resolve(
+            "postgres://u:hunter2@h/db?password=hunter2&bogus=1",
+            &FakeEnv::default(),
+        )
+        .unwrap_err();
+        assert!(err.0.contains("bogus"), "{err}");
+        assert!(!err.0.contains("hunter2"));
+        let err = resolve("postgres://u:hunter%ZZ@h/db", &FakeEnv::default()).unwrap_err();
+        assert!(!err.0.contains("hunter"), "{err}");
+        let p = resolve("postgres://u:hunter2@h/db", &FakeEnv::default()).unwrap();
+        assert!(!format!("{p:?}").contains("hunter2"));
+        assert!(!p.label().contains("hunter2"));
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let env = FakeEnv::default();
+        assert!(resolve("port=abc", &env)
+            .unwrap_err()
+            .0
+            .contains("invalid port"));
+        assert!(resolve("sslmode=maybe", &env)
+            .unwrap_err()
+            .0
+            .contains("sslmode"));
+        assert!(resolve("host", &env).unwrap_err().0.contains("missing"));
+        assert!(resolve("dbname='x", &env)
+            .unwrap_err()
+            .0
+            .contains("unterminated"));
+    }
+
+    #[test]
+    fn conninfo_detection() {
+        assert!(looks_like_conninfo("postgres://x"));
+        assert!(looks_like_conninfo("host=x dbname=y"));
+        assert!(!looks_like_conninfo("snapshot.json"));
+    }
+}

@@ -1,0 +1,21 @@
+-- Facts about the server and database, as one JSON object.
+SELECT json_build_object(
+  'server_version_num', current_setting('server_version_num')::int,
+  'server_version', current_setting('server_version'),
+  'database', current_database(),
+  'captured_at', now()::text,
+  'stats_reset', (SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()),
+  'stats_age_seconds', (SELECT extract(epoch FROM now() - stats_reset)::float8
+                        FROM pg_stat_database WHERE datname = current_database()),
+  'roles_present', (SELECT coalesce(json_agg(rolname ORDER BY rolname), '[]')
+                    FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')),
+  -- PostgREST's exposed schemas: set on the database, or on a role (Supabase sets it on authenticator).
+  'exposed_schemas', coalesce(
+      nullif(current_setting('pgrst.db_schemas', true), ''),
+      (SELECT substr(cfg, length('pgrst.db_schemas=') + 1)
+       FROM pg_db_role_setting s, unnest(s.setconfig) AS cfg
+       WHERE cfg LIKE 'pgrst.db\_schemas=%'
+         AND s.setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))
+       ORDER BY s.setdatabase DESC
+       LIMIT 1))
+)::text
