@@ -163,7 +163,16 @@ fn start_cluster() -> Server {
     let data = dir.join("data");
     runner
         .command(bin.join("initdb"))
-        .args(["-D", path_str(&data), "-U", "postgres", "-A", "trust", "-E", "UTF8"])
+        .args([
+            "-D",
+            path_str(&data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+        ])
         .args(["--locale=C", "--no-sync"])
         .run("initdb");
 
@@ -191,13 +200,21 @@ fn start_cluster() -> Server {
 
     runner
         .command(bin.join("pg_ctl"))
-        .args(["-D", path_str(&data), "-l", path_str(&dir.join("server.log"))])
+        .args([
+            "-D",
+            path_str(&data),
+            "-l",
+            path_str(&dir.join("server.log")),
+        ])
         .args(["-w", "-t", "60", "start"])
         .run("pg_ctl start");
     spawn_watchdog(&runner, &bin, &dir, &data);
 
     let admin = conninfo::resolve(
-        &format!("host={} port={port} user=postgres dbname=postgres sslmode=disable", dir.display()),
+        &format!(
+            "host={} port={port} user=postgres dbname=postgres sslmode=disable",
+            dir.display()
+        ),
         &NoEnvironment,
     )
     .expect("admin conninfo");
@@ -222,18 +239,50 @@ fn make_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let csr = dir.join("server.csr");
     let cert = dir.join("server.crt");
     let ext = dir.join("server.ext");
-    std::fs::write(&ext, "subjectAltName = DNS:pglens-test.invalid\nbasicConstraints = CA:FALSE\n")
-        .expect("write ext");
-    openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"], &[
-        "-keyout", path_str(&ca_key), "-out", path_str(&ca_cert), "-subj", "/CN=pglens test CA",
-    ]);
-    openssl(&["req", "-newkey", "rsa:2048", "-nodes"], &[
-        "-keyout", path_str(&key), "-out", path_str(&csr), "-subj", "/CN=pglens-test.invalid",
-    ]);
-    openssl(&["x509", "-req", "-days", "2", "-CAcreateserial"], &[
-        "-in", path_str(&csr), "-CA", path_str(&ca_cert), "-CAkey", path_str(&ca_key),
-        "-out", path_str(&cert), "-extfile", path_str(&ext),
-    ]);
+    std::fs::write(
+        &ext,
+        "subjectAltName = DNS:pglens-test.invalid\nbasicConstraints = CA:FALSE\n",
+    )
+    .expect("write ext");
+    openssl(
+        &[
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ],
+        &[
+            "-keyout",
+            path_str(&ca_key),
+            "-out",
+            path_str(&ca_cert),
+            "-subj",
+            "/CN=pglens test CA",
+        ],
+    );
+    openssl(
+        &["req", "-newkey", "rsa:2048", "-nodes"],
+        &[
+            "-keyout",
+            path_str(&key),
+            "-out",
+            path_str(&csr),
+            "-subj",
+            "/CN=pglens-test.invalid",
+        ],
+    );
+    openssl(
+        &["x509", "-req", "-days", "2", "-CAcreateserial"],
+        &[
+            "-in",
+            path_str(&csr),
+            "-CA",
+            path_str(&ca_cert),
+            "-CAkey",
+            path_str(&ca_key),
+            "-out",
+            path_str(&cert),
+            "-extfile",
+            path_str(&ext),
+        ],
+    );
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod key");
     (ca_cert, cert, key)
 }
@@ -267,6 +316,8 @@ fn spawn_watchdog(runner: &ServerUser, bin: &Path, dir: &Path, data: &Path) {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0);
+    // Deliberately not waited for: the watchdog outlives this process and is reaped by init.
+    #[allow(clippy::zombie_processes)]
     cmd.spawn().expect("start cluster watchdog");
 }
 
@@ -275,7 +326,8 @@ fn find_pg_bin() -> PathBuf {
         return PathBuf::from(dir);
     }
     if let Some(dir) = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).find(|p| p.join("initdb").is_file() && p.join("pg_ctl").is_file())
+        std::env::split_paths(&paths)
+            .find(|p| p.join("initdb").is_file() && p.join("pg_ctl").is_file())
     }) {
         return dir;
     }
@@ -290,10 +342,9 @@ fn find_pg_bin() -> PathBuf {
         })
         .collect();
     versions.sort();
-    versions
-        .pop()
-        .map(|(_, bin)| bin)
-        .expect("no PostgreSQL server binaries: install postgresql (see README) or set PGLENS_PG_BIN")
+    versions.pop().map(|(_, bin)| bin).expect(
+        "no PostgreSQL server binaries: install postgresql (see README) or set PGLENS_PG_BIN",
+    )
 }
 
 fn free_port() -> u16 {
@@ -309,7 +360,8 @@ fn append(path: &Path, text: &str) {
         .append(true)
         .open(path)
         .expect("open postgresql.conf");
-    f.write_all(text.as_bytes()).expect("append postgresql.conf");
+    f.write_all(text.as_bytes())
+        .expect("append postgresql.conf");
 }
 
 fn path_str(p: &Path) -> &str {
@@ -323,7 +375,9 @@ struct ServerUser {
 
 impl ServerUser {
     fn detect(probe_dir: &Path) -> ServerUser {
-        let is_root = std::fs::metadata(probe_dir).map(|m| m.uid() == 0).unwrap_or(false);
+        let is_root = std::fs::metadata(probe_dir)
+            .map(|m| m.uid() == 0)
+            .unwrap_or(false);
         if !is_root {
             return ServerUser { ids: None };
         }
@@ -336,7 +390,10 @@ impl ServerUser {
                     .flatten()
             })
         });
-        assert!(ids.is_some(), "running as root but found no unprivileged user to run PostgreSQL");
+        assert!(
+            ids.is_some(),
+            "running as root but found no unprivileged user to run PostgreSQL"
+        );
         ServerUser { ids }
     }
 
@@ -361,7 +418,10 @@ trait RunChecked {
 
 impl RunChecked for Command {
     fn run(&mut self, what: &str) {
-        let out = self.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("{what}: {e}"));
+        let out = self
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert!(
             out.status.success(),
             "{what} failed:\n{}\n{}",
@@ -390,9 +450,18 @@ impl conninfo::Environment for NoEnvironment {
 }
 
 /// Parameters for a TCP connection to the managed cluster as `user`.
-pub fn tcp_params(cluster: &Cluster, db: &str, user: &str, password: Option<&str>, sslmode: SslMode) -> ConnParams {
+pub fn tcp_params(
+    cluster: &Cluster,
+    db: &str,
+    user: &str,
+    password: Option<&str>,
+    sslmode: SslMode,
+) -> ConnParams {
     let mut p = conninfo::resolve(
-        &format!("host=127.0.0.1 port={} dbname='{db}' user='{user}'", cluster.port),
+        &format!(
+            "host=127.0.0.1 port={} dbname='{db}' user='{user}'",
+            cluster.port
+        ),
         &NoEnvironment,
     )
     .expect("tcp conninfo");

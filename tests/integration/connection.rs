@@ -1,0 +1,135 @@
+//! Connecting: TLS modes, and failures that say what went wrong without the password.
+//! These need the managed cluster (TCP, TLS and password auth are set up by the harness);
+//! with PGLENS_TEST_DATABASE_URL they are skipped, saying so.
+
+use pglens::source::live::{connect::connect, LiveError, SslMode};
+
+use crate::common::{server, tcp_params, Cluster, TestDb};
+
+fn managed() -> Option<&'static Cluster> {
+    let cluster = server().cluster.as_ref();
+    if cluster.is_none() {
+        eprintln!("skipped: needs the harness's own cluster (PGLENS_TEST_DATABASE_URL is set)");
+    }
+    cluster
+}
+
+/// A database with a password-protected login role, reachable over TCP.
+async fn db_with_login(hint: &str) -> (TestDb, String) {
+    let db = TestDb::new(hint).await;
+    let role = format!("login_{}", db.name.rsplit('_').next().unwrap_or("0"));
+    db.exec(&format!(
+        "CREATE ROLE {role} LOGIN PASSWORD 'correct horse'"
+    ))
+    .await;
+    (db, role)
+}
+
+#[tokio::test]
+async fn tls_modes_behave_like_libpq() {
+    let Some(cluster) = managed() else { return };
+    let (db, role) = db_with_login("tls").await;
+    let params = |mode, root: Option<&std::path::Path>| {
+        let mut p = tcp_params(cluster, &db.name, &role, Some("correct horse"), mode);
+        p.sslrootcert = root.map(|r| r.display().to_string());
+        p
+    };
+
+    // require: encrypted without verification.
+    let client = connect(&params(SslMode::Require, None))
+        .await
+        .expect("require connects");
+    let row = client
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(row.get::<_, bool>(0), "the session is encrypted");
+
+    // verify-ca with the signing CA: the chain is trusted, the name is not checked.
+    connect(&params(SslMode::VerifyCa, Some(&cluster.ca_cert)))
+        .await
+        .expect("verify-ca with the right CA connects");
+
+    // verify-full: the certificate names pglens-test.invalid, not 127.0.0.1.
+    let err = must_fail(
+        connect(&params(SslMode::VerifyFull, Some(&cluster.ca_cert))).await,
+        "verify-full must fail on the host name",
+    );
+    assert!(
+        matches!(err, LiveError::CertificateRejected { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("does not name the host"), "{err}");
+
+    // verify-full against the system's roots: our private CA is not trusted.
+    let err = must_fail(
+        connect(&params(SslMode::VerifyFull, None)).await,
+        "untrusted CA",
+    );
+    assert!(
+        err.to_string()
+            .contains("not signed by a trusted certificate authority"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn failures_name_the_problem_and_hide_the_password() {
+    let Some(cluster) = managed() else { return };
+    let (db, role) = db_with_login("errors").await;
+
+    let wrong = tcp_params(
+        cluster,
+        &db.name,
+        &role,
+        Some("hunter2-wrong"),
+        SslMode::Disable,
+    );
+    let err = must_fail(connect(&wrong).await, "bad password fails");
+    assert!(matches!(err, LiveError::AuthFailed { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("authentication failed") && text.contains(&role),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2"), "password leaked: {text}");
+
+    let missing = tcp_params(
+        cluster,
+        "no_such_db",
+        &role,
+        Some("correct horse"),
+        SslMode::Disable,
+    );
+    let err = must_fail(connect(&missing).await, "missing db fails");
+    assert!(matches!(err, LiveError::DatabaseMissing { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("\"no_such_db\" does not exist"),
+        "{err}"
+    );
+
+    let mut refused = wrong.clone();
+    refused.ports = vec![free_closed_port()];
+    let err = must_fail(connect(&refused).await, "closed port fails");
+    assert!(matches!(err, LiveError::Unreachable { .. }), "{err:?}");
+    assert!(err.to_string().contains("connection refused"), "{err}");
+    assert!(!err.to_string().contains("hunter2"));
+}
+
+/// The error of a connection that must not succeed.
+fn must_fail<T>(result: Result<T, LiveError>, why: &str) -> LiveError {
+    match result {
+        Ok(_) => panic!("connection unexpectedly succeeded: {why}"),
+        Err(e) => e,
+    }
+}
+
+/// A loopback port nothing listens on.
+fn free_closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+    // The listener is dropped here, so the port is closed again.
+}

@@ -1,0 +1,436 @@
+//! The model read from a live database says what pg_catalog says.
+
+use pglens::model::{
+    ConstraintKind, FkAction, Identity, PolicyCommand, RelationKind, TriggerTiming, TypeKind,
+    Volatility,
+};
+
+use crate::common::TestDb;
+
+/// Counts straight from pg_catalog, for the same non-system schemas the model covers.
+async fn catalog_count(db: &TestDb, sql: &str) -> usize {
+    let row = db.client.query_one(sql, &[]).await.expect(sql);
+    usize::try_from(row.get::<_, i64>(0)).expect("count fits")
+}
+
+const USER_NAMESPACES: &str = "(SELECT oid FROM pg_namespace WHERE nspname NOT IN ('pg_catalog','information_schema') AND nspname !~ '^pg_toast' AND nspname !~ '^pg_temp_')";
+
+#[tokio::test]
+async fn demo_counts_equal_pg_catalog() {
+    let db = TestDb::with_demo("counts").await;
+    let catalog = db.introspect().await;
+    let c = catalog.counts();
+    let count = |kinds: &str| {
+        format!("SELECT count(*) FROM pg_class WHERE relkind IN ({kinds}) AND relnamespace IN {USER_NAMESPACES}")
+    };
+    assert_eq!(c.tables, catalog_count(&db, &count("'r','p'")).await);
+    assert_eq!(c.views, catalog_count(&db, &count("'v'")).await);
+    assert_eq!(
+        c.materialized_views,
+        catalog_count(&db, &count("'m'")).await
+    );
+    assert_eq!(
+        c.columns,
+        catalog_count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+             WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r','p','v','m','f')
+               AND c.relnamespace IN {USER_NAMESPACES}"
+            )
+        )
+        .await
+    );
+    assert_eq!(
+        c.indexes,
+        catalog_count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+             WHERE c.relnamespace IN {USER_NAMESPACES}"
+            )
+        )
+        .await
+    );
+    assert_eq!(
+        c.policies,
+        catalog_count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+             WHERE c.relnamespace IN {USER_NAMESPACES}"
+            )
+        )
+        .await
+    );
+    assert_eq!(
+        c.triggers,
+        catalog_count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+             WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND c.relnamespace IN {USER_NAMESPACES}"
+            )
+        )
+        .await
+    );
+    assert_eq!(
+        c.functions,
+        catalog_count(
+            &db,
+            &format!("SELECT count(*) FROM pg_proc WHERE pronamespace IN {USER_NAMESPACES}")
+        )
+        .await
+    );
+    assert_eq!(
+        c.foreign_keys,
+        catalog_count(&db, &format!(
+            "SELECT count(*) FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+             WHERE con.contype = 'f' AND con.conparentid = 0 AND c.relnamespace IN {USER_NAMESPACES}")).await
+    );
+    assert!(
+        c.tables >= 60,
+        "the demo has at least 60 tables, found {}",
+        c.tables
+    );
+}
+
+#[tokio::test]
+async fn demo_tables_read_as_written() {
+    let db = TestDb::with_demo("details").await;
+    let catalog = db.introspect().await;
+
+    // Columns, with array / jsonb / enum / domain recognised.
+    let brands = catalog.relation("public", "brands").expect("brands");
+    assert_eq!(brands.kind, RelationKind::Table);
+    assert_eq!(brands.column("workspace_id").unwrap().data_type, "text");
+    assert_eq!(
+        brands.column("tone_keywords").unwrap().type_kind,
+        TypeKind::Array {
+            element: "text".into()
+        }
+    );
+    assert_eq!(
+        brands.column("brand_kit").unwrap().type_kind,
+        TypeKind::Jsonb
+    );
+    assert_eq!(
+        brands.column("primary_color").unwrap().default.as_deref(),
+        Some("'#3b82f6'::text")
+    );
+    assert!(brands.rls_enabled && !brands.rls_forced);
+    let unique = brands
+        .constraints
+        .iter()
+        .find(|c| c.name == "unique_slug_per_tenant")
+        .unwrap();
+    assert_eq!(unique.kind, ConstraintKind::Unique);
+    assert_eq!(unique.columns, ["tenant_id", "slug"]);
+
+    let leads = catalog.relation("public", "leads").unwrap();
+    assert!(
+        matches!(&leads.column("status").unwrap().type_kind, TypeKind::Enum { type_name } if type_name.name == "lead_status")
+    );
+    assert_eq!(
+        leads.comment.as_deref(),
+        Some("Most-queried table: filtered by workspace_id and status on every dashboard load.")
+    );
+    assert_eq!(
+        leads.column("score").unwrap().comment.as_deref(),
+        Some("Lead score, 0-100.")
+    );
+    let emails = catalog.relation("public", "emails").unwrap();
+    assert!(
+        matches!(&emails.column("from_email").unwrap().type_kind, TypeKind::Domain { base, .. } if base == "text")
+    );
+
+    // Foreign keys with actions, including the seed's tenant_id -> auth.users mistake.
+    let platforms = catalog.relation("public", "connector_platforms").unwrap();
+    let (_, fk) = platforms.foreign_keys().next().expect("fk");
+    assert_eq!(fk.referenced_table.to_string(), "auth.users");
+    assert_eq!(fk.referenced_columns, ["id"]);
+    let assets = catalog.relation("public", "assets").unwrap();
+    let (con, fk) = assets
+        .foreign_keys()
+        .find(|(c, _)| c.columns == ["workspace_id"])
+        .unwrap();
+    assert_eq!(fk.on_delete, FkAction::Cascade);
+    assert_eq!(fk.on_update, FkAction::NoAction);
+    assert!(con.validated);
+    let deals = catalog.relation("public", "deals").unwrap();
+    let not_valid = deals
+        .constraints
+        .iter()
+        .find(|c| c.name == "positive_value")
+        .unwrap();
+    assert!(!not_valid.validated);
+    assert_eq!(not_valid.kind, ConstraintKind::Check);
+
+    // Indexes: method, key order, DESC, GIN.
+    let stage = deals
+        .indexes
+        .iter()
+        .find(|i| i.name == "idx_deals_workspace_stage")
+        .unwrap();
+    assert_eq!(stage.method, "btree");
+    assert_eq!(
+        stage.leading_columns().collect::<Vec<_>>(),
+        ["workspace_id", "stage", "value"]
+    );
+    assert!(stage.keys[2].descending && !stage.keys[0].descending);
+    assert!(stage.valid && !stage.unique);
+    let gin = emails
+        .indexes
+        .iter()
+        .find(|i| i.name == "idx_emails_labels")
+        .unwrap();
+    assert_eq!(gin.method, "gin");
+    let pk = deals.indexes.iter().find(|i| i.primary).unwrap();
+    assert_eq!(pk.constraint.as_deref(), Some("deals_pkey"));
+
+    // Policies: command, roles, USING / WITH CHECK text.
+    let selects: Vec<_> = deals
+        .policies
+        .iter()
+        .filter(|p| p.command == PolicyCommand::Select)
+        .collect();
+    assert_eq!(selects.len(), 2);
+    assert!(selects
+        .iter()
+        .all(|p| p.permissive && p.roles == ["authenticated"]));
+    let notify = catalog.relation("public", "notifications").unwrap();
+    let anyone = notify
+        .policies
+        .iter()
+        .find(|p| p.name == "anyone can notify")
+        .unwrap();
+    assert_eq!(anyone.command, PolicyCommand::Insert);
+    assert_eq!(anyone.roles, ["anon", "authenticated"]);
+    assert_eq!(anyone.with_check.as_deref(), Some("true"));
+    assert_eq!(anyone.using, None);
+    let consent = catalog.relation("public", "consent_records").unwrap();
+    assert!(consent.rls_enabled && consent.rls_forced);
+
+    // Triggers.
+    let clients = catalog.relation("public", "clients").unwrap();
+    let trigger = &clients.triggers[0];
+    assert_eq!(trigger.timing, TriggerTiming::Before);
+    assert_eq!(
+        trigger.function.to_string(),
+        "public.update_updated_at_column"
+    );
+
+    // Views and their options.
+    let summary = catalog.relation("public", "client_summary").unwrap();
+    assert_eq!(summary.kind, RelationKind::View);
+    assert!(!summary.option_enabled("security_invoker"));
+    assert!(summary
+        .view_definition
+        .as_deref()
+        .unwrap()
+        .contains("count(d.id)"));
+    assert_eq!(
+        summary
+            .reads
+            .iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>(),
+        ["public.clients", "public.deals"]
+    );
+    let pipeline = catalog.relation("public", "pipeline_summary").unwrap();
+    assert!(pipeline.option_enabled("security_invoker"));
+    let mv = catalog
+        .relation("public", "mv_campaign_performance")
+        .unwrap();
+    assert_eq!(mv.kind, RelationKind::MaterializedView);
+    assert!(mv.indexes.iter().any(|i| i.unique));
+
+    // Partitioning.
+    let api_logs = catalog.relation("public", "api_logs").unwrap();
+    assert_eq!(api_logs.kind, RelationKind::PartitionedTable);
+    assert_eq!(
+        api_logs.partition_key.as_deref(),
+        Some("RANGE (created_at)")
+    );
+    assert_eq!(
+        api_logs.column("id").unwrap().identity,
+        Some(Identity::Always)
+    );
+    let part = catalog.relation("public", "api_logs_2026_01").unwrap();
+    let of = part.partition_of.as_ref().unwrap();
+    assert_eq!(of.parent.to_string(), "public.api_logs");
+    assert!(of.bound.contains("2026-01-01"), "{}", of.bound);
+
+    // Functions, sequences, extensions, types.
+    let definer = catalog
+        .functions
+        .iter()
+        .find(|f| f.name == "user_has_workspace_access")
+        .unwrap();
+    assert!(definer.security_definer);
+    assert_eq!(definer.pinned_search_path(), None);
+    assert_eq!(definer.volatility, Volatility::Stable);
+    assert_eq!(definer.identity_arguments, "target_workspace uuid");
+    assert!(pglens::model::grants_allow(
+        &definer.grants,
+        "anon",
+        "EXECUTE"
+    ));
+    let pinned = catalog
+        .functions
+        .iter()
+        .find(|f| f.name == "is_tenant_member")
+        .unwrap();
+    assert_eq!(pinned.pinned_search_path(), Some("\"\""));
+    let seq = catalog
+        .sequences
+        .iter()
+        .find(|s| s.name == "kernel_events_id_seq")
+        .unwrap();
+    assert_eq!(seq.data_type, "integer");
+    assert_eq!(seq.last_value, Some(1_900_000_000));
+    assert_eq!(seq.owned_by.as_ref().unwrap().column, "id");
+    let trgm = catalog
+        .extensions
+        .iter()
+        .find(|e| e.name == "pg_trgm")
+        .unwrap();
+    assert_eq!(trgm.schema, "public");
+    assert!(trgm.default_version.is_some());
+    assert!(catalog
+        .functions
+        .iter()
+        .any(|f| f.extension.as_deref() == Some("pg_trgm")));
+    let status = catalog
+        .enums
+        .iter()
+        .find(|e| e.name == "lead_status")
+        .unwrap();
+    assert_eq!(status.labels.first().map(String::as_str), Some("new"));
+    assert_eq!(catalog.domains[0].name, "email_address");
+
+    // Supabase facts: roles, grants, exposed schemas.
+    assert!(catalog.is_supabase());
+    assert_eq!(
+        catalog.exposed_schemas.as_deref(),
+        Some(&["public".to_string(), "graphql_public".to_string()][..])
+    );
+    assert!(pglens::model::grants_allow(&leads.grants, "anon", "SELECT"));
+    assert!(!pglens::model::grants_allow(
+        &catalog.relation("auth", "users").unwrap().grants,
+        "anon",
+        "SELECT"
+    ));
+
+    // Statistics are present for a live source.
+    let stats = leads.stats.as_ref().expect("stats");
+    assert!(stats.total_bytes.unwrap_or(0) > 0);
+    assert_eq!(
+        catalog.meta.server_version_num.map(|v| v >= 130000),
+        Some(true)
+    );
+}
+
+#[tokio::test]
+async fn hostile_identifiers_round_trip() {
+    let db = TestDb::new("idents").await;
+    let long = "x".repeat(63);
+    db.exec(&format!(
+        r#"CREATE SCHEMA "Mixed Case";
+           CREATE TABLE "Mixed Case"."we""ird; table" (
+             "Ünïcødé 列" text,
+             "with space" int PRIMARY KEY,
+             "{long}" text,
+             "a\b" text
+           );
+           CREATE INDEX "idx ""quoted""" ON "Mixed Case"."we""ird; table" ("Ünïcødé 列");
+           COMMENT ON TABLE "Mixed Case"."we""ird; table" IS 'it''s here';
+           ALTER TABLE "Mixed Case"."we""ird; table" ENABLE ROW LEVEL SECURITY;
+           CREATE POLICY "p; DROP TABLE x" ON "Mixed Case"."we""ird; table" USING ("with space" > 0);"#
+    ))
+    .await;
+    let catalog = db.introspect().await;
+    let table = catalog
+        .relation("Mixed Case", "we\"ird; table")
+        .expect("table by its real name");
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Ünïcødé 列", "with space", long.as_str(), "a\\b"]);
+    assert_eq!(
+        table
+            .indexes
+            .iter()
+            .filter(|i| i.name == "idx \"quoted\"")
+            .count(),
+        1
+    );
+    let idx = table
+        .indexes
+        .iter()
+        .find(|i| i.name == "idx \"quoted\"")
+        .unwrap();
+    assert_eq!(idx.keys[0].column.as_deref(), Some("Ünïcødé 列"));
+    assert_eq!(table.comment.as_deref(), Some("it's here"));
+    assert_eq!(table.policies[0].name, "p; DROP TABLE x");
+    assert_eq!(table.primary_key().unwrap().columns, ["with space"]);
+}
+
+#[tokio::test]
+async fn a_plain_role_can_introspect() {
+    let db = TestDb::with_demo("plainrole").await;
+    let role = format!("reader_{}", db.name.rsplit('_').next().unwrap_or("0"));
+    db.exec(&format!(
+        "CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
+    ))
+    .await;
+    let mut params = db.params.clone();
+    params.user = role.clone();
+    let catalog = pglens::source::live::load(&params, &mut |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("a non-owner role must be able to introspect: {e}"));
+    let as_owner = db.introspect().await;
+    // Same structure; only what the role may not read differs (sequence values).
+    assert_eq!(catalog.counts(), as_owner.counts());
+    let seq = catalog
+        .sequences
+        .iter()
+        .find(|s| s.name == "kernel_events_id_seq")
+        .unwrap();
+    assert_eq!(
+        seq.last_value, None,
+        "the role has no privilege on the sequence"
+    );
+    let deals = catalog.relation("public", "deals").unwrap();
+    assert_eq!(deals.policies.len(), 3);
+    db.exec(&format!("DROP OWNED BY {role}; DROP ROLE {role}"))
+        .await;
+}
+
+#[tokio::test]
+async fn introspection_uses_no_named_prepared_statements() {
+    use pglens::source::live::introspect::{introspect, IntrospectOptions};
+    let db = TestDb::new("readonly").await;
+    db.exec("CREATE TABLE t (id int)").await;
+    let client = pglens::source::live::connect::connect(&db.params)
+        .await
+        .unwrap();
+    let mut checked = false;
+    introspect(&client, &IntrospectOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
+    // After introspection the session is back to normal and holds no prepared statements.
+    let rows = client
+        .simple_query("SELECT count(*) FROM pg_prepared_statements")
+        .await
+        .unwrap();
+    for m in rows {
+        if let tokio_postgres::SimpleQueryMessage::Row(r) = m {
+            assert_eq!(
+                r.get(0),
+                Some("0"),
+                "no named prepared statements (pooler safety)"
+            );
+            checked = true;
+        }
+    }
+    assert!(checked);
+}
