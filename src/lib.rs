@@ -24,3 +24,4 @@
 pub mod model;
 pub mod report;
 pub mod source;
+pub mod sql;

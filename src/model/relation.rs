@@ -267,17 +267,22 @@ pub struct Index {
     /// Non-key `INCLUDE` columns.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
+    /// The partial-index condition, as the server prints it (fully parenthesised).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predicate: Option<String>,
     pub unique: bool,
     pub primary: bool,
     /// False for an index left behind by a failed `CREATE INDEX CONCURRENTLY`.
     pub valid: bool,
+    /// `NULLS NOT DISTINCT` (PostgreSQL 15+).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
+    /// Storage options as `key=value` strings (`fillfactor=70`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
     /// The constraint this index implements, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint: Option<String>,
-    /// `CREATE INDEX ...` as the server prints it.
-    pub definition: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
     /// Index scans since statistics were reset.
@@ -293,11 +298,28 @@ pub struct IndexKey {
     /// Set when the key is a plain column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
-    /// Set when the key is an expression, as the server prints it.
+    /// Set when the key is an expression, as the server prints it in CREATE INDEX
+    /// (parenthesised unless a plain function call).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub descending: bool,
+    /// Set only when NULLs sort against the direction's default (NULLS LAST for ASC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nulls: Option<NullsOrder>,
+    /// Operator class, when not the default for the key's type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opclass: Option<QualifiedName>,
+    /// Collation, when not the column's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<QualifiedName>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NullsOrder {
+    First,
+    Last,
 }
 
 impl Index {
@@ -400,9 +422,11 @@ pub enum TriggerEnabled {
 pub struct TableStats {
     /// Planner's row estimate; None when the table was never analyzed.
     pub estimated_rows: Option<i64>,
-    /// Table + indexes + TOAST, in bytes.
+    /// Table + TOAST + indexes, in bytes.
     pub total_bytes: Option<i64>,
+    /// Heap + TOAST (+ free-space and visibility maps), without indexes.
     pub table_bytes: Option<i64>,
+    /// All indexes together.
     pub index_bytes: Option<i64>,
     pub seq_scans: Option<i64>,
     pub index_scans: Option<i64>,

@@ -414,7 +414,7 @@ async fn introspection_uses_no_named_prepared_statements() {
         .await
         .unwrap();
     let mut checked = false;
-    introspect(&client, &IntrospectOptions::default(), &mut |_| {})
+    introspect(&client, None, &IntrospectOptions::default(), &mut |_| {})
         .await
         .unwrap();
     // After introspection the session is back to normal and holds no prepared statements.
@@ -433,4 +433,67 @@ async fn introspection_uses_no_named_prepared_statements() {
         }
     }
     assert!(checked);
+}
+
+/// The CREATE INDEX text pglens renders must be what the server itself prints, for every
+/// index of the demo and of a fixture built to cover each part of the syntax.
+#[tokio::test]
+async fn rendered_index_definitions_equal_pg_get_indexdef() {
+    let db = TestDb::with_demo("indexdef").await;
+    db.exec(
+        r#"CREATE SCHEMA "Odd Schema";
+           CREATE TABLE "Odd Schema"."Order Lines" (
+             id int, "User" text COLLATE "C", amount numeric, note text, tags text[],
+             email text, created timestamptz, k int);
+           CREATE INDEX "Idx ""q""" ON "Odd Schema"."Order Lines" (id DESC NULLS LAST, "User");
+           CREATE INDEX ON "Odd Schema"."Order Lines" (note COLLATE "C" text_pattern_ops);
+           CREATE INDEX ON "Odd Schema"."Order Lines" (lower(email)) WHERE amount > 0;
+           CREATE INDEX ON "Odd Schema"."Order Lines" ((id + k), created NULLS FIRST);
+           CREATE UNIQUE INDEX ON "Odd Schema"."Order Lines" (id) INCLUDE (amount, note);
+           CREATE UNIQUE INDEX nnd ON "Odd Schema"."Order Lines" (k) NULLS NOT DISTINCT;
+           CREATE INDEX ON "Odd Schema"."Order Lines" USING gin (tags);
+           CREATE INDEX ON "Odd Schema"."Order Lines" USING gin (note public.gin_trgm_ops);
+           CREATE INDEX ON "Odd Schema"."Order Lines" USING brin (created) WITH (pages_per_range = 32);
+           CREATE INDEX ON "Odd Schema"."Order Lines" USING hash (email);
+           CREATE INDEX ff ON "Odd Schema"."Order Lines" (amount) WITH (fillfactor = 70);"#,
+    )
+    .await;
+    let catalog = db.introspect().await;
+    let rows = db
+        .client
+        .query(
+            "SELECT n.nspname, c.relname, ic.relname,
+                    (SELECT set_config('search_path', 'pg_catalog', true)) IS NOT NULL AS _,
+                    pg_get_indexdef(i.indexrelid)
+             FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+             JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname IN ('public', 'auth', 'Odd Schema')",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(
+        rows.len() > 100,
+        "demo and fixture indexes are all compared"
+    );
+    let mut mismatches = Vec::new();
+    for row in rows {
+        let (schema, table, index): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+        let server: String = row.get(4);
+        let relation = catalog.relation(&schema, &table).expect("table in model");
+        let model = relation
+            .indexes
+            .iter()
+            .find(|i| i.name == index)
+            .expect("index in model");
+        let ours = pglens::sql::create_index(relation, model);
+        if ours != server {
+            mismatches.push(format!("  server: {server}\n  pglens: {ours}"));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "rendered definitions differ:\n{}",
+        mismatches.join("\n")
+    );
 }

@@ -7,6 +7,7 @@
 //! Nothing in this module can change the database: the transaction is read-only and ends in
 //! ROLLBACK.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -84,8 +85,15 @@ const DOMAINS: CatalogQuery = CatalogQuery {
     sql: include_str!("sql/domains.sql"),
 };
 
-/// How many steps [`introspect`] reports through its progress callback.
-pub const STEPS: usize = 13;
+/// Needs PostgreSQL 15 (`pg_index.indnullsnotdistinct`).
+const NULLS_NOT_DISTINCT: CatalogQuery = CatalogQuery {
+    what: "NULLS NOT DISTINCT indexes",
+    sql: include_str!("sql/nulls_not_distinct.sql"),
+};
+const NULLS_NOT_DISTINCT_SINCE: u32 = 150000;
+
+/// How many steps [`introspect`] reports through its progress callback (at most).
+pub const STEPS: usize = 14;
 
 /// Progress of an introspection: step `done` of [`STEPS`], now reading `what`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,87 +120,234 @@ impl Default for IntrospectOptions {
     }
 }
 
-/// Reads the whole catalog. `progress` is called before each step.
+/// Reads the whole catalog over `primary`, sharing the work with `helper` when one is given.
+///
+/// With a helper, `primary` exports its snapshot and the helper imports it, so both see
+/// exactly the same catalog state and the model is as consistent as a single transaction's.
+/// If the helper cannot join (a statement-mode pooler, an old server, a permission), the
+/// work runs on `primary` alone. `progress` is called as each query is sent.
 pub async fn introspect(
-    client: &Client,
+    primary: &Client,
+    helper: Option<&Client>,
     options: &IntrospectOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Catalog, LiveError> {
-    // Values are integers we format ourselves, never user text.
-    let begin = format!(
-        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
+    begin(primary, options, None)
+        .await
+        .map_err(|e| classify_query_error(&e, "a read-only transaction"))?;
+    let helper = match helper {
+        Some(h) => join_snapshot(primary, h, options).await,
+        None => None,
+    };
+    let stepper = RefCell::new(Stepper { done: 0, progress });
+    let result = read_all(primary, helper.unwrap_or(primary), options, &stepper).await;
+    // Read-only, so nothing to keep: always roll back. A failure here cannot lose anything.
+    if let Some(h) = helper {
+        let _ = h.batch_execute("ROLLBACK").await;
+    }
+    let _ = primary.batch_execute("ROLLBACK").await;
+    result
+}
+
+/// Starts the read-only transaction, optionally on an exported snapshot.
+async fn begin(
+    client: &Client,
+    options: &IntrospectOptions,
+    snapshot: Option<&str>,
+) -> Result<(), tokio_postgres::Error> {
+    // SET TRANSACTION SNAPSHOT must come before any other statement of the transaction.
+    let import = snapshot
+        .map(|id| format!("SET TRANSACTION SNAPSHOT {}; ", quote_literal(id)))
+        .unwrap_or_default();
+    // The timeout is an integer we format ourselves, never user text.
+    let sql = format!(
+        "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; {import}\
          SET LOCAL statement_timeout = {}; SET LOCAL lock_timeout = 5000; \
          SET LOCAL search_path = pg_catalog",
         options.statement_timeout.as_millis()
     );
-    client
-        .batch_execute(&begin)
-        .await
-        .map_err(|e| classify_query_error(&e, "a read-only transaction"))?;
-    let result = read_all(client, options, progress).await;
-    // Read-only, so nothing to keep: always roll back. A failure here cannot lose anything.
-    let _ = client.batch_execute("ROLLBACK").await;
-    result
+    client.batch_execute(&sql).await
 }
 
-async fn read_all(
-    client: &Client,
+/// Moves `helper` onto `primary`'s snapshot; None if that is not possible here.
+async fn join_snapshot<'a>(
+    primary: &Client,
+    helper: &'a Client,
     options: &IntrospectOptions,
-    progress: &mut dyn FnMut(Progress),
+) -> Option<&'a Client> {
+    let messages = primary
+        .simple_query("SELECT pg_export_snapshot()")
+        .await
+        .ok()?;
+    let id = messages.iter().find_map(|m| match m {
+        SimpleQueryMessage::Row(row) => row.get(0).map(str::to_string),
+        _ => None,
+    })?;
+    match begin(helper, options, Some(&id)).await {
+        Ok(()) => Some(helper),
+        Err(_) => {
+            let _ = helper.batch_execute("ROLLBACK").await;
+            None
+        }
+    }
+}
+
+/// A string literal for SQL: single quotes doubled, standard_conforming_strings assumed on
+/// (the default since 9.1, and set by every pooler we know).
+fn quote_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Counts steps and forwards them to the caller's progress callback.
+struct Stepper<'a> {
+    done: usize,
+    progress: &'a mut dyn FnMut(Progress),
+}
+
+/// What the catalog queries return, before assembly.
+struct Parts {
+    meta: RawMeta,
+    schemas: Vec<SchemaDef>,
+    relations: Vec<Relation>,
+    columns: Vec<Child<Column>>,
+    constraints: Vec<Child<Constraint>>,
+    indexes: Vec<Child<Index>>,
+    policies: Vec<Child<Policy>>,
+    triggers: Vec<Child<Trigger>>,
+    functions: Vec<Function>,
+    sequences: Vec<Sequence>,
+    extensions: Vec<Extension>,
+    enums: Vec<EnumType>,
+    domains: Vec<Domain>,
+}
+
+/// Runs every catalog query: the version check first, then two lanes of roughly equal cost
+/// (they run side by side when `a` and `b` are different connections, and pipelined on one
+/// connection otherwise).
+async fn read_all(
+    a: &Client,
+    b: &Client,
+    options: &IntrospectOptions,
+    stepper: &RefCell<Stepper<'_>>,
 ) -> Result<Catalog, LiveError> {
-    let mut step = 0;
-    let mut next = |what| {
-        progress(Progress { done: step, what });
-        step += 1;
+    let meta: RawMeta = fetch(a, &META, stepper).await?;
+    check_version(&meta)?;
+    let has_nulls_not_distinct = meta.server_version_num >= NULLS_NOT_DISTINCT_SINCE;
+    let lane_a = async {
+        let nnd: Vec<IndexRef> = if has_nulls_not_distinct {
+            fetch(a, &NULLS_NOT_DISTINCT, stepper).await?
+        } else {
+            Vec::new()
+        };
+        let mut indexes: Vec<Child<Index>> = fetch(a, &INDEXES, stepper).await?;
+        mark_nulls_not_distinct(&mut indexes, &nnd);
+        Ok::<_, LiveError>((
+            indexes,
+            fetch(a, &RELATIONS, stepper).await?,
+            fetch(a, &SCHEMAS, stepper).await?,
+            fetch(a, &FUNCTIONS, stepper).await?,
+            fetch(a, &SEQUENCES, stepper).await?,
+        ))
     };
+    let lane_b = async {
+        Ok::<_, LiveError>((
+            fetch(b, &COLUMNS, stepper).await?,
+            fetch(b, &CONSTRAINTS, stepper).await?,
+            fetch(b, &POLICIES, stepper).await?,
+            fetch(b, &TRIGGERS, stepper).await?,
+            fetch(b, &EXTENSIONS, stepper).await?,
+            fetch(b, &ENUMS, stepper).await?,
+            fetch(b, &DOMAINS, stepper).await?,
+        ))
+    };
+    let (
+        (indexes, relations, schemas, functions, sequences),
+        (columns, constraints, policies, triggers, extensions, enums, domains),
+    ) = tokio::try_join!(lane_a, lane_b)?;
+    Ok(assemble(
+        Parts {
+            meta,
+            schemas,
+            relations,
+            columns,
+            constraints,
+            indexes,
+            policies,
+            triggers,
+            functions,
+            sequences,
+            extensions,
+            enums,
+            domains,
+        },
+        options,
+    ))
+}
 
-    next(META.what);
-    let raw_meta: RawMeta = fetch(client, &META).await?;
-    check_version(&raw_meta)?;
+/// An index named by its table.
+#[derive(Deserialize)]
+struct IndexRef {
+    schema: String,
+    table: String,
+    index: String,
+}
 
-    next(SCHEMAS.what);
-    let schemas: Vec<SchemaDef> = fetch(client, &SCHEMAS).await?;
-    next(RELATIONS.what);
-    let mut relations: Vec<Relation> = fetch(client, &RELATIONS).await?;
-    next(COLUMNS.what);
-    let columns: Vec<Child<Column>> = fetch(client, &COLUMNS).await?;
-    next(CONSTRAINTS.what);
-    let constraints: Vec<Child<Constraint>> = fetch(client, &CONSTRAINTS).await?;
-    next(INDEXES.what);
-    let indexes: Vec<Child<Index>> = fetch(client, &INDEXES).await?;
-    next(POLICIES.what);
-    let policies: Vec<Child<Policy>> = fetch(client, &POLICIES).await?;
-    next(TRIGGERS.what);
-    let triggers: Vec<Child<Trigger>> = fetch(client, &TRIGGERS).await?;
-    next(FUNCTIONS.what);
-    let functions: Vec<Function> = fetch(client, &FUNCTIONS).await?;
-    next(SEQUENCES.what);
-    let sequences: Vec<Sequence> = fetch(client, &SEQUENCES).await?;
-    next(EXTENSIONS.what);
-    let extensions: Vec<Extension> = fetch(client, &EXTENSIONS).await?;
-    next(ENUMS.what);
-    let enums: Vec<EnumType> = fetch(client, &ENUMS).await?;
-    next(DOMAINS.what);
-    let domains: Vec<Domain> = fetch(client, &DOMAINS).await?;
+fn mark_nulls_not_distinct(indexes: &mut [Child<Index>], marked: &[IndexRef]) {
+    for m in marked {
+        if let Some(child) = indexes
+            .iter_mut()
+            .find(|c| c.schema == m.schema && c.table == m.table && c.item.name == m.index)
+        {
+            child.item.nulls_not_distinct = true;
+        }
+    }
+}
 
-    attach_children(&mut relations, columns, |r| &mut r.columns);
-    attach_children(&mut relations, constraints, |r| &mut r.constraints);
-    attach_children(&mut relations, indexes, |r| &mut r.indexes);
-    attach_children(&mut relations, policies, |r| &mut r.policies);
-    attach_children(&mut relations, triggers, |r| &mut r.triggers);
+/// Builds the catalog from the queries' results, in a stable order.
+fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
+    let mut relations = p.relations;
+    attach_children(&mut relations, p.columns, |r| &mut r.columns);
+    attach_children(&mut relations, p.constraints, |r| &mut r.constraints);
+    attach_children(&mut relations, p.indexes, |r| &mut r.indexes);
+    attach_children(&mut relations, p.policies, |r| &mut r.policies);
+    attach_children(&mut relations, p.triggers, |r| &mut r.triggers);
+    for relation in &mut relations {
+        sort_children(relation);
+        add_index_sizes(relation);
+    }
+    relations.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    let mut schemas = p.schemas;
+    schemas.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut functions = p.functions;
+    functions.sort_by(|a, b| {
+        (&a.schema, &a.name, &a.identity_arguments).cmp(&(
+            &b.schema,
+            &b.name,
+            &b.identity_arguments,
+        ))
+    });
+    let mut sequences = p.sequences;
+    sequences.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    let mut extensions = p.extensions;
+    extensions.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut enums = p.enums;
+    enums.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    let mut domains = p.domains;
+    domains.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
 
-    let mut roles_present = raw_meta.roles_present.clone();
+    let meta = p.meta;
+    let mut roles_present = meta.roles_present;
     roles_present.push("PUBLIC".into());
-    Ok(Catalog {
+    Catalog {
         meta: Meta {
-            server_version_num: Some(raw_meta.server_version_num),
-            server_version: Some(raw_meta.server_version),
-            database: Some(raw_meta.database),
+            server_version_num: Some(meta.server_version_num),
+            server_version: Some(meta.server_version),
+            database: Some(meta.database),
             source: SourceKind::Live,
             source_label: options.source_label.clone(),
-            stats_reset: raw_meta.stats_reset,
-            stats_age_seconds: raw_meta.stats_age_seconds,
-            captured_at: Some(raw_meta.captured_at),
+            stats_reset: meta.stats_reset,
+            stats_age_seconds: meta.stats_age_seconds,
+            captured_at: Some(meta.captured_at),
         },
         schemas,
         relations,
@@ -202,8 +357,8 @@ async fn read_all(
         enums,
         domains,
         roles_present,
-        exposed_schemas: raw_meta.exposed_schemas.map(|s| parse_schema_list(&s)),
-    })
+        exposed_schemas: meta.exposed_schemas.map(|s| parse_schema_list(&s)),
+    }
 }
 
 fn check_version(meta: &RawMeta) -> Result<(), LiveError> {
@@ -232,7 +387,21 @@ fn parse_schema_list(s: &str) -> Vec<String> {
 }
 
 /// Runs one catalog query and decodes its single JSON value.
-async fn fetch<T: DeserializeOwned>(client: &Client, query: &CatalogQuery) -> Result<T, LiveError> {
+async fn fetch<T: DeserializeOwned>(
+    client: &Client,
+    query: &CatalogQuery,
+    stepper: &RefCell<Stepper<'_>>,
+) -> Result<T, LiveError> {
+    {
+        // Not held across the await below: the two lanes share it on one task.
+        let mut s = stepper.borrow_mut();
+        let done = s.done;
+        (s.progress)(Progress {
+            done,
+            what: query.what,
+        });
+        s.done += 1;
+    }
     let messages = client
         .simple_query(query.sql)
         .await
@@ -259,6 +428,29 @@ struct Child<T> {
     schema: String,
     table: String,
     item: T,
+}
+
+/// Puts children in a stable order: columns by position, everything else by name. Sorting
+/// here rather than in SQL keeps the order independent of the server's collation and
+/// spares the server a sort on JSON keys.
+fn sort_children(relation: &mut Relation) {
+    relation.columns.sort_by_key(|c| c.position);
+    relation.constraints.sort_by(|a, b| a.name.cmp(&b.name));
+    relation.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+    relation.policies.sort_by(|a, b| a.name.cmp(&b.name));
+    relation.triggers.sort_by(|a, b| a.name.cmp(&b.name));
+    relation.reads.sort();
+}
+
+/// The relations query reads heap + TOAST size only; indexes bring their own sizes, so the
+/// index and total sizes are added up here instead of asking the server twice.
+fn add_index_sizes(relation: &mut Relation) {
+    let Some(stats) = relation.stats.as_mut() else {
+        return;
+    };
+    let index_bytes: i64 = relation.indexes.iter().filter_map(|i| i.size_bytes).sum();
+    stats.index_bytes = Some(index_bytes);
+    stats.total_bytes = stats.table_bytes.map(|t| t + index_bytes);
 }
 
 /// Moves each child onto its relation. Children arrive sorted, so order is preserved.

@@ -16,14 +16,18 @@ pub use introspect::{IntrospectOptions, Progress};
 use crate::model::Catalog;
 
 /// Connects with `params` and reads the whole catalog.
+///
+/// A second connection shares the work when the server allows one; without it (connection
+/// limit reached, or any other refusal) everything runs on the first.
 pub async fn load(
     params: &ConnParams,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Catalog, LiveError> {
-    let client = connect::connect(params).await?;
+    let primary = connect::connect(params).await?;
+    let helper = connect::connect(params).await.ok();
     let options = IntrospectOptions {
         source_label: params.label(),
         ..IntrospectOptions::default()
     };
-    introspect::introspect(&client, &options, progress).await
+    introspect::introspect(&primary, helper.as_ref(), &options, progress).await
 }

@@ -1,5 +1,5 @@
 -- Live columns of every relation that relations.sql returns, with type classification.
-SELECT coalesce(json_agg(x ORDER BY x.schema, x.table, (x.item->>'position')::int), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS schema,
          c.relname AS table,
          json_build_object(
@@ -29,13 +29,14 @@ SELECT coalesce(json_agg(x ORDER BY x.schema, x.table, (x.item->>'position')::in
                           SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
                           FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
                           WHERE co.oid = a.attcollation) END,
-           'comment', col_description(c.oid, a.attnum)) AS item
+           'comment', d.description) AS item
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_type t ON t.oid = a.atttypid
   JOIN pg_namespace tn ON tn.oid = t.typnamespace
   LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
   WHERE a.attnum > 0 AND NOT a.attisdropped
     AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
     AND n.nspname NOT IN ('pg_catalog', 'information_schema')

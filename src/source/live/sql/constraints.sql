@@ -1,6 +1,6 @@
 -- Primary key, unique, foreign key, check and exclusion constraints on relations.
 -- NOT NULL constraints (PostgreSQL 18 records them here) are already columns' not_null.
-SELECT coalesce(json_agg(x ORDER BY x.schema, x.table, x.item->>'name'), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS schema,
          c.relname AS table,
          json_build_object(

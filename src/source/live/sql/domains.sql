@@ -1,5 +1,5 @@
 -- Domain types with their base type and checks.
-SELECT coalesce(json_agg(x ORDER BY x.schema, x.name), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS schema,
          t.typname AS name,
          format_type(t.typbasetype, t.typtypmod) AS base_type,

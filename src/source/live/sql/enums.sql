@@ -1,5 +1,5 @@
 -- User-defined enum types with their labels in sort order.
-SELECT coalesce(json_agg(x ORDER BY x.schema, x.name), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS schema,
          t.typname AS name,
          (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) AS labels,

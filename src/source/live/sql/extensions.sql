@@ -1,5 +1,5 @@
 -- Installed extensions with the version the server would install today.
-SELECT coalesce(json_agg(x ORDER BY x.name), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT e.extname AS name,
          n.nspname AS schema,
          e.extversion AS installed_version,

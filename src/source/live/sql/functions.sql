@@ -1,6 +1,6 @@
 -- Functions and procedures outside the system schemas, with their grants to the API roles
 -- (a function with no ACL grants EXECUTE to PUBLIC by default, which acldefault shows).
-SELECT coalesce(json_agg(x ORDER BY x.schema, x.name, x.identity_arguments), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS schema,
          p.proname AS name,
          pg_get_function_identity_arguments(p.oid) AS identity_arguments,

@@ -1,5 +1,5 @@
 -- Row-level security policies.
-SELECT coalesce(json_agg(x ORDER BY x.schema, x.table, x.item->>'name'), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS schema,
          c.relname AS table,
          json_build_object(

@@ -1,7 +1,8 @@
 -- Tables, partitioned tables, views, materialized views and foreign tables, with their
--- options, grants to the API roles and usage statistics. Children (columns, indexes...)
+-- options, grants to the API roles and usage statistics. Sorting happens in Rust, where
+-- it does not depend on the server's collation. Children (columns, indexes...)
 -- come from their own queries.
-SELECT coalesce(json_agg(x ORDER BY x.schema, x.name), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS schema,
          c.relname AS name,
          CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned_table'
@@ -41,9 +42,9 @@ SELECT coalesce(json_agg(x ORDER BY x.schema, x.name), '[]')::text FROM (
           WHERE g.grantee IN ('anon', 'authenticated', 'service_role', 'PUBLIC')) AS grants,
          json_build_object(
            'estimated_rows', CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::int8 END,
-           'total_bytes', pg_total_relation_size(c.oid),
-           'table_bytes', pg_relation_size(c.oid),
-           'index_bytes', pg_indexes_size(c.oid),
+           -- Heap + TOAST only: index sizes come with the indexes and are added up by the
+           -- reader, which saves stat()ing every index twice.
+           'table_bytes', CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_table_size(c.oid) END,
            'seq_scans', s.seq_scan,
            'index_scans', s.idx_scan,
            'inserts', s.n_tup_ins,

@@ -1,5 +1,5 @@
 -- Every schema but the system ones.
-SELECT coalesce(json_agg(x ORDER BY x.name), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS name,
          pg_get_userbyid(n.nspowner) AS owner,
          obj_description(n.oid, 'pg_namespace') AS comment,

@@ -1,5 +1,5 @@
 -- Sequences, with the column that owns them. last_value only where the role may read it.
-SELECT coalesce(json_agg(x ORDER BY x.schema, x.name), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS schema,
          c.relname AS name,
          format_type(s.seqtypid, NULL) AS data_type,

@@ -1,6 +1,6 @@
 -- User triggers (not the internal ones behind foreign keys). tgtype bits: 1 row, 2 before,
 -- 4 insert, 8 delete, 16 update, 32 truncate, 64 instead of.
-SELECT coalesce(json_agg(x ORDER BY x.schema, x.table, x.item->>'name'), '[]')::text FROM (
+SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS schema,
          c.relname AS table,
          json_build_object(
