@@ -10,6 +10,8 @@
 //!   snapshot.rs      versioned JSON snapshots; the embedded demo is one
 //! model/             the schema model: plain serde data, no I/O
 //! report.rs          the plain-text summary printed until the explorer arrives
+//! sql.rs             the only place SQL text is built: identifier / literal quoting,
+//!                    CREATE INDEX rendering
 //! main.rs            the command line
 //! ```
 //!

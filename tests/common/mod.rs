@@ -190,10 +190,13 @@ fn start_cluster() -> Server {
         server_key.display()
     );
     append(&data.join("postgresql.conf"), &conf);
-    // Sockets trust the harness; TCP demands a password, so auth failures can be tested.
+    // Sockets trust the harness; TCP demands a password, so auth failures can be tested;
+    // the role pglens_tls_only may only come in over TLS.
     std::fs::write(
         data.join("pg_hba.conf"),
-        "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n",
+        "local all all trust\nhost all postgres 127.0.0.1/32 trust\n\
+         hostnossl all pglens_tls_only 127.0.0.1/32 reject\n\
+         host all all 127.0.0.1/32 scram-sha-256\n",
     )
     .expect("write pg_hba.conf");
     runner.own(&data.join("pg_hba.conf"));

@@ -119,6 +119,43 @@ async fn failures_name_the_problem_and_hide_the_password() {
     assert!(!err.to_string().contains("hunter2"));
 }
 
+#[tokio::test]
+async fn a_server_that_demands_tls_says_so() {
+    let Some(cluster) = managed() else { return };
+    let db = TestDb::new("tlsonly").await;
+    db.exec(
+        "DO $$ BEGIN
+           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pglens_tls_only') THEN
+             CREATE ROLE pglens_tls_only LOGIN PASSWORD 'pw';
+           END IF;
+         END $$",
+    )
+    .await;
+    let plain = tcp_params(
+        cluster,
+        &db.name,
+        "pglens_tls_only",
+        Some("pw"),
+        SslMode::Disable,
+    );
+    let err = must_fail(
+        connect(&plain).await,
+        "plain connection refused by hostnossl reject",
+    );
+    assert!(matches!(err, LiveError::Rejected { .. }), "{err:?}");
+    assert!(err.to_string().contains("sslmode=require"), "{err}");
+    let tls = tcp_params(
+        cluster,
+        &db.name,
+        "pglens_tls_only",
+        Some("pw"),
+        SslMode::Require,
+    );
+    connect(&tls)
+        .await
+        .expect("the same role connects over TLS");
+}
+
 /// The error of a connection that must not succeed.
 fn must_fail<T>(result: Result<T, LiveError>, why: &str) -> LiveError {
     match result {

@@ -14,8 +14,12 @@ use super::tls;
 pub enum LiveError {
     #[error("invalid connection string: {0}")]
     ConnInfo(String),
-    #[error("cannot reach the server at {target}: {detail}\nhint: check the host and port, and that the server accepts TCP connections there")]
-    Unreachable { target: String, detail: String },
+    #[error("cannot reach the server at {target}: {detail}\nhint: {hint}")]
+    Unreachable {
+        target: String,
+        detail: String,
+        hint: &'static str,
+    },
     #[error("authentication failed for user \"{user}\": {detail}\nhint: check the user name and password (PGPASSWORD, ~/.pgpass or the URL)")]
     AuthFailed { user: String, detail: String },
     #[error("the server refused the connection: {detail}")]
@@ -88,8 +92,19 @@ fn pg_config(params: &ConnParams) -> tokio_postgres::Config {
     config
 }
 
+/// What to check when nothing answers, which depends on whether a socket or TCP was tried.
+fn unreachable_hint(params: &ConnParams) -> &'static str {
+    if params.hosts.iter().all(|h| h.starts_with('/')) {
+        "is the server running on this machine, with its socket in that directory? \
+         (give host=... for a server elsewhere)"
+    } else {
+        "check the host and port, and that the server accepts TCP connections there"
+    }
+}
+
 fn classify_connect_error(err: &tokio_postgres::Error, params: &ConnParams) -> LiveError {
     let target = params.label();
+    let hint = unreachable_hint(params);
     if let Some(db) = err.as_db_error() {
         let detail = db.message().to_string();
         return match *db.code() {
@@ -134,17 +149,23 @@ fn classify_connect_error(err: &tokio_postgres::Error, params: &ConnParams) -> L
             io::ErrorKind::NotFound => "no such socket or host".to_string(),
             _ => io.to_string(),
         };
-        return LiveError::Unreachable { target, detail };
+        return LiveError::Unreachable {
+            target,
+            detail,
+            hint,
+        };
     }
     if err.to_string().contains("timeout") {
         return LiveError::Unreachable {
             target,
             detail: format!("no answer within {}s", params.connect_timeout.as_secs()),
+            hint,
         };
     }
     LiveError::Unreachable {
         target,
         detail: full_chain(err),
+        hint,
     }
 }
 
