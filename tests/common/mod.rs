@@ -44,6 +44,7 @@ pub struct Cluster {
 }
 
 static SERVER: OnceLock<Server> = OnceLock::new();
+static POOLER: OnceLock<u16> = OnceLock::new();
 static DB_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The shared server, started on first use.
@@ -157,7 +158,7 @@ fn start_cluster() -> Server {
     let dir = std::env::temp_dir().join(format!("pglens-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create cluster dir");
-    let runner = ServerUser::detect(&dir);
+    let runner = ServerUser::detect();
     runner.own(&dir);
 
     let data = dir.join("data");
@@ -233,6 +234,63 @@ fn start_cluster() -> Server {
     }
 }
 
+/// The port of a PgBouncer in transaction mode in front of the managed cluster, started on
+/// first use. Transaction pooling hands each transaction to whichever server connection is
+/// free, so named prepared statements do not survive; pglens must not need them.
+pub fn pooler_port(cluster: &Cluster) -> u16 {
+    *POOLER.get_or_init(|| {
+        let runner = ServerUser::detect();
+        let port = free_port();
+        let dir = cluster.dir.join("pgbouncer");
+        std::fs::create_dir_all(&dir).expect("pgbouncer dir");
+        runner.own(&dir);
+        let ini = dir.join("pgbouncer.ini");
+        let users = dir.join("userlist.txt");
+        std::fs::write(&users, "\"postgres\" \"\"\n").expect("userlist");
+        std::fs::write(
+            &ini,
+            format!(
+                "[databases]\n* = host={socket} port={pgport}\n\n[pgbouncer]\n\
+                 listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n\
+                 auth_type = trust\nauth_file = {users}\npool_mode = transaction\n\
+                 default_pool_size = 4\nmax_client_conn = 50\nlogfile = {log}\n",
+                socket = cluster.socket_dir.display(),
+                pgport = cluster.port,
+                users = users.display(),
+                log = dir.join("pgbouncer.log").display(),
+            ),
+        )
+        .expect("pgbouncer.ini");
+        for f in [&ini, &users] {
+            runner.own(f);
+        }
+        let mut cmd = runner.command(PathBuf::from("pgbouncer"));
+        cmd.arg(&ini)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0);
+        // Reaped by the kill below, after this process is gone.
+        #[allow(clippy::zombie_processes)]
+        let child = cmd
+            .spawn()
+            .expect("start pgbouncer (install the pgbouncer package)");
+        run_after_exit(&runner, &format!("kill {}", child.id()));
+        wait_for_port(port);
+        port
+    })
+}
+
+fn wait_for_port(port: u16) {
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("pgbouncer did not start listening on port {port}");
+}
+
 /// Generates a CA and a server certificate it signs, for a name that is not the address the
 /// tests connect to, so verify-ca passes and verify-full fails on the name.
 fn make_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
@@ -306,12 +364,20 @@ fn openssl(args: &[&str], more: &[&str]) {
 
 /// Stops the cluster and removes its directory once this test process has exited.
 fn spawn_watchdog(runner: &ServerUser, bin: &Path, dir: &Path, data: &Path) {
-    let script = format!(
-        "while [ -d /proc/{pid} ]; do sleep 1; done; '{pg_ctl}' -D '{data}' -m immediate stop >/dev/null 2>&1; rm -rf '{dir}'",
-        pid = std::process::id(),
+    let cleanup = format!(
+        "'{pg_ctl}' -D '{data}' -m immediate stop >/dev/null 2>&1; rm -rf '{dir}'",
         pg_ctl = bin.join("pg_ctl").display(),
         data = data.display(),
         dir = dir.display(),
+    );
+    run_after_exit(runner, &cleanup);
+}
+
+/// Runs `cleanup` (a shell command, as the server user) once this test process has exited.
+fn run_after_exit(runner: &ServerUser, cleanup: &str) {
+    let script = format!(
+        "while [ -d /proc/{pid} ]; do sleep 1; done; {cleanup}",
+        pid = std::process::id(),
     );
     let mut cmd = runner.command(PathBuf::from("/bin/sh"));
     cmd.args(["-c", &script])
@@ -377,10 +443,14 @@ struct ServerUser {
 }
 
 impl ServerUser {
-    fn detect(probe_dir: &Path) -> ServerUser {
-        let is_root = std::fs::metadata(probe_dir)
+    fn detect() -> ServerUser {
+        // A file this process creates is owned by its effective user: root or not.
+        let probe = std::env::temp_dir().join(format!("pglens-uid-probe-{}", std::process::id()));
+        std::fs::write(&probe, b"").expect("write uid probe");
+        let is_root = std::fs::metadata(&probe)
             .map(|m| m.uid() == 0)
             .unwrap_or(false);
+        let _ = std::fs::remove_file(&probe);
         if !is_root {
             return ServerUser { ids: None };
         }

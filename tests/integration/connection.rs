@@ -170,3 +170,27 @@ fn free_closed_port() -> u16 {
     listener.local_addr().unwrap().port()
     // The listener is dropped here, so the port is closed again.
 }
+
+#[tokio::test]
+async fn an_unreadable_catalog_is_named_in_the_error() {
+    let db = TestDb::new("nocatalog").await;
+    let role = format!("restricted_{}", db.name.rsplit('_').next().unwrap_or("0"));
+    // pg_policy is a per-database catalog, so this affects only the test's own database.
+    db.exec(&format!(
+        "CREATE ROLE {role} LOGIN; REVOKE SELECT ON pg_catalog.pg_policy FROM PUBLIC;"
+    ))
+    .await;
+    let mut params = db.params.clone();
+    params.user = role.clone();
+    let err = must_fail(
+        pglens::source::live::load(&params, &mut |_| {}).await,
+        "pg_policy is not readable",
+    );
+    assert!(matches!(err, LiveError::PermissionDenied { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("row-level security policies") && text.contains("pg_policy"),
+        "{text}"
+    );
+    db.exec(&format!("DROP ROLE {role}")).await;
+}

@@ -497,3 +497,25 @@ async fn rendered_index_definitions_equal_pg_get_indexdef() {
         mismatches.join("\n")
     );
 }
+
+/// Through a transaction-mode PgBouncer (which cannot keep named prepared statements), the
+/// model is exactly what a direct connection reads.
+#[tokio::test]
+async fn introspection_through_a_transaction_pooler_equals_direct() {
+    let Some(cluster) = crate::common::server().cluster.as_ref() else {
+        eprintln!("skipped: needs the harness's own cluster");
+        return;
+    };
+    let db = TestDb::with_demo("pooler").await;
+    let port = crate::common::pooler_port(cluster);
+    let mut params = db.params.clone();
+    params.hosts = vec!["127.0.0.1".into()];
+    params.ports = vec![port];
+    params.sslmode = pglens::source::live::SslMode::Disable;
+    let pooled = pglens::source::live::load(&params, &mut |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("introspection through pgbouncer failed: {e}"));
+    let direct = db.introspect().await;
+    assert_eq!(pooled.counts(), direct.counts());
+    assert_eq!(pooled.without_volatile(), direct.without_volatile());
+}
