@@ -23,6 +23,7 @@
 //! nothing downstream talks to the database. The price is that the model must be complete,
 //! and that a live capture is a snapshot in time: reload to see changes.
 
+pub mod audit;
 pub mod model;
 pub mod report;
 pub mod source;

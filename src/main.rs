@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use pglens::audit::{self, Severity};
 use pglens::source::{self, SourceSpec};
 
 /// Terminal schema explorer and auditor for PostgreSQL and Supabase.
@@ -27,6 +28,41 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check a schema against pglens's rules and print the findings.
+    ///
+    /// Exit status: 0, or 1 when a finding at or above --fail-on is open (not suppressed),
+    /// or 2 on a usage or connection error.
+    Audit {
+        /// What to read (see `pglens --help`).
+        source: Option<String>,
+        /// Audit the embedded demo schema.
+        #[arg(long)]
+        demo: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Leave out findings below this severity.
+        #[arg(long, value_enum, default_value_t = SeverityArg::Info)]
+        min_severity: SeverityArg,
+        /// Exit with status 1 when an open finding is at least this severe.
+        #[arg(long, value_enum, default_value_t = SeverityArg::Critical)]
+        fail_on: SeverityArg,
+        /// Run only this rule (repeatable).
+        #[arg(long = "rule", value_name = "ID")]
+        rules: Vec<String>,
+        /// Do not run this rule (repeatable).
+        #[arg(long = "skip", value_name = "ID")]
+        skip: Vec<String>,
+        /// Ignore file (default: ./pglens.toml, then ./.pglens/ignore.toml).
+        #[arg(long, value_name = "FILE")]
+        ignore_file: Option<PathBuf>,
+    },
+    /// List the rules, or explain one.
+    Rules {
+        /// A rule id, to print its documentation.
+        id: Option<String>,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Save a source's schema as a JSON snapshot that pglens can open later.
     Snapshot {
         /// What to read (see `pglens --help`).
@@ -38,6 +74,37 @@ enum Command {
         #[arg(short, long, value_name = "FILE.json")]
         output: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SeverityArg {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -53,7 +120,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("pglens: {e:#}");
             ExitCode::from(2)
@@ -61,8 +128,75 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Some(Command::Audit {
+            source,
+            demo,
+            format,
+            min_severity,
+            fail_on,
+            rules,
+            skip,
+            ignore_file,
+        }) => {
+            for id in rules.iter().chain(&skip) {
+                if audit::find_rule(id).is_none() {
+                    anyhow::bail!("unknown rule \"{id}\" (see `pglens rules`)");
+                }
+            }
+            let ignores = audit::ignore::load(ignore_file.as_deref())?;
+            let catalog = load(source.as_deref(), demo).await?;
+            let selection = audit::Selection { only: rules, skip };
+            let mut findings = audit::run(&catalog, &selection);
+            let unused: Vec<String> = ignores
+                .apply(&mut findings)
+                .iter()
+                .map(|e| e.target())
+                .collect();
+            let min: Severity = min_severity.into();
+            findings.retain(|f| f.severity >= min);
+            let report = audit::format::Report {
+                source: &catalog.meta.source_label,
+                findings: &findings,
+                unused_ignores: &unused,
+            };
+            let text = match format {
+                Format::Text => audit::format::text(&report, colour_stdout()),
+                Format::Json => audit::format::json(&report),
+                Format::Sarif => audit::format::sarif(&report),
+                Format::Markdown => audit::format::markdown(&report),
+            };
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            let threshold: Severity = fail_on.into();
+            let failing = findings
+                .iter()
+                .any(|f| f.suppressed.is_none() && f.severity >= threshold);
+            Ok(if failing {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Some(Command::Rules { id, format }) => {
+            let text = match (id, format) {
+                (Some(id), _) => {
+                    let entry = audit::find_rule(&id).ok_or_else(|| {
+                        anyhow::anyhow!("unknown rule \"{id}\" (see `pglens rules`)")
+                    })?;
+                    match format {
+                        RulesFormat::Text => entry.docs() + "\n",
+                        RulesFormat::Json => rules_json(&[entry]),
+                    }
+                }
+                (None, RulesFormat::Json) => {
+                    rules_json(&audit::all_rules().iter().collect::<Vec<_>>())
+                }
+                (None, RulesFormat::Text) => rules_table(),
+            };
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Snapshot {
             source,
             demo,
@@ -75,16 +209,54 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 output.display(),
                 catalog.relations.len()
             );
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         None => {
             let catalog = load(cli.source.as_deref(), cli.demo).await?;
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`pglens | head`) is not an error worth reporting.
             let _ = stdout.write_all(pglens::report::summary(&catalog).as_bytes());
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Colour only for a terminal, and never when NO_COLOR is set (no-color.org).
+fn colour_stdout() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn rules_table() -> String {
+    let mut out = String::new();
+    for e in audit::all_rules() {
+        let m = e.rule.meta();
+        out.push_str(&format!(
+            "{:<40} {:<8} {:<15} {}\n",
+            m.id,
+            m.severity.as_str(),
+            m.category.as_str(),
+            m.summary
+        ));
+    }
+    out
+}
+
+fn rules_json(entries: &[&audit::RuleEntry]) -> String {
+    let rules: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| {
+            let m = e.rule.meta();
+            serde_json::json!({
+                "id": m.id,
+                "severity": m.severity,
+                "category": m.category,
+                "summary": m.summary,
+                "counterparts": m.counterparts,
+                "docs": e.docs(),
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n"
 }
 
 async fn load(source: Option<&str>, demo: bool) -> anyhow::Result<pglens::model::Catalog> {

@@ -6,47 +6,14 @@
 -- describe, next to look-alikes that are done right, so every audit rule has something to
 -- find and something it must leave alone. Comments marked PROBLEM name the planted issue.
 --
--- Loads on plain PostgreSQL 15+ : the first section stubs what Supabase provides (the auth
--- schema, auth.uid() / auth.jwt() / auth.role(), and the anon / authenticated /
--- service_role roles). The embedded snapshot in demo.snapshot.json is generated from this
--- file; a test keeps the two equal.
+-- Loads on plain PostgreSQL 15+ after supabase_stubs.sql, which provides what Supabase
+-- would (the auth schema, auth.uid() / auth.jwt() / auth.role(), the anon / authenticated /
+-- service_role roles). The embedded snapshot in demo.snapshot.json is generated from the
+-- two files; a test keeps them equal.
 
 ------------------------------------------------------------------------------------------
--- Supabase stubs
+-- Extensions and API settings
 ------------------------------------------------------------------------------------------
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'anon') THEN CREATE ROLE anon NOLOGIN; END IF;
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'authenticated') THEN CREATE ROLE authenticated NOLOGIN; END IF;
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'service_role') THEN CREATE ROLE service_role NOLOGIN BYPASSRLS; END IF;
-END $$;
-
-CREATE SCHEMA auth;
-CREATE SCHEMA extensions;
-
-CREATE TABLE auth.users (
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  email text UNIQUE,
-  encrypted_password text,
-  raw_user_meta_data jsonb DEFAULT '{}'::jsonb,
-  raw_app_meta_data jsonb DEFAULT '{}'::jsonb,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
-);
-
-CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$
-  SELECT nullif(current_setting('request.jwt.claim.sub', true), '')::uuid
-$$;
-CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $$
-  SELECT nullif(current_setting('request.jwt.claim.role', true), '')
-$$;
-CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $$
-  SELECT coalesce(nullif(current_setting('request.jwt.claims', true), ''), '{}')::jsonb
-$$;
-
-GRANT USAGE ON SCHEMA public, extensions TO anon, authenticated, service_role;
-GRANT USAGE ON SCHEMA auth TO service_role;
-
 CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;
 -- PROBLEM: an extension installed into public, where its functions become API surface.
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
@@ -553,17 +520,6 @@ CREATE TABLE public.kernel_events (
 );
 SELECT setval('public.kernel_events_id_seq', 1900000000);
 
-CREATE TABLE public.campaign_metrics (
-  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-  campaign_id uuid NOT NULL,
-  impressions bigint NOT NULL DEFAULT 0,
-  clicks bigint NOT NULL DEFAULT 0,
-  conversions bigint NOT NULL DEFAULT 0,
-  revenue numeric(12, 2),
-  cost numeric(12, 2),
-  last_synced_at timestamptz,
-  CONSTRAINT positive_metrics CHECK (impressions >= 0 AND clicks >= 0 AND conversions >= 0)
-);
 
 -- Done right: a partitioned request log.
 CREATE TABLE public.api_logs (
@@ -881,6 +837,18 @@ CREATE TABLE public.cmo_content_assets (
   title text NOT NULL,
   content jsonb,
   created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE public.campaign_metrics (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  campaign_id uuid NOT NULL REFERENCES public.cmo_campaigns(id) ON DELETE CASCADE,
+  impressions bigint NOT NULL DEFAULT 0,
+  clicks bigint NOT NULL DEFAULT 0,
+  conversions bigint NOT NULL DEFAULT 0,
+  revenue numeric(12, 2),
+  cost numeric(12, 2),
+  last_synced_at timestamptz,
+  CONSTRAINT positive_metrics CHECK (impressions >= 0 AND clicks >= 0 AND conversions >= 0)
 );
 
 CREATE TABLE public.campaigns (

@@ -187,6 +187,7 @@ impl Catalog {
 
     /// Drops what changes from run to run without the schema changing: statistics, sizes,
     /// server and capture facts. Two captures of the same schema are equal after this.
+    /// Sequence positions stay: they are what overflow checks read.
     pub fn without_volatile(mut self) -> Self {
         self.meta = Meta {
             source: self.meta.source,
@@ -198,9 +199,6 @@ impl Catalog {
                 i.size_bytes = None;
                 i.scans = None;
             }
-        }
-        for s in &mut self.sequences {
-            s.last_value = None;
         }
         self
     }

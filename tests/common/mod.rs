@@ -93,8 +93,15 @@ impl TestDb {
 
     /// Creates a database and loads the demo schema into it.
     pub async fn with_demo(hint: &str) -> TestDb {
-        let db = TestDb::new(hint).await;
+        let db = TestDb::with_supabase(hint).await;
         db.exec(DEMO_SQL).await;
+        db
+    }
+
+    /// Creates a database with only what Supabase provides (auth schema, API roles).
+    pub async fn with_supabase(hint: &str) -> TestDb {
+        let db = TestDb::new(hint).await;
+        db.exec(SUPABASE_STUBS_SQL).await;
         db
     }
 
@@ -122,8 +129,10 @@ impl TestDb {
     }
 }
 
-/// The demo schema's SQL.
+/// The demo schema's SQL (to load after the stubs).
 pub const DEMO_SQL: &str = include_str!("../../assets/demo/schema.sql");
+/// Supabase's auth schema, functions and roles, stubbed for plain PostgreSQL.
+pub const SUPABASE_STUBS_SQL: &str = include_str!("../../assets/demo/supabase_stubs.sql");
 
 /// Opens a plain connection for test set-up (writes allowed: it is the test's database).
 pub async fn connect_params(params: &ConnParams) -> Client {

@@ -1,11 +1,17 @@
-//! Building SQL text. Every identifier and literal that pglens writes into SQL goes through
-//! [`ident`] or [`literal`]; nothing else in the program formats user-controlled names into
-//! SQL. Renderers for definitions the server does not hand us (an index's `CREATE INDEX`)
-//! live here too, so live and offline sources print them identically.
+//! Building SQL text: the only module that does. Every identifier and literal pglens writes
+//! into SQL goes through [`ident`] or [`literal`]; nothing else in the program formats
+//! user-controlled names into SQL.
+//!
+//! - this file: quoting;
+//! - `index.rs`: `CREATE INDEX` rendered from the model (the server's text is not fetched);
+//! - `fix.rs`: the statements audit findings suggest.
 
-use std::fmt::Write;
+pub mod fix;
+mod index;
 
-use crate::model::{Index, NullsOrder, QualifiedName, Relation, RelationKind};
+pub use index::create_index;
+
+use crate::model::QualifiedName;
 
 /// Quotes an identifier the way PostgreSQL's `quote_ident` does: bare when it is a plain
 /// lower-case name that is not a keyword, double-quoted (with `"` doubled) otherwise.
@@ -218,90 +224,6 @@ fn is_keyword(name: &str) -> bool {
         "xmltable",
     ];
     KEYWORDS.binary_search(&name).is_ok()
-}
-
-/// The `CREATE INDEX` statement for `index` on `table`, in the form `pg_get_indexdef` prints.
-pub fn create_index(table: &Relation, index: &Index) -> String {
-    let mut sql = String::from("CREATE ");
-    if index.unique {
-        sql.push_str("UNIQUE ");
-    }
-    let only = if table.kind == RelationKind::PartitionedTable {
-        "ONLY "
-    } else {
-        ""
-    };
-    let _ = write!(
-        sql,
-        "INDEX {} ON {only}{} USING {} ({})",
-        ident(&index.name),
-        qualified(&table.schema, &table.name),
-        index.method,
-        index_keys(index)
-    );
-    if !index.include.is_empty() {
-        let cols: Vec<String> = index.include.iter().map(|c| ident(c)).collect();
-        let _ = write!(sql, " INCLUDE ({})", cols.join(", "));
-    }
-    if index.nulls_not_distinct {
-        sql.push_str(" NULLS NOT DISTINCT");
-    }
-    if !index.options.is_empty() {
-        let opts: Vec<String> = index
-            .options
-            .iter()
-            .map(|o| match o.split_once('=') {
-                Some((k, v)) => format!("{k}={}", literal(v)),
-                None => o.clone(),
-            })
-            .collect();
-        let _ = write!(sql, " WITH ({})", opts.join(", "));
-    }
-    if let Some(predicate) = &index.predicate {
-        // The predicate is kept as the server prints it unprettified: already parenthesised.
-        let _ = write!(sql, " WHERE {predicate}");
-    }
-    sql
-}
-
-fn index_keys(index: &Index) -> String {
-    let keys: Vec<String> = index
-        .keys
-        .iter()
-        .map(|k| {
-            let mut key = match (&k.column, &k.expression) {
-                (Some(c), _) => ident(c),
-                // The server's per-key text is already parenthesised as CREATE INDEX needs.
-                (None, Some(e)) => e.clone(),
-                (None, None) => String::new(),
-            };
-            if let Some(c) = &k.collation {
-                let _ = write!(key, " COLLATE {}", catalog_object_name(c));
-            }
-            if let Some(o) = &k.opclass {
-                let _ = write!(key, " {}", catalog_object_name(o));
-            }
-            if k.descending {
-                key.push_str(" DESC");
-            }
-            match k.nulls {
-                Some(NullsOrder::First) => key.push_str(" NULLS FIRST"),
-                Some(NullsOrder::Last) => key.push_str(" NULLS LAST"),
-                None => {}
-            }
-            key
-        })
-        .collect();
-    keys.join(", ")
-}
-
-/// Built-in operator classes and collations print bare, as `pg_get_indexdef` does.
-fn catalog_object_name(o: &QualifiedName) -> String {
-    if o.schema == "pg_catalog" {
-        ident(&o.name)
-    } else {
-        qualified_name(o)
-    }
 }
 
 #[cfg(test)]

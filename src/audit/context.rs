@@ -1,0 +1,201 @@
+//! Facts about a catalog that several rules need, computed once per audit run.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::model::{grants_allow, Catalog, QualifiedName, Relation};
+
+/// Schemas Supabase creates and manages; rules about the user's own schema skip them.
+const SUPABASE_MANAGED_SCHEMAS: &[&str] = &[
+    "auth",
+    "storage",
+    "realtime",
+    "_realtime",
+    "extensions",
+    "graphql",
+    "graphql_public",
+    "vault",
+    "pgsodium",
+    "pgsodium_masks",
+    "net",
+    "cron",
+    "supabase_functions",
+    "supabase_migrations",
+    "_analytics",
+    "pgbouncer",
+    "pgtle",
+];
+
+/// Column names that scope a row to a tenant, in order of preference when tied.
+pub const TENANT_COLUMN_CANDIDATES: &[&str] = &[
+    "workspace_id",
+    "tenant_id",
+    "organization_id",
+    "org_id",
+    "account_id",
+    "team_id",
+];
+
+/// What rules read besides the catalog itself.
+pub struct Context<'a> {
+    pub catalog: &'a Catalog,
+    /// True when the database has Supabase's auth schema and API roles.
+    pub supabase: bool,
+    /// Schemas the HTTP API exposes: `pgrst.db_schemas`, or `public` on Supabase.
+    pub exposed_schemas: Vec<String>,
+    /// The column most tables use to scope rows to a tenant, if any.
+    pub tenant_column: Option<&'static str>,
+    relations_by_name: HashMap<(&'a str, &'a str), &'a Relation>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(catalog: &'a Catalog) -> Self {
+        let supabase = catalog.is_supabase();
+        let exposed_schemas = match &catalog.exposed_schemas {
+            Some(list) => list.clone(),
+            None if supabase => vec!["public".into()],
+            None => Vec::new(),
+        };
+        let relations_by_name = catalog
+            .relations
+            .iter()
+            .map(|r| ((r.schema.as_str(), r.name.as_str()), r))
+            .collect();
+        let mut cx = Context {
+            catalog,
+            supabase,
+            exposed_schemas,
+            tenant_column: None,
+            relations_by_name,
+        };
+        cx.tenant_column = cx.most_common_tenant_column();
+        cx
+    }
+
+    pub fn relation(&self, name: &QualifiedName) -> Option<&'a Relation> {
+        self.relations_by_name
+            .get(&(name.schema.as_str(), name.name.as_str()))
+            .copied()
+    }
+
+    pub fn relation_named(&self, schema: &str, name: &str) -> Option<&'a Relation> {
+        self.relations_by_name.get(&(schema, name)).copied()
+    }
+
+    pub fn is_exposed(&self, schema: &str) -> bool {
+        self.exposed_schemas.iter().any(|s| s == schema)
+    }
+
+    /// Whether the schema belongs to the platform rather than the application.
+    pub fn is_managed_schema(&self, schema: &str) -> bool {
+        self.supabase && SUPABASE_MANAGED_SCHEMAS.contains(&schema)
+    }
+
+    /// The application's relations: not created by an extension, not in a managed schema.
+    pub fn user_relations(&self) -> impl Iterator<Item = &'a Relation> + '_ {
+        self.catalog
+            .relations
+            .iter()
+            .filter(|r| r.extension.is_none() && !self.is_managed_schema(&r.schema))
+    }
+
+    /// The application's tables, partitions left out (they share their parent's design).
+    pub fn user_tables(&self) -> impl Iterator<Item = &'a Relation> + '_ {
+        self.user_relations()
+            .filter(|r| r.kind.is_table() && r.partition_of.is_none())
+    }
+
+    /// Whether the API roles (anon or authenticated) may read the relation.
+    pub fn api_can_read(&self, relation: &Relation) -> bool {
+        ["anon", "authenticated"].iter().any(|role| {
+            self.catalog.has_role(role) && grants_allow(&relation.grants, role, "SELECT")
+        })
+    }
+
+    /// True when some valid index's leading key columns are exactly `columns` (any order),
+    /// or start with them.
+    pub fn has_index_leading_with(relation: &Relation, columns: &[String]) -> bool {
+        relation.indexes.iter().any(|i| {
+            if !i.valid || i.predicate.is_some() {
+                return false;
+            }
+            let leading: Vec<&str> = i.leading_columns().take(columns.len()).collect();
+            leading.len() == columns.len() && columns.iter().all(|c| leading.contains(&c.as_str()))
+        })
+    }
+
+    /// The tenant column most of the application's tables carry (at least two tables).
+    fn most_common_tenant_column(&self) -> Option<&'static str> {
+        let mut best: Option<(&'static str, usize)> = None;
+        for candidate in TENANT_COLUMN_CANDIDATES {
+            let count = self
+                .user_tables()
+                .filter(|t| t.has_column(candidate))
+                .count();
+            if count >= 2 && best.is_none_or(|(_, c)| count > c) {
+                best = Some((candidate, count));
+            }
+        }
+        best.map(|(c, _)| c)
+    }
+
+    /// Tables that tenant columns point at (e.g. `workspaces`): they define tenancy.
+    pub fn tenant_tables(&self) -> BTreeSet<QualifiedName> {
+        let Some(column) = self.tenant_column else {
+            return BTreeSet::new();
+        };
+        self.user_tables()
+            .flat_map(|t| t.foreign_keys())
+            .filter(|(c, _)| c.columns.len() == 1 && c.columns[0] == column)
+            .map(|(_, fk)| fk.referenced_table.clone())
+            .collect()
+    }
+
+    /// Resolves a `thing_id` column to the table it most likely refers to: `things`,
+    /// `thing` (or `thingies` for `thingy`), in the same schema, then `public`, then `auth`.
+    pub fn table_for_reference(&self, column: &str, from_schema: &str) -> Option<&'a Relation> {
+        let stem = column.strip_suffix("_id")?;
+        if stem.is_empty() {
+            return None;
+        }
+        let names = plural_forms(stem);
+        [from_schema, "public", "auth"].iter().find_map(|schema| {
+            names.iter().find_map(|n| {
+                self.relation_named(schema, n)
+                    .filter(|r| r.kind.is_table() && r.partition_of.is_none())
+            })
+        })
+    }
+}
+
+/// `deal` -> [`deals`, `deal`]; `company` -> [`companies`, `company`]; `status` -> [`statuses`, `status`].
+fn plural_forms(stem: &str) -> Vec<String> {
+    let plural = if let Some(base) = stem
+        .strip_suffix('y')
+        .filter(|b| !b.ends_with(['a', 'e', 'o', 'u']))
+    {
+        format!("{base}ies")
+    } else if stem.ends_with('s')
+        || stem.ends_with('x')
+        || stem.ends_with("ch")
+        || stem.ends_with("sh")
+    {
+        format!("{stem}es")
+    } else {
+        format!("{stem}s")
+    };
+    vec![plural, stem.to_string()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural_forms("deal")[0], "deals");
+        assert_eq!(plural_forms("company")[0], "companies");
+        assert_eq!(plural_forms("key")[0], "keys");
+        assert_eq!(plural_forms("status")[0], "statuses");
+        assert_eq!(plural_forms("content_item")[0], "content_items");
+    }
+}

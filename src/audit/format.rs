@@ -1,0 +1,318 @@
+//! Audit output: text for people (grouped by table, coloured on a terminal), JSON for tools,
+//! SARIF 2.1.0 for code-scanning services, Markdown that reads like the seed documents.
+//! All functions are pure: they return the text.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use super::{find_rule, Finding, Severity};
+
+/// Everything a report shows.
+pub struct Report<'a> {
+    /// Safe label of the source (never a password).
+    pub source: &'a str,
+    pub findings: &'a [Finding],
+    /// Ignore-file entries that matched nothing, described.
+    pub unused_ignores: &'a [String],
+}
+
+impl Report<'_> {
+    fn counts(&self) -> (usize, usize, usize, usize) {
+        let open = |s: Severity| {
+            self.findings
+                .iter()
+                .filter(|f| f.severity == s && f.suppressed.is_none())
+                .count()
+        };
+        let suppressed = self
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.is_some())
+            .count();
+        (
+            open(Severity::Critical),
+            open(Severity::Warning),
+            open(Severity::Info),
+            suppressed,
+        )
+    }
+
+    fn summary_line(&self) -> String {
+        let (c, w, i, s) = self.counts();
+        format!(
+            "{} findings: {c} critical, {w} warning, {i} info{}",
+            c + w + i,
+            if s > 0 {
+                format!(" ({s} suppressed)")
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
+/// Where a finding's object belongs when grouping: its table, or the object itself.
+fn group_of(f: &Finding) -> String {
+    match (&f.object.schema, &f.object.table, &f.object.name) {
+        (Some(s), Some(t), _) => format!("{s}.{t}"),
+        (Some(s), None, Some(n)) => format!("{s}.{n}"),
+        (None, _, Some(n)) => format!("{} {n}", f.object.kind.as_str()),
+        _ => "(database)".into(),
+    }
+}
+
+const RESET: &str = "\x1b[0m";
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+
+fn severity_colour(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "\x1b[1;31m",
+        Severity::Warning => "\x1b[33m",
+        Severity::Info => "\x1b[36m",
+    }
+}
+
+fn severity_tag(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "CRIT",
+        Severity::Warning => "WARN",
+        Severity::Info => "INFO",
+    }
+}
+
+/// Plain text grouped by table; ANSI colours when `colour` is set.
+pub fn text(report: &Report<'_>, colour: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if colour {
+            format!("{code}{s}{RESET}")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut groups: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
+    for f in report.findings {
+        groups.entry(group_of(f)).or_default().push(f);
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "pglens audit of {}", report.source);
+    for (group, findings) in &groups {
+        let _ = writeln!(out, "\n{}", paint(BOLD, group));
+        for f in findings {
+            let tag = paint(severity_colour(f.severity), severity_tag(f.severity));
+            let line = format!("{}  {}", f.message, paint(DIM, &format!("[{}]", f.rule)));
+            match &f.suppressed {
+                Some(reason) => {
+                    let _ = writeln!(
+                        out,
+                        "  {}  {}",
+                        paint(DIM, "SUPP"),
+                        paint(DIM, &format!("{line} (suppressed: {reason})"))
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "  {tag}  {line}");
+                }
+            }
+        }
+    }
+    for u in report.unused_ignores {
+        let _ = writeln!(out, "\nunused ignore entry: {u}");
+    }
+    let _ = writeln!(out, "\n{}", report.summary_line());
+    out
+}
+
+/// The JSON document described in the README.
+pub fn json(report: &Report<'_>) -> String {
+    let findings: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            json!({
+                "key": f.key,
+                "rule": f.rule,
+                "severity": f.severity,
+                "category": f.category,
+                "object": {
+                    "kind": f.object.kind,
+                    "schema": f.object.schema,
+                    "table": f.object.table,
+                    "name": f.object.name,
+                },
+                "message": f.message,
+                "fix": f.fix.as_ref().map(|x| json!({
+                    "sql": x.script(),
+                    "statements": x.statements,
+                    "notes": x.notes,
+                    "safe": x.safe,
+                })),
+                "suppressed": f.suppressed.is_some(),
+                "suppression_reason": f.suppressed,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "pglens_version": env!("CARGO_PKG_VERSION"),
+        "source": report.source,
+        "findings": findings,
+        "unused_ignores": report.unused_ignores,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// SARIF 2.1.0. A schema has no source file, so each result's location is a stable
+/// repository-relative path naming the object (`schema/public/brands`), plus a logical
+/// location; code-scanning services need a physical one.
+pub fn sarif(report: &Report<'_>) -> String {
+    let mut rule_ids: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    rule_ids.sort_unstable();
+    rule_ids.dedup();
+    let rules: Vec<Value> = rule_ids
+        .iter()
+        .filter_map(|id| find_rule(id))
+        .map(|e| {
+            let m = e.rule.meta();
+            json!({
+                "id": m.id,
+                "name": m.id,
+                "shortDescription": { "text": m.summary },
+                "fullDescription": { "text": m.summary },
+                "help": { "text": e.docs(), "markdown": e.docs() },
+                "defaultConfiguration": { "level": sarif_level(m.severity) },
+                "properties": { "category": m.category, "counterparts": m.counterparts },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut uri = format!(
+                "schema/{}",
+                f.object.schema.as_deref().unwrap_or("database")
+            );
+            for part in [&f.object.table, &f.object.name].into_iter().flatten() {
+                uri.push('/');
+                uri.push_str(&uri_safe(part));
+            }
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": sarif_level(f.severity),
+                "message": { "text": f.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri },
+                        "region": { "startLine": 1 },
+                    },
+                    "logicalLocations": [{
+                        "fullyQualifiedName": f.object.path(),
+                        "kind": f.object.kind,
+                    }],
+                }],
+                "partialFingerprints": { "pglensFindingKey/v1": f.key },
+            });
+            if let Some(reason) = &f.suppressed {
+                result["suppressions"] = json!([{ "kind": "external", "justification": reason }]);
+            }
+            if let Some(fix) = &f.fix {
+                result["properties"] =
+                    json!({ "fixSql": fix.script(), "fixNotes": fix.notes, "fixSafe": fix.safe });
+            }
+            result
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "pglens",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/pglens/pglens",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// Percent-encodes what a URI path segment cannot hold, so odd identifiers stay valid.
+fn uri_safe(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Markdown grouped by severity, each finding with its fix in a fenced block.
+pub fn markdown(report: &Report<'_>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Schema audit: {}\n", report.source);
+    let _ = writeln!(out, "{}\n", report.summary_line());
+    let sections = [
+        (Severity::Critical, "🔴 Critical"),
+        (Severity::Warning, "🟡 Important"),
+        (Severity::Info, "🟢 Nice to have"),
+    ];
+    for (severity, title) in sections {
+        let findings: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity && f.suppressed.is_none())
+            .collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "## {title}\n");
+        for f in findings {
+            let _ = writeln!(out, "### {}\n", f.message);
+            let summary = find_rule(f.rule)
+                .map(|e| e.rule.meta().summary)
+                .unwrap_or("");
+            let _ = writeln!(out, "`{}` ({}): {summary}\n", f.rule, f.category.as_str());
+            if let Some(fix) = &f.fix {
+                let _ = writeln!(out, "```sql\n{}\n```\n", fix.script());
+                for note in &fix.notes {
+                    let _ = writeln!(out, "- {note}");
+                }
+                if !fix.notes.is_empty() {
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    let suppressed: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_some())
+        .collect();
+    if !suppressed.is_empty() {
+        let _ = writeln!(out, "## Suppressed\n");
+        for f in suppressed {
+            let _ = writeln!(
+                out,
+                "- {} (`{}`): {}",
+                f.message,
+                f.rule,
+                f.suppressed.as_deref().unwrap_or("")
+            );
+        }
+    }
+    out
+}

@@ -1,0 +1,170 @@
+//! The ignore file: findings (by key) or whole rules (by id) that a team has decided to live
+//! with, each with a reason. Suppressed findings stay in reports, marked, so nothing is
+//! silently dropped; entries that match nothing are reported so the file does not rot.
+//!
+//! ```toml
+//! [[ignore]]
+//! key = "dual-tenant-scope:table:public.brands"
+//! reason = "tenant_id is being removed in the Q3 migration"
+//!
+//! [[ignore]]
+//! rule = "unindexed-foreign-key"
+//! reason = "tables are tiny; revisit at 100k rows"
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::Finding;
+
+/// Where pglens looks for an ignore file, in order, relative to the working directory.
+pub const DEFAULT_PATHS: [&str; 2] = ["pglens.toml", ".pglens/ignore.toml"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum IgnoreError {
+    #[error("cannot read ignore file {path}: {detail}")]
+    Read { path: String, detail: String },
+    #[error("ignore file {path} is not valid: {detail}")]
+    Invalid { path: String, detail: String },
+}
+
+/// The parsed ignore entries.
+#[derive(Debug, Clone, Default)]
+pub struct IgnoreList {
+    pub entries: Vec<IgnoreEntry>,
+    /// Where it was read from, for messages.
+    pub path: Option<PathBuf>,
+}
+
+/// One `[[ignore]]` entry: a finding key or a rule id, and why.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreEntry {
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub rule: Option<String>,
+    pub reason: String,
+}
+
+impl IgnoreEntry {
+    fn matches(&self, f: &Finding) -> bool {
+        self.key.as_deref() == Some(f.key.as_str()) || self.rule.as_deref() == Some(f.rule)
+    }
+
+    /// What the entry names, for messages.
+    pub fn target(&self) -> String {
+        match (&self.key, &self.rule) {
+            (Some(k), _) => format!("key {k}"),
+            (None, Some(r)) => format!("rule {r}"),
+            (None, None) => "nothing".into(),
+        }
+    }
+}
+
+/// The file's shape. Other top-level sections belong to other features and are left alone.
+#[derive(Deserialize)]
+struct File {
+    #[serde(default)]
+    ignore: Vec<IgnoreEntry>,
+}
+
+/// Parses ignore entries from TOML text; `path` names the file in errors.
+pub fn parse(text: &str, path: &str) -> Result<Vec<IgnoreEntry>, IgnoreError> {
+    let file: File = toml::from_str(text).map_err(|e| IgnoreError::Invalid {
+        path: path.into(),
+        detail: e.to_string(),
+    })?;
+    for (i, e) in file.ignore.iter().enumerate() {
+        if e.key.is_some() == e.rule.is_some() {
+            return Err(IgnoreError::Invalid {
+                path: path.into(),
+                detail: format!(
+                    "[[ignore]] entry {} must name exactly one of key or rule",
+                    i + 1
+                ),
+            });
+        }
+        if e.reason.trim().is_empty() {
+            return Err(IgnoreError::Invalid {
+                path: path.into(),
+                detail: format!("[[ignore]] entry {} ({}) needs a reason", i + 1, e.target()),
+            });
+        }
+    }
+    Ok(file.ignore)
+}
+
+/// Loads the ignore file at `path`, or the first default one that exists; none is fine.
+pub fn load(path: Option<&Path>) -> Result<IgnoreList, IgnoreError> {
+    let found = match path {
+        Some(p) => Some(p.to_path_buf()),
+        None => DEFAULT_PATHS
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file()),
+    };
+    let Some(path) = found else {
+        return Ok(IgnoreList::default());
+    };
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| IgnoreError::Read {
+        path: name.clone(),
+        detail: e.to_string(),
+    })?;
+    Ok(IgnoreList {
+        entries: parse(&text, &name)?,
+        path: Some(path),
+    })
+}
+
+impl IgnoreList {
+    /// Marks matching findings as suppressed; returns the entries that matched nothing.
+    pub fn apply(&self, findings: &mut [Finding]) -> Vec<&IgnoreEntry> {
+        let mut used = vec![false; self.entries.len()];
+        for f in findings.iter_mut() {
+            if let Some(i) = self.entries.iter().position(|e| e.matches(f)) {
+                f.suppressed = Some(self.entries[i].reason.clone());
+                used[i] = true;
+            }
+        }
+        self.entries
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| !u)
+            .map(|(e, _)| e)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_need_one_target_and_a_reason() {
+        let ok = parse(
+            "[[ignore]]\nrule = \"x\"\nreason = \"because\"\n[other]\nanything = 1\n",
+            "f",
+        )
+        .unwrap();
+        assert_eq!(ok.len(), 1);
+        let both = parse(
+            "[[ignore]]\nrule = \"x\"\nkey = \"y\"\nreason = \"r\"\n",
+            "f",
+        )
+        .unwrap_err();
+        assert!(both.to_string().contains("exactly one"), "{both}");
+        let no_reason = parse("[[ignore]]\nrule = \"x\"\nreason = \" \"\n", "f").unwrap_err();
+        assert!(
+            no_reason.to_string().contains("needs a reason"),
+            "{no_reason}"
+        );
+        let typo = parse("[[ignore]]\nrule = \"x\"\nreasn = \"r\"\n", "pglens.toml").unwrap_err();
+        assert!(
+            typo.to_string().contains("pglens.toml") && typo.to_string().contains("reasn"),
+            "{typo}"
+        );
+    }
+}

@@ -1,0 +1,314 @@
+//! The audit engine: rules are pure functions of a [`Catalog`] that return [`Finding`]s.
+//!
+//! - `rules/`: one file per rule; its module doc comment is the rule's documentation, and
+//!   the registry below embeds it, so `pglens rules ID` prints what the code says.
+//! - `context.rs`: facts several rules need (exposed schemas, the tenant column, index
+//!   coverage), computed once per run.
+//! - `ignore.rs`: the ignore file; suppressed findings stay in the report, marked.
+//! - `format.rs`: text, JSON, SARIF and Markdown output.
+//!
+//! Fix SQL is built only in `crate::sql::fix`, where every identifier is quoted.
+
+mod context;
+pub mod format;
+pub mod ignore;
+mod registry;
+mod rules;
+
+pub use context::Context;
+pub use registry::{all_rules, find_rule, RuleEntry};
+
+use serde::Serialize;
+
+use crate::model::Catalog;
+
+/// How bad a finding is, matching the seeds' red / yellow / green.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "critical" => Some(Severity::Critical),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Security,
+    Integrity,
+    Performance,
+    Maintainability,
+    Migrations,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Security => "security",
+            Category::Integrity => "integrity",
+            Category::Performance => "performance",
+            Category::Maintainability => "maintainability",
+            Category::Migrations => "migrations",
+        }
+    }
+}
+
+/// The kind of object a finding points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectKind {
+    Table,
+    Column,
+    Index,
+    Constraint,
+    Policy,
+    Trigger,
+    View,
+    MaterializedView,
+    ForeignTable,
+    Function,
+    Sequence,
+    Extension,
+    Schema,
+}
+
+impl ObjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Table => "table",
+            ObjectKind::Column => "column",
+            ObjectKind::Index => "index",
+            ObjectKind::Constraint => "constraint",
+            ObjectKind::Policy => "policy",
+            ObjectKind::Trigger => "trigger",
+            ObjectKind::View => "view",
+            ObjectKind::MaterializedView => "materialized_view",
+            ObjectKind::ForeignTable => "foreign_table",
+            ObjectKind::Function => "function",
+            ObjectKind::Sequence => "sequence",
+            ObjectKind::Extension => "extension",
+            ObjectKind::Schema => "schema",
+        }
+    }
+}
+
+/// What a finding points at: `schema.table` and, for parts of a table, the part's name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct ObjectRef {
+    pub kind: ObjectKind,
+    pub schema: Option<String>,
+    /// The table (or view) the object belongs to, or is.
+    pub table: Option<String>,
+    /// The column, index, policy, ... name; for functions, `name(argument types)`.
+    pub name: Option<String>,
+}
+
+impl ObjectRef {
+    pub fn relation(kind: ObjectKind, schema: &str, table: &str) -> Self {
+        Self {
+            kind,
+            schema: Some(schema.into()),
+            table: Some(table.into()),
+            name: None,
+        }
+    }
+
+    pub fn part(kind: ObjectKind, schema: &str, table: &str, name: &str) -> Self {
+        Self {
+            kind,
+            schema: Some(schema.into()),
+            table: Some(table.into()),
+            name: Some(name.into()),
+        }
+    }
+
+    pub fn schema_object(kind: ObjectKind, schema: &str, name: &str) -> Self {
+        Self {
+            kind,
+            schema: Some(schema.into()),
+            table: None,
+            name: Some(name.into()),
+        }
+    }
+
+    /// `schema.table.name`, skipping what is absent; for display and keys.
+    pub fn path(&self) -> String {
+        [&self.schema, &self.table, &self.name]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
+/// One statement of a fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FixStatement {
+    pub sql: String,
+    /// True for statements PostgreSQL refuses inside a transaction block (CONCURRENTLY).
+    pub outside_transaction: bool,
+}
+
+/// The SQL that resolves a finding, with what a reviewer must know before running it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub statements: Vec<FixStatement>,
+    pub notes: Vec<String>,
+    /// True when the statements can be pasted as they are: no data loss, no guesswork.
+    pub safe: bool,
+}
+
+impl Fix {
+    /// A fix that can be pasted as it is.
+    pub fn safe(statements: Vec<FixStatement>) -> Self {
+        Self {
+            statements,
+            notes: Vec::new(),
+            safe: true,
+        }
+    }
+
+    /// A fix a reviewer must read first; `notes` say why.
+    pub fn review(statements: Vec<FixStatement>, notes: &[&str]) -> Self {
+        Self {
+            statements,
+            notes: notes.iter().map(|n| n.to_string()).collect(),
+            safe: false,
+        }
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// The statements as one script, each ending in a semicolon.
+    pub fn script(&self) -> String {
+        self.statements
+            .iter()
+            .map(|s| format!("{};", s.sql))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// A problem found in the schema.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Stable across runs: rule id and object, for ignore files.
+    pub key: String,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    pub object: ObjectRef,
+    pub message: String,
+    pub fix: Option<Fix>,
+    /// The reason given in the ignore file, when suppressed.
+    pub suppressed: Option<String>,
+}
+
+/// A rule's fixed facts.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable, readable id: names the smell, not the remedy.
+    pub id: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// The same check in other tools (`splinter:0001_unindexed_foreign_keys`, ...).
+    pub counterparts: &'static [&'static str],
+}
+
+impl RuleMeta {
+    /// A finding of this rule about `object`.
+    pub fn finding(&'static self, object: ObjectRef, message: String) -> Finding {
+        Finding {
+            key: format!("{}:{}:{}", self.id, object.kind.as_str(), object.path()),
+            rule: self.id,
+            severity: self.severity,
+            category: self.category,
+            object,
+            message,
+            fix: None,
+            suppressed: None,
+        }
+    }
+}
+
+impl Finding {
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+}
+
+/// A check over the whole catalog. Implementations are pure: no I/O, no clock.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// Which rules to run.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only these rule ids (all when empty).
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+}
+
+impl Selection {
+    fn wants(&self, id: &str) -> bool {
+        (self.only.is_empty() || self.only.iter().any(|o| o == id))
+            && !self.skip.iter().any(|s| s == id)
+    }
+}
+
+/// Runs the selected rules and returns findings sorted by object, then severity.
+pub fn run(catalog: &Catalog, selection: &Selection) -> Vec<Finding> {
+    let cx = Context::new(catalog);
+    let mut findings = Vec::new();
+    for entry in all_rules() {
+        if selection.wants(entry.rule.meta().id) {
+            entry.rule.check(&cx, &mut findings);
+        }
+    }
+    findings.sort_by(|a, b| {
+        (
+            &a.object.schema,
+            &a.object.table,
+            b.severity,
+            a.rule,
+            &a.object.name,
+        )
+            .cmp(&(
+                &b.object.schema,
+                &b.object.table,
+                a.severity,
+                b.rule,
+                &b.object.name,
+            ))
+    });
+    findings.dedup_by(|a, b| a.key == b.key);
+    findings
+}

@@ -1,0 +1,121 @@
+//! The list of rules, written once. Adding a rule means adding its file under `rules/` and
+//! one line here; its documentation is its file's module doc comment, embedded from source.
+
+use super::Rule;
+
+/// A registered rule and its documentation.
+pub struct RuleEntry {
+    pub rule: &'static dyn Rule,
+    source: &'static str,
+}
+
+impl RuleEntry {
+    /// The rule's documentation: its file's `//!` comment, without the markers.
+    pub fn docs(&self) -> String {
+        self.source
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .map(|l| {
+                l.strip_prefix("//! ")
+                    .unwrap_or(l.trim_start_matches("//!"))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+macro_rules! registry {
+    ($($module:ident :: $rule:ident),* $(,)?) => {
+        static RULES: &[RuleEntry] = &[
+            $(RuleEntry {
+                rule: &super::rules::$module::$rule,
+                source: include_str!(concat!("rules/", stringify!($module), ".rs")),
+            }),*
+        ];
+    };
+}
+
+registry![
+    // Tenancy and row-level security (the seeds' critical section).
+    dual_tenant_scope::DualTenantScope,
+    missing_tenant_column::MissingTenantColumn,
+    tenant_fk_to_users::TenantFkToUsers,
+    rls_disabled_in_exposed_schema::RlsDisabledInExposedSchema,
+    rls_enabled_without_policy::RlsEnabledWithoutPolicy,
+    policy_with_rls_disabled::PolicyWithRlsDisabled,
+    sensitive_columns_without_rls::SensitiveColumnsWithoutRls,
+    policy_auth_function_per_row::PolicyAuthFunctionPerRow,
+    multiple_permissive_policies::MultiplePermissivePolicies,
+    always_true_write_policy::AlwaysTrueWritePolicy,
+    write_policy_without_with_check::WritePolicyWithoutWithCheck,
+    policy_trusts_user_metadata::PolicyTrustsUserMetadata,
+    // API exposure.
+    view_without_security_invoker::ViewWithoutSecurityInvoker,
+    view_exposes_auth_users::ViewExposesAuthUsers,
+    materialized_view_in_api::MaterializedViewInApi,
+    foreign_table_in_api::ForeignTableInApi,
+    security_definer_mutable_search_path::SecurityDefinerMutableSearchPath,
+    security_definer_in_api::SecurityDefinerInApi,
+    extension_in_public::ExtensionInPublic,
+    outdated_extension::OutdatedExtension,
+    // Indexes.
+    unindexed_foreign_key::UnindexedForeignKey,
+    tenant_status_without_composite_index::TenantStatusWithoutCompositeIndex,
+    array_column_without_gin::ArrayColumnWithoutGin,
+    large_jsonb_column_without_gin::LargeJsonbColumnWithoutGin,
+    duplicate_index::DuplicateIndex,
+    covered_index::CoveredIndex,
+    invalid_index::InvalidIndex,
+    unused_index::UnusedIndex,
+    // Integrity.
+    table_without_primary_key::TableWithoutPrimaryKey,
+    not_valid_constraint::NotValidConstraint,
+    reference_type_mismatch::ReferenceTypeMismatch,
+    implied_foreign_key::ImpliedForeignKey,
+    unconstrained_value_column::UnconstrainedValueColumn,
+    foreign_key_to_auth_unique::ForeignKeyToAuthUnique,
+    sequence_near_overflow::SequenceNearOverflow,
+    reg_type_column::RegTypeColumn,
+    // Maintainability.
+    updated_at_without_trigger::UpdatedAtWithoutTrigger,
+    inconsistent_soft_delete::InconsistentSoftDelete,
+    unbounded_event_table::UnboundedEventTable,
+];
+
+/// Every rule, in documentation order.
+pub fn all_rules() -> &'static [RuleEntry] {
+    RULES
+}
+
+/// The rule with this id.
+pub fn find_rule(id: &str) -> Option<&'static RuleEntry> {
+    RULES.iter().find(|e| e.rule.meta().id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_documented_in_fixed_sections_and_ids_are_unique() {
+        let mut ids = std::collections::HashSet::new();
+        for entry in all_rules() {
+            let meta = entry.rule.meta();
+            assert!(ids.insert(meta.id), "duplicate rule id {}", meta.id);
+            let docs = entry.docs();
+            for section in [
+                "## What it finds",
+                "## Why it matters",
+                "## Example",
+                "## Fix",
+            ] {
+                assert!(docs.contains(section), "{} docs lack {section}", meta.id);
+            }
+            assert!(
+                docs.starts_with(&format!("# {}", meta.id)),
+                "{} docs must open with its id",
+                meta.id
+            );
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! # duplicate-index
+//!
+//! ## What it finds
+//! Two or more indexes on one table with the same method, keys, order, INCLUDE columns and
+//! predicate.
+//!
+//! ## Why it matters
+//! Every copy is written on every insert and update, takes space and cache, and none is
+//! ever needed by a query the other could not serve.
+//!
+//! ## Example
+//! ```sql
+//! CREATE INDEX idx_leads_workspace    ON leads (workspace_id);
+//! CREATE INDEX idx_leads_workspace_id ON leads (workspace_id);
+//! ```
+//!
+//! ## Fix
+//! Drop all but one (`DROP INDEX CONCURRENTLY IF EXISTS`). pglens keeps the one backing a
+//! constraint, else a unique one, else the first by name. Safe.
+
+use super::prelude::*;
+use crate::model::Index;
+
+pub struct DuplicateIndex;
+
+static META: RuleMeta = RuleMeta {
+    id: "duplicate-index",
+    severity: Severity::Warning,
+    category: Category::Performance,
+    summary: "Index identical to another index on the same table",
+    counterparts: &["pghero:duplicate_indexes", "splinter:0009_duplicate_index"],
+};
+
+/// What makes two indexes interchangeable.
+fn shape(i: &Index) -> impl PartialEq + '_ {
+    (
+        &i.method,
+        &i.keys,
+        &i.include,
+        &i.predicate,
+        i.nulls_not_distinct,
+    )
+}
+
+/// Which of two identical indexes to keep: constraint-backed, then unique, then by name.
+fn keep_rank(i: &Index) -> (bool, bool, std::cmp::Reverse<&str>) {
+    (
+        i.constraint.is_some(),
+        i.unique,
+        std::cmp::Reverse(i.name.as_str()),
+    )
+}
+
+impl Rule for DuplicateIndex {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for t in cx.user_relations() {
+            for i in &t.indexes {
+                let twins: Vec<&Index> =
+                    t.indexes.iter().filter(|o| shape(o) == shape(i)).collect();
+                if twins.len() < 2 {
+                    continue;
+                }
+                let keeper = twins.iter().max_by_key(|o| keep_rank(o)).copied();
+                if keeper.is_some_and(|k| k.name == i.name) || i.constraint.is_some() {
+                    continue;
+                }
+                let keeper = keeper.map(|k| k.name.as_str()).unwrap_or_default();
+                out.push(
+                    META.finding(
+                        ObjectRef::part(ObjectKind::Index, &t.schema, &t.name, &i.name),
+                        format!(
+                            "index {} on {}.{} duplicates {keeper}",
+                            i.name, t.schema, t.name
+                        ),
+                    )
+                    .with_fix(
+                        Fix::safe(vec![fix::drop_index(&t.schema, &i.name)])
+                            .note("DROP INDEX CONCURRENTLY cannot run inside a transaction block."),
+                    ),
+                );
+            }
+        }
+    }
+}

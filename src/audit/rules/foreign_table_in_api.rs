@@ -1,0 +1,64 @@
+//! # foreign-table-in-api
+//!
+//! ## What it finds
+//! Foreign tables in an exposed schema that the API roles can select from.
+//!
+//! ## Why it matters
+//! Row-level security does not apply to foreign tables, so the API serves whatever the
+//! remote server returns, to anyone with access.
+//!
+//! ## Example
+//! ```sql
+//! CREATE FOREIGN TABLE public.legacy_orders (...) SERVER legacy;
+//! ```
+//!
+//! ## Fix
+//! Revoke the API roles' access, or move the foreign table to a schema the API does not
+//! expose and reach it through a function that filters by caller.
+
+use super::prelude::*;
+
+pub struct ForeignTableInApi;
+
+static META: RuleMeta = RuleMeta {
+    id: "foreign-table-in-api",
+    severity: Severity::Warning,
+    category: Category::Security,
+    summary: "Foreign table readable through the API (no row-level security)",
+    counterparts: &["splinter:0017_foreign_table_in_api"],
+};
+
+impl Rule for ForeignTableInApi {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for f in cx.user_relations() {
+            if f.kind != RelationKind::ForeignTable
+                || !cx.is_exposed(&f.schema)
+                || !cx.api_can_read(f)
+            {
+                continue;
+            }
+            let fix = Fix::review(
+                vec![fix::revoke_on_relation(
+                    f,
+                    "ALL",
+                    &["anon", "authenticated", "PUBLIC"],
+                )],
+                &["Clients reading it through the API lose access."],
+            );
+            out.push(
+                META.finding(
+                    ObjectRef::relation(ObjectKind::ForeignTable, &f.schema, &f.name),
+                    format!(
+                        "foreign table {}.{} is readable through the API, and row-level security cannot apply to it",
+                        f.schema, f.name
+                    ),
+                )
+                .with_fix(fix),
+            );
+        }
+    }
+}

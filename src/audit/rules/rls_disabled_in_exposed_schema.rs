@@ -1,0 +1,60 @@
+//! # rls-disabled-in-exposed-schema
+//!
+//! ## What it finds
+//! Tables in a schema the HTTP API exposes (`pgrst.db_schemas`, or `public` on Supabase)
+//! with row-level security switched off.
+//!
+//! ## Why it matters
+//! Supabase grants the `anon` and `authenticated` roles access to every table in the
+//! exposed schemas; row-level security is the only thing between the public API key and
+//! every row. With it off, anyone with the project URL can read and write the table.
+//!
+//! ## Example
+//! ```sql
+//! CREATE TABLE public.asset_approvals (...);   -- RLS never enabled
+//! ```
+//!
+//! ## Fix
+//! `ALTER TABLE ... ENABLE ROW LEVEL SECURITY`, then add policies. Not safe to paste alone:
+//! with RLS on and no policy, the API roles see nothing, which breaks clients that relied
+//! on the open table. Write the policies (see rls-enabled-without-policy) in the same change.
+
+use super::prelude::*;
+
+pub struct RlsDisabledInExposedSchema;
+
+static META: RuleMeta = RuleMeta {
+    id: "rls-disabled-in-exposed-schema",
+    severity: Severity::Critical,
+    category: Category::Security,
+    summary: "Row-level security is off on a table the API exposes",
+    counterparts: &["splinter:0013_rls_disabled_in_public"],
+};
+
+impl Rule for RlsDisabledInExposedSchema {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for t in cx.user_tables() {
+            if t.rls_enabled || !cx.is_exposed(&t.schema) {
+                continue;
+            }
+            let fix = Fix::review(
+                vec![fix::enable_rls(t)],
+                &["With RLS on and no policy the API roles see no rows: add policies in the same change."],
+            );
+            out.push(
+                META.finding(
+                    ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
+                    format!(
+                        "{}.{} is in exposed schema {} with row-level security off",
+                        t.schema, t.name, t.schema
+                    ),
+                )
+                .with_fix(fix),
+            );
+        }
+    }
+}

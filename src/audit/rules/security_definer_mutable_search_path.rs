@@ -1,0 +1,64 @@
+//! # security-definer-mutable-search-path
+//!
+//! ## What it finds
+//! SECURITY DEFINER functions that do not pin `search_path` in their definition.
+//!
+//! ## Why it matters
+//! Such a function runs with its owner's rights but resolves unqualified names through the
+//! caller's `search_path`. A caller who can create objects in any schema on that path can
+//! shadow a table or operator the function uses and run code as the owner.
+//!
+//! ## Example
+//! ```sql
+//! CREATE FUNCTION public.user_has_workspace_access(uuid) RETURNS boolean
+//!   LANGUAGE sql SECURITY DEFINER AS $$ ... $$;
+//! ```
+//!
+//! ## Fix
+//! `ALTER FUNCTION ... SET search_path = ''`. Every name in the body must then be
+//! schema-qualified (`public.workspace_members`, `pg_catalog.now()` is implicit); check the
+//! body before applying.
+
+use super::prelude::*;
+
+pub struct SecurityDefinerMutableSearchPath;
+
+static META: RuleMeta = RuleMeta {
+    id: "security-definer-mutable-search-path",
+    severity: Severity::Warning,
+    category: Category::Security,
+    summary: "SECURITY DEFINER function without a pinned search_path",
+    counterparts: &["splinter:0011_function_search_path_mutable"],
+};
+
+impl Rule for SecurityDefinerMutableSearchPath {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for f in &cx.catalog.functions {
+            if !f.security_definer
+                || f.pinned_search_path().is_some()
+                || f.extension.is_some()
+                || cx.is_managed_schema(&f.schema)
+            {
+                continue;
+            }
+            let fix = Fix::review(
+                vec![fix::function_pin_search_path(f)],
+                &["With an empty search_path every name in the body must be schema-qualified; check the body first."],
+            );
+            out.push(
+                META.finding(
+                    ObjectRef::schema_object(ObjectKind::Function, &f.schema, &format!("{}({})", f.name, f.identity_arguments)),
+                    format!(
+                        "SECURITY DEFINER function {}.{}({}) resolves names through the caller's search_path",
+                        f.schema, f.name, f.identity_arguments
+                    ),
+                )
+                .with_fix(fix),
+            );
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! # sensitive-columns-without-rls
+//!
+//! ## What it finds
+//! Tables in an exposed schema, with row-level security off, that hold columns named like
+//! secrets: passwords, tokens, API keys, secrets, card or social-security numbers.
+//!
+//! ## Why it matters
+//! The API roles can read every row of such a table through the public endpoint: OAuth
+//! tokens and keys stored there are one HTTP request away.
+//!
+//! ## Example
+//! ```sql
+//! CREATE TABLE public.platform_connections (access_token text NOT NULL, refresh_token text, ...);
+//! ```
+//!
+//! ## Fix
+//! Enable row-level security (and add policies), and revoke the API roles' access; better
+//! still, keep secrets out of exposed schemas (Supabase Vault, a private schema).
+
+use super::prelude::*;
+
+pub struct SensitiveColumnsWithoutRls;
+
+static META: RuleMeta = RuleMeta {
+    id: "sensitive-columns-without-rls",
+    severity: Severity::Critical,
+    category: Category::Security,
+    summary: "Secret-looking columns in an exposed table without row-level security",
+    counterparts: &["splinter:0023_sensitive_columns_exposed"],
+};
+
+const SENSITIVE: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "private_key",
+    "ssn",
+    "social_security",
+    "credit_card",
+    "card_number",
+    "cvv",
+    "iban",
+];
+
+/// A text-like column whose name says it holds a secret (`token_expires_at` does not).
+fn is_sensitive(column: &Column) -> bool {
+    let textual = matches!(
+        column.data_type.split('(').next().unwrap_or(""),
+        "text" | "character varying" | "character" | "bytea" | "jsonb" | "json"
+    );
+    let name = column.name.to_ascii_lowercase();
+    textual
+        && (SENSITIVE.iter().any(|s| name.contains(s)) || name == "encrypted_value")
+        && !name.ends_with("_at")
+        && !name.ends_with("_type")
+        && !name.ends_with("_name")
+}
+
+impl Rule for SensitiveColumnsWithoutRls {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for t in cx.user_tables() {
+            if t.rls_enabled || !cx.is_exposed(&t.schema) {
+                continue;
+            }
+            let columns: Vec<&str> = t
+                .columns
+                .iter()
+                .filter(|c| is_sensitive(c))
+                .map(|c| c.name.as_str())
+                .collect();
+            if columns.is_empty() {
+                continue;
+            }
+            let fix = Fix::review(
+                vec![
+                    fix::enable_rls(t),
+                    fix::revoke_on_relation(t, "ALL", &["anon", "authenticated"]),
+                ],
+                &["Clients that read this table through the API stop seeing it; serve it from the server with service_role, or add policies."],
+            );
+            out.push(
+                META.finding(
+                    ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
+                    format!(
+                        "{}.{} exposes {} through the API without row-level security",
+                        t.schema,
+                        t.name,
+                        columns.join(", ")
+                    ),
+                )
+                .with_fix(fix),
+            );
+        }
+    }
+}

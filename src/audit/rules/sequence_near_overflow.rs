@@ -1,0 +1,87 @@
+//! # sequence-near-overflow
+//!
+//! ## What it finds
+//! Sequences (serial and identity columns included) that have used more than 75% of the
+//! range of their own type or of the column they feed.
+//!
+//! ## Why it matters
+//! When an `integer` id column reaches 2,147,483,647, every insert fails. Widening the
+//! column rewrites the table, which is much easier at 75% than at 100% on a Friday night.
+//!
+//! ## Example
+//! `kernel_events.id serial` whose sequence is at 1,900,000,000.
+//!
+//! ## Fix
+//! `ALTER TABLE ... ALTER COLUMN id TYPE bigint` and `ALTER SEQUENCE ... AS bigint`. The
+//! column change rewrites the table under an exclusive lock (and any referencing columns
+//! need the same change); plan it.
+
+use super::prelude::*;
+
+pub struct SequenceNearOverflow;
+
+static META: RuleMeta = RuleMeta {
+    id: "sequence-near-overflow",
+    severity: Severity::Critical,
+    category: Category::Integrity,
+    summary: "Sequence has used more than 75% of its range",
+    counterparts: &["pghero:sequence_danger"],
+};
+
+const THRESHOLD: f64 = 0.75;
+
+fn type_max(data_type: &str) -> Option<i64> {
+    match data_type {
+        "smallint" => Some(i64::from(i16::MAX)),
+        "integer" => Some(i64::from(i32::MAX)),
+        "bigint" => Some(i64::MAX),
+        _ => None,
+    }
+}
+
+impl Rule for SequenceNearOverflow {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for s in &cx.catalog.sequences {
+            let Some(last) = s.last_value else { continue };
+            let owner = s.owned_by.as_ref().and_then(|o| {
+                let table = cx.relation(&o.table)?;
+                Some((table, table.column(&o.column)?))
+            });
+            let column_max = owner.and_then(|(_, c)| type_max(&c.data_type));
+            let limit = [Some(s.max_value), type_max(&s.data_type), column_max]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(i64::MAX);
+            let used = last as f64 / limit as f64;
+            if s.increment <= 0 || used <= THRESHOLD {
+                continue;
+            }
+            let seq_name = QualifiedName::new(&s.schema, &s.name);
+            let mut statements = Vec::new();
+            if let Some((table, column)) = owner.filter(|(_, c)| c.data_type != "bigint") {
+                statements.push(fix::alter_column_type(table, &column.name, "bigint"));
+            }
+            statements.push(fix::sequence_as_bigint(&seq_name));
+            out.push(
+                META.finding(
+                    ObjectRef::schema_object(ObjectKind::Sequence, &s.schema, &s.name),
+                    format!(
+                        "sequence {}.{} is at {last} of {limit} ({:.0}% used)",
+                        s.schema,
+                        s.name,
+                        used * 100.0
+                    ),
+                )
+                .with_fix(Fix::review(
+                    statements,
+                    &["The column type change rewrites the table under an exclusive lock; columns referencing it need the same change."],
+                )),
+            );
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! # updated-at-without-trigger
+//!
+//! ## What it finds
+//! Tables with an `updated_at` column and no BEFORE UPDATE row trigger that maintains it.
+//!
+//! ## Why it matters
+//! The column then says when the row was created, or whenever some code path remembered to
+//! set it. Sync jobs, caches and "recently changed" views built on it silently miss changes.
+//!
+//! ## Example
+//! ```sql
+//! CREATE TABLE brands (..., updated_at timestamptz NOT NULL DEFAULT now());   -- no trigger
+//! ```
+//!
+//! ## Fix
+//! A BEFORE UPDATE trigger that sets `NEW.updated_at = now()`. pglens reuses a trigger
+//! function the schema already has for this (one whose body sets `updated_at`), or creates
+//! one. Safe; `DROP TRIGGER IF EXISTS` first makes it re-runnable.
+
+use super::prelude::*;
+use crate::model::{Function, TriggerEvent, TriggerLevel, TriggerTiming};
+
+pub struct UpdatedAtWithoutTrigger;
+
+static META: RuleMeta = RuleMeta {
+    id: "updated-at-without-trigger",
+    severity: Severity::Info,
+    category: Category::Maintainability,
+    summary: "updated_at column not maintained by a trigger",
+    counterparts: &[],
+};
+
+const TRIGGER_NAME: &str = "set_updated_at";
+
+/// A trigger function that stamps updated_at: its body assigns it, or it is moddatetime.
+fn stamps_updated_at(f: &Function) -> bool {
+    f.result == "trigger"
+        && (f.name == "moddatetime"
+            || f.body.as_deref().is_some_and(|b| {
+                let b = b.to_ascii_lowercase();
+                b.contains("new.updated_at") && b.contains(":=") || b.contains("new.updated_at =")
+            }))
+}
+
+fn maintained(cx: &Context<'_>, t: &Relation) -> bool {
+    t.triggers.iter().any(|tr| {
+        tr.timing == TriggerTiming::Before
+            && tr.level == TriggerLevel::Row
+            && tr.events.contains(&TriggerEvent::Update)
+            && cx
+                .catalog
+                .functions
+                .iter()
+                .any(|f| f.qualified_name() == tr.function && stamps_updated_at(f))
+    })
+}
+
+impl Rule for UpdatedAtWithoutTrigger {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let existing = cx.catalog.functions.iter().find(|f| {
+            stamps_updated_at(f) && f.identity_arguments.is_empty() && f.extension.is_none()
+        });
+        for t in cx.user_tables() {
+            if !t.has_column("updated_at") || maintained(cx, t) {
+                continue;
+            }
+            let mut statements = Vec::new();
+            let function = match existing {
+                Some(f) => f.qualified_name(),
+                None => {
+                    let taken = cx
+                        .catalog
+                        .functions
+                        .iter()
+                        .any(|f| f.schema == t.schema && f.name == TRIGGER_NAME);
+                    let name = if taken {
+                        "pglens_set_updated_at"
+                    } else {
+                        TRIGGER_NAME
+                    };
+                    let q = QualifiedName::new(&t.schema, name);
+                    statements.push(fix::create_updated_at_function(&q));
+                    q
+                }
+            };
+            let trigger = if t.triggers.iter().any(|tr| tr.name == TRIGGER_NAME) {
+                "pglens_set_updated_at"
+            } else {
+                TRIGGER_NAME
+            };
+            statements.push(fix::drop_trigger(t, trigger));
+            statements.push(fix::create_update_trigger(t, trigger, &function));
+            out.push(
+                META.finding(
+                    ObjectRef::part(ObjectKind::Column, &t.schema, &t.name, "updated_at"),
+                    format!(
+                        "{}.{}.updated_at is not maintained by a trigger",
+                        t.schema, t.name
+                    ),
+                )
+                .with_fix(Fix::safe(statements)),
+            );
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! # write-policy-without-with-check
+//!
+//! ## What it finds
+//! UPDATE and ALL policies with a USING condition but no WITH CHECK.
+//!
+//! ## Why it matters
+//! PostgreSQL then checks new rows against USING, which is usually what was meant, but
+//! only implicitly: a later edit that loosens USING for reads silently loosens writes too,
+//! and a reader cannot tell whether the author thought about writes at all.
+//!
+//! ## Example
+//! ```sql
+//! CREATE POLICY "members update content" ON content_items FOR UPDATE USING (is_member(brand_id));
+//! ```
+//!
+//! ## Fix
+//! Recreate the policy with WITH CHECK spelled out as the same condition. Behaviour is
+//! unchanged, so the fix is safe.
+
+use super::prelude::*;
+
+pub struct WritePolicyWithoutWithCheck;
+
+static META: RuleMeta = RuleMeta {
+    id: "write-policy-without-with-check",
+    severity: Severity::Info,
+    category: Category::Security,
+    summary: "UPDATE or ALL policy relies on USING to check new rows",
+    counterparts: &[],
+};
+
+impl Rule for WritePolicyWithoutWithCheck {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for t in cx.user_relations() {
+            for p in &t.policies {
+                let (Some(using), None) = (&p.using, &p.with_check) else {
+                    continue;
+                };
+                if !matches!(p.command, PolicyCommand::Update | PolicyCommand::All) {
+                    continue;
+                }
+                let spec = fix::PolicySpec {
+                    name: &p.name,
+                    command: p.command,
+                    permissive: p.permissive,
+                    roles: &p.roles,
+                    using: Some(using),
+                    with_check: Some(using),
+                };
+                let fix = Fix::safe(vec![
+                    fix::drop_policy(t, &p.name),
+                    fix::create_policy(t, &spec),
+                ])
+                .note("Run both statements in one transaction.");
+                out.push(
+                    META.finding(
+                        ObjectRef::part(ObjectKind::Policy, &t.schema, &t.name, &p.name),
+                        format!(
+                            "{} policy \"{}\" on {}.{} has no WITH CHECK; new rows are checked only implicitly",
+                            p.command.sql(),
+                            p.name,
+                            t.schema,
+                            t.name
+                        ),
+                    )
+                    .with_fix(fix),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,441 @@
+//! The statements audit findings suggest. Each builder returns one statement; names are
+//! quoted with [`ident`] / [`qualified`], values with [`literal`]. Expressions taken from the
+//! catalog (policy conditions, column types) are server-printed SQL and are used as they are.
+//!
+//! Statements are re-runnable where PostgreSQL allows: `IF NOT EXISTS`, `IF EXISTS`, and
+//! `DROP POLICY IF EXISTS` before `CREATE POLICY`.
+
+use super::{ident, literal, qualified, qualified_name};
+use crate::audit::FixStatement;
+use crate::model::{FkAction, Function, PolicyCommand, QualifiedName, Relation};
+
+/// PostgreSQL truncates identifiers to 63 bytes; do it ourselves, on a character boundary,
+/// so `IF NOT EXISTS` and later `DROP`s name what was really created.
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+fn stmt(sql: String) -> FixStatement {
+    FixStatement {
+        sql,
+        outside_transaction: false,
+    }
+}
+
+fn concurrent(sql: String) -> FixStatement {
+    FixStatement {
+        sql,
+        outside_transaction: true,
+    }
+}
+
+fn table(t: &Relation) -> String {
+    qualified(&t.schema, &t.name)
+}
+
+/// A name made of parts joined by `_`, cut to 63 bytes.
+pub fn object_name(parts: &[&str]) -> String {
+    let mut name = parts.join("_");
+    if name.len() > MAX_IDENTIFIER_BYTES {
+        let mut cut = MAX_IDENTIFIER_BYTES;
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        name.truncate(cut);
+    }
+    name
+}
+
+pub fn enable_rls(t: &Relation) -> FixStatement {
+    stmt(format!(
+        "ALTER TABLE {} ENABLE ROW LEVEL SECURITY",
+        table(t)
+    ))
+}
+
+pub fn drop_column(t: &Relation, column: &str) -> FixStatement {
+    stmt(format!(
+        "ALTER TABLE {} DROP COLUMN IF EXISTS {}",
+        table(t),
+        ident(column)
+    ))
+}
+
+/// `ALTER TABLE t ADD COLUMN IF NOT EXISTS c type [REFERENCES p (k) ON DELETE ...]`.
+pub fn add_column(
+    t: &Relation,
+    column: &str,
+    type_sql: &str,
+    references: Option<(&QualifiedName, &str, FkAction)>,
+) -> FixStatement {
+    let mut sql = format!(
+        "ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {type_sql}",
+        table(t),
+        ident(column)
+    );
+    if let Some((target, key, on_delete)) = references {
+        sql.push_str(&format!(
+            " REFERENCES {} ({}){}",
+            qualified_name(target),
+            ident(key),
+            on_delete_clause(on_delete)
+        ));
+    }
+    stmt(sql)
+}
+
+fn on_delete_clause(action: FkAction) -> &'static str {
+    match action {
+        FkAction::NoAction => "",
+        FkAction::Restrict => " ON DELETE RESTRICT",
+        FkAction::Cascade => " ON DELETE CASCADE",
+        FkAction::SetNull => " ON DELETE SET NULL",
+        FkAction::SetDefault => " ON DELETE SET DEFAULT",
+    }
+}
+
+/// Copies `parent_column` from the parent row each child row references.
+pub fn backfill_from_parent(
+    t: &Relation,
+    column: &str,
+    parent: &QualifiedName,
+    parent_column: &str,
+    child_keys: &[String],
+    parent_keys: &[String],
+) -> FixStatement {
+    let join: Vec<String> = child_keys
+        .iter()
+        .zip(parent_keys)
+        .map(|(c, p)| format!("child.{} = parent.{}", ident(c), ident(p)))
+        .collect();
+    stmt(format!(
+        "UPDATE {} AS child SET {} = parent.{} FROM {} AS parent WHERE {} AND child.{} IS NULL",
+        table(t),
+        ident(column),
+        ident(parent_column),
+        qualified_name(parent),
+        join.join(" AND "),
+        ident(column)
+    ))
+}
+
+pub fn set_not_null(t: &Relation, column: &str) -> FixStatement {
+    stmt(format!(
+        "ALTER TABLE {} ALTER COLUMN {} SET NOT NULL",
+        table(t),
+        ident(column)
+    ))
+}
+
+/// A key of an index to create.
+pub struct KeySpec<'a> {
+    pub column: &'a str,
+    pub descending: bool,
+}
+
+impl<'a> KeySpec<'a> {
+    pub fn asc(column: &'a str) -> Self {
+        Self {
+            column,
+            descending: false,
+        }
+    }
+}
+
+/// `CREATE INDEX CONCURRENTLY IF NOT EXISTS` over plain columns.
+pub fn create_index(t: &Relation, name: &str, method: &str, keys: &[KeySpec<'_>]) -> FixStatement {
+    let keys: Vec<String> = keys
+        .iter()
+        .map(|k| {
+            let mut s = ident(k.column);
+            if k.descending {
+                s.push_str(" DESC");
+            }
+            s
+        })
+        .collect();
+    let using = if method == "btree" {
+        String::new()
+    } else {
+        format!(" USING {method}")
+    };
+    concurrent(format!(
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {}{using} ({})",
+        ident(name),
+        table(t),
+        keys.join(", ")
+    ))
+}
+
+/// Default name for a new index on `columns`: `idx_<table>_<cols>`.
+pub fn index_name(t: &Relation, columns: &[&str]) -> String {
+    let mut parts = vec!["idx", t.name.as_str()];
+    parts.extend_from_slice(columns);
+    object_name(&parts)
+}
+
+pub fn drop_index(schema: &str, name: &str) -> FixStatement {
+    concurrent(format!(
+        "DROP INDEX CONCURRENTLY IF EXISTS {}",
+        qualified(schema, name)
+    ))
+}
+
+pub fn reindex(schema: &str, name: &str) -> FixStatement {
+    concurrent(format!(
+        "REINDEX INDEX CONCURRENTLY {}",
+        qualified(schema, name)
+    ))
+}
+
+pub fn drop_policy(t: &Relation, name: &str) -> FixStatement {
+    stmt(format!(
+        "DROP POLICY IF EXISTS {} ON {}",
+        ident(name),
+        table(t)
+    ))
+}
+
+/// A policy to create. `using` / `with_check` are SQL expressions.
+pub struct PolicySpec<'a> {
+    pub name: &'a str,
+    pub command: PolicyCommand,
+    pub permissive: bool,
+    pub roles: &'a [String],
+    pub using: Option<&'a str>,
+    pub with_check: Option<&'a str>,
+}
+
+pub fn create_policy(t: &Relation, p: &PolicySpec<'_>) -> FixStatement {
+    let mut sql = format!("CREATE POLICY {} ON {}", ident(p.name), table(t));
+    if !p.permissive {
+        sql.push_str(" AS RESTRICTIVE");
+    }
+    sql.push_str(&format!(" FOR {}", p.command.sql()));
+    if !p.roles.is_empty() {
+        let roles: Vec<String> = p.roles.iter().map(|r| ident(r)).collect();
+        sql.push_str(&format!(" TO {}", roles.join(", ")));
+    }
+    if let Some(u) = p.using {
+        sql.push_str(&format!(" USING ({u})"));
+    }
+    if let Some(c) = p.with_check {
+        sql.push_str(&format!(" WITH CHECK ({c})"));
+    }
+    stmt(sql)
+}
+
+pub fn view_security_invoker(v: &Relation) -> FixStatement {
+    stmt(format!(
+        "ALTER VIEW {} SET (security_invoker = true)",
+        table(v)
+    ))
+}
+
+/// `REVOKE privilege ON [TABLE] relation FROM roles`.
+pub fn revoke_on_relation(r: &Relation, privilege: &str, roles: &[&str]) -> FixStatement {
+    stmt(format!(
+        "REVOKE {privilege} ON {} FROM {}",
+        table(r),
+        role_list(roles)
+    ))
+}
+
+fn role_list(roles: &[&str]) -> String {
+    roles
+        .iter()
+        .map(|r| {
+            if *r == "PUBLIC" {
+                "PUBLIC".to_string()
+            } else {
+                ident(r)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn function_signature(f: &Function) -> String {
+    format!(
+        "{}({})",
+        qualified(&f.schema, &f.name),
+        f.identity_arguments
+    )
+}
+
+pub fn function_pin_search_path(f: &Function) -> FixStatement {
+    stmt(format!(
+        "ALTER FUNCTION {} SET search_path = ''",
+        function_signature(f)
+    ))
+}
+
+pub fn function_set_schema(f: &Function, schema: &str) -> FixStatement {
+    stmt(format!(
+        "ALTER FUNCTION {} SET SCHEMA {}",
+        function_signature(f),
+        ident(schema)
+    ))
+}
+
+pub fn create_schema(name: &str) -> FixStatement {
+    stmt(format!("CREATE SCHEMA IF NOT EXISTS {}", ident(name)))
+}
+
+pub fn extension_set_schema(extension: &str, schema: &str) -> FixStatement {
+    stmt(format!(
+        "ALTER EXTENSION {} SET SCHEMA {}",
+        ident(extension),
+        ident(schema)
+    ))
+}
+
+pub fn extension_update(extension: &str) -> FixStatement {
+    stmt(format!("ALTER EXTENSION {} UPDATE", ident(extension)))
+}
+
+/// Adds a foreign key without checking existing rows; [`validate_constraint`] checks them
+/// afterwards without blocking writes.
+pub fn add_foreign_key(
+    t: &Relation,
+    name: &str,
+    columns: &[&str],
+    target: &QualifiedName,
+    target_columns: &[&str],
+) -> FixStatement {
+    let cols = |cs: &[&str]| cs.iter().map(|c| ident(c)).collect::<Vec<_>>().join(", ");
+    stmt(format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({}) NOT VALID",
+        table(t),
+        ident(name),
+        cols(columns),
+        qualified_name(target),
+        cols(target_columns)
+    ))
+}
+
+pub fn validate_constraint(t: &Relation, name: &str) -> FixStatement {
+    stmt(format!(
+        "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+        table(t),
+        ident(name)
+    ))
+}
+
+pub fn drop_constraint(t: &Relation, name: &str) -> FixStatement {
+    stmt(format!(
+        "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+        table(t),
+        ident(name)
+    ))
+}
+
+/// Adds a CHECK without scanning the table; validate it afterwards.
+pub fn add_check(t: &Relation, name: &str, expression: &str) -> FixStatement {
+    stmt(format!(
+        "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({expression}) NOT VALID",
+        table(t),
+        ident(name)
+    ))
+}
+
+/// `column ~* '<email pattern>'`, the seeds' email validation.
+pub fn email_check(column: &str) -> String {
+    format!(
+        "{} ~* {}",
+        ident(column),
+        literal(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+    )
+}
+
+/// `column >= low AND column <= high`.
+pub fn range_check(column: &str, low: i64, high: i64) -> String {
+    let c = ident(column);
+    format!("{c} >= {low} AND {c} <= {high}")
+}
+
+/// `column >= 0`.
+pub fn non_negative_check(column: &str) -> String {
+    format!("{} >= 0", ident(column))
+}
+
+pub fn add_identity_primary_key(t: &Relation, column: &str) -> FixStatement {
+    stmt(format!(
+        "ALTER TABLE {} ADD COLUMN {} bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        table(t),
+        ident(column)
+    ))
+}
+
+/// `ALTER TABLE t ALTER COLUMN c TYPE type USING c::type`.
+pub fn alter_column_type(t: &Relation, column: &str, type_sql: &str) -> FixStatement {
+    let c = ident(column);
+    stmt(format!(
+        "ALTER TABLE {} ALTER COLUMN {c} TYPE {type_sql} USING {c}::{type_sql}",
+        table(t)
+    ))
+}
+
+pub fn sequence_as_bigint(sequence: &QualifiedName) -> FixStatement {
+    stmt(format!(
+        "ALTER SEQUENCE {} AS bigint",
+        qualified_name(sequence)
+    ))
+}
+
+/// A trigger function that stamps `updated_at` on every update.
+pub fn create_updated_at_function(function: &QualifiedName) -> FixStatement {
+    stmt(format!(
+        "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql SET search_path = '' AS $pglens$\n\
+         BEGIN\n  NEW.updated_at = now();\n  RETURN NEW;\nEND\n$pglens$",
+        qualified_name(function)
+    ))
+}
+
+pub fn drop_trigger(t: &Relation, name: &str) -> FixStatement {
+    stmt(format!(
+        "DROP TRIGGER IF EXISTS {} ON {}",
+        ident(name),
+        table(t)
+    ))
+}
+
+pub fn create_update_trigger(t: &Relation, name: &str, function: &QualifiedName) -> FixStatement {
+    stmt(format!(
+        "CREATE TRIGGER {} BEFORE UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {}()",
+        ident(name),
+        table(t),
+        qualified_name(function)
+    ))
+}
+
+/// `UPDATE t SET target = now() WHERE condition` for moving soft-delete markers.
+pub fn mark_deleted_where(t: &Relation, target: &str, condition: &str) -> FixStatement {
+    stmt(format!(
+        "UPDATE {} SET {} = now() WHERE {condition} AND {} IS NULL",
+        table(t),
+        ident(target),
+        ident(target)
+    ))
+}
+
+/// `column = value`, for conditions in builders above.
+pub fn equals(column: &str, value: &str) -> String {
+    format!("{} = {}", ident(column), literal(value))
+}
+
+/// `column` as a boolean condition.
+pub fn is_true(column: &str) -> String {
+    ident(column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_cut_on_character_boundaries() {
+        let long = "é".repeat(40); // 80 bytes
+        let name = object_name(&["idx", &long]);
+        assert!(name.len() <= MAX_IDENTIFIER_BYTES);
+        assert!(name.starts_with("idx_é"));
+    }
+}
