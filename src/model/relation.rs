@@ -283,6 +283,7 @@ pub struct Index {
     /// The constraint this index implements, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint: Option<String>,
+    /// Size from the planner's page count (see [`TableStats`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
     /// Index scans since statistics were reset.
@@ -417,7 +418,12 @@ pub enum TriggerEnabled {
     Always,
 }
 
-/// Usage statistics for one relation, from `pg_class` and `pg_stat_user_tables`.
+/// Usage statistics for one relation, from `pg_class` and the statistics collector.
+///
+/// Sizes are the planner's page counts times the block size: exact as of the last VACUUM,
+/// ANALYZE or index build (autovacuum keeps them current), and absent for a table that was
+/// never analyzed. Reading exact sizes would open every relation and double the time a
+/// large schema takes to read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TableStats {
     /// Planner's row estimate; None when the table was never analyzed.

@@ -31,17 +31,28 @@ fn table(t: &Relation) -> String {
     qualified(&t.schema, &t.name)
 }
 
-/// A name made of parts joined by `_`, cut to 63 bytes.
+/// A name made of parts joined by `_`, at most 63 bytes. A longer name is cut on a character
+/// boundary and ends in a hash of the whole, so two long names that share a prefix (an
+/// index on `tags` and one on `tenant_id` of the same long-named table) stay distinct;
+/// otherwise the second `IF NOT EXISTS` would silently do nothing.
 pub fn object_name(parts: &[&str]) -> String {
-    let mut name = parts.join("_");
-    if name.len() > MAX_IDENTIFIER_BYTES {
-        let mut cut = MAX_IDENTIFIER_BYTES;
-        while !name.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        name.truncate(cut);
+    let name = parts.join("_");
+    if name.len() <= MAX_IDENTIFIER_BYTES {
+        return name;
     }
-    name
+    let suffix = format!("_{:08x}", fnv1a(name.as_bytes()));
+    let mut cut = MAX_IDENTIFIER_BYTES - suffix.len();
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{suffix}", &name[..cut])
+}
+
+/// 32-bit FNV-1a: small, stable across runs and platforms, enough to tell names apart.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |hash, b| {
+        (hash ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 pub fn enable_rls(t: &Relation) -> FixStatement {
@@ -432,10 +443,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_cut_on_character_boundaries() {
+    fn long_names_are_cut_on_character_boundaries_and_stay_distinct() {
         let long = "é".repeat(40); // 80 bytes
-        let name = object_name(&["idx", &long]);
-        assert!(name.len() <= MAX_IDENTIFIER_BYTES);
-        assert!(name.starts_with("idx_é"));
+        let a = object_name(&["idx", &long, "tags"]);
+        let b = object_name(&["idx", &long, "tenant_id"]);
+        assert!(a.len() <= MAX_IDENTIFIER_BYTES && b.len() <= MAX_IDENTIFIER_BYTES);
+        assert!(a.starts_with("idx_é"));
+        assert_ne!(a, b);
+        assert_eq!(a, object_name(&["idx", &long, "tags"]), "stable");
+        assert_eq!(
+            object_name(&["idx", "t", "c"]),
+            "idx_t_c",
+            "short names are kept"
+        );
     }
 }

@@ -45,6 +45,7 @@ pub struct Cluster {
 
 static SERVER: OnceLock<Server> = OnceLock::new();
 static POOLER: OnceLock<u16> = OnceLock::new();
+static STUBS_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 static DB_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The shared server, started on first use.
@@ -101,6 +102,9 @@ impl TestDb {
     /// Creates a database with only what Supabase provides (auth schema, API roles).
     pub async fn with_supabase(hint: &str) -> TestDb {
         let db = TestDb::new(hint).await;
+        // Roles are cluster-wide: two tests creating `anon` at once would both see it
+        // missing and one would fail on the duplicate, so stubs load one at a time.
+        let _guard = STUBS_LOCK.lock().await;
         db.exec(SUPABASE_STUBS_SQL).await;
         db
     }

@@ -322,9 +322,30 @@ async fn demo_tables_read_as_written() {
         "SELECT"
     ));
 
-    // Statistics are present for a live source.
+    // Statistics are present for a live source; sizes only once the table was analyzed.
     let stats = leads.stats.as_ref().expect("stats");
-    assert!(stats.total_bytes.unwrap_or(0) > 0);
+    assert_eq!(
+        stats.total_bytes, None,
+        "never analyzed: size unknown, not zero"
+    );
+    db.exec(
+        "WITH t AS (INSERT INTO public.tenants (name) VALUES ('t') RETURNING id)
+         INSERT INTO public.workspaces (tenant_id, name) SELECT id, 'w' FROM t;
+         ANALYZE public.workspaces;",
+    )
+    .await;
+    let analyzed = db.introspect().await;
+    let ws = analyzed.relation("public", "workspaces").unwrap();
+    let stats = ws.stats.as_ref().expect("stats");
+    assert_eq!(stats.estimated_rows, Some(1));
+    assert!(
+        stats.table_bytes.unwrap_or(0) > 0 && stats.index_bytes.unwrap_or(0) > 0,
+        "{stats:?}"
+    );
+    assert_eq!(
+        stats.total_bytes,
+        Some(stats.table_bytes.unwrap() + stats.index_bytes.unwrap())
+    );
     assert_eq!(
         catalog.meta.server_version_num.map(|v| v >= 130000),
         Some(true)

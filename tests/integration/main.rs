@@ -4,7 +4,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod audit_cli;
 mod cli;
 mod connection;
 mod demo_snapshot;
+mod hostile_identifiers;
 mod introspection;
+mod rules;

@@ -243,17 +243,19 @@ async fn read_all(
         mark_nulls_not_distinct(&mut indexes, &nnd);
         Ok::<_, LiveError>((
             indexes,
-            fetch(a, &RELATIONS, stepper).await?,
+            fetch(a, &CONSTRAINTS, stepper).await?,
+            fetch(a, &POLICIES, stepper).await?,
             fetch(a, &SCHEMAS, stepper).await?,
             fetch(a, &FUNCTIONS, stepper).await?,
             fetch(a, &SEQUENCES, stepper).await?,
         ))
     };
+    // Relations and columns share a lane because both open every table (sizes, default
+    // expressions): one backend builds the table descriptors once instead of both doing it.
     let lane_b = async {
         Ok::<_, LiveError>((
+            fetch(b, &RELATIONS, stepper).await?,
             fetch(b, &COLUMNS, stepper).await?,
-            fetch(b, &CONSTRAINTS, stepper).await?,
-            fetch(b, &POLICIES, stepper).await?,
             fetch(b, &TRIGGERS, stepper).await?,
             fetch(b, &EXTENSIONS, stepper).await?,
             fetch(b, &ENUMS, stepper).await?,
@@ -261,8 +263,8 @@ async fn read_all(
         ))
     };
     let (
-        (indexes, relations, schemas, functions, sequences),
-        (columns, constraints, policies, triggers, extensions, enums, domains),
+        (indexes, constraints, policies, schemas, functions, sequences),
+        (relations, columns, triggers, extensions, enums, domains),
     ) = tokio::try_join!(lane_a, lane_b)?;
     Ok(assemble(
         Parts {

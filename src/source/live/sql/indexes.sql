@@ -4,7 +4,7 @@
 -- large schema) and which the offline source could not match anyway.
 WITH idx AS (
   SELECT i.*, n.nspname, c.relname AS table_name, ic.relname AS index_name,
-         ic.relam, ic.reloptions
+         ic.relam, ic.reloptions, ic.relpages, c.reltuples AS table_tuples
   FROM pg_index i
   JOIN pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_class c ON c.oid = i.indrelid
@@ -60,12 +60,13 @@ SELECT coalesce(json_agg(r), '[]')::text FROM (
            'valid', x.indisvalid,
            'options', coalesce(to_json(x.reloptions), '[]'),
            'constraint', c.conname,
-           'size_bytes', pg_relation_size(x.indexrelid),
-           'scans', s.idx_scan) AS item
+           -- Pages as of the last VACUUM / ANALYZE / build, like the table sizes.
+           'size_bytes', CASE WHEN x.table_tuples >= 0
+                              THEN x.relpages::int8 * (SELECT current_setting('block_size')::int8) END,
+           'scans', pg_stat_get_numscans(x.indexrelid)) AS item
   FROM idx x
   JOIN pg_am am ON am.oid = x.relam
   LEFT JOIN index_keys k ON k.indexrelid = x.indexrelid
-  LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = x.indexrelid
   -- A join, not a per-index subquery: pg_constraint has no index on conindid.
   LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
                            AND c.contype IN ('p', 'u', 'x')

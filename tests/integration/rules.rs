@@ -1,0 +1,586 @@
+//! Every rule against a real PostgreSQL: a schema where it must fire (exactly on the
+//! objects listed), look-alikes in the same schema where it must not, and the round trip:
+//! apply each finding's fix SQL to the server, audit again, and the rule's findings are
+//! gone with no new critical finding.
+
+use std::collections::BTreeSet;
+
+use pglens::audit::{self, Finding, Selection, Severity};
+
+use crate::common::TestDb;
+
+/// What Supabase sets up for new objects in public: the API roles get access, and RLS is
+/// what must hold them back.
+const SUPABASE_GRANTS: &str = "
+    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
+    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
+    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;";
+
+struct Case {
+    rule: &'static str,
+    /// Creates the smell and its look-alikes.
+    setup: &'static str,
+    /// Object paths (schema.table.name) the rule must report: exactly these.
+    fires: &'static [&'static str],
+    /// Look-alikes, named for the reader: the exact match above already excludes them.
+    quiet: &'static [&'static str],
+    /// The step a fix's notes ask for before it can run (a backfill), if any.
+    before_fix: &'static str,
+}
+
+fn findings_of(catalog: &pglens::model::Catalog, rule: &str) -> Vec<Finding> {
+    audit::run(
+        catalog,
+        &Selection {
+            only: vec![rule.into()],
+            skip: vec![],
+        },
+    )
+}
+
+fn critical_keys(catalog: &pglens::model::Catalog) -> BTreeSet<String> {
+    audit::run(catalog, &Selection::default())
+        .into_iter()
+        .filter(|f| f.severity == Severity::Critical)
+        .map(|f| f.key)
+        .collect()
+}
+
+async fn check(case: Case) {
+    let db = TestDb::with_supabase(&case.rule.replace('-', "_")).await;
+    db.exec(SUPABASE_GRANTS).await;
+    db.exec(case.setup).await;
+    let before = db.introspect().await;
+
+    let found = findings_of(&before, case.rule);
+    let paths: BTreeSet<String> = found.iter().map(|f| f.object.path()).collect();
+    let expected: BTreeSet<String> = case.fires.iter().map(|s| s.to_string()).collect();
+    assert_eq!(paths, expected, "{}: reported objects differ", case.rule);
+    for q in case.quiet {
+        assert!(
+            !paths.contains(*q),
+            "{}: look-alike {q} was reported",
+            case.rule
+        );
+    }
+
+    if !case.before_fix.is_empty() {
+        db.exec(case.before_fix).await;
+    }
+    for f in &found {
+        let fix = f
+            .fix
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: finding without a fix: {}", case.rule, f.message));
+        for statement in &fix.statements {
+            if let Err(e) = db.client.batch_execute(&statement.sql).await {
+                let detail = e
+                    .as_db_error()
+                    .map(|d| d.message().to_string())
+                    .unwrap_or_else(|| e.to_string());
+                panic!(
+                    "{}: fix statement failed: {detail}\n{}",
+                    case.rule, statement.sql
+                );
+            }
+        }
+    }
+
+    let after = db.introspect().await;
+    let remaining = findings_of(&after, case.rule);
+    assert!(
+        remaining.is_empty(),
+        "{}: still reported after the fix: {:?}",
+        case.rule,
+        remaining.iter().map(|f| &f.message).collect::<Vec<_>>()
+    );
+    let new_critical: Vec<String> = critical_keys(&after)
+        .difference(&critical_keys(&before))
+        .cloned()
+        .collect();
+    assert!(
+        new_critical.is_empty(),
+        "{}: the fix introduced critical findings: {new_critical:?}",
+        case.rule
+    );
+}
+
+macro_rules! cases {
+    ($($name:ident: $case:expr;)*) => {
+        $(#[tokio::test] async fn $name() { check($case).await; })*
+
+        /// Every registered rule has at least one case here.
+        #[test]
+        fn every_rule_has_a_case() {
+            let covered: BTreeSet<&str> = [$($case.rule),*].into_iter().collect();
+            for entry in audit::all_rules() {
+                let id = entry.rule.meta().id;
+                assert!(covered.contains(id), "rule {id} has no test case in tests/integration/rules.rs");
+            }
+        }
+    };
+}
+
+cases! {
+    dual_tenant_scope: Case {
+        rule: "dual-tenant-scope",
+        setup: "CREATE TABLE tenants (id uuid PRIMARY KEY);
+                CREATE TABLE workspaces (id uuid PRIMARY KEY, tenant_id uuid REFERENCES tenants(id));
+                CREATE TABLE campaigns (id uuid PRIMARY KEY, workspace_id uuid REFERENCES workspaces(id), tenant_id uuid);
+                CREATE TABLE leads (id uuid PRIMARY KEY, workspace_id uuid REFERENCES workspaces(id));",
+        fires: &["public.campaigns"],
+        quiet: &["public.workspaces", "public.leads"],
+        before_fix: "",
+    };
+    missing_tenant_column: Case {
+        rule: "missing-tenant-column",
+        setup: "CREATE TABLE workspaces (id uuid PRIMARY KEY);
+                CREATE TABLE assets (id uuid PRIMARY KEY, workspace_id uuid NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE);
+                CREATE TABLE asset_approvals (id uuid PRIMARY KEY, asset_id uuid NOT NULL REFERENCES assets(id));
+                CREATE TABLE brands (id uuid PRIMARY KEY, workspace_id text);
+                CREATE TABLE brand_notes (id uuid PRIMARY KEY, brand_id uuid REFERENCES brands(id));
+                INSERT INTO workspaces VALUES ('00000000-0000-0000-0000-00000000000a');
+                INSERT INTO assets VALUES ('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-00000000000a');
+                INSERT INTO asset_approvals VALUES (gen_random_uuid(), '00000000-0000-0000-0000-0000000000a1');",
+        fires: &["public.asset_approvals"],
+        quiet: &["public.brand_notes"],
+        before_fix: "",
+    };
+    tenant_fk_to_users: Case {
+        rule: "tenant-fk-to-users",
+        setup: "CREATE TABLE tenants (id uuid PRIMARY KEY);
+                CREATE TABLE connections (id uuid PRIMARY KEY, tenant_id uuid NOT NULL REFERENCES auth.users(id));
+                CREATE TABLE good (id uuid PRIMARY KEY, tenant_id uuid REFERENCES tenants(id));
+                CREATE TABLE notes (id uuid PRIMARY KEY, user_id uuid REFERENCES auth.users(id));",
+        fires: &["public.connections.connections_tenant_id_fkey"],
+        quiet: &["public.good.good_tenant_id_fkey", "public.notes.notes_user_id_fkey"],
+        before_fix: "",
+    };
+    rls_disabled_in_exposed_schema: Case {
+        rule: "rls-disabled-in-exposed-schema",
+        setup: "CREATE TABLE open_table (id int PRIMARY KEY);
+                CREATE TABLE locked (id int PRIMARY KEY);
+                ALTER TABLE locked ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY p ON locked FOR SELECT TO authenticated USING (true);
+                CREATE SCHEMA private;
+                CREATE TABLE private.internal (id int PRIMARY KEY);",
+        fires: &["public.open_table"],
+        quiet: &["public.locked", "private.internal"],
+        before_fix: "",
+    };
+    rls_enabled_without_policy: Case {
+        rule: "rls-enabled-without-policy",
+        setup: "CREATE TABLE quotas (id int PRIMARY KEY, user_id uuid REFERENCES auth.users(id));
+                ALTER TABLE quotas ENABLE ROW LEVEL SECURITY;
+                CREATE TABLE service_only (id int PRIMARY KEY);
+                ALTER TABLE service_only ENABLE ROW LEVEL SECURITY;
+                CREATE TABLE ok (id int PRIMARY KEY);
+                ALTER TABLE ok ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY p ON ok FOR SELECT TO authenticated USING (true);",
+        fires: &["public.quotas", "public.service_only"],
+        quiet: &["public.ok"],
+        before_fix: "",
+    };
+    policy_with_rls_disabled: Case {
+        rule: "policy-with-rls-disabled",
+        setup: "CREATE TABLE jobs (id int PRIMARY KEY, owner uuid);
+                CREATE POLICY own ON jobs USING (owner = (SELECT auth.uid()));
+                CREATE TABLE fine (id int PRIMARY KEY, owner uuid);
+                ALTER TABLE fine ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY own ON fine USING (owner = (SELECT auth.uid()));",
+        fires: &["public.jobs"],
+        quiet: &["public.fine"],
+        before_fix: "",
+    };
+    sensitive_columns_without_rls: Case {
+        rule: "sensitive-columns-without-rls",
+        setup: "CREATE TABLE platform_connections (id int PRIMARY KEY, access_token text NOT NULL, token_expires_at timestamptz);
+                CREATE TABLE sessions_meta (id int PRIMARY KEY, token_expires_at timestamptz, token_type text);
+                CREATE TABLE secrets_ok (id int PRIMARY KEY, api_key text);
+                ALTER TABLE secrets_ok ENABLE ROW LEVEL SECURITY;",
+        fires: &["public.platform_connections"],
+        quiet: &["public.sessions_meta", "public.secrets_ok"],
+        before_fix: "",
+    };
+    policy_auth_function_per_row: Case {
+        rule: "policy-auth-function-per-row",
+        setup: "CREATE TABLE clients (id int PRIMARY KEY, user_id uuid);
+                ALTER TABLE clients ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY own ON clients FOR ALL TO authenticated
+                  USING (auth.uid() = user_id) WITH CHECK (auth.uid() = user_id);
+                CREATE POLICY wrapped ON clients FOR SELECT TO authenticated USING ((SELECT auth.uid()) = user_id);
+                CREATE POLICY setting ON clients FOR SELECT TO authenticated
+                  USING (current_setting('app.tenant', true) = 'x');",
+        fires: &["public.clients.own", "public.clients.setting"],
+        quiet: &["public.clients.wrapped"],
+        before_fix: "",
+    };
+    multiple_permissive_policies: Case {
+        rule: "multiple-permissive-policies",
+        setup: "CREATE TABLE deals (id int PRIMARY KEY, owner_id uuid, workspace_id uuid);
+                ALTER TABLE deals ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY a ON deals FOR SELECT TO authenticated USING (owner_id = (SELECT auth.uid()));
+                CREATE POLICY b ON deals FOR SELECT TO authenticated USING (workspace_id IS NOT NULL);
+                CREATE POLICY c ON deals FOR INSERT TO authenticated WITH CHECK (owner_id = (SELECT auth.uid()));
+                CREATE TABLE notes (id int PRIMARY KEY);
+                ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY for_anon ON notes FOR SELECT TO anon USING (true);
+                CREATE POLICY for_users ON notes FOR SELECT TO authenticated USING (true);
+                CREATE POLICY strict ON notes AS RESTRICTIVE FOR SELECT TO authenticated USING (id > 0);",
+        fires: &["public.deals.a"],
+        quiet: &["public.notes.for_anon", "public.notes.for_users"],
+        before_fix: "",
+    };
+    always_true_write_policy: Case {
+        rule: "always-true-write-policy",
+        setup: "CREATE TABLE notifications (id int PRIMARY KEY, user_id uuid);
+                ALTER TABLE notifications ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY \"anyone can notify\" ON notifications FOR INSERT TO anon, authenticated WITH CHECK (true);
+                CREATE POLICY \"everyone reads\" ON notifications FOR SELECT TO anon USING (true);
+                CREATE TABLE billing (id int PRIMARY KEY);
+                ALTER TABLE billing ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY svc ON billing FOR ALL TO service_role USING (true) WITH CHECK (true);",
+        fires: &["public.notifications.anyone can notify"],
+        quiet: &["public.notifications.everyone reads", "public.billing.svc"],
+        before_fix: "",
+    };
+    write_policy_without_with_check: Case {
+        rule: "write-policy-without-with-check",
+        setup: "CREATE TABLE content (id int PRIMARY KEY, brand_id int);
+                ALTER TABLE content ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY upd ON content FOR UPDATE TO authenticated USING (brand_id > 0);
+                CREATE POLICY upd2 ON content FOR UPDATE TO authenticated USING (brand_id > 1) WITH CHECK (brand_id > 1);
+                CREATE POLICY del ON content FOR DELETE TO authenticated USING (brand_id > 0);",
+        fires: &["public.content.upd"],
+        quiet: &["public.content.upd2", "public.content.del"],
+        before_fix: "",
+    };
+    policy_trusts_user_metadata: Case {
+        rule: "policy-trusts-user-metadata",
+        setup: "CREATE TABLE brands (id int PRIMARY KEY);
+                ALTER TABLE brands ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY admins ON brands FOR ALL TO authenticated
+                  USING (((SELECT auth.jwt()) -> 'user_metadata' ->> 'role') = 'admin');
+                CREATE POLICY app_admins ON brands FOR SELECT TO authenticated
+                  USING (((SELECT auth.jwt()) -> 'app_metadata' ->> 'role') = 'admin');",
+        fires: &["public.brands.admins"],
+        quiet: &["public.brands.app_admins"],
+        before_fix: "",
+    };
+    view_without_security_invoker: Case {
+        rule: "view-without-security-invoker",
+        setup: "CREATE TABLE clients (id int PRIMARY KEY);
+                ALTER TABLE clients ENABLE ROW LEVEL SECURITY;
+                CREATE VIEW client_summary AS SELECT id FROM clients;
+                CREATE VIEW safe_summary WITH (security_invoker = true) AS SELECT id FROM clients;
+                CREATE VIEW hidden AS SELECT id FROM clients;
+                REVOKE ALL ON hidden FROM anon, authenticated;
+                CREATE SCHEMA private;
+                CREATE VIEW private.internal AS SELECT id FROM public.clients;",
+        fires: &["public.client_summary"],
+        quiet: &["public.safe_summary", "public.hidden", "private.internal"],
+        before_fix: "",
+    };
+    view_exposes_auth_users: Case {
+        rule: "view-exposes-auth-users",
+        setup: "CREATE VIEW user_directory WITH (security_invoker = true) AS SELECT id, email FROM auth.users;
+                CREATE TABLE profiles (id uuid PRIMARY KEY);
+                ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;
+                CREATE VIEW profile_list WITH (security_invoker = true) AS SELECT id FROM profiles;",
+        fires: &["public.user_directory"],
+        quiet: &["public.profile_list"],
+        before_fix: "",
+    };
+    materialized_view_in_api: Case {
+        rule: "materialized-view-in-api",
+        setup: "CREATE TABLE t (id int PRIMARY KEY);
+                ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+                CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;
+                CREATE MATERIALIZED VIEW mv_private AS SELECT id FROM t;
+                REVOKE ALL ON mv_private FROM anon, authenticated;",
+        fires: &["public.mv"],
+        quiet: &["public.mv_private"],
+        before_fix: "",
+    };
+    foreign_table_in_api: Case {
+        rule: "foreign-table-in-api",
+        setup: "CREATE FOREIGN DATA WRAPPER dummy_fdw;
+                CREATE SERVER legacy FOREIGN DATA WRAPPER dummy_fdw;
+                CREATE FOREIGN TABLE legacy_orders (id int) SERVER legacy;
+                CREATE FOREIGN TABLE legacy_hidden (id int) SERVER legacy;
+                REVOKE ALL ON legacy_hidden FROM anon, authenticated;",
+        fires: &["public.legacy_orders"],
+        quiet: &["public.legacy_hidden"],
+        before_fix: "",
+    };
+    security_definer_mutable_search_path: Case {
+        rule: "security-definer-mutable-search-path",
+        setup: "CREATE FUNCTION public.check_access(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
+                  AS $$ SELECT x IS NOT NULL $$;
+                CREATE FUNCTION public.pinned(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
+                  SET search_path = '' AS $$ SELECT x IS NOT NULL $$;
+                CREATE FUNCTION public.invoker(x uuid) RETURNS boolean LANGUAGE sql
+                  AS $$ SELECT x IS NOT NULL $$;",
+        fires: &["public.check_access(x uuid)"],
+        quiet: &["public.pinned(x uuid)", "public.invoker(x uuid)"],
+        before_fix: "",
+    };
+    security_definer_in_api: Case {
+        rule: "security-definer-in-api",
+        setup: "CREATE FUNCTION public.helper(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
+                  SET search_path = '' AS $$ SELECT x IS NOT NULL $$;
+                CREATE FUNCTION public.revoked(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
+                  SET search_path = '' AS $$ SELECT x IS NOT NULL $$;
+                REVOKE EXECUTE ON FUNCTION public.revoked(uuid) FROM PUBLIC, anon, authenticated;
+                CREATE SCHEMA private;
+                CREATE FUNCTION private.internal(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
+                  SET search_path = '' AS $$ SELECT x IS NOT NULL $$;",
+        fires: &["public.helper(x uuid)"],
+        quiet: &["public.revoked(x uuid)", "private.internal(x uuid)"],
+        before_fix: "",
+    };
+    extension_in_public: Case {
+        rule: "extension-in-public",
+        setup: "CREATE EXTENSION pg_trgm WITH SCHEMA public;
+                CREATE EXTENSION pgcrypto WITH SCHEMA extensions;",
+        fires: &["pg_trgm"],
+        quiet: &["pgcrypto"],
+        before_fix: "",
+    };
+    outdated_extension: Case {
+        rule: "outdated-extension",
+        setup: "CREATE EXTENSION pg_trgm WITH SCHEMA extensions VERSION '1.4';
+                CREATE EXTENSION pgcrypto WITH SCHEMA extensions;",
+        fires: &["pg_trgm"],
+        quiet: &["pgcrypto"],
+        before_fix: "",
+    };
+    unindexed_foreign_key: Case {
+        rule: "unindexed-foreign-key",
+        setup: "CREATE TABLE parents (id int PRIMARY KEY);
+                CREATE TABLE children (id int PRIMARY KEY, parent_id int REFERENCES parents(id));
+                CREATE TABLE indexed_children (id int PRIMARY KEY, parent_id int REFERENCES parents(id));
+                CREATE INDEX ON indexed_children (parent_id, id);
+                CREATE TABLE two (x int, y int, PRIMARY KEY (x, y));
+                CREATE TABLE pairs (a int, b int, PRIMARY KEY (b, a), FOREIGN KEY (a, b) REFERENCES two (x, y));",
+        fires: &["public.children.children_parent_id_fkey"],
+        quiet: &["public.indexed_children.indexed_children_parent_id_fkey", "public.pairs.pairs_a_b_fkey"],
+        before_fix: "",
+    };
+    tenant_status_without_composite_index: Case {
+        rule: "tenant-status-without-composite-index",
+        setup: "CREATE TABLE workspaces (id uuid PRIMARY KEY);
+                CREATE TABLE leads (id uuid PRIMARY KEY, workspace_id uuid REFERENCES workspaces(id), status text);
+                CREATE INDEX ON leads (workspace_id);
+                CREATE TABLE campaigns (id uuid PRIMARY KEY, workspace_id uuid REFERENCES workspaces(id), status text);
+                CREATE INDEX ON campaigns (workspace_id, status);
+                CREATE TABLE notes (id uuid PRIMARY KEY, workspace_id uuid REFERENCES workspaces(id), body text);",
+        fires: &["public.leads"],
+        quiet: &["public.campaigns", "public.notes"],
+        before_fix: "",
+    };
+    array_column_without_gin: Case {
+        rule: "array-column-without-gin",
+        setup: "CREATE TABLE deals (id int PRIMARY KEY, tags text[]);
+                CREATE TABLE emails (id int PRIMARY KEY, labels text[]);
+                CREATE INDEX ON emails USING gin (labels);",
+        fires: &["public.deals.tags"],
+        quiet: &["public.emails.labels"],
+        before_fix: "",
+    };
+    large_jsonb_column_without_gin: Case {
+        rule: "large-jsonb-column-without-gin",
+        setup: "CREATE TABLE leads (id int PRIMARY KEY, company_data jsonb, contact_data jsonb);
+                CREATE INDEX ON leads USING gin (contact_data);
+                INSERT INTO leads SELECT g, jsonb_build_object('n', g), '{}' FROM generate_series(1, 12000) g;
+                CREATE TABLE small (id int PRIMARY KEY, data jsonb);
+                INSERT INTO small VALUES (1, '{}');
+                ANALYZE leads; ANALYZE small;",
+        fires: &["public.leads.company_data"],
+        quiet: &["public.leads.contact_data", "public.small.data"],
+        before_fix: "",
+    };
+    duplicate_index: Case {
+        rule: "duplicate-index",
+        setup: "CREATE TABLE leads (id int PRIMARY KEY, workspace_id int, email text);
+                CREATE INDEX idx_a ON leads (workspace_id);
+                CREATE INDEX idx_b ON leads (workspace_id);
+                CREATE INDEX idx_c ON leads (workspace_id DESC);
+                CREATE UNIQUE INDEX leads_email_key ON leads (email);
+                CREATE INDEX idx_email ON leads (email);",
+        fires: &["public.leads.idx_b", "public.leads.idx_email"],
+        quiet: &["public.leads.idx_a", "public.leads.idx_c", "public.leads.leads_email_key"],
+        before_fix: "",
+    };
+    covered_index: Case {
+        rule: "covered-index",
+        setup: "CREATE TABLE deals (id int PRIMARY KEY, workspace_id int, stage text, value numeric);
+                CREATE INDEX idx_ws ON deals (workspace_id);
+                CREATE INDEX idx_ws_stage ON deals (workspace_id, stage, value DESC);
+                CREATE INDEX idx_stage ON deals (stage);
+                CREATE UNIQUE INDEX idx_id_ws ON deals (id, workspace_id);
+                CREATE INDEX idx_partial ON deals (workspace_id) WHERE value > 0;",
+        fires: &["public.deals.idx_ws"],
+        quiet: &["public.deals.idx_stage", "public.deals.deals_pkey", "public.deals.idx_partial"],
+        before_fix: "",
+    };
+    invalid_index: Case {
+        rule: "invalid-index",
+        setup: "CREATE TABLE t (id int PRIMARY KEY, v int);
+                CREATE INDEX broken ON t (v);
+                CREATE INDEX fine ON t (id, v);
+                UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'public.broken'::regclass;",
+        fires: &["public.t.broken"],
+        quiet: &["public.t.fine"],
+        before_fix: "",
+    };
+    unused_index: Case {
+        rule: "unused-index",
+        setup: "CREATE TABLE t (id int PRIMARY KEY, a int, b int);
+                CREATE INDEX unused_a ON t (a);
+                CREATE INDEX used_b ON t (b);
+                INSERT INTO t SELECT g, g, g FROM generate_series(1, 100) g;
+                ANALYZE t;
+                SET enable_seqscan = off;
+                SELECT * FROM t WHERE b = 1;
+                RESET enable_seqscan;
+                DO $$ BEGIN
+                  IF current_setting('server_version_num')::int >= 150000 THEN
+                    PERFORM pg_stat_force_next_flush();
+                  END IF;
+                END $$;",
+        fires: &["public.t.unused_a"],
+        quiet: &["public.t.used_b", "public.t.t_pkey"],
+        before_fix: "",
+    };
+    table_without_primary_key: Case {
+        rule: "table-without-primary-key",
+        setup: "CREATE TABLE audit_log (user_id uuid, action text);
+                CREATE TABLE logs (id int, note text);
+                CREATE TABLE with_pk (id int PRIMARY KEY);
+                CREATE TABLE events (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+                CREATE TABLE events_1 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');",
+        fires: &["public.audit_log", "public.logs"],
+        quiet: &["public.with_pk", "public.events", "public.events_1"],
+        before_fix: "",
+    };
+    not_valid_constraint: Case {
+        rule: "not-valid-constraint",
+        setup: "CREATE TABLE deals (id int PRIMARY KEY, value numeric);
+                ALTER TABLE deals ADD CONSTRAINT positive_value CHECK (value >= 0) NOT VALID;
+                ALTER TABLE deals ADD CONSTRAINT sane_value CHECK (value < 1e12);",
+        fires: &["public.deals.positive_value"],
+        quiet: &["public.deals.sane_value"],
+        before_fix: "",
+    };
+    reference_type_mismatch: Case {
+        rule: "reference-type-mismatch",
+        setup: "CREATE TABLE workspaces (id uuid PRIMARY KEY);
+                CREATE TABLE milestones (id uuid PRIMARY KEY, workspace_id text);
+                CREATE TABLE stripe_customers (id uuid PRIMARY KEY, stripe_customer_id text);
+                CREATE TABLE posts_meta (id uuid PRIMARY KEY, platform_post_id varchar(255));
+                INSERT INTO workspaces VALUES ('00000000-0000-0000-0000-000000000001');
+                INSERT INTO milestones VALUES (gen_random_uuid(), '00000000-0000-0000-0000-000000000001');",
+        fires: &["public.milestones.workspace_id"],
+        quiet: &["public.stripe_customers.stripe_customer_id", "public.posts_meta.platform_post_id"],
+        before_fix: "",
+    };
+    implied_foreign_key: Case {
+        rule: "implied-foreign-key",
+        setup: "CREATE TABLE deals (id uuid PRIMARY KEY);
+                CREATE TABLE tasks (id uuid PRIMARY KEY, deal_id uuid);
+                CREATE TABLE notes (id uuid PRIMARY KEY, deal_id uuid REFERENCES deals(id));
+                CREATE TABLE events (id uuid PRIMARY KEY, deal_id bigint);",
+        fires: &["public.tasks.deal_id"],
+        quiet: &["public.notes.deal_id", "public.events.deal_id"],
+        before_fix: "",
+    };
+    unconstrained_value_column: Case {
+        rule: "unconstrained-value-column",
+        setup: "CREATE TABLE leads (id int PRIMARY KEY, email text, score int, budget numeric,
+                  probability int CHECK (probability BETWEEN 0 AND 100), name text, score_label text);
+                CREATE DOMAIN email_address AS text CHECK (VALUE ~* '@');
+                CREATE TABLE contacts (id int PRIMARY KEY, email email_address);
+                INSERT INTO leads (id, email, score, budget) VALUES (1, 'a@example.com', 50, 10);",
+        fires: &["public.leads.email", "public.leads.score", "public.leads.budget"],
+        quiet: &["public.leads.probability", "public.leads.score_label", "public.contacts.email"],
+        before_fix: "",
+    };
+    foreign_key_to_auth_unique: Case {
+        rule: "foreign-key-to-auth-unique",
+        setup: "CREATE TABLE invites (id int PRIMARY KEY, email text REFERENCES auth.users(email));
+                CREATE TABLE profiles (id uuid PRIMARY KEY REFERENCES auth.users(id));",
+        fires: &["public.invites.invites_email_fkey"],
+        quiet: &["public.profiles.profiles_id_fkey"],
+        before_fix: "",
+    };
+    sequence_near_overflow: Case {
+        rule: "sequence-near-overflow",
+        setup: "CREATE TABLE kernel_events (id serial PRIMARY KEY, payload jsonb);
+                SELECT setval('kernel_events_id_seq', 1900000000);
+                CREATE TABLE small_events (id serial PRIMARY KEY);
+                SELECT setval('small_events_id_seq', 1000);
+                CREATE TABLE big (id bigserial PRIMARY KEY);
+                SELECT setval('big_id_seq', 1900000000);",
+        fires: &["public.kernel_events_id_seq"],
+        quiet: &["public.small_events_id_seq", "public.big_id_seq"],
+        before_fix: "",
+    };
+    reg_type_column: Case {
+        rule: "reg-type-column",
+        setup: "CREATE TABLE search_settings (id int PRIMARY KEY, config regconfig, rel regclass);
+                INSERT INTO search_settings VALUES (1, 'english', 'pg_class');",
+        fires: &["public.search_settings.config"],
+        quiet: &["public.search_settings.rel"],
+        before_fix: "",
+    };
+    updated_at_reusing_a_trigger_function: Case {
+        rule: "updated-at-without-trigger",
+        setup: "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql
+                  AS $$ BEGIN NEW.updated_at = now(); RETURN NEW; END $$;
+                CREATE TABLE brands (id int PRIMARY KEY, updated_at timestamptz);
+                CREATE TABLE clients (id int PRIMARY KEY, updated_at timestamptz);
+                CREATE TRIGGER t BEFORE UPDATE ON clients FOR EACH ROW EXECUTE FUNCTION touch();
+                CREATE TABLE other (id int PRIMARY KEY, updated_at timestamptz);
+                CREATE TRIGGER audit AFTER UPDATE ON other FOR EACH ROW EXECUTE FUNCTION touch();",
+        fires: &["public.brands.updated_at", "public.other.updated_at"],
+        quiet: &["public.clients.updated_at"],
+        before_fix: "",
+    };
+    updated_at_creating_a_trigger_function: Case {
+        rule: "updated-at-without-trigger",
+        setup: "CREATE TABLE brands (id int PRIMARY KEY, updated_at timestamptz);
+                CREATE TABLE plain (id int PRIMARY KEY, created_at timestamptz);",
+        fires: &["public.brands.updated_at"],
+        quiet: &["public.plain.created_at"],
+        before_fix: "",
+    };
+    inconsistent_soft_delete: Case {
+        rule: "inconsistent-soft-delete",
+        setup: "CREATE TABLE leads (id int PRIMARY KEY, deleted_at timestamptz);
+                CREATE TABLE deals (id int PRIMARY KEY, deleted_at timestamptz);
+                CREATE TABLE content_items (id int PRIMARY KEY, is_deleted boolean NOT NULL DEFAULT false);
+                CREATE TABLE clients (id int PRIMARY KEY, status text CHECK (status IN ('active', 'deleted')));
+                CREATE TABLE notes (id int PRIMARY KEY, status text CHECK (status IN ('open', 'closed')));
+                INSERT INTO content_items VALUES (1, true);
+                INSERT INTO clients VALUES (1, 'deleted');",
+        fires: &["public.content_items", "public.clients"],
+        quiet: &["public.leads", "public.deals", "public.notes"],
+        before_fix: "",
+    };
+    unbounded_event_table: Case {
+        rule: "unbounded-event-table",
+        setup: "CREATE TABLE kernel_events (id bigint PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now());
+                CREATE TABLE audit_logs (id bigint PRIMARY KEY, created_at timestamptz);
+                CREATE INDEX ON audit_logs (created_at);
+                CREATE TABLE webhook_events (id text PRIMARY KEY, payload jsonb);
+                CREATE TABLE small_logs (id int PRIMARY KEY, created_at timestamptz);
+                INSERT INTO small_logs SELECT g, now() FROM generate_series(1, 10) g;
+                ANALYZE small_logs;
+                CREATE TABLE api_logs (id bigint, created_at timestamptz, PRIMARY KEY (id, created_at))
+                  PARTITION BY RANGE (created_at);",
+        fires: &["public.kernel_events"],
+        quiet: &["public.audit_logs", "public.webhook_events", "public.small_logs", "public.api_logs"],
+        before_fix: "",
+    };
+}
