@@ -9,15 +9,18 @@
 //!                    one catalog query per object kind, in live/sql/*.sql)
 //!   snapshot.rs      versioned JSON snapshots; the embedded demo is one
 //! model/             the schema model: plain serde data, no I/O
+//! audit/             rules (one file each, pure functions of the model), findings, the
+//!                    ignore file, and text / JSON / SARIF / Markdown output
 //! report.rs          the plain-text summary printed until the explorer arrives
-//! sql.rs             the only place SQL text is built: identifier / literal quoting,
-//!                    CREATE INDEX rendering
+//! sql/               the only place SQL text is built: identifier / literal quoting,
+//!                    CREATE INDEX rendering, fix statements
 //! main.rs            the command line
 //! ```
 //!
 //! # Data flow
 //!
-//! `source (live | snapshot | demo) -> model::Catalog -> report / (audit -> tui, to come)`.
+//! `source (live | snapshot | demo) -> model::Catalog -> audit -> findings -> output`;
+//! `report` prints a summary until the explorer (tui, to come) takes over.
 //!
 //! The model is the contract: whatever a rule or a view needs is read into it once, so
 //! nothing downstream talks to the database. The price is that the model must be complete,
