@@ -104,6 +104,12 @@ impl<'a> Context<'a> {
             .filter(|r| r.kind.is_table() && r.partition_of.is_none())
     }
 
+    /// The application's tables that the API exposes with row-level security off.
+    pub fn exposed_tables_without_rls(&self) -> impl Iterator<Item = &'a Relation> + '_ {
+        self.user_tables()
+            .filter(|t| !t.rls_enabled && self.is_exposed(&t.schema))
+    }
+
     /// Whether the API roles (anon or authenticated) may read the relation.
     pub fn api_can_read(&self, relation: &Relation) -> bool {
         ["anon", "authenticated"].iter().any(|role| {

@@ -7,7 +7,7 @@
 
 use super::{ident, literal, qualified, qualified_name};
 use crate::audit::FixStatement;
-use crate::model::{FkAction, Function, PolicyCommand, QualifiedName, Relation};
+use crate::model::{FkAction, Function, Policy, PolicyCommand, QualifiedName, Relation};
 
 /// PostgreSQL truncates identifiers to 63 bytes; do it ourselves, on a character boundary,
 /// so `IF NOT EXISTS` and later `DROP`s name what was really created.
@@ -232,6 +232,30 @@ pub fn create_policy(t: &Relation, p: &PolicySpec<'_>) -> FixStatement {
         sql.push_str(&format!(" WITH CHECK ({c})"));
     }
     stmt(sql)
+}
+
+/// Drops `policy` and creates it again with new conditions, keeping its name, command,
+/// roles and mode: the pattern every policy fix uses. Run both in one transaction.
+pub fn recreate_policy(
+    t: &Relation,
+    policy: &Policy,
+    using: Option<&str>,
+    with_check: Option<&str>,
+) -> Vec<FixStatement> {
+    vec![
+        drop_policy(t, &policy.name),
+        create_policy(
+            t,
+            &PolicySpec {
+                name: &policy.name,
+                command: policy.command,
+                permissive: policy.permissive,
+                roles: &policy.roles,
+                using,
+                with_check,
+            },
+        ),
+    ]
 }
 
 pub fn view_security_invoker(v: &Relation) -> FixStatement {

@@ -1,22 +1,8 @@
 //! `pglens audit` and `pglens rules` as a user (or CI) runs them.
 
-use std::process::Command;
-
 use serde_json::Value;
 
-fn pglens(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pglens"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(std::env::temp_dir())
-        .output()
-        .expect("run pglens");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::run_pglens as pglens;
 
 /// The whole demo audit, reviewed by eye when it changes: every line must be a finding a
 /// reviewer would agree with.

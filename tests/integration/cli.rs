@@ -1,22 +1,8 @@
 //! The `pglens` binary, run as a user would.
 
-use std::process::Command;
-
 use crate::common::TestDb;
 
-fn pglens(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pglens"))
-        .args(args)
-        .env_remove("PGHOST")
-        .env_remove("PGPASSWORD")
-        .output()
-        .expect("run pglens");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::run_pglens as pglens;
 
 #[test]
 fn demo_prints_a_summary() {
@@ -60,7 +46,10 @@ fn bad_input_gets_a_clear_error_and_exit_2() {
             &["postgres://u:s3cret@127.0.0.1:1/db?connect_timeout=2"],
             "cannot reach the server",
         ),
-        (&["Cargo.toml"], "not a pglens snapshot"),
+        (
+            &[concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")],
+            "not a pglens snapshot",
+        ),
     ];
     for (args, expected) in cases {
         let (code, out, err) = pglens(args);

@@ -11,3 +11,22 @@ mod demo_snapshot;
 mod hostile_identifiers;
 mod introspection;
 mod rules;
+
+/// Runs the `pglens` binary as a user would: no PG* variables from the developer's shell,
+/// no colour, in a neutral working directory (so no stray ignore file applies).
+/// Returns the exit status, standard output and standard error.
+pub fn run_pglens(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pglens"))
+        .args(args)
+        .env_remove("PGHOST")
+        .env_remove("PGPASSWORD")
+        .env("NO_COLOR", "1")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("run pglens");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

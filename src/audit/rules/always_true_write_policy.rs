@@ -62,23 +62,18 @@ impl Rule for AlwaysTrueWritePolicy {
                 if !(writes && open && p.permissive && for_api_roles(p)) {
                     continue;
                 }
-                let mut statements = vec![fix::drop_policy(t, &p.name)];
-                let note = if t.has_column("user_id") && cx.supabase {
+                let (statements, note) = if t.has_column("user_id") && cx.supabase {
                     let owner = "user_id = (SELECT auth.uid())";
-                    statements.push(fix::create_policy(
-                        t,
-                        &fix::PolicySpec {
-                            name: &p.name,
-                            command: p.command,
-                            permissive: true,
-                            roles: &p.roles,
-                            using: (p.command != PolicyCommand::Insert).then_some(owner),
-                            with_check: Some(owner),
-                        },
-                    ));
-                    "Drafted as owner-only writes through user_id; check that is the intent."
+                    let using = (p.command != PolicyCommand::Insert).then_some(owner);
+                    (
+                        fix::recreate_policy(t, p, using, Some(owner)),
+                        "Drafted as owner-only writes through user_id; check that is the intent.",
+                    )
                 } else {
-                    "Drafted as dropping the policy, so only the service role writes; add a narrower policy if clients must write."
+                    (
+                        vec![fix::drop_policy(t, &p.name)],
+                        "Drafted as dropping the policy, so only the service role writes; add a narrower policy if clients must write.",
+                    )
                 };
                 out.push(
                     META.finding(

@@ -29,6 +29,17 @@ static META: RuleMeta = RuleMeta {
     counterparts: &[],
 };
 
+/// `CREATE INDEX CONCURRENTLY ... USING gin (column)`, shared with the jsonb rule.
+pub fn gin_index_fix(t: &Relation, column: &str) -> Fix {
+    Fix::safe(vec![fix::create_index(
+        t,
+        &fix::index_name(t, &[column]),
+        "gin",
+        &[fix::KeySpec::asc(column)],
+    )])
+    .note("CREATE INDEX CONCURRENTLY cannot run inside a transaction block.")
+}
+
 /// Whether some valid GIN index leads with `column`.
 pub fn has_gin(t: &Relation, column: &str) -> bool {
     t.indexes
@@ -47,13 +58,7 @@ impl Rule for ArrayColumnWithoutGin {
                 if !matches!(c.type_kind, TypeKind::Array { .. }) || has_gin(t, &c.name) {
                     continue;
                 }
-                let fix = Fix::safe(vec![fix::create_index(
-                    t,
-                    &fix::index_name(t, &[&c.name]),
-                    "gin",
-                    &[fix::KeySpec::asc(&c.name)],
-                )])
-                .note("CREATE INDEX CONCURRENTLY cannot run inside a transaction block.");
+                let fix = gin_index_fix(t, &c.name);
                 out.push(
                     META.finding(
                         ObjectRef::part(ObjectKind::Column, &t.schema, &t.name, &c.name),

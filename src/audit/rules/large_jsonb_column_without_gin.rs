@@ -18,7 +18,7 @@
 //! `CREATE INDEX CONCURRENTLY IF NOT EXISTS ... USING gin (company_data)`. Safe; if queries
 //! only use `@>`, the smaller `jsonb_path_ops` operator class is worth considering.
 
-use super::array_column_without_gin::has_gin;
+use super::array_column_without_gin::{gin_index_fix, has_gin};
 use super::prelude::*;
 
 pub struct LargeJsonbColumnWithoutGin;
@@ -49,13 +49,7 @@ impl Rule for LargeJsonbColumnWithoutGin {
                 if c.type_kind != TypeKind::Jsonb || has_gin(t, &c.name) {
                     continue;
                 }
-                let fix = Fix::safe(vec![fix::create_index(
-                    t,
-                    &fix::index_name(t, &[&c.name]),
-                    "gin",
-                    &[fix::KeySpec::asc(&c.name)],
-                )])
-                .note("CREATE INDEX CONCURRENTLY cannot run inside a transaction block.");
+                let fix = gin_index_fix(t, &c.name);
                 out.push(
                     META.finding(
                         ObjectRef::part(ObjectKind::Column, &t.schema, &t.name, &c.name),

@@ -86,15 +86,7 @@ impl Rule for PolicyAuthFunctionPerRow {
                 {
                     continue;
                 }
-                let spec = fix::PolicySpec {
-                    name: &p.name,
-                    command: p.command,
-                    permissive: p.permissive,
-                    roles: &p.roles,
-                    using: using.as_deref(),
-                    with_check: check.as_deref(),
-                };
-                let fix = Fix::safe(vec![fix::drop_policy(t, &p.name), fix::create_policy(t, &spec)])
+                let fix = Fix::safe(fix::recreate_policy(t, p, using.as_deref(), check.as_deref()))
                     .note("Run both statements in one transaction so the table is never without the policy.");
                 out.push(
                     META.finding(

@@ -52,16 +52,8 @@ impl Rule for PolicyTrustsUserMetadata {
                 }
                 let using = p.using.as_deref().map(to_app_metadata);
                 let check = p.with_check.as_deref().map(to_app_metadata);
-                let spec = fix::PolicySpec {
-                    name: &p.name,
-                    command: p.command,
-                    permissive: p.permissive,
-                    roles: &p.roles,
-                    using: using.as_deref(),
-                    with_check: check.as_deref(),
-                };
                 let fix = Fix::review(
-                    vec![fix::drop_policy(t, &p.name), fix::create_policy(t, &spec)],
+                    fix::recreate_policy(t, p, using.as_deref(), check.as_deref()),
                     &["Copy the claim into app_metadata (service role only) before switching, or nobody will match."],
                 );
                 out.push(

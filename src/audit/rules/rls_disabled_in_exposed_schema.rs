@@ -37,10 +37,7 @@ impl Rule for RlsDisabledInExposedSchema {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for t in cx.user_tables() {
-            if t.rls_enabled || !cx.is_exposed(&t.schema) {
-                continue;
-            }
+        for t in cx.exposed_tables_without_rls() {
             let fix = Fix::review(
                 vec![fix::enable_rls(t)],
                 &["With RLS on and no policy the API roles see no rows: add policies in the same change."],

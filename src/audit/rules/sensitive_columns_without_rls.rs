@@ -65,10 +65,7 @@ impl Rule for SensitiveColumnsWithoutRls {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for t in cx.user_tables() {
-            if t.rls_enabled || !cx.is_exposed(&t.schema) {
-                continue;
-            }
+        for t in cx.exposed_tables_without_rls() {
             let columns: Vec<&str> = t
                 .columns
                 .iter()

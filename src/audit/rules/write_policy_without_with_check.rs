@@ -43,19 +43,8 @@ impl Rule for WritePolicyWithoutWithCheck {
                 if !matches!(p.command, PolicyCommand::Update | PolicyCommand::All) {
                     continue;
                 }
-                let spec = fix::PolicySpec {
-                    name: &p.name,
-                    command: p.command,
-                    permissive: p.permissive,
-                    roles: &p.roles,
-                    using: Some(using),
-                    with_check: Some(using),
-                };
-                let fix = Fix::safe(vec![
-                    fix::drop_policy(t, &p.name),
-                    fix::create_policy(t, &spec),
-                ])
-                .note("Run both statements in one transaction.");
+                let fix = Fix::safe(fix::recreate_policy(t, p, Some(using), Some(using)))
+                    .note("Run both statements in one transaction.");
                 out.push(
                     META.finding(
                         ObjectRef::part(ObjectKind::Policy, &t.schema, &t.name, &p.name),
