@@ -584,3 +584,29 @@ cases! {
         before_fix: "",
     };
 }
+
+/// On plain PostgreSQL (no auth schema, no API roles, nothing exposed) the Supabase rules
+/// have nothing to say, and the whole audit runs without failing.
+#[tokio::test]
+async fn plain_postgres_gets_no_api_findings() {
+    let db = TestDb::new("plainpg").await;
+    db.exec(
+        "CREATE TABLE accounts (id int PRIMARY KEY, password_hash text, api_key text);
+         CREATE VIEW account_list AS SELECT id FROM accounts;
+         CREATE MATERIALIZED VIEW account_stats AS SELECT count(*) FROM accounts;
+         CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$ SELECT 1 $$;",
+    )
+    .await;
+    let catalog = db.introspect().await;
+    assert!(!catalog.is_supabase());
+    let rules: BTreeSet<&str> = audit::run(&catalog, &Selection::default()).iter().map(|f| f.rule).collect();
+    for api_rule in [
+        "rls-disabled-in-exposed-schema",
+        "sensitive-columns-without-rls",
+        "view-without-security-invoker",
+        "materialized-view-in-api",
+        "security-definer-in-api",
+    ] {
+        assert!(!rules.contains(api_rule), "{api_rule} fired on plain PostgreSQL: {rules:?}");
+    }
+}
