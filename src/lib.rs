@@ -27,7 +27,9 @@
 //! and that a live capture is a snapshot in time: reload to see changes.
 
 pub mod audit;
+pub mod categorize;
 pub mod model;
 pub mod report;
 pub mod source;
 pub mod sql;
+pub mod tui;

@@ -7,13 +7,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use pglens::audit::{self, Severity};
+use pglens::categorize::{self, CategoryConfig};
 use pglens::source::{self, SourceSpec};
+use pglens::tui;
 
 /// Terminal schema explorer and auditor for PostgreSQL and Supabase.
 ///
 /// SOURCE is a connection string (postgres://user@host/db or "host=... dbname=..."),
 /// a snapshot file written by `pglens snapshot`, or empty to connect with the PG*
-/// environment variables, as psql does.
+/// environment variables, as psql does. On a terminal it opens the explorer; when the
+/// output is not a terminal it prints a summary instead.
 #[derive(Parser)]
 #[command(name = "pglens", version, about, long_about)]
 struct Cli {
@@ -24,6 +27,18 @@ struct Cli {
     /// Open the embedded demo schema instead of a SOURCE.
     #[arg(long)]
     demo: bool,
+    /// Theme: default, light, high-contrast, or a TOML file (overrides the config file).
+    #[arg(long, value_name = "NAME|PATH")]
+    theme: Option<String>,
+    /// Categories file for the tree (overrides the config file).
+    #[arg(long, value_name = "FILE")]
+    categories: Option<PathBuf>,
+    /// Ignore file to read and to write suppressions to (default: ./pglens.toml).
+    #[arg(long, value_name = "FILE")]
+    ignore_file: Option<PathBuf>,
+    /// Print the plain-text summary instead of opening the explorer.
+    #[arg(long)]
+    summary: bool,
 }
 
 #[derive(Subcommand)]
@@ -56,6 +71,9 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         ignore_file: Option<PathBuf>,
     },
+    /// Show what pglens detects about this terminal: tmux, SSH, display, clipboard routes,
+    /// config file and theme.
+    Doctor,
     /// List the rules, or explain one.
     Rules {
         /// A rule id, to print its documentation.
@@ -109,7 +127,8 @@ impl From<SeverityArg> for Severity {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
     {
@@ -211,14 +230,138 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        None => {
+        Some(Command::Doctor) => {
+            let _ = std::io::stdout().lock().write_all(doctor().as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
+        None if cli.summary || !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
             let catalog = load(cli.source.as_deref(), cli.demo).await?;
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`pglens | head`) is not an error worth reporting.
             let _ = stdout.write_all(pglens::report::summary(&catalog).as_bytes());
             Ok(ExitCode::SUCCESS)
         }
+        None => {
+            let options = explorer_options(&cli)?;
+            // The explorer runs its own loader thread; leave this runtime idle meanwhile.
+            tokio::task::block_in_place(|| tui::run(options))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Gathers the explorer's settings: config file, then command-line overrides. Errors in
+/// any of them stop here, before the terminal is taken over.
+fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
+    let config = tui::config::Config::load().map_err(anyhow::Error::msg)?;
+    let spec = SourceSpec::parse(cli.source.as_deref(), cli.demo)?;
+    let label = match &spec {
+        SourceSpec::Demo => "demo".to_string(),
+        SourceSpec::Snapshot(p) | SourceSpec::SqlFiles(p) => p.display().to_string(),
+        SourceSpec::Live(conninfo) => {
+            source::live::conninfo::resolve(conninfo, &source::live::conninfo::ProcessEnvironment)
+                .map(|p| p.label())
+                .unwrap_or_else(|_| "database".into())
+        }
+    };
+    let theme = tui::theme::Theme::load(
+        cli.theme
+            .as_deref()
+            .or(config.theme.as_deref())
+            .unwrap_or("default"),
+    )
+    .map_err(anyhow::Error::msg)?;
+    let keymap =
+        tui::action::Keymap::with_overrides(&config.key_overrides()).map_err(anyhow::Error::msg)?;
+    let categories_file = cli.categories.clone().or(config.categories_file.clone());
+    let mut categories = match (&categories_file, &spec) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!("cannot read categories file {}: {e}", path.display())
+            })?;
+            CategoryConfig::parse(&text, &path.display().to_string()).map_err(anyhow::Error::msg)?
+        }
+        (None, SourceSpec::Demo) => {
+            CategoryConfig::parse(categorize::DEMO_CATEGORIES, "demo categories")
+                .map_err(anyhow::Error::msg)?
+        }
+        (None, _) => CategoryConfig::default(),
+    };
+    categories
+        .categories
+        .extend(config.categories.iter().cloned());
+    let ignore_arg = cli.ignore_file.clone().or(config.ignore_file.clone());
+    let ignores = audit::ignore::load(ignore_arg.as_deref())?;
+    let ignore_path = ignore_arg
+        .or_else(|| ignores.path.clone())
+        .unwrap_or_else(|| PathBuf::from(audit::ignore::DEFAULT_PATHS[0]));
+    Ok(tui::Options {
+        spec,
+        label,
+        theme,
+        keymap,
+        categories,
+        ignores,
+        ignore_path,
+    })
+}
+
+/// What `pglens doctor` prints.
+fn doctor() -> String {
+    let env = tui::clipboard::Environment::detect();
+    let clip = tui::clipboard::Clipboard::new(env.clone(), tui::config::state_dir());
+    let mut out = String::new();
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    out.push_str(&format!(
+        "terminal:     TERM={}\n",
+        env.term.as_deref().unwrap_or("(unset)")
+    ));
+    out.push_str(&format!(
+        "stdout tty:   {}\n",
+        yes_no(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+    ));
+    out.push_str(&format!("tmux:         {}\n", yes_no(env.in_tmux)));
+    if env.in_tmux {
+        let setting = std::process::Command::new("tmux")
+            .args(["show-options", "-gv", "set-clipboard"])
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        out.push_str(&format!("              set-clipboard = {setting} (\"on\" lets OSC 52 through to the outer terminal)\n"));
+    }
+    out.push_str(&format!("ssh session:  {}\n", yes_no(env.over_ssh)));
+    out.push_str(&format!(
+        "display:      {}\n",
+        env.display.as_deref().unwrap_or("(none)")
+    ));
+    out.push_str("clipboard routes, in order:\n");
+    for r in clip.routes() {
+        out.push_str(&format!("  - {r}\n"));
+    }
+    let config = std::env::var_os("PGLENS_CONFIG")
+        .map(PathBuf::from)
+        .or_else(tui::config::default_path);
+    match config {
+        Some(p) => out.push_str(&format!(
+            "config file:  {} ({})\n",
+            p.display(),
+            if p.is_file() {
+                "found"
+            } else {
+                "not present; defaults apply"
+            }
+        )),
+        None => out.push_str("config file:  (no HOME or XDG_CONFIG_HOME)\n"),
+    }
+    match tui::config::Config::load() {
+        Ok(c) => out.push_str(&format!(
+            "theme:        {}\n",
+            c.theme.as_deref().unwrap_or("default")
+        )),
+        Err(e) => out.push_str(&format!("config error: {e}\n")),
+    }
+    out
 }
 
 /// Colour only for a terminal, and never when NO_COLOR is set (no-color.org).

@@ -316,3 +316,48 @@ pub fn markdown(report: &Report<'_>) -> String {
     }
     out
 }
+
+/// A fix script for the clipboard: a header saying what it is, then each finding's fix with
+/// its rule, message and notes as comments. Statements that must run outside a transaction
+/// say so.
+pub fn fix_script(findings: &[&Finding], source: &str, title: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "-- pglens fix script: {title}");
+    let _ = writeln!(
+        out,
+        "-- source: {source}; {} finding(s). Review before running.",
+        findings.len()
+    );
+    if findings
+        .iter()
+        .any(|f| f.fix.as_ref().is_some_and(|x| !x.safe))
+    {
+        let _ = writeln!(
+            out,
+            "-- Some fixes are marked REVIEW: read their notes first."
+        );
+    }
+    for f in findings {
+        let Some(fix) = &f.fix else { continue };
+        let _ = writeln!(
+            out,
+            "\n-- [{}] {}: {}",
+            f.severity.as_str(),
+            f.rule,
+            f.message.replace('\n', " ")
+        );
+        if !fix.safe {
+            let _ = writeln!(out, "-- REVIEW: not safe to run unread");
+        }
+        for note in &fix.notes {
+            let _ = writeln!(out, "-- note: {}", note.replace('\n', " "));
+        }
+        for s in &fix.statements {
+            if s.outside_transaction {
+                let _ = writeln!(out, "-- (outside a transaction block)");
+            }
+            let _ = writeln!(out, "{};", s.sql);
+        }
+    }
+    out
+}

@@ -138,9 +138,58 @@ impl IgnoreList {
     }
 }
 
+/// Appends one `[[ignore]]` entry to the file (creating it), as the explorer's `s` does.
+pub fn append_entry(path: &Path, key: &str, reason: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    write!(
+        file,
+        "\n[[ignore]]\nkey = {}\nreason = {}\n",
+        toml_string(key),
+        toml_string(reason)
+    )
+}
+
+/// A TOML basic string: quotes, backslashes and control characters escaped.
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn appended_entries_read_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("pglens.toml");
+        let key = "rule:table:public.\"we\\ird\"\ttable";
+        append_entry(&path, key, "line one\nline \"two\"").unwrap();
+        append_entry(&path, "b", "c").unwrap();
+        let entries = parse(&std::fs::read_to_string(&path).unwrap(), "f").unwrap();
+        assert_eq!(entries[0].key.as_deref(), Some(key));
+        assert_eq!(entries[0].reason, "line one\nline \"two\"");
+        assert_eq!(entries[1].key.as_deref(), Some("b"));
+    }
 
     #[test]
     fn entries_need_one_target_and_a_reason() {

@@ -94,6 +94,41 @@ impl std::fmt::Display for QualifiedName {
     }
 }
 
+/// A typed, name-based identity for objects the explorer lists: stable across reloads and
+/// meaningful for offline sources, which have no OIDs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ObjectId {
+    Relation(QualifiedName),
+    Function {
+        schema: String,
+        name: String,
+        arguments: String,
+    },
+    Extension {
+        name: String,
+    },
+}
+
+impl ObjectId {
+    pub fn relation(schema: &str, name: &str) -> Self {
+        ObjectId::Relation(QualifiedName::new(schema, name))
+    }
+
+    /// How the object is named on screen.
+    pub fn label(&self) -> String {
+        match self {
+            ObjectId::Relation(q) => q.to_string(),
+            ObjectId::Function {
+                schema,
+                name,
+                arguments,
+            } => format!("{schema}.{name}({arguments})"),
+            ObjectId::Extension { name } => name.clone(),
+        }
+    }
+}
+
 /// Where an object was defined and altered. Empty for live sources, whose objects simply
 /// exist; the offline source fills in file:line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +169,13 @@ pub fn grants_allow(grants: &[Grant], role: &str, privilege: &str) -> bool {
 }
 
 impl Catalog {
+    /// Finds a function by schema, name and identity arguments.
+    pub fn function(&self, schema: &str, name: &str, arguments: &str) -> Option<&Function> {
+        self.functions
+            .iter()
+            .find(|f| f.schema == schema && f.name == name && f.identity_arguments == arguments)
+    }
+
     /// Finds a relation by schema and name.
     pub fn relation(&self, schema: &str, name: &str) -> Option<&Relation> {
         self.relations

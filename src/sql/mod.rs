@@ -6,6 +6,7 @@
 //! - `index.rs`: `CREATE INDEX` rendered from the model (the server's text is not fetched);
 //! - `fix.rs`: the statements audit findings suggest.
 
+pub mod ddl;
 pub mod fix;
 mod index;
 

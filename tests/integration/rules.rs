@@ -599,7 +599,10 @@ async fn plain_postgres_gets_no_api_findings() {
     .await;
     let catalog = db.introspect().await;
     assert!(!catalog.is_supabase());
-    let rules: BTreeSet<&str> = audit::run(&catalog, &Selection::default()).iter().map(|f| f.rule).collect();
+    let rules: BTreeSet<&str> = audit::run(&catalog, &Selection::default())
+        .iter()
+        .map(|f| f.rule)
+        .collect();
     for api_rule in [
         "rls-disabled-in-exposed-schema",
         "sensitive-columns-without-rls",
@@ -607,6 +610,9 @@ async fn plain_postgres_gets_no_api_findings() {
         "materialized-view-in-api",
         "security-definer-in-api",
     ] {
-        assert!(!rules.contains(api_rule), "{api_rule} fired on plain PostgreSQL: {rules:?}");
+        assert!(
+            !rules.contains(api_rule),
+            "{api_rule} fired on plain PostgreSQL: {rules:?}"
+        );
     }
 }

@@ -1,0 +1,120 @@
+//! The user's config file: `$PGLENS_CONFIG`, else `$XDG_CONFIG_HOME/pglens/config.toml`
+//! (`~/.config/pglens/config.toml`). Everything is optional; unknown keys are errors that
+//! name the key.
+//!
+//! ```toml
+//! theme = "light"                 # default, light, high-contrast, or a path
+//! ignore_file = "pglens.toml"     # where `s` writes suppressions
+//! [keys]
+//! quit = ["q", "Ctrl-c"]
+//! search = "/"
+//! [[category]]
+//! name = "Billing"
+//! tables = ["billing_*", "stripe_*"]
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::categorize::CategoryRule;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub theme: Option<String>,
+    pub ignore_file: Option<PathBuf>,
+    /// A categories file to use instead of (or besides) `[[category]]` here.
+    pub categories_file: Option<PathBuf>,
+    #[serde(default)]
+    pub keys: BTreeMap<String, OneOrMany>,
+    #[serde(default, rename = "category")]
+    pub categories: Vec<CategoryRule>,
+}
+
+/// A key binding given as one string or a list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Config {
+    /// Key overrides as lists.
+    pub fn key_overrides(&self) -> BTreeMap<String, Vec<String>> {
+        self.keys
+            .iter()
+            .map(|(k, v)| {
+                let keys = match v {
+                    OneOrMany::One(s) => vec![s.clone()],
+                    OneOrMany::Many(list) => list.clone(),
+                };
+                (k.clone(), keys)
+            })
+            .collect()
+    }
+
+    pub fn parse(text: &str, name: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| format!("config {name}: {e}"))
+    }
+
+    /// Reads the config file if there is one. A missing default file is fine; a missing
+    /// file named by PGLENS_CONFIG is an error.
+    pub fn load() -> Result<Config, String> {
+        if let Some(path) = std::env::var_os("PGLENS_CONFIG") {
+            let path = PathBuf::from(path);
+            return read(&path);
+        }
+        match default_path() {
+            Some(path) if path.is_file() => read(&path),
+            _ => Ok(Config::default()),
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Config, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+    Config::parse(&text, &path.display().to_string())
+}
+
+/// `$XDG_CONFIG_HOME/pglens/config.toml`, or under `~/.config`.
+pub fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("pglens").join("config.toml"))
+}
+
+/// Where pglens keeps state (the last copied SQL): `$XDG_STATE_HOME/pglens`, or
+/// `~/.local/state/pglens`, or the temp directory.
+pub fn state_dir() -> PathBuf {
+    std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("pglens")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_everything_and_names_unknown_keys() {
+        let c = Config::parse(
+            "theme = \"light\"\n[keys]\nquit = \"x\"\nsearch = [\"/\", \"Ctrl-f\"]\n[[category]]\nname = \"B\"\ntables = [\"b_*\"]\n",
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(c.theme.as_deref(), Some("light"));
+        assert_eq!(c.key_overrides()["search"], ["/", "Ctrl-f"]);
+        assert_eq!(c.categories[0].name, "B");
+        let e = Config::parse("them = \"light\"\n", "c.toml").unwrap_err();
+        assert!(e.contains("c.toml") && e.contains("them"), "{e}");
+    }
+}

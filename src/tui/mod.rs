@@ -1,0 +1,276 @@
+//! The explorer: a full-screen terminal interface over the model and its findings.
+//!
+//! - `app.rs`: the state and its pure `update(action) -> effects`;
+//! - `action.rs`: the one `Action` enum and the keymap (key -> action, remappable);
+//! - `view/`: rendering, a pure function of the state;
+//! - `search.rs`: the fuzzy finder's index; `theme.rs`: styles; `config.rs`: the config file;
+//! - `clipboard.rs`: OSC 52, tmux, desktop clipboard and a file;
+//! - this file: the runtime, the only part with I/O. It owns the terminal, loads the source
+//!   on a worker thread (the screen is usable while it loads), turns terminal events into
+//!   actions, draws only when something changed, and performs the effects `update` returns.
+
+pub mod action;
+pub mod app;
+pub mod clipboard;
+pub mod config;
+pub mod search;
+pub mod theme;
+pub mod view;
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
+
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, MouseButton, MouseEventKind,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Position;
+use ratatui::Terminal;
+
+use self::action::{Action, Keymap};
+use self::app::{App, Effect, Model, Tab};
+use self::clipboard::{Clipboard, Environment};
+use self::theme::Theme;
+use self::view::ViewState;
+use crate::audit::{self, ignore::IgnoreList};
+use crate::categorize::CategoryConfig;
+use crate::source::{self, SourceSpec};
+
+/// Everything the explorer needs to start.
+pub struct Options {
+    pub spec: SourceSpec,
+    pub label: String,
+    pub theme: Theme,
+    pub keymap: Keymap,
+    pub categories: CategoryConfig,
+    pub ignores: IgnoreList,
+    /// Where `s` appends suppressions.
+    pub ignore_path: PathBuf,
+}
+
+/// Restores the terminal when dropped, so an error return leaves a usable shell.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(io::stdout(), LeaveAlternateScreen, DisableMouseCapture);
+}
+
+/// Runs the explorer until the user quits.
+pub fn run(options: Options) -> anyhow::Result<()> {
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // Put the terminal back before the panic message is printed, or it is unreadable.
+        restore_terminal();
+        previous_hook(info);
+    }));
+    enable_raw_mode()?;
+    let _guard = TerminalGuard;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+
+    let (tx, rx) = mpsc::channel();
+    spawn_loader(&options, tx.clone());
+    let mut app = App::new(options.label.clone());
+    let mut view = ViewState::default();
+    let mut clipboard = Clipboard::new(Environment::detect(), config::state_dir());
+    let size = terminal.size()?;
+    app.update(Action::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    event_loop(
+        &mut terminal,
+        &mut app,
+        &mut view,
+        &mut clipboard,
+        &options,
+        &tx,
+        &rx,
+    )
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    app: &mut App,
+    view: &mut ViewState,
+    clipboard: &mut Clipboard,
+    options: &Options,
+    tx: &Sender<Action>,
+    rx: &Receiver<Action>,
+) -> anyhow::Result<()> {
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| view::render(f, app, view, &options.theme, &options.keymap))?;
+            dirty = false;
+        }
+        // Wait briefly for input, then handle everything pending before drawing once. Each
+        // event is translated against the state the previous one left (a `/` opens the
+        // finder, so the letters after it are text).
+        if event::poll(Duration::from_millis(100))? {
+            loop {
+                let size = terminal.size()?.into();
+                if let Some(action) = translate(event::read()?, app, view, &options.keymap, size) {
+                    dirty = true;
+                    if apply(app, action, clipboard, options, tx) == Flow::Quit {
+                        return Ok(());
+                    }
+                }
+                if !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        for action in rx.try_iter() {
+            dirty = true;
+            if apply(app, action, clipboard, options, tx) == Flow::Quit {
+                return Ok(());
+            }
+        }
+    }
+}
+
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Quit,
+}
+
+/// Updates the app and performs the effects it asks for.
+fn apply(
+    app: &mut App,
+    action: Action,
+    clipboard: &mut Clipboard,
+    options: &Options,
+    tx: &Sender<Action>,
+) -> Flow {
+    for effect in app.update(action) {
+        match effect {
+            Effect::Quit => return Flow::Quit,
+            Effect::Copy { text, what } => {
+                let report = clipboard.copy(&text, &mut io::stdout());
+                app.update(Action::Notice(format!("copied {what}: {report}")));
+            }
+            Effect::Suppress { key, reason } => {
+                let result = audit::ignore::append_entry(&options.ignore_path, &key, &reason);
+                app.update(match result {
+                    Ok(()) => Action::Notice(format!(
+                        "suppressed {key} in {}",
+                        options.ignore_path.display()
+                    )),
+                    Err(e) => Action::Failure(format!(
+                        "could not write {}: {e}",
+                        options.ignore_path.display()
+                    )),
+                });
+            }
+            Effect::Reload => spawn_loader(options, tx.clone()),
+        }
+    }
+    Flow::Continue
+}
+
+/// Turns a terminal event into an action. Mouse positions are mapped through the last
+/// frame's widget state, which only the runtime holds.
+fn translate(
+    event: Event,
+    app: &App,
+    view: &ViewState,
+    keymap: &Keymap,
+    size: ratatui::layout::Rect,
+) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind == event::KeyEventKind::Press => {
+            let typing = matches!(
+                app.overlay,
+                app::Overlay::Search(_) | app::Overlay::Suppress(_)
+            );
+            keymap.action_for(&key, typing)
+        }
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            MouseEventKind::Down(MouseButton::Left)
+                if matches!(app.overlay, app::Overlay::None) =>
+            {
+                let areas = view::areas(size);
+                let pos = Position::new(m.column, m.row);
+                if areas.tree.contains(pos) {
+                    let path = view.tree.rendered_at(pos)?;
+                    view::node_at(app, path).map(Action::Select)
+                } else if areas.detail.contains(pos) && !matches!(app.tab, Tab::Definition) {
+                    // Border, tab line and header row sit above the first data row.
+                    let first_row = areas.detail.y
+                        + 3
+                        + u16::from(app.tab == Tab::Policies || app.tab == Tab::Relationships);
+                    let offset = m.row.checked_sub(first_row)?;
+                    Some(Action::SelectRow(
+                        view.detail.offset() + usize::from(offset),
+                    ))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Loads the source on a worker thread and sends progress, warnings and the result.
+fn spawn_loader(options: &Options, tx: Sender<Action>) {
+    let spec = options.spec.clone();
+    let categories = options.categories.clone();
+    let ignores = options.ignores.clone();
+    std::thread::spawn(move || {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                let _ = tx.send(Action::LoadFailed(format!("cannot start: {e}")));
+                return;
+            }
+        };
+        let progress_tx = tx.clone();
+        let warn_tx = tx.clone();
+        let result = runtime.block_on(source::load(
+            &spec,
+            &mut |p| {
+                let _ = progress_tx.send(Action::Progress {
+                    what: p.what.to_string(),
+                    done: p.done,
+                    total: source::live::introspect::STEPS,
+                });
+            },
+            &mut |w| {
+                let _ = warn_tx.send(Action::Notice(format!("warning: {w}")));
+            },
+        ));
+        let action = match result {
+            Ok(catalog) => {
+                let mut findings = audit::run(&catalog, &audit::Selection::default());
+                ignores.apply(&mut findings);
+                Action::Loaded(Box::new(Model::new(catalog, findings, categories)))
+            }
+            Err(e) => Action::LoadFailed(e.to_string()),
+        };
+        let _ = tx.send(action);
+    });
+}

@@ -1,0 +1,229 @@
+//! Overlays: the fuzzy finder, the schema-wide findings list, help, and the suppress prompt.
+
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::Frame;
+
+use super::detail::finding_detail;
+use super::{fit, severity_mark, ViewState};
+use crate::tui::action::Keymap;
+use crate::tui::app::{App, FindingsView, Prompt, SearchState};
+use crate::tui::theme::Theme;
+
+/// A centred rectangle of at most `w` x `h` inside `area`.
+fn centred(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+pub fn search(
+    frame: &mut Frame<'_>,
+    size: Rect,
+    app: &App,
+    state: &SearchState,
+    view: &mut ViewState,
+    theme: &Theme,
+) {
+    let area = centred(
+        size,
+        size.width.saturating_sub(8).max(30),
+        size.height.saturating_sub(4).max(8),
+    );
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .title(Span::styled(
+            " find (Enter jumps, Esc closes) ",
+            theme.title,
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let parts = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Length(1), Constraint::Min(1)])
+        .split(inner);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("/ ", theme.accent),
+            Span::raw(state.query.clone()),
+            Span::styled("▏", theme.accent),
+        ])),
+        parts[0],
+    );
+    let Some(model) = &app.model else { return };
+    if state.hits.is_empty() {
+        let hint = if state.query.is_empty() {
+            "type a name: table, schema.table, table.column, index, policy, function"
+        } else {
+            "no match"
+        };
+        frame.render_widget(Paragraph::new(hint).style(theme.muted), parts[1]);
+        return;
+    }
+    let width = usize::from(parts[1].width.saturating_sub(12));
+    let rows: Vec<Row<'_>> = state
+        .hits
+        .iter()
+        .map(|h| {
+            let e = &model.search.entries[h.entry];
+            let worst = model.worst(&e.target);
+            Row::new(vec![
+                Cell::from(severity_mark(worst, theme)),
+                Cell::from(Span::styled(e.kind, theme.muted)),
+                Cell::from(fit(&e.label, width)),
+            ])
+        })
+        .collect();
+    view.search.select(Some(state.selected));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Length(9),
+            Constraint::Fill(1),
+        ],
+    )
+    .row_highlight_style(theme.selection);
+    frame.render_stateful_widget(table, parts[1], &mut view.search);
+}
+
+pub fn findings(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    app: &App,
+    fv: &FindingsView,
+    view: &mut ViewState,
+    theme: &Theme,
+) {
+    frame.render_widget(Clear, area);
+    let Some(model) = &app.model else { return };
+    let visible = fv.visible(model);
+    let filters = format!(
+        " findings: {} shown · severity ≥ {} (v) · category {} (t) · rule {} (R) · Esc closes ",
+        visible.len(),
+        fv.min_severity.map(|s| s.as_str()).unwrap_or("any"),
+        fv.category.map(|c| c.as_str()).unwrap_or("any"),
+        fv.rule.unwrap_or("any"),
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .title(Span::styled(filters, theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let parts = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([Constraint::Percentage(55), Constraint::Min(4)])
+        .split(inner);
+    let obj_width = usize::from(parts[0].width / 3);
+    let rows: Vec<Row<'_>> = visible
+        .iter()
+        .map(|i| {
+            let f = &model.findings[*i];
+            let style = if f.suppressed.is_some() {
+                theme.muted
+            } else {
+                ratatui::style::Style::default()
+            };
+            Row::new(vec![
+                Cell::from(severity_mark(Some(f.severity), theme)),
+                Cell::from(Span::styled(f.rule, theme.accent)),
+                Cell::from(fit(&f.object.path(), obj_width)),
+                Cell::from(f.message.clone()).style(style),
+            ])
+        })
+        .collect();
+    view.findings.select(if visible.is_empty() {
+        None
+    } else {
+        Some(fv.selected.min(visible.len() - 1))
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Length(24),
+            Constraint::Fill(2),
+            Constraint::Fill(4),
+        ],
+    )
+    .header(Row::new(vec!["", "rule", "object", "message"]).style(theme.header))
+    .row_highlight_style(theme.selection);
+    frame.render_stateful_widget(table, parts[0], &mut view.findings);
+    if let Some(i) = visible.get(fv.selected) {
+        frame.render_widget(finding_detail(&model.findings[*i], theme), parts[1]);
+    }
+}
+
+pub fn help(frame: &mut Frame<'_>, size: Rect, keymap: &Keymap, theme: &Theme) {
+    let lines = keymap.help_lines();
+    let area = centred(size, 72, lines.len() as u16 + 4);
+    frame.render_widget(Clear, area);
+    let text: Vec<Line<'_>> = lines
+        .into_iter()
+        .map(|(keys, what)| {
+            Line::from(vec![
+                Span::styled(format!("{keys:>16}  "), theme.accent),
+                Span::raw(what),
+            ])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focus)
+                .title(Span::styled(
+                    " keys (remap them in config.toml [keys]); Esc closes ",
+                    theme.title,
+                )),
+        ),
+        area,
+    );
+}
+
+pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, theme: &Theme) {
+    let area = centred(size, 80, 6);
+    frame.render_widget(Clear, area);
+    let key = app
+        .model
+        .as_ref()
+        .and_then(|m| m.findings.get(prompt.finding))
+        .map(|f| f.key.clone())
+        .unwrap_or_default();
+    let text = vec![
+        Line::styled(
+            fit(
+                &format!("suppress {key}"),
+                usize::from(area.width.saturating_sub(2)),
+            ),
+            theme.muted,
+        ),
+        Line::from(vec![
+            Span::styled("reason: ", theme.accent),
+            Span::raw(prompt.input.clone()),
+            Span::styled("▏", theme.accent),
+        ]),
+        Line::styled(
+            "Enter writes it to the ignore file; Esc cancels",
+            theme.muted,
+        ),
+    ];
+    frame.render_widget(
+        Paragraph::new(text).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border_focus)
+                .title(Span::styled(" suppress finding ", theme.title)),
+        ),
+        area,
+    );
+}

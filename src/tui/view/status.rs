@@ -1,0 +1,97 @@
+//! The status bar (source, counts, open findings, grouping, messages) and the key hints.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::fit;
+use crate::tui::action::Keymap;
+use crate::tui::app::{App, Focus, Overlay, Tone};
+use crate::tui::theme::Theme;
+
+pub fn render(
+    frame: &mut Frame<'_>,
+    status: Rect,
+    hints: Rect,
+    app: &App,
+    theme: &Theme,
+    keymap: &Keymap,
+) {
+    let width = usize::from(status.width);
+    let line = match (&app.status, &app.loading, &app.model) {
+        (Some((msg, Tone::Error)), _, _) => {
+            Line::styled(fit(&format!(" {msg}"), width), theme.error)
+        }
+        (Some((msg, Tone::Info)), _, _) => {
+            Line::styled(fit(&format!(" {msg}"), width), theme.status)
+        }
+        (None, Some(l), _) => Line::styled(
+            fit(
+                &format!(
+                    " pglens │ {} │ reading {} ({}/{})…",
+                    app.source_label,
+                    l.what,
+                    l.done + 1,
+                    l.total
+                ),
+                width,
+            ),
+            theme.status,
+        ),
+        (None, None, Some(m)) => {
+            let (c, w, i) = m.open_counts();
+            let c_ = m.catalog.counts();
+            let text = format!(
+                " pglens │ {} │ {} tables, {} views │ ✖ {c}  ▲ {w}  ● {i} open │ grouped by {}",
+                app.source_label,
+                c_.tables,
+                c_.views + c_.materialized_views,
+                app.grouping.label()
+            );
+            Line::styled(fit(&text, width), theme.status)
+        }
+        (None, None, None) => Line::styled(
+            fit(&format!(" pglens │ {}", app.source_label), width),
+            theme.status,
+        ),
+    };
+    frame.render_widget(Paragraph::new(line).style(theme.status), status);
+    let k = |a: &str| keymap.key_for(a);
+    let text = match &app.overlay {
+        Overlay::Search(_) => "type to filter · ↑↓ choose · Enter jump · Esc close".to_string(),
+        Overlay::Suppress(_) => "type a reason · Enter save · Esc cancel".to_string(),
+        Overlay::Help => "Esc close".to_string(),
+        Overlay::Findings(_) => format!(
+            "↑↓ move · Enter go to object · {} copy fix · {} suppress · v/t/R filter · Esc close",
+            k("copy_fix"),
+            k("suppress")
+        ),
+        Overlay::None if app.focus == Focus::Detail => format!(
+            "↑↓ rows · Tab/1-8 tabs · Enter jump · {} back · {} copy fix · {} copy all · {} suppress · {} find · {} help",
+            k("back"),
+            k("copy_fix"),
+            k("copy_all"),
+            k("suppress"),
+            k("search"),
+            k("help")
+        ),
+        Overlay::None => format!(
+            "↑↓ move · Enter open · {} find · {} findings · {} copy fix · {} copy all · {} group · {} help · {} quit",
+            k("search"),
+            k("findings"),
+            k("copy_fix"),
+            k("copy_all"),
+            k("cycle_grouping"),
+            k("help"),
+            k("quit")
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(
+            fit(&format!(" {text}"), usize::from(hints.width)),
+            theme.muted,
+        )),
+        hints,
+    );
+}

@@ -1,0 +1,109 @@
+//! The left pane: groups and their objects, each marked with its worst open finding.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+use tui_tree_widget::{Tree, TreeItem};
+
+use super::{node_path, severity_mark, ViewState};
+use crate::model::{ObjectId, RelationKind};
+use crate::tui::app::{App, Focus, Model};
+use crate::tui::theme::Theme;
+
+pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState, theme: &Theme) {
+    let focused = app.focus == Focus::Tree && matches!(app.overlay, crate::tui::app::Overlay::None);
+    let title = format!(" {} ", app.grouping.label());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            theme.border_focus
+        } else {
+            theme.border
+        })
+        .title(Span::styled(title, theme.title));
+    let Some(model) = &app.model else {
+        let text = match &app.loading {
+            Some(l) => format!("reading {}\n({}/{})", l.what, l.done + 1, l.total),
+            None => "nothing loaded".into(),
+        };
+        frame.render_widget(Paragraph::new(text).style(theme.muted).block(block), area);
+        return;
+    };
+    let items: Vec<TreeItem<'_, String>> = app
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let worst = g.members.iter().filter_map(|m| model.worst(m)).max();
+            let children: Vec<TreeItem<'_, String>> = g
+                .members
+                .iter()
+                .map(|m| TreeItem::new_leaf(m.label(), item_line(model, m, theme)))
+                .collect();
+            let line = Line::from(vec![
+                severity_mark(worst, theme),
+                Span::raw(" "),
+                Span::styled(g.name.clone(), theme.header),
+                Span::styled(format!(" ({})", g.members.len()), theme.muted),
+            ]);
+            TreeItem::new(g.name.clone(), line, children).ok()
+        })
+        .collect();
+    // Sync the widget's selection and open groups from the app, which owns them.
+    if let Some(node) = &app.selected {
+        view.tree.select(node_path(node));
+    }
+    for g in &app.groups {
+        if app.open_groups.contains(&g.name) {
+            view.tree.open(vec![g.name.clone()]);
+        } else {
+            view.tree.close(std::slice::from_ref(&g.name));
+        }
+    }
+    match Tree::new(&items) {
+        Ok(tree) => {
+            let tree = tree
+                .block(block)
+                .highlight_style(theme.selection)
+                .node_closed_symbol("▸ ")
+                .node_open_symbol("▾ ")
+                .node_no_children_symbol("  ");
+            frame.render_stateful_widget(tree, area, &mut view.tree);
+        }
+        Err(e) => frame.render_widget(
+            Paragraph::new(format!("cannot draw tree: {e}")).block(block),
+            area,
+        ),
+    }
+}
+
+fn item_line(model: &Model, id: &ObjectId, theme: &Theme) -> Line<'static> {
+    let (name, kind) = match id {
+        ObjectId::Relation(q) => {
+            let kind = model.catalog.relation(&q.schema, &q.name).map(|r| r.kind);
+            let name = if q.schema == "public" {
+                q.name.clone()
+            } else {
+                q.to_string()
+            };
+            let suffix = match kind {
+                Some(RelationKind::View) => " view",
+                Some(RelationKind::MaterializedView) => " matview",
+                Some(RelationKind::ForeignTable) => " foreign",
+                Some(RelationKind::PartitionedTable) => " partitioned",
+                _ => "",
+            };
+            (name, suffix)
+        }
+        ObjectId::Function {
+            name, arguments, ..
+        } => (format!("{name}({arguments})"), ""),
+        ObjectId::Extension { name } => (name.clone(), ""),
+    };
+    Line::from(vec![
+        severity_mark(model.worst(id), theme),
+        Span::raw(" "),
+        Span::raw(name),
+        Span::styled(kind, theme.muted),
+    ])
+}
