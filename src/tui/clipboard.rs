@@ -86,7 +86,7 @@ impl Clipboard {
             });
         }
         routes.push(match save(&self.file, text) {
-            Ok(()) => format!("saved to {}", self.file.display()),
+            Ok(()) => format!("saved to {}", tilde(&self.file)),
             Err(e) => format!("not saved ({e})"),
         });
         routes.join(", ")
@@ -110,6 +110,17 @@ impl Clipboard {
         }
         r.push(format!("file {}", self.file.display()));
         r
+    }
+}
+
+/// A path with the home directory shown as `~`, to keep the status line short.
+fn tilde(path: &std::path::Path) -> String {
+    match std::env::var_os("HOME").map(PathBuf::from) {
+        Some(home) if !home.as_os_str().is_empty() => match path.strip_prefix(&home) {
+            Ok(rest) => format!("~/{}", rest.display()),
+            Err(_) => path.display().to_string(),
+        },
+        _ => path.display().to_string(),
     }
 }
 

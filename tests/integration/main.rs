@@ -8,6 +8,8 @@ mod audit_cli;
 mod cli;
 mod connection;
 mod demo_snapshot;
+mod e2e_tmux;
+mod explorer;
 mod hostile_identifiers;
 mod introspection;
 mod rules;

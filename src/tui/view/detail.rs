@@ -78,7 +78,18 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
         if fits(&short) {
             short
         } else {
-            (1..=8).map(|i| i.to_string()).collect()
+            // Numbers only, but the open tab keeps its name.
+            Tab::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    if *t == app.tab {
+                        format!("{} {}", i + 1, t.short())
+                    } else {
+                        (i + 1).to_string()
+                    }
+                })
+                .collect()
         }
     };
     let titles: Vec<Line<'_>> = titles.into_iter().map(Line::from).collect();
@@ -155,39 +166,7 @@ fn relation_tab(
     };
     let (header, widths, body, above): (Vec<&str>, Vec<Constraint>, Vec<Row<'_>>, Option<String>) =
         match tab {
-            Tab::Columns => (
-                vec!["", "name", "type", "null", "default", "key", "comment"],
-                vec![
-                    Constraint::Length(1),
-                    Constraint::Fill(2),
-                    Constraint::Fill(2),
-                    Constraint::Length(4),
-                    Constraint::Fill(2),
-                    Constraint::Fill(2),
-                    Constraint::Fill(2),
-                ],
-                r.columns
-                    .iter()
-                    .zip(rows)
-                    .map(|(c, row)| {
-                        Row::new(vec![
-                            mark(row),
-                            Cell::from(c.name.clone()),
-                            Cell::from(c.data_type.clone()),
-                            Cell::from(if c.not_null { "" } else { "null" }),
-                            Cell::from(
-                                c.default
-                                    .clone()
-                                    .or_else(|| c.identity.map(|_| "identity".into()))
-                                    .unwrap_or_default(),
-                            ),
-                            Cell::from(key_marks(r, &c.name)),
-                            Cell::from(c.comment.clone().unwrap_or_default()),
-                        ])
-                    })
-                    .collect(),
-                None,
-            ),
+            Tab::Columns => columns_table(r, rows, area.width, &mark),
             Tab::Indexes => (
                 vec![
                     "",
@@ -397,6 +376,76 @@ fn relation_tab(
         .row_highlight_style(theme.selection)
         .column_spacing(1);
     frame.render_stateful_widget(table, table_area, &mut view.detail);
+}
+
+/// The Columns tab. Narrow panes drop the comment, then the default, before squeezing
+/// names: a column's name and type matter most.
+fn columns_table<'a>(
+    r: &'a Relation,
+    rows: &[DetailRow],
+    width: u16,
+    mark: &dyn Fn(&DetailRow) -> Cell<'a>,
+) -> (
+    Vec<&'static str>,
+    Vec<Constraint>,
+    Vec<Row<'a>>,
+    Option<String>,
+) {
+    let show_default = width >= 60;
+    let show_comment = width >= 100;
+    let mut header = vec!["", "name", "type", "null"];
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(widest(r.columns.iter().map(|c| c.name.as_str()), 4, 28)),
+        Constraint::Length(widest(
+            r.columns.iter().map(|c| c.data_type.as_str()),
+            4,
+            26,
+        )),
+        Constraint::Length(4),
+    ];
+    if show_default {
+        header.push("default");
+        widths.push(Constraint::Fill(2));
+    }
+    header.push("key");
+    widths.push(Constraint::Fill(2));
+    if show_comment {
+        header.push("comment");
+        widths.push(Constraint::Fill(2));
+    }
+    let body = r
+        .columns
+        .iter()
+        .zip(rows)
+        .map(|(c, row)| {
+            let mut cells = vec![
+                mark(row),
+                Cell::from(c.name.clone()),
+                Cell::from(c.data_type.clone()),
+                Cell::from(if c.not_null { "" } else { "null" }),
+            ];
+            if show_default {
+                let default = c
+                    .default
+                    .clone()
+                    .or_else(|| c.identity.map(|_| "identity".into()));
+                cells.push(Cell::from(default.unwrap_or_default()));
+            }
+            cells.push(Cell::from(key_marks(r, &c.name)));
+            if show_comment {
+                cells.push(Cell::from(c.comment.clone().unwrap_or_default()));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    (header, widths, body, None)
+}
+
+/// The widest of `texts` in characters, between `min` and `max`.
+fn widest<'a>(texts: impl Iterator<Item = &'a str>, min: u16, max: u16) -> u16 {
+    let w = texts.map(|t| t.chars().count()).max().unwrap_or(0);
+    u16::try_from(w).unwrap_or(max).clamp(min, max)
 }
 
 /// RLS state the way psql's `\d` distinguishes it.

@@ -1,0 +1,107 @@
+//! The real binary in tmux, as a person over SSH would use it: find a table with `/`,
+//! copy its fix with `y`, and read tmux's paste buffer to find that table's fix SQL.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux is installed (scripts/setup installs it)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Waits (bounded) until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {text:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+#[test]
+fn find_a_table_copy_its_fix_and_paste_it_from_tmux() {
+    let home = tempfile::tempdir().unwrap();
+    let tmux = Tmux {
+        socket: format!("pglens-e2e-{}", std::process::id()),
+    };
+    let command = format!(
+        "cd '{dir}' && env -u PGLENS_CONFIG HOME='{dir}' XDG_STATE_HOME='{dir}/state' TERM=xterm-256color '{bin}' --demo",
+        dir = home.path().display(),
+        bin = env!("CARGO_BIN_EXE_pglens"),
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &command,
+    ]);
+    tmux.run(&["set", "-g", "set-clipboard", "on"]);
+    tmux.wait_for("grouped by categories");
+
+    tmux.keys(&["/"]);
+    tmux.wait_for("find (Enter jumps");
+    tmux.keys(&["-l", "public.leads"]);
+    tmux.wait_for("public.leads_active");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("public.leads table");
+    tmux.keys(&["y"]);
+    let screen = tmux.wait_for("copied");
+    assert!(
+        screen.contains("tmux buffer loaded") && screen.contains("OSC 52 sent"),
+        "{screen}"
+    );
+
+    let buffer = tmux.run(&["show-buffer"]);
+    assert!(buffer.starts_with("-- pglens fix script:"), "{buffer}");
+    assert!(buffer.contains("public.leads"), "{buffer}");
+    assert!(
+        buffer
+            .lines()
+            .any(|l| l.ends_with(';') && l.contains("leads")),
+        "fix SQL in the buffer:\n{buffer}"
+    );
+    let saved = std::fs::read_to_string(home.path().join("state/pglens/last-copy.sql")).unwrap();
+    assert_eq!(saved, buffer, "the file route holds the same text");
+
+    tmux.keys(&["q"]);
+}

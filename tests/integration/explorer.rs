@@ -1,0 +1,348 @@
+//! The explorer without a terminal: pure update tests (state + action -> state + effects)
+//! and rendered screens (ratatui's TestBackend, insta snapshots; severity colour checked on
+//! styled cells, since snapshots drop colour).
+
+use pglens::audit::{self, Selection, Severity};
+use pglens::categorize::{CategoryConfig, DEMO_CATEGORIES};
+use pglens::model::ObjectId;
+use pglens::tui::action::{Action, Keymap};
+use pglens::tui::app::{App, Effect, Focus, Model, Node, Overlay, Tab};
+use pglens::tui::theme::Theme;
+use pglens::tui::view::{self, ViewState};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn demo_app() -> App {
+    let catalog = pglens::source::snapshot::demo();
+    let findings = audit::run(&catalog, &Selection::default());
+    let categories = CategoryConfig::parse(DEMO_CATEGORIES, "demo").unwrap();
+    let mut app = App::new("demo".into());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    app.update(Action::Loaded(Box::new(Model::new(
+        catalog, findings, categories,
+    ))));
+    app
+}
+
+fn leads() -> ObjectId {
+    ObjectId::relation("public", "leads")
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::Input(c));
+    }
+}
+
+fn open_leads(app: &mut App) {
+    app.update(Action::Search);
+    type_text(app, "public.leads");
+    app.update(Action::Enter);
+}
+
+#[test]
+fn loading_opens_the_first_group_and_selects_it() {
+    let app = demo_app();
+    assert_eq!(app.groups[0].name, "Identity & Tenancy");
+    assert!(app.open_groups.contains("Identity & Tenancy"));
+    assert_eq!(app.selected, Some(Node::Group("Identity & Tenancy".into())));
+}
+
+#[test]
+fn navigation_moves_through_visible_rows_and_groups_open_and_close() {
+    let mut app = demo_app();
+    app.update(Action::Down);
+    assert_eq!(
+        app.selected,
+        Some(Node::Item(
+            "Identity & Tenancy".into(),
+            ObjectId::relation("auth", "users")
+        ))
+    );
+    app.update(Action::Left);
+    assert_eq!(app.selected, Some(Node::Group("Identity & Tenancy".into())));
+    app.update(Action::Left);
+    assert!(
+        !app.open_groups.contains("Identity & Tenancy"),
+        "left on an open group closes it"
+    );
+    app.update(Action::Down);
+    assert_eq!(app.selected, Some(Node::Group("Brand & Identity".into())));
+    app.update(Action::Enter);
+    assert!(app.open_groups.contains("Brand & Identity"));
+    app.update(Action::End);
+    assert_eq!(app.selected, Some(Node::Group("Extensions".into())));
+    app.update(Action::Home);
+    app.update(Action::Up);
+    assert_eq!(
+        app.selected,
+        Some(Node::Group("Identity & Tenancy".into())),
+        "clamped at the top"
+    );
+}
+
+#[test]
+fn search_jumps_to_the_row_and_back_returns() {
+    let mut app = demo_app();
+    app.update(Action::Search);
+    type_text(&mut app, "brands.workspace_id");
+    let Overlay::Search(state) = &app.overlay else {
+        panic!("finder open")
+    };
+    assert!(!state.hits.is_empty());
+    app.update(Action::Enter);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(
+        app.selected_object(),
+        Some(&ObjectId::relation("public", "brands"))
+    );
+    assert_eq!((app.focus, app.tab), (Focus::Detail, Tab::Columns));
+    assert_eq!(app.row, 2, "workspace_id is the third column");
+
+    // Relationships: Enter follows a foreign key, Backspace comes back.
+    app.update(Action::Tab(5));
+    let before = app.selected_object().cloned();
+    app.update(Action::Enter);
+    assert_ne!(
+        app.selected_object().cloned(),
+        before,
+        "jumped to the referenced table"
+    );
+    app.update(Action::Back);
+    assert_eq!(app.selected_object().cloned(), before);
+}
+
+#[test]
+fn grouping_cycles_and_keeps_the_selection() {
+    let mut app = demo_app();
+    open_leads(&mut app);
+    app.update(Action::CycleGrouping);
+    assert_eq!(
+        app.groups
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect::<Vec<_>>(),
+        ["auth", "extensions", "public"]
+    );
+    assert_eq!(app.selected_object(), Some(&leads()));
+    app.update(Action::CycleGrouping);
+    assert_eq!(app.groups[0].name, "Critical");
+    assert!(matches!(&app.selected, Some(Node::Item(g, id)) if g == "Warning" && *id == leads()));
+    app.update(Action::CycleGrouping);
+    assert_eq!(app.groups[0].name, "Identity & Tenancy");
+}
+
+#[test]
+fn copy_effects_carry_the_fix_sql() {
+    let mut app = demo_app();
+    open_leads(&mut app);
+    app.update(Action::Tab(1)); // Indexes: the duplicate index row is marked
+    let dup_row = {
+        let model = app.model.as_ref().unwrap();
+        pglens::tui::app::detail_rows(model, &leads(), Tab::Indexes)
+            .iter()
+            .position(|r| r.name.as_deref() == Some("idx_leads_workspace_id"))
+            .unwrap()
+    };
+    app.update(Action::SelectRow(dup_row));
+    let effects = app.update(Action::CopyFix);
+    let [Effect::Copy { text, what }] = effects.as_slice() else {
+        panic!("one copy effect: {effects:?}")
+    };
+    assert!(what.contains("duplicate-index"), "{what}");
+    assert!(
+        text.contains("DROP INDEX CONCURRENTLY IF EXISTS public.idx_leads_workspace_id;"),
+        "{text}"
+    );
+
+    let effects = app.update(Action::CopyAll);
+    let [Effect::Copy { text, .. }] = effects.as_slice() else {
+        panic!("copy all")
+    };
+    assert!(text.starts_with("-- pglens fix script: public.leads"));
+    assert!(
+        text.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_leads_workspace_id_status"),
+        "{text}"
+    );
+
+    // Y on a category copies every table's fixes with one header.
+    app.update(Action::Left);
+    app.update(Action::Left);
+    let effects = app.update(Action::CopyAll);
+    let [Effect::Copy { text, what }] = effects.as_slice() else {
+        panic!("copy category")
+    };
+    assert!(what.contains("category CRM & Leads"), "{what}");
+    assert_eq!(text.matches("-- pglens fix script").count(), 1);
+    assert!(text.contains("public.deals") && text.contains("public.leads"));
+}
+
+#[test]
+fn suppress_asks_for_a_reason_then_writes_the_key() {
+    let mut app = demo_app();
+    open_leads(&mut app);
+    app.update(Action::Tab(6));
+    app.update(Action::Suppress);
+    assert!(matches!(app.overlay, Overlay::Suppress(_)));
+    assert!(
+        app.update(Action::Enter).is_empty(),
+        "an empty reason is refused"
+    );
+    type_text(&mut app, "known, fixing in Q3");
+    let effects = app.update(Action::Enter);
+    let [Effect::Suppress { key, reason }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(reason, "known, fixing in Q3");
+    let model = app.model.as_ref().unwrap();
+    let f = model.findings.iter().find(|f| &f.key == key).unwrap();
+    assert_eq!(f.suppressed.as_deref(), Some("known, fixing in Q3"));
+}
+
+#[test]
+fn findings_view_filters_and_jumps_to_the_object() {
+    let mut app = demo_app();
+    app.update(Action::Findings);
+    app.update(Action::CycleSeverityFilter);
+    app.update(Action::CycleSeverityFilter);
+    let Overlay::Findings(view) = &app.overlay else {
+        panic!()
+    };
+    let model = app.model.as_ref().unwrap();
+    let shown = view.visible(model);
+    assert!(
+        !shown.is_empty()
+            && shown
+                .iter()
+                .all(|i| model.findings[*i].severity == Severity::Critical)
+    );
+    let first = &model.findings[shown[0]];
+    let expected = first.object.clone();
+    app.update(Action::Enter);
+    assert!(matches!(app.overlay, Overlay::None));
+    let selected = app.selected_object().unwrap().label();
+    assert!(
+        expected.path().starts_with(&selected)
+            || selected.contains(expected.name.as_deref().unwrap_or("")),
+        "{selected} vs {expected:?}"
+    );
+}
+
+#[test]
+fn keys_map_to_actions_before_update() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let keymap = Keymap::default();
+    let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    let mut app = demo_app();
+    for c in ['/', 'l', 'e', 'a', 'd', 's'] {
+        let typing = matches!(app.overlay, Overlay::Search(_));
+        let action = keymap.action_for(&press(c), typing).unwrap();
+        app.update(action);
+    }
+    let Overlay::Search(state) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(
+        state.query, "leads",
+        "letters after / are text, not navigation"
+    );
+    assert!(matches!(
+        app.update(Action::Quit).as_slice(),
+        [Effect::Quit]
+    ));
+}
+
+fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let mut state = ViewState::default();
+    terminal
+        .draw(|f| view::render(f, app, &mut state, &Theme::default(), &Keymap::default()))
+        .unwrap();
+    terminal
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let terminal = render(app, width, height);
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let line: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn every_tab_renders_at_80x24_and_160x48() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = demo_app();
+        open_leads(&mut app);
+        app.update(Action::Resize {
+            width: w,
+            height: h,
+        });
+        for (i, tab) in Tab::ALL.iter().enumerate() {
+            app.update(Action::Tab(i as u8));
+            insta::assert_snapshot!(
+                format!("leads_{}_{w}x{h}", tab.title().to_lowercase()),
+                screen(&app, w, h)
+            );
+        }
+    }
+}
+
+#[test]
+fn overlays_render() {
+    let mut app = demo_app();
+    app.update(Action::Search);
+    type_text(&mut app, "brands.work");
+    insta::assert_snapshot!("finder_100x30", screen(&app, 100, 30));
+    app.update(Action::Escape);
+    app.update(Action::Findings);
+    insta::assert_snapshot!("findings_view_120x30", screen(&app, 120, 30));
+    app.update(Action::Escape);
+    app.update(Action::Help);
+    insta::assert_snapshot!("help_100x36", screen(&app, 100, 36));
+}
+
+#[test]
+fn any_size_renders_without_panicking() {
+    let mut app = demo_app();
+    open_leads(&mut app);
+    for w in (1..=90).step_by(7) {
+        for h in (1..=30).step_by(3) {
+            for tab in 0..8 {
+                app.update(Action::Tab(tab));
+                render(&app, w, h);
+            }
+        }
+    }
+    assert!(screen(&app, 20, 5).contains("terminal too small"));
+}
+
+#[test]
+fn severity_marks_are_coloured_by_theme() {
+    let mut app = demo_app();
+    open_leads(&mut app);
+    let terminal = render(&app, 120, 40);
+    let buffer = terminal.backend().buffer();
+    let theme = Theme::default();
+    // The panes, not the status bar (whose counters use the status style).
+    let panes = view::areas(buffer.area).tree;
+    let marks: Vec<_> = (panes.y..panes.bottom())
+        .flat_map(|y| (panes.x..panes.right()).map(move |x| (x, y)))
+        .map(|p| &buffer[p])
+        .filter(|c| c.symbol() == "✖")
+        .collect();
+    assert!(marks.len() > 5, "critical tables and groups are marked");
+    assert!(
+        marks.iter().all(|c| c.fg == theme.critical.fg.unwrap()),
+        "critical marks use the critical style"
+    );
+}
