@@ -16,6 +16,8 @@ struct Fixture {
     runtime: tokio::runtime::Runtime,
     params: ConnParams,
     catalog: pglens::model::Catalog,
+    /// The explorer with the schema loaded and a table open.
+    app: std::sync::Mutex<pglens::tui::app::App>,
 }
 
 static FIXTURE: OnceLock<Fixture> = OnceLock::new();
@@ -38,12 +40,14 @@ fn main() {
         counts.tables, counts.columns, counts.indexes, counts.policies, counts.foreign_keys
     );
     compare_with_pg_dump(&runtime, &params);
-    let findings = pglens::audit::run(&catalog, &pglens::audit::Selection::default()).len();
-    println!("audit: {findings} findings on the generated schema");
+    let findings = pglens::audit::run(&catalog, &pglens::audit::Selection::default());
+    println!("audit: {} findings on the generated schema", findings.len());
+    let app = explorer(&catalog, findings);
     let _ = FIXTURE.set(Fixture {
         runtime,
         params,
         catalog,
+        app: std::sync::Mutex::new(app),
     });
     divan::main();
 }
@@ -84,6 +88,63 @@ fn compare_with_pg_dump(runtime: &tokio::runtime::Runtime, params: &ConnParams) 
         "alternating rounds (7): pg_dump --schema-only median {dump:.0} ms, pglens introspection median {mine:.0} ms ({:.0}% of pg_dump)",
         100.0 * mine / dump
     );
+}
+
+/// The explorer over the generated schema, with a table open in the detail pane.
+fn explorer(
+    catalog: &pglens::model::Catalog,
+    findings: Vec<pglens::audit::Finding>,
+) -> pglens::tui::app::App {
+    use pglens::tui::action::Action;
+    let model = pglens::tui::app::Model::new(catalog.clone(), findings, Default::default());
+    let mut app = pglens::tui::app::App::new("bench".into());
+    app.update(Action::Resize {
+        width: 160,
+        height: 48,
+    });
+    app.update(Action::Loaded(Box::new(model)));
+    app.update(Action::Search);
+    for c in "crm_10".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Enter);
+    app
+}
+
+/// One keystroke in the finder: the whole index is re-ranked for the new query.
+#[divan::bench(args = ["c", "crm_1", "crm_10.work", "sales_1999.status"])]
+fn finder_keystroke(bencher: divan::Bencher, query: &str) {
+    use pglens::tui::action::Action;
+    let fixture = FIXTURE.get().expect("fixture set up in main");
+    let mut app = fixture.app.lock().expect("app");
+    app.update(Action::Search);
+    let (typed, last) = query.split_at(query.len() - 1);
+    for c in typed.chars() {
+        app.update(Action::Input(c));
+    }
+    let last = last.chars().next().unwrap_or('x');
+    bencher.bench_local(|| {
+        app.update(Action::Input(last));
+        app.update(Action::Back);
+    });
+    app.update(Action::Escape);
+}
+
+/// One full frame of the explorer at 160x48, a table open in the detail pane.
+#[divan::bench]
+fn render_frame_160x48(bencher: divan::Bencher) {
+    use pglens::tui::{action::Keymap, theme::Theme, view};
+    let fixture = FIXTURE.get().expect("fixture set up in main");
+    let app = fixture.app.lock().expect("app");
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
+    let mut state = view::ViewState::default();
+    let (theme, keymap) = (Theme::default(), Keymap::default());
+    bencher.bench_local(|| {
+        terminal
+            .draw(|f| view::render(f, &app, &mut state, &theme, &keymap))
+            .expect("draw");
+    });
 }
 
 #[divan::bench(sample_count = 10, sample_size = 1)]

@@ -95,6 +95,11 @@ pub struct Model {
     pub by_object: HashMap<ObjectId, Vec<usize>>,
     pub search: SearchIndex,
     pub categories: CategoryConfig,
+    /// Relations by name: the tree looks one up for every visible row on every frame.
+    relation_index: HashMap<QualifiedName, usize>,
+    /// Each object's worst open finding, kept current by [`Model::refresh_worst`]; the tree
+    /// reads it for every visible row on every frame.
+    worst: HashMap<ObjectId, Severity>,
 }
 
 impl std::fmt::Debug for Model {
@@ -116,13 +121,47 @@ impl Model {
             }
         }
         let search = SearchIndex::build(&catalog);
-        Model {
+        let mut model = Model {
             catalog,
             findings,
             by_object,
             search,
             categories,
-        }
+            relation_index: HashMap::new(),
+            worst: HashMap::new(),
+        };
+        model.relation_index = model
+            .catalog
+            .relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.qualified_name(), i))
+            .collect();
+        model.refresh_worst();
+        model
+    }
+
+    /// Recomputes the worst-finding cache (after a suppression).
+    pub fn refresh_worst(&mut self) {
+        self.worst = self
+            .by_object
+            .iter()
+            .filter_map(|(id, list)| {
+                list.iter()
+                    .map(|i| &self.findings[*i])
+                    .filter(|f| f.suppressed.is_none())
+                    .map(|f| f.severity)
+                    .max()
+                    .map(|s| (id.clone(), s))
+            })
+            .collect();
+    }
+
+    /// A relation by name, in constant time.
+    pub fn relation(&self, q: &QualifiedName) -> Option<&crate::model::Relation> {
+        self.relation_index
+            .get(q)
+            .map(|i| &self.catalog.relations[*i])
     }
 
     pub fn findings_of(&self, id: &ObjectId) -> &[usize] {
@@ -131,12 +170,7 @@ impl Model {
 
     /// The worst open (not suppressed) finding of an object.
     pub fn worst(&self, id: &ObjectId) -> Option<Severity> {
-        self.findings_of(id)
-            .iter()
-            .map(|i| &self.findings[*i])
-            .filter(|f| f.suppressed.is_none())
-            .map(|f| f.severity)
-            .max()
+        self.worst.get(id).copied()
     }
 
     /// Open findings by severity: (critical, warning, info).
@@ -229,7 +263,7 @@ pub fn detail_rows(model: &Model, id: &ObjectId, tab: Tab) -> Vec<DetailRow> {
     let ObjectId::Relation(q) = id else {
         return Vec::new();
     };
-    let Some(r) = model.catalog.relation(&q.schema, &q.name) else {
+    let Some(r) = model.relation(q) else {
         return Vec::new();
     };
     match tab {
@@ -300,7 +334,7 @@ pub struct Relationship {
 pub fn relationships(model: &Model, q: &QualifiedName) -> Vec<Relationship> {
     let catalog = &model.catalog;
     let mut out = Vec::new();
-    let Some(r) = catalog.relation(&q.schema, &q.name) else {
+    let Some(r) = model.relation(q) else {
         return out;
     };
     for (c, fk) in r.foreign_keys() {
@@ -929,6 +963,7 @@ impl App {
                 let reason = prompt.input.trim().to_string();
                 f.suppressed = Some(reason.clone());
                 let key = f.key.clone();
+                model.refresh_worst();
                 if self.grouping == Grouping::Severity {
                     self.regroup();
                 }

@@ -112,7 +112,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
     match (app.tab, id) {
         (Tab::Findings, _) => findings_tab(frame, body, model, &rows, app.row, view, theme),
         (Tab::Definition, _) => definition(frame, body, model, id, theme),
-        (tab, ObjectId::Relation(q)) => match model.catalog.relation(&q.schema, &q.name) {
+        (tab, ObjectId::Relation(q)) => match model.relation(q) {
             Some(r) => relation_tab(frame, body, model, r, tab, &rows, view, theme),
             None => frame.render_widget(Paragraph::new("gone since the last load"), body),
         },

@@ -80,7 +80,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
 fn item_line(model: &Model, id: &ObjectId, theme: &Theme) -> Line<'static> {
     let (name, kind) = match id {
         ObjectId::Relation(q) => {
-            let kind = model.catalog.relation(&q.schema, &q.name).map(|r| r.kind);
+            let kind = model.relation(q).map(|r| r.kind);
             let name = if q.schema == "public" {
                 q.name.clone()
             } else {
