@@ -90,6 +90,20 @@ pub fn group(
     config: &CategoryConfig,
     worst: &dyn Fn(&ObjectId) -> Option<Severity>,
 ) -> Vec<Group> {
+    let mut groups = group_unsorted(catalog, grouping, config, worst);
+    for g in &mut groups {
+        g.members
+            .sort_by(|a, b| natural_cmp(&a.label(), &b.label()));
+    }
+    groups
+}
+
+fn group_unsorted(
+    catalog: &Catalog,
+    grouping: Grouping,
+    config: &CategoryConfig,
+    worst: &dyn Fn(&ObjectId) -> Option<Severity>,
+) -> Vec<Group> {
     let objects = listed_objects(catalog);
     match grouping {
         Grouping::Categories => by_category(catalog, config),
@@ -295,6 +309,41 @@ fn kind_groups(catalog: &Catalog) -> Vec<Group> {
     .collect()
 }
 
+/// Orders names the way people count: `t_2` before `t_10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let take = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                    let mut n = String::new();
+                    while let Some(ch) = it.peek().copied().filter(char::is_ascii_digit) {
+                        n.push(ch);
+                        it.next();
+                    }
+                    n
+                };
+                let (m, n) = (take(&mut x), take(&mut y));
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                let order = m.len().cmp(&n.len()).then_with(|| m.cmp(n));
+                if order != std::cmp::Ordering::Equal {
+                    return order;
+                }
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
 /// `*` matches any run of characters, `?` one character; everything else literally.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
@@ -324,6 +373,13 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::source::snapshot::demo;
+
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["t_10", "t_2", "t_1", "s", "t_02"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["s", "t_1", "t_2", "t_02", "t_10"]);
+    }
 
     #[test]
     fn globs() {

@@ -458,7 +458,8 @@ pub enum Overlay {
     None,
     Search(SearchState),
     Findings(FindingsView),
-    Help,
+    /// Help, scrolled down by this many lines.
+    Help(usize),
     Suppress(Prompt),
 }
 
@@ -683,10 +684,17 @@ impl App {
             Overlay::Search(state) => self.update_search(state, action),
             Overlay::Suppress(prompt) => self.update_prompt(prompt, action),
             Overlay::Findings(view) => self.update_findings(view, action),
-            Overlay::Help => {
-                if !matches!(action, Action::Escape | Action::Help | Action::Enter) {
-                    self.overlay = Overlay::Help;
-                }
+            Overlay::Help(offset) => {
+                let offset = match action {
+                    Action::Escape | Action::Help | Action::Enter => return Vec::new(),
+                    Action::Up => offset.saturating_sub(1),
+                    Action::Down => offset + 1,
+                    Action::PageUp => offset.saturating_sub(self.page),
+                    Action::PageDown => offset + self.page,
+                    Action::Home => 0,
+                    _ => offset,
+                };
+                self.overlay = Overlay::Help(offset);
                 Vec::new()
             }
             Overlay::None => self.update_main(action),
@@ -720,7 +728,7 @@ impl App {
             }
             Action::Search => self.overlay = Overlay::Search(SearchState::default()),
             Action::Findings => self.overlay = Overlay::Findings(FindingsView::default()),
-            Action::Help => self.overlay = Overlay::Help,
+            Action::Help => self.overlay = Overlay::Help(0),
             Action::CycleGrouping => {
                 self.grouping = self.grouping.next();
                 self.regroup();

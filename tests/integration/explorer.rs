@@ -309,6 +309,10 @@ fn overlays_render() {
     app.update(Action::Escape);
     app.update(Action::Help);
     insta::assert_snapshot!("help_100x36", screen(&app, 100, 36));
+    insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
+    app.update(Action::PageDown);
+    app.update(Action::PageDown);
+    insta::assert_snapshot!("help_80x24_scrolled", screen(&app, 80, 24));
 }
 
 #[test]

@@ -550,14 +550,19 @@ fn findings_tab(
 
 /// A finding's rationale and fix, for the Findings tab and the findings view.
 pub fn finding_detail<'a>(f: &Finding, theme: &Theme) -> Paragraph<'a> {
-    let mut lines = vec![Line::from(vec![
-        severity_mark(Some(f.severity), theme),
-        Span::styled(format!(" {} ", f.rule), theme.accent),
-        Span::styled(
-            format!("({}, {})", f.severity.as_str(), f.category.as_str()),
-            theme.muted,
-        ),
-    ])];
+    let mut lines = vec![
+        Line::from(vec![
+            severity_mark(Some(f.severity), theme),
+            Span::raw(format!(" {}", f.message)),
+        ]),
+        Line::from(vec![
+            Span::styled(f.rule.to_string(), theme.accent),
+            Span::styled(
+                format!(" ({}, {})", f.severity.as_str(), f.category.as_str()),
+                theme.muted,
+            ),
+        ]),
+    ];
     if let Some(reason) = &f.suppressed {
         lines.push(Line::styled(format!("suppressed: {reason}"), theme.muted));
     }

@@ -93,7 +93,7 @@ pub fn render(
     status::render(frame, a.status, a.hints, app, theme, keymap);
     match &app.overlay {
         Overlay::Search(s) => overlays::search(frame, size, app, s, view, theme),
-        Overlay::Help => overlays::help(frame, size, keymap, theme),
+        Overlay::Help(offset) => overlays::help(frame, size, *offset, keymap, theme),
         Overlay::Suppress(p) => overlays::suppress(frame, size, app, p, theme),
         Overlay::Findings(_) | Overlay::None => {}
     }

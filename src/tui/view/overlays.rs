@@ -2,7 +2,7 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::detail::finding_detail;
@@ -163,31 +163,38 @@ pub fn findings(
     }
 }
 
-pub fn help(frame: &mut Frame<'_>, size: Rect, keymap: &Keymap, theme: &Theme) {
+pub fn help(frame: &mut Frame<'_>, size: Rect, offset: usize, keymap: &Keymap, theme: &Theme) {
     let lines = keymap.help_lines();
-    let area = centred(size, 72, lines.len() as u16 + 4);
+    let area = centred(size, 76, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
-    let text: Vec<Line<'_>> = lines
+    let visible = usize::from(area.height.saturating_sub(2));
+    let offset = offset.min(lines.len().saturating_sub(visible));
+    let more = lines.len() > offset + visible;
+    let desc_width = usize::from(area.width.saturating_sub(22));
+    let mut text: Vec<Line<'_>> = lines
         .into_iter()
+        .skip(offset)
+        .take(visible)
         .map(|(keys, what)| {
             Line::from(vec![
                 Span::styled(format!("{keys:>16}  "), theme.accent),
-                Span::raw(what),
+                Span::raw(fit(what, desc_width)),
             ])
         })
         .collect();
-    frame.render_widget(
-        Paragraph::new(text).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focus)
-                .title(Span::styled(
-                    " keys (remap them in config.toml [keys]); Esc closes ",
-                    theme.title,
-                )),
-        ),
-        area,
-    );
+    if more {
+        if let Some(last) = text.last_mut() {
+            *last = Line::styled(format!("{:>16}  ↓ more (↓ / PageDown)", ""), theme.muted);
+        }
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .title(Span::styled(
+            " keys (remap them in config.toml [keys]); Esc closes ",
+            theme.title,
+        ));
+    frame.render_widget(Paragraph::new(text).block(block), area);
 }
 
 pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, theme: &Theme) {

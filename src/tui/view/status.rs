@@ -61,7 +61,7 @@ pub fn render(
     let text = match &app.overlay {
         Overlay::Search(_) => "type to filter · ↑↓ choose · Enter jump · Esc close".to_string(),
         Overlay::Suppress(_) => "type a reason · Enter save · Esc cancel".to_string(),
-        Overlay::Help => "Esc close".to_string(),
+        Overlay::Help(_) => "↑↓ scroll · Esc close".to_string(),
         Overlay::Findings(_) => format!(
             "↑↓ move · Enter go to object · {} copy fix · {} suppress · v/t/R filter · Esc close",
             k("copy_fix"),
