@@ -11,7 +11,10 @@
 //! model/             the schema model: plain serde data, no I/O
 //! audit/             rules (one file each, pure functions of the model), findings, the
 //!                    ignore file, and text / JSON / SARIF / Markdown output
-//! report.rs          the plain-text summary printed until the explorer arrives
+//! categorize.rs      which tree group each object belongs to
+//! tui/               the explorer: app (state + pure update), action (keymap), view
+//!                    (render), runtime (terminal, loader thread, clipboard, effects)
+//! report.rs          the plain-text summary for piped output
 //! sql/               the only place SQL text is built: identifier / literal quoting,
 //!                    CREATE INDEX rendering, fix statements
 //! main.rs            the command line
@@ -19,8 +22,7 @@
 //!
 //! # Data flow
 //!
-//! `source (live | snapshot | demo) -> model::Catalog -> audit -> findings -> output`;
-//! `report` prints a summary until the explorer (tui, to come) takes over.
+//! `source (live | snapshot | demo) -> model::Catalog -> audit -> findings -> tui | output`.
 //!
 //! The model is the contract: whatever a rule or a view needs is read into it once, so
 //! nothing downstream talks to the database. The price is that the model must be complete,

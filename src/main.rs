@@ -327,7 +327,8 @@ fn doctor() -> String {
             .output()
             .ok()
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_else(|| "unknown".into());
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "unknown (tmux did not answer)".into());
         out.push_str(&format!("              set-clipboard = {setting} (\"on\" lets OSC 52 through to the outer terminal)\n"));
     }
     out.push_str(&format!("ssh session:  {}\n", yes_no(env.over_ssh)));

@@ -167,72 +167,7 @@ fn relation_tab(
     let (header, widths, body, above): (Vec<&str>, Vec<Constraint>, Vec<Row<'_>>, Option<String>) =
         match tab {
             Tab::Columns => columns_table(r, rows, area.width, &mark),
-            Tab::Indexes => (
-                vec![
-                    "",
-                    "name",
-                    "method",
-                    "keys",
-                    "where / include",
-                    "size",
-                    "scans",
-                ],
-                vec![
-                    Constraint::Length(1),
-                    Constraint::Fill(3),
-                    Constraint::Length(6),
-                    Constraint::Fill(3),
-                    Constraint::Fill(2),
-                    Constraint::Length(8),
-                    Constraint::Length(7),
-                ],
-                r.indexes
-                    .iter()
-                    .zip(rows)
-                    .map(|(i, row)| {
-                        let keys: Vec<String> = i
-                            .keys
-                            .iter()
-                            .map(|k| {
-                                let base = k
-                                    .column
-                                    .clone()
-                                    .or_else(|| k.expression.clone())
-                                    .unwrap_or_default();
-                                if k.descending {
-                                    format!("{base} DESC")
-                                } else {
-                                    base
-                                }
-                            })
-                            .collect();
-                        let mut name = i.name.clone();
-                        if i.primary {
-                            name.push_str(" (pk)")
-                        } else if i.unique {
-                            name.push_str(" (unique)")
-                        }
-                        if !i.valid {
-                            name.push_str(" INVALID")
-                        }
-                        let extra = match (&i.predicate, i.include.is_empty()) {
-                            (Some(p), _) => format!("WHERE {p}"),
-                            (None, false) => format!("INCLUDE {}", i.include.join(", ")),
-                            _ => String::new(),
-                        };
-                        Row::new(vec![
-                            mark(row),
-                            Cell::from(name),
-                            Cell::from(i.method.clone()),
-                            Cell::from(keys.join(", ")),
-                            Cell::from(extra),
-                            Cell::from(i.size_bytes.map(human_bytes).unwrap_or_default()),
-                            Cell::from(i.scans.map(|s| s.to_string()).unwrap_or_default()),
-                        ])
-                    })
-                    .collect(),
-                None,
-            ),
+            Tab::Indexes => indexes_table(r, rows, &mark),
             Tab::Constraints => (
                 vec!["", "name", "kind", "definition", "valid"],
                 vec![
@@ -435,6 +370,110 @@ fn columns_table<'a>(
             cells.push(Cell::from(key_marks(r, &c.name)));
             if show_comment {
                 cells.push(Cell::from(c.comment.clone().unwrap_or_default()));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    (header, widths, body, None)
+}
+
+/// The Indexes tab. The WHERE / INCLUDE, size and scans columns appear only when some
+/// index has something to show in them (a snapshot without statistics has no sizes).
+fn indexes_table<'a>(
+    r: &'a Relation,
+    rows: &[DetailRow],
+    mark: &dyn Fn(&DetailRow) -> Cell<'a>,
+) -> (
+    Vec<&'static str>,
+    Vec<Constraint>,
+    Vec<Row<'a>>,
+    Option<String>,
+) {
+    let names: Vec<String> = r
+        .indexes
+        .iter()
+        .map(|i| {
+            let mut name = i.name.clone();
+            if i.primary {
+                name.push_str(" (pk)");
+            } else if i.unique {
+                name.push_str(" (unique)");
+            }
+            if !i.valid {
+                name.push_str(" INVALID");
+            }
+            name
+        })
+        .collect();
+    let show_extra = r
+        .indexes
+        .iter()
+        .any(|i| i.predicate.is_some() || !i.include.is_empty());
+    let show_size = r.indexes.iter().any(|i| i.size_bytes.is_some());
+    let show_scans = r.indexes.iter().any(|i| i.scans.is_some());
+    let mut header = vec!["", "name", "method", "keys"];
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(widest(names.iter().map(String::as_str), 4, 40)),
+        Constraint::Length(6),
+        Constraint::Fill(3),
+    ];
+    if show_extra {
+        header.push("where / include");
+        widths.push(Constraint::Fill(2));
+    }
+    if show_size {
+        header.push("size");
+        widths.push(Constraint::Length(9));
+    }
+    if show_scans {
+        header.push("scans");
+        widths.push(Constraint::Length(8));
+    }
+    let body = r
+        .indexes
+        .iter()
+        .zip(names)
+        .zip(rows)
+        .map(|((i, name), row)| {
+            let keys: Vec<String> = i
+                .keys
+                .iter()
+                .map(|k| {
+                    let base = k
+                        .column
+                        .clone()
+                        .or_else(|| k.expression.clone())
+                        .unwrap_or_default();
+                    if k.descending {
+                        format!("{base} DESC")
+                    } else {
+                        base
+                    }
+                })
+                .collect();
+            let mut cells = vec![
+                mark(row),
+                Cell::from(name),
+                Cell::from(i.method.clone()),
+                Cell::from(keys.join(", ")),
+            ];
+            if show_extra {
+                cells.push(Cell::from(match (&i.predicate, i.include.is_empty()) {
+                    (Some(p), _) => format!("WHERE {p}"),
+                    (None, false) => format!("INCLUDE {}", i.include.join(", ")),
+                    _ => String::new(),
+                }));
+            }
+            if show_size {
+                cells.push(Cell::from(
+                    i.size_bytes.map(human_bytes).unwrap_or_default(),
+                ));
+            }
+            if show_scans {
+                cells.push(Cell::from(
+                    i.scans.map(|s| s.to_string()).unwrap_or_default(),
+                ));
             }
             Row::new(cells)
         })
