@@ -142,11 +142,7 @@ fn listed_objects(catalog: &Catalog) -> Vec<ObjectId> {
         .functions
         .iter()
         .filter(|f| f.extension.is_none())
-        .map(|f| ObjectId::Function {
-            schema: f.schema.clone(),
-            name: f.name.clone(),
-            arguments: f.identity_arguments.clone(),
-        });
+        .map(|f| f.object_id());
     let extensions = catalog.extensions.iter().map(|e| ObjectId::Extension {
         name: e.name.clone(),
     });
@@ -277,11 +273,7 @@ fn kind_groups(catalog: &Catalog) -> Vec<Group> {
         .functions
         .iter()
         .filter(|f| f.extension.is_none())
-        .map(|f| ObjectId::Function {
-            schema: f.schema.clone(),
-            name: f.name.clone(),
-            arguments: f.identity_arguments.clone(),
-        })
+        .map(|f| f.object_id())
         .collect();
     let extensions: Vec<ObjectId> = catalog
         .extensions

@@ -61,6 +61,15 @@ impl Function {
     pub fn qualified_name(&self) -> QualifiedName {
         QualifiedName::new(&self.schema, &self.name)
     }
+
+    /// The function's identity in the explorer.
+    pub fn object_id(&self) -> super::ObjectId {
+        super::ObjectId::Function {
+            schema: self.schema.clone(),
+            name: self.name.clone(),
+            arguments: self.identity_arguments.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -86,11 +86,7 @@ impl SearchIndex {
             entries.push(Entry {
                 label: format!("{}.{}({})", f.schema, f.name, f.identity_arguments),
                 kind: "function",
-                target: ObjectId::Function {
-                    schema: f.schema.clone(),
-                    name: f.name.clone(),
-                    arguments: f.identity_arguments.clone(),
-                },
+                target: f.object_id(),
                 tab: Tab::Definition,
                 row: None,
             });

@@ -568,11 +568,7 @@ fn findings_tab(
         .filter_map(|r| r.findings.first())
         .map(|i| {
             let f = &model.findings[*i];
-            let style = if f.suppressed.is_some() {
-                theme.muted
-            } else {
-                ratatui::style::Style::default()
-            };
+            let style = super::finding_style(f, theme);
             Row::new(vec![
                 Cell::from(severity_mark(Some(f.severity), theme)),
                 Cell::from(fit(&f.message, width)).style(style),

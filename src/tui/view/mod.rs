@@ -109,6 +109,15 @@ pub fn severity_mark(severity: Option<Severity>, theme: &Theme) -> Span<'static>
     }
 }
 
+/// How a finding's text looks: dimmed once suppressed.
+pub fn finding_style(f: &crate::audit::Finding, theme: &Theme) -> Style {
+    if f.suppressed.is_some() {
+        theme.muted
+    } else {
+        Style::default()
+    }
+}
+
 /// The tree's identifier path for a node (group name, then object label).
 pub fn node_path(node: &Node) -> Vec<String> {
     match node {

@@ -128,11 +128,7 @@ pub fn findings(
         .iter()
         .map(|i| {
             let f = &model.findings[*i];
-            let style = if f.suppressed.is_some() {
-                theme.muted
-            } else {
-                ratatui::style::Style::default()
-            };
+            let style = super::finding_style(f, theme);
             Row::new(vec![
                 Cell::from(severity_mark(Some(f.severity), theme)),
                 Cell::from(Span::styled(f.rule, theme.accent)),
