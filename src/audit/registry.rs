@@ -80,6 +80,7 @@ registry![
     updated_at_without_trigger::UpdatedAtWithoutTrigger,
     inconsistent_soft_delete::InconsistentSoftDelete,
     unbounded_event_table::UnboundedEventTable,
+    table_consolidation_candidate::TableConsolidationCandidate,
 ];
 
 /// Every rule, in documentation order.

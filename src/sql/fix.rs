@@ -416,6 +416,37 @@ pub fn sequence_as_bigint(sequence: &QualifiedName) -> FixStatement {
     ))
 }
 
+/// `CREATE TABLE schema.backup AS TABLE t`: every row, before anything is dropped. The
+/// backup goes to a schema of its own so the API does not expose the copy.
+pub fn backup_table(t: &Relation, schema: &str, backup: &str) -> FixStatement {
+    stmt(format!(
+        "CREATE TABLE {} AS TABLE {}",
+        qualified(schema, backup),
+        table(t)
+    ))
+}
+
+/// Copies rows from `from` into `into` through `(column, type in into)` pairs.
+pub fn copy_rows(from: &Relation, into: &Relation, columns: &[(&str, &str)]) -> FixStatement {
+    let targets: Vec<String> = columns.iter().map(|(c, _)| ident(c)).collect();
+    let sources: Vec<String> = columns
+        .iter()
+        .map(|(c, ty)| format!("CAST({} AS {ty})", ident(c)))
+        .collect();
+    stmt(format!(
+        "INSERT INTO {} ({}) SELECT {} FROM {}",
+        table(into),
+        targets.join(", "),
+        sources.join(", "),
+        table(from)
+    ))
+}
+
+/// `DROP TABLE` without CASCADE, so it fails rather than take dependents with it.
+pub fn drop_table(t: &Relation) -> FixStatement {
+    stmt(format!("DROP TABLE IF EXISTS {}", table(t)))
+}
+
 /// A trigger function that stamps `updated_at` on every update.
 pub fn create_updated_at_function(function: &QualifiedName) -> FixStatement {
     stmt(format!(

@@ -357,10 +357,16 @@ fn a_failed_reload_keeps_the_model_and_says_so() {
     open_leads(&mut app);
     let effects = app.update(Action::Reload);
     assert!(matches!(effects.as_slice(), [Effect::Reload]));
-    app.update(Action::LoadFailed("cannot reach the server at db:5432: connection refused".into()));
+    app.update(Action::LoadFailed(
+        "cannot reach the server at db:5432: connection refused".into(),
+    ));
     assert!(app.model.is_some(), "what was loaded stays on screen");
     assert_eq!(app.selected_object(), Some(&leads()));
     let (message, _) = app.status.clone().expect("status explains");
-    assert!(message.contains("connection refused") && message.contains("showing what was loaded before"), "{message}");
+    assert!(
+        message.contains("connection refused")
+            && message.contains("showing what was loaded before"),
+        "{message}"
+    );
     assert!(screen(&app, 120, 30).contains("showing what was loaded before"));
 }

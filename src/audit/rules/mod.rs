@@ -42,6 +42,7 @@ pub mod security_definer_in_api;
 pub mod security_definer_mutable_search_path;
 pub mod sensitive_columns_without_rls;
 pub mod sequence_near_overflow;
+pub mod table_consolidation_candidate;
 pub mod table_without_primary_key;
 pub mod tenant_fk_to_users;
 pub mod tenant_status_without_composite_index;
