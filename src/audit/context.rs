@@ -25,6 +25,9 @@ const SUPABASE_MANAGED_SCHEMAS: &[&str] = &[
     "pgtle",
 ];
 
+/// Where pglens's fixes put backups before dropping anything: rules leave it alone.
+pub const BACKUP_SCHEMA: &str = "pglens_backup";
+
 /// Column names that scope a row to a tenant, in order of preference when tied.
 pub const TENANT_COLUMN_CANDIDATES: &[&str] = &[
     "workspace_id",
@@ -85,9 +88,10 @@ impl<'a> Context<'a> {
         self.exposed_schemas.iter().any(|s| s == schema)
     }
 
-    /// Whether the schema belongs to the platform rather than the application.
+    /// Whether the schema belongs to the platform (or to pglens's own backups) rather than
+    /// the application.
     pub fn is_managed_schema(&self, schema: &str) -> bool {
-        self.supabase && SUPABASE_MANAGED_SCHEMAS.contains(&schema)
+        schema == BACKUP_SCHEMA || (self.supabase && SUPABASE_MANAGED_SCHEMAS.contains(&schema))
     }
 
     /// The application's relations: not created by an extension, not in a managed schema.

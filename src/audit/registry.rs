@@ -81,6 +81,7 @@ registry![
     inconsistent_soft_delete::InconsistentSoftDelete,
     unbounded_event_table::UnboundedEventTable,
     table_consolidation_candidate::TableConsolidationCandidate,
+    unused_table::UnusedTable,
 ];
 
 /// Every rule, in documentation order.

@@ -585,6 +585,22 @@ cases! {
         quiet: &["public.brand_members", "public.brands", "public.campaigns", "public.cmo_campaigns"],
         before_fix: "",
     };
+    unused_table: Case {
+        rule: "unused-table",
+        setup: "CREATE TABLE legacy_exports (id int PRIMARY KEY, payload text);
+                CREATE TABLE read_table (id int PRIMARY KEY);
+                CREATE TABLE written_table (id int PRIMARY KEY);
+                SELECT count(*) FROM read_table;
+                INSERT INTO written_table VALUES (1);
+                DO $$ BEGIN
+                  IF current_setting('server_version_num')::int >= 150000 THEN
+                    PERFORM pg_stat_force_next_flush();
+                  END IF;
+                END $$;",
+        fires: &["public.legacy_exports"],
+        quiet: &["public.read_table", "public.written_table"],
+        before_fix: "",
+    };
     unbounded_event_table: Case {
         rule: "unbounded-event-table",
         setup: "CREATE TABLE kernel_events (id bigint PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now());

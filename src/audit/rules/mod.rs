@@ -50,6 +50,7 @@ pub mod unbounded_event_table;
 pub mod unconstrained_value_column;
 pub mod unindexed_foreign_key;
 pub mod unused_index;
+pub mod unused_table;
 pub mod updated_at_without_trigger;
 pub mod view_exposes_auth_users;
 pub mod view_without_security_invoker;

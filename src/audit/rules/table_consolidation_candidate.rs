@@ -35,6 +35,7 @@
 use std::collections::BTreeSet;
 
 use super::prelude::*;
+use crate::audit::context::BACKUP_SCHEMA;
 
 pub struct TableConsolidationCandidate;
 
@@ -45,9 +46,6 @@ static META: RuleMeta = RuleMeta {
     summary: "Two tables look like versions of one (consolidation candidate)",
     counterparts: &[],
 };
-
-/// Where backups go: a schema of their own, outside the API.
-const BACKUP_SCHEMA: &str = "pglens_backup";
 
 /// Columns every table has, which say nothing about what a table is for.
 const BOOKKEEPING: &[&str] = &["id", "created_at", "updated_at", "deleted_at"];

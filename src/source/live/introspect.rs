@@ -315,7 +315,7 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
     attach_children(&mut relations, p.triggers, |r| &mut r.triggers);
     for relation in &mut relations {
         sort_children(relation);
-        add_index_sizes(relation);
+        add_index_totals(relation);
     }
     relations.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
     let mut schemas = p.schemas;
@@ -444,15 +444,19 @@ fn sort_children(relation: &mut Relation) {
     relation.reads.sort();
 }
 
-/// The relations query reads heap + TOAST size only; indexes bring their own sizes, so the
-/// index and total sizes are added up here instead of asking the server twice.
-fn add_index_sizes(relation: &mut Relation) {
+/// The relations query reads heap + TOAST size only and no index scans; indexes bring their
+/// own sizes and scans, so the table's totals are added up here instead of asking the server
+/// twice (the pg_stat_all_tables view would aggregate them over the whole database).
+fn add_index_totals(relation: &mut Relation) {
     let Some(stats) = relation.stats.as_mut() else {
         return;
     };
     let index_bytes: i64 = relation.indexes.iter().filter_map(|i| i.size_bytes).sum();
     stats.index_bytes = Some(index_bytes);
     stats.total_bytes = stats.table_bytes.map(|t| t + index_bytes);
+    if relation.kind.is_table() || relation.kind == crate::model::RelationKind::MaterializedView {
+        stats.index_scans = Some(relation.indexes.iter().filter_map(|i| i.scans).sum());
+    }
 }
 
 /// Moves each child onto its relation. Children arrive sorted, so order is preserved.
