@@ -7,7 +7,8 @@
 //! columns in common, or columns so alike that the names do not matter
 //! (`automation_workflows` / `workflow_definitions`). Legacy twins, an old table beside the
 //! new one that replaced it, show up here too. Bookkeeping columns (`id`, `created_at`,
-//! `updated_at`, `deleted_at`) do not count as shared: every table has them. Each table is
+//! `updated_at`, `deleted_at`) do not count as shared: every table has them. Only tables
+//! whose names share a word are compared (every likeness above involves one). Each table is
 //! reported once, against the table it would merge into: the one with more columns (the
 //! newer design, usually), then more incoming foreign keys.
 //!
@@ -32,7 +33,7 @@
 //! and foreign keys that use the dropped table must move first (the drop refuses while
 //! anything depends on it).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::prelude::*;
 use crate::audit::context::BACKUP_SCHEMA;
@@ -106,21 +107,35 @@ fn meaningful(t: &Relation) -> BTreeSet<&str> {
         .collect()
 }
 
-/// How alike two tables are, if alike enough: the share of the smaller one's columns the
-/// other has.
-fn likeness(a: &Relation, b: &Relation) -> Option<f64> {
-    let (ca, cb) = (meaningful(a), meaningful(b));
-    let shared = ca.intersection(&cb).count();
-    let smaller = ca.len().min(cb.len());
+/// What the comparison needs about one table, computed once per run. Words and column
+/// names are interned as numbers in sorted vectors: the rule compares hundreds of thousands
+/// of pairs on a large schema, and merging small integer lists is what keeps it fast.
+struct Profile<'a> {
+    table: &'a Relation,
+    tokens: Vec<u32>,
+    /// Ids of the words that are not only digits (`1005` in `orders_1005` says nothing).
+    words: Vec<u32>,
+    head: Option<u32>,
+    meaningful: Vec<u32>,
+    /// Merge-target order: more columns (the newer design, usually), then more incoming keys.
+    rank: (usize, usize, std::cmp::Reverse<&'a str>),
+}
+
+/// How alike two tables are, if alike enough: the share of the smaller one's meaningful
+/// columns the other has.
+fn likeness(a: &Profile<'_>, b: &Profile<'_>) -> Option<f64> {
+    let shared = common(&a.meaningful, &b.meaningful);
+    let smaller = a.meaningful.len().min(b.meaningful.len());
     if smaller == 0 {
         return None;
     }
     let overlap = shared as f64 / smaller as f64;
-    let (ta, tb) = (tokens(&a.name), tokens(&b.name));
-    let same_name = ta == tb;
-    let nested = ta.is_subset(&tb) || tb.is_subset(&ta);
-    let same_head = head_noun(&a.name) == head_noun(&b.name);
-    let jaccard = shared as f64 / ca.union(&cb).count() as f64;
+    let same_name = a.tokens == b.tokens;
+    let shared_words = common(&a.tokens, &b.tokens);
+    let nested = shared_words == a.tokens.len() || shared_words == b.tokens.len();
+    let same_head = a.head == b.head;
+    let union = a.meaningful.len() + b.meaningful.len() - shared;
+    let jaccard = shared as f64 / union as f64;
     let alike = (same_name && shared >= SAME_NAME_SHARED)
         || (nested && overlap >= NESTED_NAMES && shared >= NESTED_SHARED)
         || (same_head && overlap >= SAME_HEAD_NOUN && shared >= NESTED_SHARED)
@@ -128,12 +143,115 @@ fn likeness(a: &Relation, b: &Relation) -> Option<f64> {
     alike.then_some(overlap)
 }
 
-fn incoming(cx: &Context<'_>, t: &Relation) -> usize {
-    let q = t.qualified_name();
+/// How many values two sorted, deduplicated lists share.
+fn common(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Numbers for strings, in first-seen order.
+#[derive(Default)]
+struct Interner(HashMap<String, u32>);
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        let next = u32::try_from(self.0.len()).unwrap_or(u32::MAX);
+        *self.0.entry(s.to_string()).or_insert(next)
+    }
+
+    fn ids<'s>(&mut self, items: impl IntoIterator<Item = &'s str>) -> Vec<u32> {
+        let mut v: Vec<u32> = items.into_iter().map(|s| self.id(s)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// The profiles of the application's ordinary tables.
+fn profiles<'a>(cx: &Context<'a>) -> Vec<Profile<'a>> {
+    let mut incoming: HashMap<QualifiedName, usize> = HashMap::new();
+    for t in cx.user_tables() {
+        for (_, fk) in t.foreign_keys() {
+            *incoming.entry(fk.referenced_table.clone()).or_default() += 1;
+        }
+    }
+    let (mut words, mut names) = (Interner::default(), Interner::default());
     cx.user_tables()
-        .flat_map(|o| o.foreign_keys())
-        .filter(|(_, fk)| fk.referenced_table == q)
-        .count()
+        .filter(|t| t.kind == RelationKind::Table)
+        .map(|t| {
+            let name_words = tokens(&t.name);
+            let non_numeric = name_words
+                .iter()
+                .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+                .map(String::as_str);
+            Profile {
+                table: t,
+                words: words.ids(non_numeric),
+                tokens: words.ids(name_words.iter().map(String::as_str)),
+                head: head_noun(&t.name).map(|h| words.id(&h)),
+                meaningful: names.ids(meaningful(t)),
+                rank: (
+                    t.columns.len(),
+                    incoming.get(&t.qualified_name()).copied().unwrap_or(0),
+                    std::cmp::Reverse(t.name.as_str()),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// For each table, the others in its schema that share a word of its name (words that are
+/// only digits do not count). Only such pairs are compared: every kind of likeness above
+/// involves a shared word, and this keeps the rule near-linear on schemas of thousands of
+/// tables.
+fn word_neighbours(profiles: &[Profile<'_>]) -> Vec<Vec<usize>> {
+    let mut by_word: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
+    for (i, p) in profiles.iter().enumerate() {
+        for w in &p.words {
+            by_word
+                .entry((p.table.schema.as_str(), *w))
+                .or_default()
+                .push(i);
+        }
+    }
+    // Best-ranked first, so the search in `check` can stop at a perfect match. Sorted once
+    // per word, not once per table.
+    let by_rank = |a: &usize, b: &usize| profiles[*b].rank.cmp(&profiles[*a].rank).then(a.cmp(b));
+    for list in by_word.values_mut() {
+        list.sort_unstable_by(by_rank);
+    }
+    profiles
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let lists: Vec<&Vec<usize>> = p
+                .words
+                .iter()
+                .filter_map(|w| by_word.get(&(p.table.schema.as_str(), *w)))
+                .collect();
+            let mut near: Vec<usize> = lists
+                .iter()
+                .flat_map(|l| l.iter().copied())
+                .filter(|j| *j != i)
+                .collect();
+            if lists.len() > 1 {
+                near.sort_unstable_by(by_rank);
+                near.dedup();
+            }
+            near
+        })
+        .collect()
 }
 
 impl Rule for TableConsolidationCandidate {
@@ -142,70 +260,77 @@ impl Rule for TableConsolidationCandidate {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let tables: Vec<&Relation> = cx
-            .user_tables()
-            .filter(|t| t.kind == RelationKind::Table)
-            .collect();
-        let rank = |t: &Relation| {
-            (
-                t.columns.len(),
-                incoming(cx, t),
-                std::cmp::Reverse(t.name.clone()),
-            )
-        };
-        for t in &tables {
-            // The best table `t` could merge into: alike, in the same schema, ranked higher.
-            let target = tables
+        let profiles = profiles(cx);
+        let neighbours = word_neighbours(&profiles);
+        for (me, near) in profiles.iter().zip(&neighbours) {
+            // The best table this one could merge into: alike and ranked higher; the most
+            // alike wins, then the best ranked. Candidates come best-ranked first, so the
+            // first of the highest likeness is kept, and a full match ends the search.
+            let mut target: Option<(&Profile<'_>, f64)> = None;
+            for o in near
                 .iter()
-                .filter(|o| o.schema == t.schema && o.name != t.name && rank(o) > rank(t))
-                .filter_map(|o| likeness(t, o).map(|l| (o, l)))
-                .max_by(|(a, la), (b, lb)| la.total_cmp(lb).then_with(|| rank(a).cmp(&rank(b))));
+                .map(|j| &profiles[*j])
+                .take_while(|o| o.rank > me.rank)
+            {
+                if let Some(l) = likeness(me, o) {
+                    if target.is_none_or(|(_, best)| l > best) {
+                        target = Some((o, l));
+                    }
+                    if l >= 1.0 {
+                        break;
+                    }
+                }
+            }
             let Some((keep, overlap)) = target else {
                 continue;
             };
-            let (mine, theirs) = (meaningful(t), meaningful(keep));
-            let shared: Vec<&str> = mine.intersection(&theirs).copied().collect();
-            let only_mine: Vec<&str> = mine.difference(&theirs).copied().collect();
-            let copied: Vec<&str> = columns(t).intersection(&columns(keep)).copied().collect();
-            let mapping: Vec<(&str, &str)> = copied
-                .iter()
-                .filter_map(|c| keep.column(c).map(|k| (*c, k.data_type.as_str())))
-                .collect();
-            let backup = fix::object_name(&[&t.schema, &t.name]);
-            let fix = Fix::review(
-                vec![
-                    fix::create_schema(BACKUP_SCHEMA),
-                    fix::backup_table(t, BACKUP_SCHEMA, &backup),
-                    fix::copy_rows(t, keep, &mapping),
-                    fix::drop_table(t),
-                ],
-                &[
-                    "Columns only the dropped table has are not copied; NOT NULL columns only the kept table has need defaults.",
-                    "Move code, views and foreign keys that use the dropped table first: the drop refuses while anything depends on it.",
-                ],
-            );
-            let lost = if only_mine.is_empty() {
-                String::new()
-            } else {
-                format!("; only {} has {}", t.name, only_mine.join(", "))
-            };
-            out.push(
-                META.finding(
-                    ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
-                    format!(
-                        "{}.{} looks like a version of {}.{}: {:.0}% of its columns are shared ({}){lost}",
-                        t.schema,
-                        t.name,
-                        keep.schema,
-                        keep.name,
-                        overlap * 100.0,
-                        shared.join(", ")
-                    ),
-                )
-                .with_fix(fix),
-            );
+            out.push(finding(me.table, keep, overlap));
         }
     }
+}
+
+/// The finding for merging `t` into `keep`, with the drafted merge.
+fn finding(t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
+    let kept = keep.table;
+    let (mine, theirs) = (meaningful(t), meaningful(kept));
+    let shared: Vec<&str> = mine.intersection(&theirs).copied().collect();
+    let only_mine: Vec<&str> = mine.difference(&theirs).copied().collect();
+    let copied: Vec<&str> = columns(t).intersection(&columns(kept)).copied().collect();
+    let mapping: Vec<(&str, &str)> = copied
+        .iter()
+        .filter_map(|c| kept.column(c).map(|k| (*c, k.data_type.as_str())))
+        .collect();
+    let backup = fix::object_name(&[&t.schema, &t.name]);
+    let fix = Fix::review(
+        vec![
+            fix::create_schema(BACKUP_SCHEMA),
+            fix::backup_table(t, BACKUP_SCHEMA, &backup),
+            fix::copy_rows(t, kept, &mapping),
+            fix::drop_table(t),
+        ],
+        &[
+            "Columns only the dropped table has are not copied; NOT NULL columns only the kept table has need defaults.",
+            "Move code, views and foreign keys that use the dropped table first: the drop refuses while anything depends on it.",
+        ],
+    );
+    let lost = if only_mine.is_empty() {
+        String::new()
+    } else {
+        format!("; only {} has {}", t.name, only_mine.join(", "))
+    };
+    META.finding(
+        ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
+        format!(
+            "{}.{} looks like a version of {}.{}: {:.0}% of its columns are shared ({}){lost}",
+            t.schema,
+            t.name,
+            kept.schema,
+            kept.name,
+            overlap * 100.0,
+            shared.join(", ")
+        ),
+    )
+    .with_fix(fix)
 }
 
 #[cfg(test)]
