@@ -108,6 +108,24 @@ impl<'a> Context<'a> {
             .filter(|r| r.kind.is_table() && r.partition_of.is_none())
     }
 
+    /// How long statistics have been collected, as the end of a sentence ("in the 12 days
+    /// since statistics were reset"), so usage findings never read a fresh reset as disuse.
+    pub fn stats_age_phrase(&self) -> String {
+        let seconds = self.catalog.meta.stats_age_seconds;
+        match seconds {
+            Some(s) if s >= 2.0 * 86400.0 => format!(
+                "in the {} days since statistics were reset",
+                (s / 86400.0).floor()
+            ),
+            Some(s) if s >= 3600.0 => format!(
+                "in the {} hours since statistics were reset (too soon to be sure)",
+                (s / 3600.0).floor()
+            ),
+            Some(_) => "since statistics were reset minutes ago (too soon to be sure)".into(),
+            None => "since statistics collection began".into(),
+        }
+    }
+
     /// The application's tables that the API exposes with row-level security off.
     pub fn exposed_tables_without_rls(&self) -> impl Iterator<Item = &'a Relation> + '_ {
         self.user_tables()

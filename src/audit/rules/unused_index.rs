@@ -27,28 +27,13 @@ static META: RuleMeta = RuleMeta {
     counterparts: &["pghero:unused_indexes", "splinter:0005_unused_index"],
 };
 
-fn describe_age(seconds: Option<f64>) -> String {
-    match seconds {
-        Some(s) if s >= 2.0 * 86400.0 => format!(
-            "in the {} days since statistics were reset",
-            (s / 86400.0).floor()
-        ),
-        Some(s) if s >= 3600.0 => format!(
-            "in the {} hours since statistics were reset (too soon to be sure)",
-            (s / 3600.0).floor()
-        ),
-        Some(_) => "since statistics were reset minutes ago (too soon to be sure)".into(),
-        None => "since statistics collection began".into(),
-    }
-}
-
 impl Rule for UnusedIndex {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let age = describe_age(cx.catalog.meta.stats_age_seconds);
+        let age = cx.stats_age_phrase();
         for t in cx.user_tables() {
             for i in &t.indexes {
                 if i.scans != Some(0) || i.unique || i.primary || i.constraint.is_some() || !i.valid

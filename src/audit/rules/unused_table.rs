@@ -32,28 +32,13 @@ static META: RuleMeta = RuleMeta {
     counterparts: &["pghero:unused_tables"],
 };
 
-/// "in the 120 days since statistics were reset", or how young they are.
-fn age(seconds: Option<f64>) -> String {
-    match seconds {
-        Some(s) if s >= 2.0 * 86400.0 => format!(
-            "in the {} days since statistics were reset",
-            (s / 86400.0).floor()
-        ),
-        Some(s) => format!(
-            "in the {} hours since statistics were reset (too soon to be sure)",
-            (s / 3600.0).floor()
-        ),
-        None => "since statistics collection began".into(),
-    }
-}
-
 impl Rule for UnusedTable {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let when = age(cx.catalog.meta.stats_age_seconds);
+        let when = cx.stats_age_phrase();
         for t in cx.user_tables().filter(|t| t.kind == RelationKind::Table) {
             let Some(s) = &t.stats else { continue };
             // Building an index scans the table once; that many sequential scans are not use.

@@ -33,18 +33,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
         );
         return;
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused {
-            theme.border_focus
-        } else {
-            theme.border
-        })
-        .title(Line::from(vec![
-            severity_mark(model.worst(id), theme),
-            Span::styled(format!(" {} ", id.label()), theme.title),
-            Span::styled(kind_label(model, id), theme.muted),
-        ]));
+    let block = super::pane(focused, theme).title(Line::from(vec![
+        severity_mark(model.worst(id), theme),
+        Span::styled(format!(" {} ", id.label()), theme.title),
+        Span::styled(kind_label(model, id), theme.muted),
+    ]));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let parts = Layout::default()

@@ -99,6 +99,17 @@ pub fn render(
     }
 }
 
+/// A bordered pane, its border highlighted when it has the keyboard focus.
+pub fn pane(focused: bool, theme: &Theme) -> ratatui::widgets::Block<'static> {
+    ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(if focused {
+            theme.border_focus
+        } else {
+            theme.border
+        })
+}
+
 /// A severity as a symbol that reads without colour, and its style.
 pub fn severity_mark(severity: Option<Severity>, theme: &Theme) -> Span<'static> {
     match severity {

@@ -2,7 +2,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use tui_tree_widget::{Tree, TreeItem};
 
@@ -14,14 +14,7 @@ use crate::tui::theme::Theme;
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState, theme: &Theme) {
     let focused = app.focus == Focus::Tree && matches!(app.overlay, crate::tui::app::Overlay::None);
     let title = format!(" {} ", app.grouping.label());
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(if focused {
-            theme.border_focus
-        } else {
-            theme.border
-        })
-        .title(Span::styled(title, theme.title));
+    let block = super::pane(focused, theme).title(Span::styled(title, theme.title));
     let Some(model) = &app.model else {
         let text = match &app.loading {
             Some(l) => format!("reading {}\n({}/{})", l.what, l.done + 1, l.total),
