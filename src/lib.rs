@@ -12,6 +12,8 @@
 //! audit/             rules (one file each, pure functions of the model), findings, the
 //!                    ignore file, and text / JSON / SARIF / Markdown output
 //! categorize.rs      which tree group each object belongs to
+//! cleanup/           the cleanup review: usage evidence and dependents, the plan file
+//!                    (keep / drop / merge / investigate), its Markdown and SQL export
 //! tui/               the explorer: app (state + pure update), action (keymap), view
 //!                    (render), runtime (terminal, loader thread, clipboard, effects)
 //! report.rs          the plain-text summary for piped output
@@ -30,6 +32,7 @@
 
 pub mod audit;
 pub mod categorize;
+pub mod cleanup;
 pub mod model;
 pub mod report;
 pub mod source;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use pglens::audit::{self, Severity};
 use pglens::categorize::{self, CategoryConfig};
+use pglens::cleanup;
 use pglens::source::{self, SourceSpec};
 use pglens::tui;
 
@@ -81,6 +82,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// The cleanup plan: decisions made in the explorer (`m`) or by hand in the plan file.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
     /// Save a source's schema as a JSON snapshot that pglens can open later.
     Snapshot {
         /// What to read (see `pglens --help`).
@@ -91,6 +97,25 @@ enum Command {
         /// Where to write the snapshot.
         #[arg(short, long, value_name = "FILE.json")]
         output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Write the plan as Markdown (phases, evidence, risks) and as one SQL script (backups,
+    /// merges, drops in dependency order, rollback). pglens never runs the script.
+    Export {
+        /// What the plan is about (see `pglens --help`); evidence and dependents come from it.
+        source: Option<String>,
+        /// Use the embedded demo schema.
+        #[arg(long)]
+        demo: bool,
+        /// The plan file (default: ./pglens-plan.toml).
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+        /// Where to write PLAN.md and PLAN.sql (default: beside the plan file).
+        #[arg(short, long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
     },
 }
 
@@ -227,6 +252,34 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "pglens: wrote {} ({} relations)",
                 output.display(),
                 catalog.relations.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Plan {
+            command:
+                PlanCommand::Export {
+                    source,
+                    demo,
+                    plan,
+                    output_dir,
+                },
+        }) => {
+            let plan_path = plan.unwrap_or_else(|| PathBuf::from(cleanup::DEFAULT_PLAN_FILE));
+            if !plan_path.is_file() {
+                anyhow::bail!(
+                    "no plan file at {} (mark tables with `m` in the explorer, or pass --plan)",
+                    plan_path.display()
+                );
+            }
+            let plan = cleanup::read(&plan_path)?;
+            let catalog = load(source.as_deref(), demo).await?;
+            let (md, sql) =
+                cleanup::export_files(&catalog, &plan, &plan_path, output_dir.as_deref())?;
+            eprintln!(
+                "pglens: wrote {} and {} ({} decisions)",
+                md.display(),
+                sql.display(),
+                plan.marks.len()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -15,7 +15,7 @@ pub mod ignore;
 mod registry;
 mod rules;
 
-pub use context::Context;
+pub use context::{Context, BACKUP_SCHEMA};
 pub use registry::{all_rules, find_rule, RuleEntry};
 
 use serde::Serialize;

@@ -133,6 +133,26 @@ impl Relation {
             .iter()
             .filter_map(|c| c.foreign_key.as_ref().map(|fk| (c, fk)))
     }
+
+    /// Whether a value can be written into this column: not generated, not an identity
+    /// that only the sequence may fill.
+    fn writable(c: &Column) -> bool {
+        c.generated.is_none() && c.identity != Some(Identity::Always)
+    }
+
+    /// What merging this table's rows into `into` copies: `(column, its type in into)` for
+    /// every column both have, except the surrogate key `id` (the kept table numbers its own
+    /// rows) and columns `into` computes itself.
+    pub fn merge_columns<'a>(&'a self, into: &'a Relation) -> Vec<(&'a str, &'a str)> {
+        self.columns
+            .iter()
+            .filter(|c| c.name != "id")
+            .filter_map(|c| {
+                let target = into.column(&c.name).filter(|t| Self::writable(t))?;
+                Some((c.name.as_str(), target.data_type.as_str()))
+            })
+            .collect()
+    }
 }
 
 /// A column of a relation.

@@ -5,7 +5,10 @@
 //! - this file: quoting;
 //! - `index.rs`: `CREATE INDEX` rendered from the model (the server's text is not fetched);
 //! - `fix.rs`: the statements audit findings suggest.
+//! - `cleanup.rs`: the cleanup script's merges, drops and restores;
+//! - `ddl.rs`: definitions reconstructed from the model.
 
+pub mod cleanup;
 pub mod ddl;
 pub mod fix;
 mod index;

@@ -5,6 +5,7 @@
 mod common;
 
 mod audit_cli;
+mod cleanup_plan;
 mod cli;
 mod connection;
 mod demo_snapshot;

@@ -89,15 +89,6 @@ fn head_noun(name: &str) -> Option<String> {
         .map(|t| tokens(t).into_iter().next().unwrap_or_default())
 }
 
-/// Column names other than the surrogate key: what a merge copies.
-fn columns(t: &Relation) -> BTreeSet<&str> {
-    t.columns
-        .iter()
-        .map(|c| c.name.as_str())
-        .filter(|c| *c != "id")
-        .collect()
-}
-
 /// Column names that say what the table holds.
 fn meaningful(t: &Relation) -> BTreeSet<&str> {
     t.columns
@@ -295,11 +286,7 @@ fn finding(t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
     let (mine, theirs) = (meaningful(t), meaningful(kept));
     let shared: Vec<&str> = mine.intersection(&theirs).copied().collect();
     let only_mine: Vec<&str> = mine.difference(&theirs).copied().collect();
-    let copied: Vec<&str> = columns(t).intersection(&columns(kept)).copied().collect();
-    let mapping: Vec<(&str, &str)> = copied
-        .iter()
-        .filter_map(|c| kept.column(c).map(|k| (*c, k.data_type.as_str())))
-        .collect();
+    let mapping = t.merge_columns(kept);
     let backup = fix::object_name(&[&t.schema, &t.name]);
     let fix = Fix::review(
         vec![

@@ -1,0 +1,513 @@
+//! What the source says about a table before anyone decides its fate: how much it holds,
+//! whether anything reads or writes it (and for how long statistics have been counting),
+//! and what depends on it.
+
+use std::collections::HashMap;
+
+use crate::model::{Catalog, ObjectId, QualifiedName, Relation, RelationKind, TableStats};
+
+/// Reads and writes of a table, from its statistics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Activity {
+    pub reads: i64,
+    pub writes: i64,
+}
+
+/// Scans and row changes since statistics were reset; None without statistics.
+pub fn activity(stats: &TableStats) -> Option<Activity> {
+    let sum = |vals: &[Option<i64>]| -> Option<i64> {
+        vals.iter()
+            .try_fold(0i64, |acc, v| Some(acc.saturating_add((*v)?)))
+    };
+    Some(Activity {
+        reads: sum(&[stats.seq_scans, stats.index_scans])?,
+        writes: sum(&[stats.inserts, stats.updates, stats.deletes])?,
+    })
+}
+
+/// The later of the manual and automatic timestamps, as the server printed them (ISO
+/// format, so the larger string is the later time).
+fn latest(manual: &Option<String>, auto: &Option<String>) -> Option<String> {
+    match (manual, auto) {
+        (Some(a), Some(b)) => Some(a.max(b).clone()),
+        (a, b) => a.clone().or_else(|| b.clone()),
+    }
+}
+
+pub fn last_vacuum(stats: &TableStats) -> Option<String> {
+    latest(&stats.last_vacuum, &stats.last_autovacuum)
+}
+
+pub fn last_analyze(stats: &TableStats) -> Option<String> {
+    latest(&stats.last_analyze, &stats.last_autoanalyze)
+}
+
+/// A timestamp cut to the minute: `2026-11-22 03:40`.
+pub fn short_time(ts: &str) -> String {
+    ts.chars().take(16).collect()
+}
+
+/// `1.5 MB`, in powers of 1024 as `pg_size_pretty` does.
+pub fn human_bytes(b: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// `12.3k`, `4.1M`: counts that fit a narrow column.
+pub fn human_count(n: i64) -> String {
+    match n {
+        n if n.abs() < 10_000 => n.to_string(),
+        n if n.abs() < 1_000_000 => format!("{:.1}k", n as f64 / 1e3),
+        n if n.abs() < 1_000_000_000 => format!("{:.1}M", n as f64 / 1e6),
+        n => format!("{:.1}G", n as f64 / 1e9),
+    }
+}
+
+/// How long statistics have been counting, in words: "12 days", "3 hours".
+pub fn age_words(seconds: f64) -> String {
+    let s = seconds.max(0.0);
+    let (value, unit) = if s >= 2.0 * 86_400.0 {
+        (s / 86_400.0, "day")
+    } else if s >= 2.0 * 3_600.0 {
+        (s / 3_600.0, "hour")
+    } else {
+        (s / 60.0, "minute")
+    };
+    let n = value.floor() as i64;
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// One line on whether the table is in use: what a reviewer reads first.
+pub fn usage_summary(catalog: &Catalog, r: &Relation) -> String {
+    let Some(a) = r.stats.as_ref().and_then(activity) else {
+        return "no statistics in this source".into();
+    };
+    let window = match catalog.meta.stats_age_seconds {
+        Some(age) => format!("in {} of statistics", age_words(age)),
+        None => "since statistics were last reset".into(),
+    };
+    match (a.reads, a.writes) {
+        (0, 0) => format!("not read or written {window}"),
+        (0, w) => format!("written ({}) but never read {window}", human_count(w)),
+        (r, 0) => format!("read ({}) but never written {window}", human_count(r)),
+        (r, w) => format!(
+            "{} reads, {} writes {window}",
+            human_count(r),
+            human_count(w)
+        ),
+    }
+}
+
+/// What depends on a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DependentKind {
+    /// Another table's foreign key points at it.
+    ForeignKey,
+    /// A view or materialized view reads it.
+    View,
+    /// Another table's policy reads it in its condition.
+    Policy,
+    /// A trigger: on the table itself (dropped with it), or on another table whose trigger
+    /// function mentions it.
+    Trigger,
+    /// A function whose body mentions it.
+    Function,
+}
+
+impl DependentKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            DependentKind::ForeignKey => "foreign key",
+            DependentKind::View => "view",
+            DependentKind::Policy => "policy",
+            DependentKind::Trigger => "trigger",
+            DependentKind::Function => "function",
+        }
+    }
+}
+
+/// Something that uses a table and must be dealt with before the table goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependent {
+    pub kind: DependentKind,
+    /// Where the explorer jumps to see it.
+    pub object: ObjectId,
+    /// What it is, named: `public.posts.posts_brand_id_fkey (brand_id)`.
+    pub label: String,
+    /// PostgreSQL refuses `DROP TABLE` (without CASCADE) while this exists; the others break
+    /// only when they run.
+    pub blocks_drop: bool,
+    /// The table's own trigger: it goes with the table and needs nothing done.
+    pub goes_with_table: bool,
+}
+
+/// Everything that uses each table: incoming foreign keys, views reading it, other tables'
+/// policies and trigger functions that mention it, functions whose bodies mention it, and
+/// its own triggers. Built once per model (every text is read once), then looked up.
+///
+/// Function bodies and policy conditions are matched by name after FROM / JOIN / INTO /
+/// UPDATE / TABLE or a schema prefix; they are text, so this is the best a model can say
+/// without running anything.
+#[derive(Debug, Default)]
+pub struct Dependents {
+    by_table: HashMap<QualifiedName, Vec<Dependent>>,
+}
+
+impl Dependents {
+    pub fn build(catalog: &Catalog) -> Self {
+        let mut by_name: HashMap<&str, Vec<QualifiedName>> = HashMap::new();
+        for r in &catalog.relations {
+            by_name.entry(&r.name).or_default().push(r.qualified_name());
+        }
+        // The tables a text names, resolved against the catalog.
+        let resolve = |text: &str| -> Vec<QualifiedName> {
+            let mut found: Vec<QualifiedName> = mentioned_tables(text)
+                .into_iter()
+                .flat_map(|(schema, name)| {
+                    by_name
+                        .get(name.as_str())
+                        .into_iter()
+                        .flatten()
+                        .filter(move |q| schema.as_ref().is_none_or(|s| *s == q.schema))
+                        .cloned()
+                })
+                .collect();
+            found.sort();
+            found.dedup();
+            found
+        };
+        let function_mentions: HashMap<QualifiedName, Vec<QualifiedName>> = catalog
+            .functions
+            .iter()
+            .filter(|f| f.extension.is_none())
+            .filter_map(|f| {
+                Some((
+                    QualifiedName::new(&f.schema, &f.name),
+                    resolve(f.body.as_deref()?),
+                ))
+            })
+            .collect();
+        let mut out = Dependents::default();
+        for other in &catalog.relations {
+            out.add_relation_dependents(other, &resolve, &function_mentions);
+        }
+        for f in catalog.functions.iter().filter(|f| f.extension.is_none()) {
+            for table in f.body.as_deref().map(&resolve).unwrap_or_default() {
+                out.push(
+                    table,
+                    Dependent {
+                        kind: DependentKind::Function,
+                        object: f.object_id(),
+                        label: format!("{}.{}({})", f.schema, f.name, f.identity_arguments),
+                        blocks_drop: false,
+                        goes_with_table: false,
+                    },
+                );
+            }
+        }
+        for list in out.by_table.values_mut() {
+            list.sort_by(|a, b| (a.kind, &a.label).cmp(&(b.kind, &b.label)));
+            list.dedup();
+        }
+        out
+    }
+
+    /// What `other` contributes: its foreign keys, what it reads, its policies' and
+    /// triggers' mentions, and its own triggers.
+    fn add_relation_dependents(
+        &mut self,
+        other: &Relation,
+        resolve: &dyn Fn(&str) -> Vec<QualifiedName>,
+        function_mentions: &HashMap<QualifiedName, Vec<QualifiedName>>,
+    ) {
+        let me = other.qualified_name();
+        let elsewhere = |q: &QualifiedName| *q != me;
+        let dependent = |kind, label: String, blocks_drop, goes_with_table| Dependent {
+            kind,
+            object: ObjectId::Relation(me.clone()),
+            label,
+            blocks_drop,
+            goes_with_table,
+        };
+        for (c, fk) in other
+            .foreign_keys()
+            .filter(|(_, fk)| elsewhere(&fk.referenced_table))
+        {
+            let label = format!("{me}.{} ({})", c.name, c.columns.join(", "));
+            self.push(
+                fk.referenced_table.clone(),
+                dependent(DependentKind::ForeignKey, label, true, false),
+            );
+        }
+        for read in &other.reads {
+            let label = match other.kind {
+                RelationKind::View => me.to_string(),
+                kind => format!("{me} ({})", kind.label()),
+            };
+            self.push(
+                read.clone(),
+                dependent(DependentKind::View, label, true, false),
+            );
+        }
+        for p in &other.policies {
+            let texts = [&p.using, &p.with_check].into_iter().flatten();
+            let mut tables: Vec<QualifiedName> =
+                texts.flat_map(|t| resolve(t)).filter(elsewhere).collect();
+            tables.sort();
+            tables.dedup();
+            for table in tables {
+                let label = format!("\"{}\" on {me}", p.name);
+                self.push(table, dependent(DependentKind::Policy, label, true, false));
+            }
+        }
+        for t in &other.triggers {
+            let own = format!("{} (dropped with the table)", t.name);
+            self.push(
+                me.clone(),
+                dependent(DependentKind::Trigger, own, false, true),
+            );
+            for table in function_mentions
+                .get(&t.function)
+                .into_iter()
+                .flatten()
+                .filter(|q| elsewhere(q))
+            {
+                let label = format!("{} on {me} calls {}()", t.name, t.function);
+                self.push(
+                    table.clone(),
+                    dependent(DependentKind::Trigger, label, false, false),
+                );
+            }
+        }
+    }
+
+    fn push(&mut self, table: QualifiedName, d: Dependent) {
+        self.by_table.entry(table).or_default().push(d);
+    }
+
+    /// The dependents of one table, by kind then name.
+    pub fn of(&self, table: &QualifiedName) -> &[Dependent] {
+        self.by_table.get(table).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Dependents other than the table's own triggers: what a reviewer must act on.
+    pub fn count_outside(&self, table: &QualifiedName) -> usize {
+        self.of(table).iter().filter(|d| !d.goes_with_table).count()
+    }
+}
+
+/// Words after which a name is a table: `FROM t`, `JOIN t`, `INSERT INTO t`, `UPDATE t`,
+/// `TRUNCATE TABLE t`, `UPDATE ONLY t`.
+const TABLE_INTRODUCERS: &[&str] = &[
+    "from", "join", "into", "update", "table", "only", "truncate",
+];
+
+/// The tables SQL text names, as `(schema if given, name)`: names (bare ones folded to
+/// lower case as PostgreSQL folds them) after a table-introducing keyword or after a
+/// schema and a dot.
+pub fn mentioned_tables(text: &str) -> Vec<(Option<String>, String)> {
+    let tokens = tokenize(text);
+    let mut out = Vec::new();
+    for (i, tok) in tokens.iter().enumerate() {
+        if !tok.is_name() {
+            continue;
+        }
+        let before = |n: usize| i.checked_sub(n).and_then(|j| tokens.get(j));
+        match before(1) {
+            Some(t) if t.text == "." && !t.quoted => {
+                if let Some(schema) = before(2).filter(|s| s.is_name()) {
+                    out.push((Some(schema.folded()), tok.folded()));
+                }
+            }
+            Some(t) if !t.quoted && TABLE_INTRODUCERS.contains(&t.text.to_lowercase().as_str()) => {
+                // `FROM public.t`: the schema, not a table; the next token is handled above.
+                let qualified = tokens
+                    .get(i + 1)
+                    .is_some_and(|n| n.text == "." && !n.quoted);
+                if !qualified {
+                    out.push((None, tok.folded()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether SQL text uses `table` as a table (see [`mentioned_tables`]).
+pub fn mentions_table(text: &str, table: &QualifiedName) -> bool {
+    mentioned_tables(text)
+        .into_iter()
+        .any(|(schema, name)| name == table.name && schema.is_none_or(|s| s == table.schema))
+}
+
+/// A word, a quoted identifier (quotes removed) or a single punctuation character.
+#[derive(Debug)]
+struct Token {
+    text: String,
+    quoted: bool,
+}
+
+impl Token {
+    /// The name it stands for: quoted names exactly, bare names folded to lower case.
+    fn folded(&self) -> String {
+        if self.quoted {
+            self.text.clone()
+        } else {
+            self.text.to_lowercase()
+        }
+    }
+
+    fn is_name(&self) -> bool {
+        self.quoted
+            || self
+                .text
+                .starts_with(|c: char| c.is_alphabetic() || c == '_')
+    }
+}
+
+fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            let mut ident = String::new();
+            while let Some(n) = chars.next() {
+                if n == '"' {
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                        ident.push('"');
+                        continue;
+                    }
+                    break;
+                }
+                ident.push(n);
+            }
+            out.push(Token {
+                text: ident,
+                quoted: true,
+            });
+        } else if c == '\'' {
+            // A string literal: its words are data, not names. '' inside is a quote.
+            while let Some(n) = chars.next() {
+                if n == '\'' {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
+                        continue;
+                    }
+                    break;
+                }
+            }
+            out.push(Token {
+                text: "'".into(),
+                quoted: false,
+            });
+        } else if c == '-' && chars.peek() == Some(&'-') {
+            // A comment, to the end of the line.
+            for n in chars.by_ref() {
+                if n == '\n' {
+                    break;
+                }
+            }
+        } else if c.is_alphanumeric() || c == '_' {
+            let mut word = String::from(c);
+            while let Some(&n) = chars.peek() {
+                if n.is_alphanumeric() || n == '_' || n == '$' {
+                    word.push(n);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            out.push(Token {
+                text: word,
+                quoted: false,
+            });
+        } else if !c.is_whitespace() {
+            out.push(Token {
+                text: c.to_string(),
+                quoted: false,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new("public", name)
+    }
+
+    #[test]
+    fn mentions_need_a_table_position() {
+        assert!(mentions_table("SELECT 1 FROM audit_log a", &q("audit_log")));
+        assert!(mentions_table(
+            "insert into public.audit_log values (1)",
+            &q("audit_log")
+        ));
+        assert!(mentions_table(
+            "UPDATE ONLY \"Audit Log\" SET x = 1",
+            &q("Audit Log")
+        ));
+        assert!(mentions_table(
+            "select * from x join Audit_Log on true",
+            &q("audit_log")
+        ));
+        // A column of the same name, a longer name, another schema, a string.
+        assert!(!mentions_table("SELECT audit_log FROM t", &q("audit_log")));
+        assert!(!mentions_table("SELECT 1 FROM audit_logs", &q("audit_log")));
+        assert!(!mentions_table(
+            "SELECT 1 FROM archive.audit_log",
+            &q("audit_log")
+        ));
+        assert!(!mentions_table(
+            "SELECT 'from audit_log' || x",
+            &q("audit_log")
+        ));
+        assert!(!mentions_table(
+            "SELECT 1 -- from audit_log\n",
+            &q("audit_log")
+        ));
+        assert!(!mentions_table(
+            "SELECT 1 FROM \"AUDIT_LOG\"",
+            &q("audit_log")
+        ));
+    }
+
+    #[test]
+    fn summaries_read_against_the_statistics_window() {
+        assert_eq!(age_words(3.0 * 86_400.0 + 5.0), "3 days");
+        assert_eq!(age_words(90.0), "1 minute");
+        assert_eq!(human_count(12_345), "12.3k");
+        assert_eq!(human_bytes(1536), "1.5 kB");
+        let stats = TableStats {
+            seq_scans: Some(0),
+            index_scans: Some(0),
+            inserts: Some(3),
+            updates: Some(0),
+            deletes: Some(0),
+            ..TableStats::default()
+        };
+        assert_eq!(
+            activity(&stats),
+            Some(Activity {
+                reads: 0,
+                writes: 3
+            })
+        );
+        assert_eq!(activity(&TableStats::default()), None);
+    }
+}

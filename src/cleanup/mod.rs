@@ -1,0 +1,350 @@
+//! The cleanup review: what the evidence says about each table ([`evidence`]), the
+//! decisions a reviewer records about them (this file: the plan and its file), and the plan
+//! written out as Markdown and as a SQL script ([`export`]). Everything is pure except
+//! [`read`], [`write`] and [`export_files`], which move whole files, as the ignore file's
+//! module does.
+//!
+//! The plan file is TOML, one `[[table]]` per decision, sorted by table so that it diffs
+//! well under version control:
+//!
+//! ```toml
+//! [[table]]
+//! schema = "public"
+//! name = "audit_log"
+//! decision = "merge"
+//! into = { schema = "public", name = "audit_logs" }
+//! note = "legacy writer removed in v2.3"
+//!
+//! [[table]]
+//! schema = "public"
+//! name = "brand_assets"
+//! decision = "merge"
+//! into = { schema = "public", name = "media_assets" }
+//! # Values for columns of the kept table that the merged one lacks: SQL over its columns.
+//! map = { tenant_id = "(SELECT b.tenant_id FROM public.brands b WHERE b.id = brand_id)" }
+//! ```
+
+pub mod evidence;
+pub mod export;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Catalog, QualifiedName};
+
+/// Where the plan is kept unless told otherwise: beside the ignore file, in the directory
+/// pglens runs from.
+pub const DEFAULT_PLAN_FILE: &str = "pglens-plan.toml";
+
+/// What the reviewer decided about a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Keep,
+    Drop,
+    /// Copy the rows into another table, then drop this one.
+    Merge {
+        into: QualifiedName,
+        /// Kept-table column -> SQL expression over this table's columns, for columns the
+        /// shared-name mapping cannot fill.
+        map: BTreeMap<String, String>,
+    },
+    Investigate,
+}
+
+impl Decision {
+    pub fn label(&self) -> String {
+        match self {
+            Decision::Keep => "keep".into(),
+            Decision::Drop => "drop".into(),
+            Decision::Merge { into, .. } => format!("merge into {into}"),
+            Decision::Investigate => "investigate".into(),
+        }
+    }
+
+    /// A short tag for narrow columns.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Decision::Keep => "keep",
+            Decision::Drop => "drop",
+            Decision::Merge { .. } => "merge",
+            Decision::Investigate => "investigate",
+        }
+    }
+
+    /// Whether the table is gone once the plan has run.
+    pub fn removes(&self) -> bool {
+        matches!(self, Decision::Drop | Decision::Merge { .. })
+    }
+}
+
+/// A decision and the reviewer's reason for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub decision: Decision,
+    pub note: String,
+}
+
+/// All decisions, by table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub marks: BTreeMap<QualifiedName, Mark>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error("plan file {path} is not valid: {detail}")]
+    Invalid { path: String, detail: String },
+    #[error("cannot read plan file {path}: {detail}")]
+    Read { path: String, detail: String },
+    #[error("cannot write {path}: {detail}")]
+    Write { path: String, detail: String },
+    #[error(transparent)]
+    Export(#[from] export::ExportError),
+}
+
+/// The file's shape: what a person reads and edits.
+#[derive(Serialize, Deserialize, Default)]
+struct File {
+    #[serde(default, rename = "table")]
+    tables: Vec<Entry>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    schema: String,
+    name: String,
+    decision: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    into: Option<QualifiedName>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    map: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    note: String,
+}
+
+const HEADER: &str = "\
+# pglens cleanup plan: one [[table]] per decision (keep, drop, merge, investigate).
+# Written by the explorer's `m` key; edit freely. `pglens plan export` turns it into a
+# Markdown plan and a SQL script.
+";
+
+impl Plan {
+    /// Parses a plan file; `path` names it in errors.
+    pub fn parse(text: &str, path: &str) -> Result<Plan, PlanError> {
+        let invalid = |detail: String| PlanError::Invalid {
+            path: path.into(),
+            detail,
+        };
+        let file: File = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let mut plan = Plan::default();
+        for e in file.tables {
+            let table = QualifiedName::new(&e.schema, &e.name);
+            let decision = match (e.decision.as_str(), e.into) {
+                ("keep", None) => Decision::Keep,
+                ("drop", None) => Decision::Drop,
+                ("investigate", None) => Decision::Investigate,
+                ("merge", Some(into)) => Decision::Merge { into, map: e.map },
+                ("merge", None) => {
+                    return Err(invalid(format!("{table}: merge needs `into`")));
+                }
+                ("keep" | "drop" | "investigate", Some(_)) => {
+                    return Err(invalid(format!(
+                        "{table}: `into` only goes with decision = \"merge\""
+                    )));
+                }
+                (other, _) => {
+                    return Err(invalid(format!(
+                        "{table}: unknown decision \"{other}\" (keep, drop, merge, investigate)"
+                    )));
+                }
+            };
+            if plan.marks.contains_key(&table) {
+                return Err(invalid(format!("{table} appears twice")));
+            }
+            plan.marks.insert(
+                table,
+                Mark {
+                    decision,
+                    note: e.note,
+                },
+            );
+        }
+        Ok(plan)
+    }
+
+    /// The file text, sorted by table, with a header that says what the file is.
+    pub fn render(&self) -> String {
+        let file = File {
+            tables: self
+                .marks
+                .iter()
+                .map(|(table, mark)| {
+                    let (into, map) = match &mark.decision {
+                        Decision::Merge { into, map } => (Some(into.clone()), map.clone()),
+                        _ => (None, BTreeMap::new()),
+                    };
+                    Entry {
+                        schema: table.schema.clone(),
+                        name: table.name.clone(),
+                        decision: mark.decision.tag().into(),
+                        into,
+                        map,
+                        note: mark.note.clone(),
+                    }
+                })
+                .collect(),
+        };
+        // Serializing plain strings and maps cannot fail; an empty plan is still a valid file.
+        let body = toml::to_string(&file).unwrap_or_default();
+        format!("{HEADER}\n{body}")
+    }
+
+    pub fn mark(&self, table: &QualifiedName) -> Option<&Mark> {
+        self.marks.get(table)
+    }
+
+    /// Records a decision, or clears it with `None`.
+    pub fn set(&mut self, table: QualifiedName, mark: Option<Mark>) {
+        match mark {
+            Some(m) => {
+                self.marks.insert(table, m);
+            }
+            None => {
+                self.marks.remove(&table);
+            }
+        }
+    }
+
+    /// Tables with a given decision tag, in name order.
+    pub fn with_tag<'a>(
+        &'a self,
+        tag: &'a str,
+    ) -> impl Iterator<Item = (&'a QualifiedName, &'a Mark)> {
+        self.marks
+            .iter()
+            .filter(move |(_, m)| m.decision.tag() == tag)
+    }
+}
+
+/// Reads the plan file; a file that does not exist yet is an empty plan.
+pub fn read(path: &Path) -> Result<Plan, PlanError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Plan::parse(&text, &path.display().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Plan::default()),
+        Err(e) => Err(PlanError::Read {
+            path: path.display().to_string(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// Writes a file whole or not at all: to a temporary file beside it, then renamed over it,
+/// so a full disk or a crash never leaves half a plan.
+fn write_whole(path: &Path, text: &str) -> Result<(), PlanError> {
+    let failed = |e: std::io::Error| PlanError::Write {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.pglens-tmp"));
+    std::fs::write(&temp, text).map_err(failed)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        failed(e)
+    })
+}
+
+/// Saves the plan file.
+pub fn write(path: &Path, plan: &Plan) -> Result<(), PlanError> {
+    write_whole(path, &plan.render())
+}
+
+/// Exports the plan next to its file (or into `dir`): `<plan>.md` and `<plan>.sql`. Returns
+/// the two paths written.
+pub fn export_files(
+    catalog: &Catalog,
+    plan: &Plan,
+    plan_path: &Path,
+    dir: Option<&Path>,
+) -> Result<(PathBuf, PathBuf), PlanError> {
+    let stem = plan_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "pglens-plan".into());
+    let dir = dir
+        .map(Path::to_path_buf)
+        .or_else(|| plan_path.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let written = export::export(catalog, plan, &plan_path.display().to_string())?;
+    let md = dir.join(format!("{stem}.md"));
+    let sql = dir.join(format!("{stem}.sql"));
+    write_whole(&md, &written.markdown)?;
+    write_whole(&sql, &written.sql)?;
+    Ok((md, sql))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_sorts() {
+        let mut plan = Plan::default();
+        plan.set(
+            QualifiedName::new("public", "z_old"),
+            Some(Mark {
+                decision: Decision::Drop,
+                note: "no reads since March".into(),
+            }),
+        );
+        plan.set(
+            QualifiedName::new("public", "a \"quoted\" table"),
+            Some(Mark {
+                decision: Decision::Merge {
+                    into: QualifiedName::new("public", "kept"),
+                    map: BTreeMap::from([("tenant_id".into(), "'x'".into())]),
+                },
+                note: String::new(),
+            }),
+        );
+        let text = plan.render();
+        assert!(text.starts_with("# pglens cleanup plan"));
+        assert!(
+            text.find("quoted").unwrap() < text.find("z_old").unwrap(),
+            "{text}"
+        );
+        assert_eq!(Plan::parse(&text, "p.toml").unwrap(), plan);
+        assert_eq!(Plan::parse("", "p.toml").unwrap(), Plan::default());
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_table() {
+        let e = Plan::parse(
+            "[[table]]\nschema = \"public\"\nname = \"t\"\ndecision = \"merge\"\n",
+            "p.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("p.toml") && e.contains("public.t") && e.contains("into"),
+            "{e}"
+        );
+        let e = Plan::parse(
+            "[[table]]\nschema = \"public\"\nname = \"t\"\ndecision = \"delete\"\n",
+            "p.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("unknown decision \"delete\""), "{e}");
+        let e = Plan::parse("[[table]]\nschema = \"public\"\n", "p.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("p.toml"), "{e}");
+    }
+}
