@@ -37,6 +37,9 @@ struct Cli {
     /// Ignore file to read and to write suppressions to (default: ./pglens.toml).
     #[arg(long, value_name = "FILE")]
     ignore_file: Option<PathBuf>,
+    /// Cleanup plan file that `m` saves decisions to (default: ./pglens-plan.toml).
+    #[arg(long, value_name = "FILE")]
+    plan: Option<PathBuf>,
     /// Print the plain-text summary instead of opening the explorer.
     #[arg(long)]
     summary: bool,
@@ -264,7 +267,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     output_dir,
                 },
         }) => {
-            let plan_path = plan.unwrap_or_else(|| PathBuf::from(cleanup::DEFAULT_PLAN_FILE));
+            let configured = tui::config::Config::load()
+                .map_err(anyhow::Error::msg)?
+                .plan_file;
+            let plan_path = plan
+                .or(configured)
+                .unwrap_or_else(|| PathBuf::from(cleanup::DEFAULT_PLAN_FILE));
             if !plan_path.is_file() {
                 anyhow::bail!(
                     "no plan file at {} (mark tables with `m` in the explorer, or pass --plan)",
@@ -348,6 +356,12 @@ fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
     let ignore_path = ignore_arg
         .or_else(|| ignores.path.clone())
         .unwrap_or_else(|| PathBuf::from(audit::ignore::DEFAULT_PATHS[0]));
+    let plan_path = cli
+        .plan
+        .clone()
+        .or(config.plan_file.clone())
+        .unwrap_or_else(|| PathBuf::from(cleanup::DEFAULT_PLAN_FILE));
+    let plan = cleanup::read(&plan_path)?;
     Ok(tui::Options {
         spec,
         label,
@@ -356,6 +370,8 @@ fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
         categories,
         ignores,
         ignore_path,
+        plan_path,
+        plan,
     })
 }
 

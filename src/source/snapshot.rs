@@ -9,9 +9,6 @@ use crate::model::{Catalog, SourceKind, SNAPSHOT_FORMAT_VERSION};
 /// The marker every snapshot file carries, so a random JSON file is refused clearly.
 const FORMAT_NAME: &str = "pglens-snapshot";
 
-/// The demo schema's snapshot, generated from `assets/demo/schema.sql` (see the README).
-const DEMO_SNAPSHOT: &str = include_str!("../../assets/demo/demo.snapshot.json");
-
 #[derive(Debug, thiserror::Error)]
 pub enum SnapshotError {
     #[error("cannot read snapshot {path}: {detail}")]
@@ -108,23 +105,9 @@ pub fn save(catalog: &Catalog, path: &Path) -> Result<(), SnapshotError> {
     std::fs::rename(&tmp, path).map_err(err)
 }
 
-/// The embedded demo schema.
+/// The embedded demo schema, with its made-up usage statistics (see `demo.rs`).
 pub fn demo() -> Catalog {
-    // The embedded file is checked by a test; an error here is a build defect, shown as an
-    // empty catalog labelled with the reason rather than a crash.
-    match from_json(DEMO_SNAPSHOT, "embedded demo") {
-        Ok(mut catalog) => {
-            catalog.meta.source = SourceKind::Demo;
-            catalog.meta.source_label = "demo".into();
-            catalog
-        }
-        Err(e) => {
-            let mut catalog = Catalog::default();
-            catalog.meta.source = SourceKind::Demo;
-            catalog.meta.source_label = format!("demo (unreadable: {e})");
-            catalog
-        }
-    }
+    super::demo::catalog()
 }
 
 #[cfg(test)]

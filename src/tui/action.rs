@@ -35,6 +35,16 @@ pub enum Action {
     CycleSeverityFilter,
     CycleCategoryFilter,
     CycleRuleFilter,
+    /// The table list with usage evidence.
+    Tables,
+    /// Mark the selected table for the cleanup plan.
+    Mark,
+    /// Write the cleanup plan as Markdown and SQL.
+    ExportPlan,
+    /// Table list: next sort column.
+    Sort,
+    /// Table list: reverse the order.
+    ReverseSort,
     Help,
     Reload,
     Quit,
@@ -104,6 +114,17 @@ pub const BINDABLE: &[(&str, &str)] = &[
     ("filter_severity", "findings list: cycle minimum severity"),
     ("filter_category", "findings list: cycle category"),
     ("filter_rule", "findings list: cycle rule"),
+    (
+        "tables",
+        "table list with rows, size, reads, writes, dependents",
+    ),
+    (
+        "mark",
+        "cleanup plan: mark the table keep / drop / merge / investigate",
+    ),
+    ("export_plan", "write the cleanup plan as Markdown and SQL"),
+    ("sort", "table list: sort by the next column"),
+    ("reverse_sort", "table list: reverse the order"),
     ("help", "this help"),
     ("reload", "reconnect and reload"),
     ("quit", "quit"),
@@ -133,6 +154,11 @@ fn action_named(name: &str) -> Option<Action> {
         "filter_severity" => Action::CycleSeverityFilter,
         "filter_category" => Action::CycleCategoryFilter,
         "filter_rule" => Action::CycleRuleFilter,
+        "tables" => Action::Tables,
+        "mark" => Action::Mark,
+        "export_plan" => Action::ExportPlan,
+        "sort" => Action::Sort,
+        "reverse_sort" => Action::ReverseSort,
         "help" => Action::Help,
         "reload" => Action::Reload,
         "quit" => Action::Quit,
@@ -164,6 +190,11 @@ fn default_keys(action: &str) -> &'static [&'static str] {
         "filter_severity" => &["v"],
         "filter_category" => &["t"],
         "filter_rule" => &["R"],
+        "tables" => &["T"],
+        "mark" => &["m"],
+        "export_plan" => &["E"],
+        "sort" => &["o"],
+        "reverse_sort" => &["O"],
         "help" => &["?"],
         "reload" => &["r"],
         "quit" => &["q", "Ctrl-c"],
@@ -290,7 +321,7 @@ impl Keymap {
                 _ => return None,
             }
         }
-        if let KeyCode::Char(c @ '1'..='8') = key.code {
+        if let KeyCode::Char(c @ '1'..='9') = key.code {
             if key.modifiers.is_empty() || key.modifiers == KeyModifiers::SHIFT {
                 return Some(Action::Tab(c as u8 - b'1'));
             }
@@ -316,7 +347,7 @@ impl Keymap {
                 (keys.join(" "), *text)
             })
             .collect();
-        lines.push(("1-8".into(), "detail tab by number"));
+        lines.push(("1-9".into(), "detail tab by number"));
         lines.push(("mouse".into(), "click to select, wheel to scroll"));
         lines
     }

@@ -7,12 +7,15 @@ use std::collections::{BTreeSet, HashMap};
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::action::Action;
+use super::review::{MarkPrompt, TablesView};
 use super::search::{Hit, SearchIndex};
 use crate::audit::{self, Category, Finding, ObjectKind, Severity};
 use crate::categorize::{self, CategoryConfig, Group, Grouping};
+use crate::cleanup::evidence::Dependents;
+use crate::cleanup::Plan;
 use crate::model::{Catalog, ObjectId, QualifiedName};
 
-/// Detail tabs, in order; `1`-`8` select them.
+/// Detail tabs, in order; `1`-`9` select them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Tab {
     #[default]
@@ -22,18 +25,21 @@ pub enum Tab {
     Policies,
     Triggers,
     Relationships,
+    /// Usage evidence, dependents and the plan's decision.
+    Usage,
     Findings,
     Definition,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Columns,
         Tab::Indexes,
         Tab::Constraints,
         Tab::Policies,
         Tab::Triggers,
         Tab::Relationships,
+        Tab::Usage,
         Tab::Findings,
         Tab::Definition,
     ];
@@ -46,6 +52,7 @@ impl Tab {
             Tab::Policies => "Policies",
             Tab::Triggers => "Triggers",
             Tab::Relationships => "Relationships",
+            Tab::Usage => "Usage",
             Tab::Findings => "Findings",
             Tab::Definition => "Definition",
         }
@@ -60,6 +67,7 @@ impl Tab {
             Tab::Policies => "Pol",
             Tab::Triggers => "Trig",
             Tab::Relationships => "Rel",
+            Tab::Usage => "Use",
             Tab::Findings => "Find",
             Tab::Definition => "Def",
         }
@@ -95,6 +103,8 @@ pub struct Model {
     pub by_object: HashMap<ObjectId, Vec<usize>>,
     pub search: SearchIndex,
     pub categories: CategoryConfig,
+    /// What uses each table, computed once (every policy and function body read once).
+    pub dependents: Dependents,
     /// Relations by name: the tree looks one up for every visible row on every frame.
     relation_index: HashMap<QualifiedName, usize>,
     /// Each object's worst open finding, kept current by [`Model::refresh_worst`]; the tree
@@ -121,12 +131,14 @@ impl Model {
             }
         }
         let search = SearchIndex::build(&catalog);
+        let dependents = Dependents::build(&catalog);
         let mut model = Model {
             catalog,
             findings,
             by_object,
             search,
             categories,
+            dependents,
             relation_index: HashMap::new(),
             worst: HashMap::new(),
         };
@@ -292,6 +304,16 @@ pub fn detail_rows(model: &Model, id: &ObjectId, tab: Tab) -> Vec<DetailRow> {
             .map(|rel| DetailRow {
                 name: Some(rel.label),
                 jump: Some(ObjectId::Relation(rel.other)),
+                findings: Vec::new(),
+            })
+            .collect(),
+        Tab::Usage => model
+            .dependents
+            .of(q)
+            .iter()
+            .map(|d| DetailRow {
+                name: Some(d.label.clone()),
+                jump: Some(d.object.clone()).filter(|o| *o != *id),
                 findings: Vec::new(),
             })
             .collect(),
@@ -461,6 +483,10 @@ pub enum Overlay {
     /// Help, scrolled down by this many lines.
     Help(usize),
     Suppress(Prompt),
+    /// The table list with usage evidence, sortable.
+    Tables(TablesView),
+    /// Marking a table for the cleanup plan.
+    Mark(MarkPrompt),
 }
 
 /// Loading progress.
@@ -481,8 +507,18 @@ pub enum Tone {
 /// Side effects for the runtime to perform; `update` never performs them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Copy { text: String, what: String },
-    Suppress { key: String, reason: String },
+    Copy {
+        text: String,
+        what: String,
+    },
+    Suppress {
+        key: String,
+        reason: String,
+    },
+    /// Write `App::plan` to the plan file.
+    SavePlan,
+    /// Write the plan's Markdown and SQL beside the plan file.
+    ExportPlan,
     Reload,
     Quit,
 }
@@ -504,6 +540,8 @@ pub struct App {
     pub status: Option<(String, Tone)>,
     /// Rows a page jump moves; set from the terminal size.
     pub page: usize,
+    /// The cleanup plan's decisions; outlives reloads.
+    pub plan: Plan,
     matcher: SkimMatcherV2,
 }
 
@@ -524,6 +562,7 @@ impl App {
             overlay: Overlay::None,
             status: None,
             page: 10,
+            plan: Plan::default(),
             matcher: SkimMatcherV2::default(),
         }
     }
@@ -574,6 +613,11 @@ impl App {
         self.open_groups.insert(group.name.clone());
         self.selected = Some(Node::Item(group.name.clone(), id.clone()));
         true
+    }
+
+    /// Goes to an object's tab, remembering where we were for Backspace.
+    pub(super) fn jump_to(&mut self, id: &ObjectId, tab: Tab) {
+        self.jump(id, tab, None);
     }
 
     /// Goes to an object, remembering where we were for Backspace.
@@ -684,6 +728,8 @@ impl App {
             Overlay::Search(state) => self.update_search(state, action),
             Overlay::Suppress(prompt) => self.update_prompt(prompt, action),
             Overlay::Findings(view) => self.update_findings(view, action),
+            Overlay::Tables(view) => self.update_tables(view, action),
+            Overlay::Mark(prompt) => self.update_mark(prompt, action),
             Overlay::Help(offset) => {
                 let offset = match action {
                     Action::Escape | Action::Help | Action::Enter => return Vec::new(),
@@ -734,6 +780,12 @@ impl App {
                 self.regroup();
                 self.status = Some((format!("grouped by {}", self.grouping.label()), Tone::Info));
             }
+            Action::Tables => self.open_tables(),
+            Action::Mark => match self.selected_object().cloned() {
+                Some(ObjectId::Relation(q)) => self.start_mark(q, None),
+                _ => self.status = Some(("select a table to mark".into(), Tone::Error)),
+            },
+            Action::ExportPlan => return vec![Effect::ExportPlan],
             Action::CopyFix => return self.copy_fix(),
             Action::CopyAll => return self.copy_all(),
             Action::Suppress => self.start_suppress(),
@@ -1074,7 +1126,7 @@ impl App {
 }
 
 /// Moves an index by `by` within `0..len`, clamping at both ends.
-fn step(current: usize, by: isize, len: usize) -> usize {
+pub(super) fn step(current: usize, by: isize, len: usize) -> usize {
     if len == 0 {
         return 0;
     }

@@ -5,6 +5,7 @@
 //! ```toml
 //! theme = "light"                 # default, light, high-contrast, or a path
 //! ignore_file = "pglens.toml"     # where `s` writes suppressions
+//! plan_file = "pglens-plan.toml"  # where `m` saves cleanup decisions
 //! [keys]
 //! quit = ["q", "Ctrl-c"]
 //! search = "/"
@@ -25,6 +26,8 @@ use crate::categorize::CategoryRule;
 pub struct Config {
     pub theme: Option<String>,
     pub ignore_file: Option<PathBuf>,
+    /// Where `m` saves the cleanup plan (default: ./pglens-plan.toml).
+    pub plan_file: Option<PathBuf>,
     /// A categories file to use instead of (or besides) `[[category]]` here.
     pub categories_file: Option<PathBuf>,
     #[serde(default)]

@@ -13,6 +13,7 @@ pub mod action;
 pub mod app;
 pub mod clipboard;
 pub mod config;
+pub mod review;
 pub mod search;
 pub mod theme;
 pub mod view;
@@ -52,6 +53,10 @@ pub struct Options {
     pub ignores: IgnoreList,
     /// Where `s` appends suppressions.
     pub ignore_path: PathBuf,
+    /// The cleanup plan file `m` saves to and `E` exports beside.
+    pub plan_path: PathBuf,
+    /// The plan as read at start.
+    pub plan: crate::cleanup::Plan,
 }
 
 /// Restores the terminal when dropped, so an error return leaves a usable shell.
@@ -85,6 +90,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     spawn_loader(&options, tx.clone());
     let mut app = App::new(options.label.clone());
+    app.plan = options.plan.clone();
     let mut view = ViewState::default();
     let mut clipboard = Clipboard::new(Environment::detect(), config::state_dir());
     let size = terminal.size()?;
@@ -178,6 +184,35 @@ fn apply(
                     )),
                 });
             }
+            Effect::SavePlan => {
+                let path = &options.plan_path;
+                if let Err(e) = crate::cleanup::write(path, &app.plan) {
+                    // The decision stays in memory; the next save retries the whole file.
+                    app.update(Action::Failure(format!(
+                        "{e} (the mark is kept until you quit)"
+                    )));
+                }
+            }
+            Effect::ExportPlan => {
+                let result = match &app.model {
+                    Some(m) => crate::cleanup::export_files(
+                        &m.catalog,
+                        &app.plan,
+                        &options.plan_path,
+                        None,
+                    )
+                    .map_err(|e| e.to_string()),
+                    None => Err("nothing loaded yet".into()),
+                };
+                app.update(match result {
+                    Ok((md, sql)) => Action::Notice(format!(
+                        "plan written to {} and {}",
+                        md.display(),
+                        sql.display()
+                    )),
+                    Err(e) => Action::Failure(format!("cannot export the plan: {e}")),
+                });
+            }
             Effect::Reload => spawn_loader(options, tx.clone()),
         }
     }
@@ -197,7 +232,7 @@ fn translate(
         Event::Key(key) if key.kind == event::KeyEventKind::Press => {
             let typing = matches!(
                 app.overlay,
-                app::Overlay::Search(_) | app::Overlay::Suppress(_)
+                app::Overlay::Search(_) | app::Overlay::Suppress(_) | app::Overlay::Mark(_)
             );
             keymap.action_for(&key, typing)
         }
@@ -213,7 +248,9 @@ fn translate(
                 if areas.tree.contains(pos) {
                     let path = view.tree.rendered_at(pos)?;
                     view::node_at(app, path).map(Action::Select)
-                } else if areas.detail.contains(pos) && !matches!(app.tab, Tab::Definition) {
+                } else if areas.detail.contains(pos)
+                    && !matches!(app.tab, Tab::Definition | Tab::Usage)
+                {
                     // Border, tab line and header row sit above the first data row.
                     let first_row = areas.detail.y
                         + 3

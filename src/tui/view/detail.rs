@@ -105,6 +105,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
     match (app.tab, id) {
         (Tab::Findings, _) => findings_tab(frame, body, model, &rows, app.row, view, theme),
         (Tab::Definition, _) => definition(frame, body, model, id, theme),
+        (Tab::Usage, ObjectId::Relation(q)) => match model.relation(q) {
+            Some(r) => {
+                super::review::usage_tab(frame, body, model, &app.plan, r, &rows, view, theme)
+            }
+            None => frame.render_widget(Paragraph::new("gone since the last load"), body),
+        },
         (tab, ObjectId::Relation(q)) => match model.relation(q) {
             Some(r) => relation_tab(frame, body, model, r, tab, &rows, view, theme),
             None => frame.render_widget(Paragraph::new("gone since the last load"), body),
@@ -127,7 +133,7 @@ fn kind_label(model: &Model, id: &ObjectId) -> String {
                     .stats
                     .as_ref()
                     .and_then(|s| s.estimated_rows)
-                    .map(|n| format!(", ~{n} rows"))
+                    .map(|n| format!(", ~{} rows", crate::cleanup::evidence::human_count(n)))
                     .unwrap_or_default();
                 format!("{}{rows}", r.kind.label())
             })
@@ -284,7 +290,7 @@ fn relation_tab(
                     Some("Enter jumps to the other object; Backspace comes back.".into()),
                 )
             }
-            Tab::Findings | Tab::Definition => return,
+            Tab::Usage | Tab::Findings | Tab::Definition => return,
         };
     let mut table_area = area;
     if let Some(text) = above {
@@ -460,7 +466,9 @@ fn indexes_table<'a>(
             }
             if show_size {
                 cells.push(Cell::from(
-                    i.size_bytes.map(human_bytes).unwrap_or_default(),
+                    i.size_bytes
+                        .map(crate::cleanup::evidence::human_bytes)
+                        .unwrap_or_default(),
                 ));
             }
             if show_scans {
@@ -521,21 +529,6 @@ fn key_marks(r: &Relation, column: &str) -> String {
         }
     }
     marks.join(" ")
-}
-
-fn human_bytes(b: i64) -> String {
-    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
-    let mut v = b as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{b} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }
 
 fn findings_tab(

@@ -4,6 +4,7 @@
 
 mod detail;
 mod overlays;
+mod review;
 mod status;
 mod tree;
 
@@ -16,6 +17,7 @@ use tui_tree_widget::TreeState;
 
 use super::action::Keymap;
 use super::app::{App, Node, Overlay};
+use super::review::MarkPrompt;
 use super::theme::Theme;
 use crate::audit::Severity;
 
@@ -26,6 +28,7 @@ pub struct ViewState {
     pub detail: TableState,
     pub findings: TableState,
     pub search: TableState,
+    pub tables: TableState,
 }
 
 /// Smallest terminal the explorer draws its panes in.
@@ -88,6 +91,10 @@ pub fn render(
         Overlay::Findings(fv) => {
             overlays::findings(frame, a.tree.union(a.detail), app, fv, view, theme)
         }
+        Overlay::Tables(tv) => review::tables(frame, a.tree.union(a.detail), app, tv, view, theme),
+        Overlay::Mark(MarkPrompt { back: Some(tv), .. }) => {
+            review::tables(frame, a.tree.union(a.detail), app, tv, view, theme)
+        }
         _ => detail::render(frame, a.detail, app, view, theme),
     }
     status::render(frame, a.status, a.hints, app, theme, keymap);
@@ -95,7 +102,8 @@ pub fn render(
         Overlay::Search(s) => overlays::search(frame, size, app, s, view, theme),
         Overlay::Help(offset) => overlays::help(frame, size, *offset, keymap, theme),
         Overlay::Suppress(p) => overlays::suppress(frame, size, app, p, theme),
-        Overlay::Findings(_) | Overlay::None => {}
+        Overlay::Mark(p) => review::mark(frame, size, p, theme),
+        Overlay::Findings(_) | Overlay::Tables(_) | Overlay::None => {}
     }
 }
 

@@ -12,7 +12,7 @@ use crate::tui::app::{App, FindingsView, Prompt, SearchState};
 use crate::tui::theme::Theme;
 
 /// A centred rectangle of at most `w` x `h` inside `area`.
-fn centred(area: Rect, w: u16, h: u16) -> Rect {
+pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(

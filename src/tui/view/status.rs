@@ -62,26 +62,38 @@ pub fn render(
         Overlay::Search(_) => "type to filter · ↑↓ choose · Enter jump · Esc close".to_string(),
         Overlay::Suppress(_) => "type a reason · Enter save · Esc cancel".to_string(),
         Overlay::Help(_) => "↑↓ scroll · Esc close".to_string(),
+        Overlay::Tables(_) => format!(
+            "↑↓ move · Enter open · {} sort · {} reverse · {} mark · {} export plan · Esc close",
+            k("sort"),
+            k("reverse_sort"),
+            k("mark"),
+            k("export_plan")
+        ),
+        Overlay::Mark(p) => match p.stage {
+            crate::tui::review::MarkStage::Choose => "k keep · d drop · m merge · i investigate · x remove · Esc cancel".to_string(),
+            _ => "type · Enter next · Esc cancel".to_string(),
+        },
         Overlay::Findings(_) => format!(
             "↑↓ move · Enter go to object · {} copy fix · {} suppress · v/t/R filter · Esc close",
             k("copy_fix"),
             k("suppress")
         ),
         Overlay::None if app.focus == Focus::Detail => format!(
-            "↑↓ rows · Tab/1-8 tabs · Enter jump · {} back · {} copy fix · {} copy all · {} suppress · {} find · {} help",
+            "↑↓ rows · Tab/1-9 tabs · Enter jump · {} back · {} copy fix · {} suppress · {} mark · {} find · {} help",
             k("back"),
             k("copy_fix"),
-            k("copy_all"),
             k("suppress"),
+            k("mark"),
             k("search"),
             k("help")
         ),
         Overlay::None => format!(
-            "↑↓ move · Enter open · {} find · {} findings · {} copy fix · {} copy all · {} group · {} help · {} quit",
+            "↑↓ move · Enter open · {} find · {} findings · {} tables · {} mark · {} copy fix · {} group · {} help · {} quit",
             k("search"),
             k("findings"),
+            k("tables"),
+            k("mark"),
             k("copy_fix"),
-            k("copy_all"),
             k("cycle_grouping"),
             k("help"),
             k("quit")

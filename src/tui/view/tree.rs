@@ -7,6 +7,7 @@ use ratatui::Frame;
 use tui_tree_widget::{Tree, TreeItem};
 
 use super::{node_path, severity_mark, ViewState};
+use crate::cleanup::Plan;
 use crate::model::{ObjectId, RelationKind};
 use crate::tui::app::{App, Focus, Model};
 use crate::tui::theme::Theme;
@@ -31,7 +32,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
             let children: Vec<TreeItem<'_, String>> = g
                 .members
                 .iter()
-                .map(|m| TreeItem::new_leaf(m.label(), item_line(model, m, theme)))
+                .map(|m| TreeItem::new_leaf(m.label(), item_line(model, &app.plan, m, theme)))
                 .collect();
             let line = Line::from(vec![
                 severity_mark(worst, theme),
@@ -70,7 +71,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
     }
 }
 
-fn item_line(model: &Model, id: &ObjectId, theme: &Theme) -> Line<'static> {
+/// A tree row: worst finding, name, kind, and the cleanup plan's decision if any.
+fn item_line(model: &Model, plan: &Plan, id: &ObjectId, theme: &Theme) -> Line<'static> {
     let (name, kind) = match id {
         ObjectId::Relation(q) => {
             let kind = model.relation(q).map(|r| r.kind);
@@ -93,10 +95,18 @@ fn item_line(model: &Model, id: &ObjectId, theme: &Theme) -> Line<'static> {
         } => (format!("{name}({arguments})"), ""),
         ObjectId::Extension { name } => (name.clone(), ""),
     };
+    let decision = match id {
+        ObjectId::Relation(q) => plan
+            .mark(q)
+            .map(|m| format!(" [{}]", m.decision.tag()))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
     Line::from(vec![
         severity_mark(model.worst(id), theme),
         Span::raw(" "),
         Span::raw(name),
         Span::styled(kind, theme.muted),
+        Span::styled(decision, theme.accent),
     ])
 }

@@ -1,0 +1,376 @@
+//! The cleanup review in the explorer: the sortable table list with usage evidence (`T`),
+//! marking a table keep / drop / merge into X / investigate with a note (`m`), and exporting
+//! the plan (`E`). Pure state and update, like `app.rs`; the runtime saves the plan file and
+//! writes the export when asked through an [`Effect`].
+
+use super::action::Action;
+use super::app::{App, Effect, Model, Overlay, Tab, Tone};
+use crate::cleanup::evidence::{activity, last_analyze, last_vacuum};
+use crate::cleanup::{Decision, Mark, Plan};
+use crate::model::{ObjectId, QualifiedName, Relation, TableStats};
+
+/// Columns the table list sorts by, in the order `o` cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Name,
+    Rows,
+    Size,
+    Reads,
+    Writes,
+    LastVacuum,
+    LastAnalyze,
+    Dependents,
+    Decision,
+}
+
+impl SortKey {
+    const ALL: [SortKey; 9] = [
+        SortKey::Name,
+        SortKey::Rows,
+        SortKey::Size,
+        SortKey::Reads,
+        SortKey::Writes,
+        SortKey::LastVacuum,
+        SortKey::LastAnalyze,
+        SortKey::Dependents,
+        SortKey::Decision,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Rows => "rows",
+            SortKey::Size => "size",
+            SortKey::Reads => "reads",
+            SortKey::Writes => "writes",
+            SortKey::LastVacuum => "vacuumed",
+            SortKey::LastAnalyze => "analyzed",
+            SortKey::Dependents => "dependents",
+            SortKey::Decision => "decision",
+        }
+    }
+
+    fn next(self) -> SortKey {
+        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+    }
+
+    /// Numbers sort largest first by default: the big, busy or entangled tables first.
+    fn descending_by_default(self) -> bool {
+        !matches!(self, SortKey::Name | SortKey::Decision)
+    }
+}
+
+/// The table list's state. `order` is computed by `update`, so render and Enter agree.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TablesView {
+    pub sort: SortKey,
+    pub descending: bool,
+    pub selected: usize,
+    pub order: Vec<QualifiedName>,
+}
+
+/// Where the mark prompt is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkStage {
+    /// Waiting for k / d / m / i / x.
+    Choose,
+    /// Typing the table to merge into.
+    Target,
+    /// Typing the note.
+    Note,
+}
+
+/// Marking one table for the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkPrompt {
+    pub table: QualifiedName,
+    pub stage: MarkStage,
+    pub decision: Option<Decision>,
+    pub input: String,
+    /// The table list to return to, when the prompt was opened from it.
+    pub back: Option<TablesView>,
+}
+
+/// The tables the list shows: every table the tree lists, in the current grouping.
+fn listed_tables<'m>(app: &App, model: &'m Model) -> Vec<&'m Relation> {
+    let mut seen = std::collections::HashSet::new();
+    app.groups
+        .iter()
+        .flat_map(|g| &g.members)
+        .filter_map(|id| match id {
+            ObjectId::Relation(q) => model.relation(q),
+            _ => None,
+        })
+        .filter(|r| r.kind.is_table() && seen.insert(r.qualified_name()))
+        .collect()
+}
+
+/// The value a table sorts by. Unknowns sort as the smallest value.
+fn sort_value(model: &Model, plan: &Plan, r: &Relation, key: SortKey) -> (i64, String) {
+    let stats = r.stats.as_ref();
+    let num = |f: fn(&TableStats) -> Option<i64>| (stats.and_then(f).unwrap_or(-1), String::new());
+    let text = |s: Option<String>| (0, s.unwrap_or_default());
+    match key {
+        SortKey::Name => text(Some(r.qualified_name().to_string())),
+        SortKey::Rows => num(|s| s.estimated_rows),
+        SortKey::Size => num(|s| s.total_bytes),
+        SortKey::Reads => num(|s| activity(s).map(|a| a.reads)),
+        SortKey::Writes => num(|s| activity(s).map(|a| a.writes)),
+        SortKey::LastVacuum => text(stats.and_then(last_vacuum)),
+        SortKey::LastAnalyze => text(stats.and_then(last_analyze)),
+        SortKey::Dependents => (
+            model.dependents.count_outside(&r.qualified_name()) as i64,
+            String::new(),
+        ),
+        SortKey::Decision => text(Some(
+            plan.mark(&r.qualified_name())
+                .map(|m| m.decision.tag().to_string())
+                .unwrap_or_else(|| "~".into()),
+        )),
+    }
+}
+
+impl TablesView {
+    /// Recomputes the order after a sort change or a new mark, keeping the selected table.
+    fn refresh(&mut self, app: &App) {
+        let Some(model) = &app.model else { return };
+        let keep = self.order.get(self.selected).cloned();
+        let mut rows: Vec<(&Relation, (i64, String))> = listed_tables(app, model)
+            .into_iter()
+            .map(|r| (r, sort_value(model, &app.plan, r, self.sort)))
+            .collect();
+        let descending = self.descending;
+        rows.sort_by(|(ra, a), (rb, b)| {
+            let by_value = if descending { b.cmp(a) } else { a.cmp(b) };
+            // Ties always by name, ascending, so the order is stable and readable.
+            by_value.then_with(|| ra.qualified_name().cmp(&rb.qualified_name()))
+        });
+        self.order = rows.into_iter().map(|(r, _)| r.qualified_name()).collect();
+        self.selected = keep
+            .and_then(|k| self.order.iter().position(|q| *q == k))
+            .unwrap_or(0)
+            .min(self.order.len().saturating_sub(1));
+    }
+
+    fn selected_table(&self) -> Option<&QualifiedName> {
+        self.order.get(self.selected)
+    }
+}
+
+/// The table a consolidation finding suggests merging into ("... a version of s.t: ...").
+pub fn merge_suggestion(model: &Model, table: &QualifiedName) -> Option<QualifiedName> {
+    model
+        .findings_of(&ObjectId::Relation(table.clone()))
+        .iter()
+        .map(|i| &model.findings[*i])
+        .filter(|f| f.rule == "table-consolidation-candidate")
+        .find_map(|f| {
+            let rest = f.message.split_once("a version of ")?.1;
+            let name = rest.split_once(": ")?.0;
+            let (schema, table) = name.split_once('.')?;
+            Some(QualifiedName::new(schema, table))
+        })
+}
+
+impl App {
+    /// Opens the table list.
+    pub(super) fn open_tables(&mut self) {
+        let mut view = TablesView {
+            sort: SortKey::Size,
+            descending: true,
+            ..TablesView::default()
+        };
+        // Start on the table selected in the tree, if any.
+        if let Some(ObjectId::Relation(q)) = self.selected_object() {
+            view.order = vec![q.clone()];
+        }
+        view.refresh(self);
+        self.overlay = Overlay::Tables(view);
+    }
+
+    pub(super) fn update_tables(&mut self, mut view: TablesView, action: Action) -> Vec<Effect> {
+        let len = view.order.len();
+        let step = |by: isize| super::app::step(view.selected, by, len);
+        match action {
+            Action::Escape | Action::Tables => return Vec::new(),
+            Action::Up => view.selected = step(-1),
+            Action::Down => view.selected = step(1),
+            Action::PageUp => view.selected = step(-(self.page as isize)),
+            Action::PageDown => view.selected = step(self.page as isize),
+            Action::Home => view.selected = 0,
+            Action::End => view.selected = len.saturating_sub(1),
+            Action::Sort => {
+                view.sort = view.sort.next();
+                view.descending = view.sort.descending_by_default();
+                view.refresh(self);
+            }
+            Action::ReverseSort => {
+                view.descending = !view.descending;
+                view.refresh(self);
+            }
+            Action::Enter => {
+                if let Some(q) = view.selected_table().cloned() {
+                    self.jump_to(&ObjectId::Relation(q), Tab::Usage);
+                    return Vec::new();
+                }
+            }
+            Action::Mark => {
+                if let Some(q) = view.selected_table().cloned() {
+                    self.start_mark(q, Some(view));
+                    return Vec::new();
+                }
+            }
+            Action::ExportPlan => {
+                self.overlay = Overlay::Tables(view);
+                return vec![Effect::ExportPlan];
+            }
+            _ => {}
+        }
+        self.overlay = Overlay::Tables(view);
+        Vec::new()
+    }
+
+    /// Opens the mark prompt for a table.
+    pub(super) fn start_mark(&mut self, table: QualifiedName, back: Option<TablesView>) {
+        let is_table = self
+            .model
+            .as_ref()
+            .and_then(|m| m.relation(&table))
+            .is_some_and(|r| r.kind.is_table() || r.kind.is_view());
+        if !is_table {
+            self.status = Some((
+                "only tables and views go in the cleanup plan".into(),
+                Tone::Error,
+            ));
+            return;
+        }
+        self.overlay = Overlay::Mark(MarkPrompt {
+            table,
+            stage: MarkStage::Choose,
+            decision: None,
+            input: String::new(),
+            back,
+        });
+    }
+
+    pub(super) fn update_mark(&mut self, mut prompt: MarkPrompt, action: Action) -> Vec<Effect> {
+        if action == Action::Escape {
+            self.status = Some(("plan unchanged".into(), Tone::Info));
+            self.close_mark(prompt.back);
+            return Vec::new();
+        }
+        match (&prompt.stage, action) {
+            (MarkStage::Choose, Action::Input(c)) => return self.choose(prompt, c),
+            (MarkStage::Target | MarkStage::Note, Action::Input(c)) => prompt.input.push(c),
+            (MarkStage::Target | MarkStage::Note, Action::Back) => {
+                prompt.input.pop();
+            }
+            (MarkStage::Target, Action::Enter) => match self.resolve_target(&prompt) {
+                Ok(into) => {
+                    let map = match self.plan.mark(&prompt.table).map(|m| &m.decision) {
+                        Some(Decision::Merge { into: old, map }) if *old == into => map.clone(),
+                        _ => Default::default(),
+                    };
+                    prompt.decision = Some(Decision::Merge { into, map });
+                    self.to_note(&mut prompt);
+                }
+                Err(e) => self.status = Some((e, Tone::Error)),
+            },
+            (MarkStage::Note, Action::Enter) => {
+                let mark = Mark {
+                    decision: prompt.decision.clone().unwrap_or(Decision::Investigate),
+                    note: prompt.input.trim().to_string(),
+                };
+                self.status = Some((
+                    format!("{}: {}", prompt.table, mark.decision.label()),
+                    Tone::Info,
+                ));
+                self.plan.set(prompt.table.clone(), Some(mark));
+                self.close_mark(prompt.back);
+                return vec![Effect::SavePlan];
+            }
+            _ => {}
+        }
+        self.overlay = Overlay::Mark(prompt);
+        Vec::new()
+    }
+
+    fn choose(&mut self, mut prompt: MarkPrompt, key: char) -> Vec<Effect> {
+        let decision = match key {
+            'k' => Decision::Keep,
+            'd' => Decision::Drop,
+            'i' => Decision::Investigate,
+            'm' => {
+                let suggested = self
+                    .model
+                    .as_ref()
+                    .and_then(|m| merge_suggestion(m, &prompt.table));
+                let current = match self.plan.mark(&prompt.table).map(|m| &m.decision) {
+                    Some(Decision::Merge { into, .. }) => Some(into.clone()),
+                    _ => None,
+                };
+                prompt.input = current
+                    .or(suggested)
+                    .map(|q| q.to_string())
+                    .unwrap_or_default();
+                prompt.stage = MarkStage::Target;
+                self.overlay = Overlay::Mark(prompt);
+                return Vec::new();
+            }
+            'x' => {
+                self.plan.set(prompt.table.clone(), None);
+                self.status = Some((
+                    format!("{}: removed from the plan", prompt.table),
+                    Tone::Info,
+                ));
+                self.close_mark(prompt.back);
+                return vec![Effect::SavePlan];
+            }
+            _ => {
+                self.overlay = Overlay::Mark(prompt);
+                return Vec::new();
+            }
+        };
+        prompt.decision = Some(decision);
+        self.to_note(&mut prompt);
+        self.overlay = Overlay::Mark(prompt);
+        Vec::new()
+    }
+
+    fn to_note(&self, prompt: &mut MarkPrompt) {
+        prompt.stage = MarkStage::Note;
+        prompt.input = self
+            .plan
+            .mark(&prompt.table)
+            .map(|m| m.note.clone())
+            .unwrap_or_default();
+    }
+
+    /// The merge target typed: `schema.table`, or `table` in the marked table's schema.
+    fn resolve_target(&self, prompt: &MarkPrompt) -> Result<QualifiedName, String> {
+        let typed = prompt.input.trim();
+        let q = match typed.split_once('.') {
+            Some((s, t)) => QualifiedName::new(s, t),
+            None => QualifiedName::new(&prompt.table.schema, typed),
+        };
+        let model = self.model.as_ref().ok_or("nothing loaded")?;
+        match model.relation(&q) {
+            _ if q == prompt.table => Err("a table cannot merge into itself".into()),
+            Some(r) if r.kind.is_table() => Ok(q),
+            Some(_) => Err(format!("{q} is not a table")),
+            None => Err(format!("no table {q}")),
+        }
+    }
+
+    fn close_mark(&mut self, back: Option<TablesView>) {
+        self.overlay = match back {
+            Some(mut view) => {
+                view.refresh(self);
+                Overlay::Tables(view)
+            }
+            None => Overlay::None,
+        };
+    }
+}
