@@ -284,7 +284,7 @@ impl App {
                     note: prompt.input.trim().to_string(),
                 };
                 self.status = Some((
-                    format!("{}: {}", prompt.table, mark.decision.label()),
+                    format!("plan: {} {}", mark.decision.label(), prompt.table),
                     Tone::Info,
                 ));
                 self.plan.set(prompt.table.clone(), Some(mark));
@@ -321,10 +321,7 @@ impl App {
             }
             'x' => {
                 self.plan.set(prompt.table.clone(), None);
-                self.status = Some((
-                    format!("{}: removed from the plan", prompt.table),
-                    Tone::Info,
-                ));
+                self.status = Some((format!("plan: {} removed", prompt.table), Tone::Info));
                 self.close_mark(prompt.back);
                 return vec![Effect::SavePlan];
             }

@@ -105,3 +105,78 @@ fn find_a_table_copy_its_fix_and_paste_it_from_tmux() {
 
     tmux.keys(&["q"]);
 }
+
+/// Cleanup decisions made in the explorer are saved to the plan file, are there again after
+/// a restart, and `E` exports the plan beside it.
+#[test]
+fn plan_marks_survive_a_restart_and_export() {
+    let home = tempfile::tempdir().unwrap();
+    let tmux = Tmux {
+        socket: format!("pglens-e2e-plan-{}", std::process::id()),
+    };
+    let command = format!(
+        "cd '{dir}' && env -u PGLENS_CONFIG HOME='{dir}' XDG_STATE_HOME='{dir}/state' TERM=xterm-256color '{bin}' --demo",
+        dir = home.path().display(),
+        bin = env!("CARGO_BIN_EXE_pglens"),
+    );
+    let start = || {
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &command,
+        ]);
+        tmux.wait_for("grouped by categories");
+    };
+    start();
+    tmux.keys(&["/"]);
+    tmux.wait_for("find (Enter jumps");
+    tmux.keys(&["-l", "public.failed_attempts"]);
+    tmux.wait_for("public.failed_attempts");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("public.failed_attempts table");
+    tmux.keys(&["m"]);
+    tmux.wait_for("remove from plan");
+    tmux.keys(&["d"]);
+    tmux.wait_for("note:");
+    tmux.keys(&["-l", "replaced by failed_login_attempts"]);
+    tmux.wait_for("note: replaced by failed_login_attempts");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("plan: drop public.failed_attempts");
+    let plan = std::fs::read_to_string(home.path().join("pglens-plan.toml")).unwrap();
+    assert!(
+        plan.contains("name = \"failed_attempts\"") && plan.contains("decision = \"drop\""),
+        "{plan}"
+    );
+    tmux.keys(&["q"]);
+    // Give the first session time to exit before the second takes its name.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+
+    start();
+    tmux.keys(&["/"]);
+    tmux.wait_for("find (Enter jumps");
+    tmux.keys(&["-l", "public.failed_attempts"]);
+    tmux.wait_for("public.failed_attempts");
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["7"]);
+    tmux.wait_for("drop: replaced by failed_login_attempts");
+    let screen = tmux.wait_for("failed_attempts [drop]");
+    assert!(
+        screen.contains("not read or written in 30 days"),
+        "{screen}"
+    );
+    tmux.keys(&["E"]);
+    tmux.wait_for("plan written to");
+    let sql = std::fs::read_to_string(home.path().join("pglens-plan.sql")).unwrap();
+    assert!(
+        sql.contains("DROP TABLE IF EXISTS public.failed_attempts;"),
+        "{sql}"
+    );
+    assert!(home.path().join("pglens-plan.md").is_file());
+    tmux.keys(&["q"]);
+}

@@ -370,3 +370,129 @@ fn a_failed_reload_keeps_the_model_and_says_so() {
     );
     assert!(screen(&app, 120, 30).contains("showing what was loaded before"));
 }
+
+/// The table list sorts by evidence, opens the Usage tab, and marks tables for the plan.
+#[test]
+fn table_list_sorts_and_marks_tables_for_the_plan() {
+    use pglens::cleanup::Decision;
+    use pglens::model::QualifiedName;
+    use pglens::tui::review::SortKey;
+
+    let mut app = demo_app();
+    app.update(Action::Tables);
+    for (w, h) in [(20, 5), (40, 10), (41, 12), (60, 15), (79, 23)] {
+        render(&app, w, h);
+    }
+    let Overlay::Tables(view) = &app.overlay else {
+        panic!("T opens the table list")
+    };
+    assert_eq!((view.sort, view.descending), (SortKey::Size, true));
+    let first = view.order[0].to_string();
+    assert_eq!(first, "public.kernel_events", "largest first");
+    insta::assert_snapshot!("tables_120x30", screen(&app, 120, 30));
+
+    // `o` moves to the next column (largest first again), `O` reverses it.
+    app.update(Action::Sort);
+    app.update(Action::Sort);
+    let Overlay::Tables(view) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!((view.sort, view.descending), (SortKey::Writes, true));
+    app.update(Action::ReverseSort);
+    let Overlay::Tables(view) = &app.overlay else {
+        panic!()
+    };
+    let least_written = view.order[0].clone();
+    assert_eq!(
+        least_written.schema, "auth",
+        "tables without statistics sort as least"
+    );
+
+    // Mark the selected table: merge, with the consolidation finding's target offered.
+    let audit_log = QualifiedName::new("public", "audit_log");
+    let Overlay::Tables(view) = &mut app.overlay else {
+        panic!()
+    };
+    view.selected = view.order.iter().position(|q| *q == audit_log).unwrap();
+    app.update(Action::Mark);
+    app.update(Action::Input('m'));
+    let Overlay::Mark(prompt) = &app.overlay else {
+        panic!("m opens the mark prompt")
+    };
+    assert_eq!(
+        prompt.input, "public.audit_logs",
+        "the consolidation target is offered"
+    );
+    insta::assert_snapshot!("mark_target_100x24", screen(&app, 100, 24));
+    for (w, h) in [(20, 5), (40, 10), (55, 12)] {
+        render(&app, w, h);
+    }
+    app.update(Action::Enter);
+    type_text(&mut app, "legacy writer removed");
+    let effects = app.update(Action::Enter);
+    assert!(matches!(effects.as_slice(), [Effect::SavePlan]));
+    let mark = app.plan.mark(&audit_log).expect("marked");
+    assert_eq!(
+        mark.decision,
+        Decision::Merge {
+            into: QualifiedName::new("public", "audit_logs"),
+            map: Default::default()
+        }
+    );
+    assert_eq!(mark.note, "legacy writer removed");
+    assert!(
+        matches!(app.overlay, Overlay::Tables(_)),
+        "back to the list it came from"
+    );
+
+    // A merge target that does not exist is refused and the prompt stays.
+    app.update(Action::Mark);
+    app.update(Action::Input('m'));
+    for _ in 0.."public.audit_logs".len() {
+        app.update(Action::Back);
+    }
+    type_text(&mut app, "nowhere");
+    assert!(app.update(Action::Enter).is_empty());
+    assert!(matches!(app.overlay, Overlay::Mark(_)));
+    assert_eq!(app.status.clone().unwrap().0, "no table public.nowhere");
+    app.update(Action::Escape);
+    assert_eq!(
+        app.plan.mark(&audit_log).unwrap().note,
+        "legacy writer removed",
+        "Esc changes nothing"
+    );
+
+    // From the list, Enter opens the table on its Usage tab; `x` removes the mark.
+    app.update(Action::Enter);
+    assert_eq!(app.tab, Tab::Usage);
+    assert_eq!(
+        app.selected_object(),
+        Some(&ObjectId::Relation(audit_log.clone()))
+    );
+    assert!(screen(&app, 120, 30).contains("merge into public.audit_logs: legacy writer removed"));
+    app.update(Action::Mark);
+    let effects = app.update(Action::Input('x'));
+    assert!(matches!(effects.as_slice(), [Effect::SavePlan]));
+    assert!(app.plan.mark(&audit_log).is_none());
+    assert!(matches!(
+        app.update(Action::ExportPlan).as_slice(),
+        [Effect::ExportPlan]
+    ));
+}
+
+/// The Usage tab lists dependents as rows; Enter jumps to the one that depends.
+#[test]
+fn usage_tab_rows_jump_to_dependents() {
+    let mut app = demo_app();
+    open_leads(&mut app);
+    app.update(Action::Tab(6));
+    assert_eq!(app.tab, Tab::Usage);
+    app.update(Action::Right);
+    app.update(Action::Down);
+    app.update(Action::Enter);
+    assert_eq!(
+        app.selected_object(),
+        Some(&ObjectId::relation("public", "leads_active")),
+        "the second dependent of leads is the view that reads it"
+    );
+}

@@ -218,46 +218,55 @@ pub fn tables(
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let name_width = usize::from(inner.width / 3);
+    // Dates need room: both at 120 columns and up, the last vacuum alone from 96, none below.
+    let dates: usize = match inner.width {
+        w if w >= 118 => 2,
+        w if w >= 96 => 1,
+        _ => 0,
+    };
+    let fixed = 1 + 7 + 9 + 7 + 7 + 4 + 11 + 17 * dates + 9;
+    let name_width = usize::from(inner.width).saturating_sub(fixed).max(12);
     let rows: Vec<Row<'_>> = tv
         .order
         .iter()
         .filter_map(|q| model.relation(q))
-        .map(|r| table_row(model, &app.plan, r, name_width, theme))
+        .map(|r| table_row(model, &app.plan, r, name_width, dates, theme))
         .collect();
     view.tables.select(if rows.is_empty() {
         None
     } else {
         Some(tv.selected.min(rows.len() - 1))
     });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(1),
-            Constraint::Fill(3),
-            Constraint::Length(7),
-            Constraint::Length(9),
-            Constraint::Length(7),
-            Constraint::Length(7),
-            Constraint::Length(16),
-            Constraint::Length(16),
-            Constraint::Length(4),
-            Constraint::Length(11),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            "", "table", "rows", "size", "reads", "writes", "vacuumed", "analyzed", "deps",
-            "decision",
-        ])
-        .style(theme.header),
-    )
-    .row_highlight_style(theme.selection)
-    .column_spacing(1);
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(7),
+        Constraint::Length(9),
+        Constraint::Length(7),
+        Constraint::Length(7),
+    ];
+    let mut header = vec!["", "table", "rows", "size", "reads", "writes"];
+    for name in ["vacuumed", "analyzed"].into_iter().take(dates) {
+        widths.push(Constraint::Length(16));
+        header.push(name);
+    }
+    widths.extend([Constraint::Length(4), Constraint::Length(11)]);
+    header.extend(["deps", "decision"]);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.header))
+        .row_highlight_style(theme.selection)
+        .column_spacing(1);
     frame.render_stateful_widget(table, inner, &mut view.tables);
 }
 
-fn table_row<'a>(model: &Model, plan: &Plan, r: &Relation, width: usize, theme: &Theme) -> Row<'a> {
+fn table_row<'a>(
+    model: &Model,
+    plan: &Plan,
+    r: &Relation,
+    width: usize,
+    dates: usize,
+    theme: &Theme,
+) -> Row<'a> {
     let q = r.qualified_name();
     let s = r.stats.as_ref();
     let a = s.and_then(activity);
@@ -267,7 +276,7 @@ fn table_row<'a>(model: &Model, plan: &Plan, r: &Relation, width: usize, theme: 
             .unwrap_or_else(|| "-".into())
     };
     let decision = plan.mark(&q).map(|m| m.decision.tag()).unwrap_or("");
-    Row::new(vec![
+    let mut cells = vec![
         Cell::from(severity_mark(
             model.worst(&ObjectId::Relation(q.clone())),
             theme,
@@ -277,11 +286,19 @@ fn table_row<'a>(model: &Model, plan: &Plan, r: &Relation, width: usize, theme: 
         Cell::from(bytes(s.and_then(|s| s.total_bytes))),
         Cell::from(count(a.map(|a| a.reads))),
         Cell::from(count(a.map(|a| a.writes))),
-        Cell::from(when(last_vacuum)),
-        Cell::from(when(last_analyze)),
+    ];
+    let date_columns: [fn(&TableStats) -> Option<String>; 2] = [last_vacuum, last_analyze];
+    cells.extend(
+        date_columns
+            .into_iter()
+            .take(dates)
+            .map(|f| Cell::from(when(f))),
+    );
+    cells.extend([
         Cell::from(model.dependents.count_outside(&q).to_string()),
         Cell::from(Span::styled(decision, theme.accent)),
-    ])
+    ]);
+    Row::new(cells)
 }
 
 /// The mark prompt: choose a decision, then (for a merge) the target, then a note.
