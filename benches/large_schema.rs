@@ -164,3 +164,54 @@ fn audit_2000_tables(bencher: divan::Bencher) {
     let fixture = FIXTURE.get().expect("fixture set up in main");
     bencher.bench(|| pglens::audit::run(&fixture.catalog, &pglens::audit::Selection::default()));
 }
+
+/// Indexing what depends on each table (foreign keys, views, policies, triggers, function
+/// bodies): done once per load, for the Usage tab, the table list and the plan export.
+#[divan::bench(sample_count = 20)]
+fn dependents_2000_tables(bencher: divan::Bencher) {
+    let fixture = FIXTURE.get().expect("fixture set up in main");
+    bencher.bench(|| pglens::cleanup::evidence::Dependents::build(&fixture.catalog));
+}
+
+/// Opening the table list: every table's evidence gathered and sorted by size.
+#[divan::bench]
+fn table_list_open(bencher: divan::Bencher) {
+    use pglens::tui::action::Action;
+    let fixture = FIXTURE.get().expect("fixture set up in main");
+    let mut app = fixture.app.lock().expect("app");
+    bencher.bench_local(|| {
+        app.update(Action::Tables);
+        app.update(Action::Escape);
+    });
+}
+
+/// Exporting a plan that drops every tenth table and merges ten more: Markdown and SQL.
+#[divan::bench(sample_count = 10)]
+fn plan_export_200_drops(bencher: divan::Bencher) {
+    use pglens::cleanup::{export::export, Decision, Mark, Plan};
+    let fixture = FIXTURE.get().expect("fixture set up in main");
+    let mut plan = Plan::default();
+    let tables: Vec<_> = fixture
+        .catalog
+        .tables()
+        .map(|t| t.qualified_name())
+        .collect();
+    for (i, q) in tables.iter().enumerate().filter(|(i, _)| i % 10 == 0) {
+        let decision = if i % 100 == 0 && i + 1 < tables.len() {
+            Decision::Merge {
+                into: tables[i + 1].clone(),
+                map: Default::default(),
+            }
+        } else {
+            Decision::Drop
+        };
+        plan.set(
+            q.clone(),
+            Some(Mark {
+                decision,
+                note: String::new(),
+            }),
+        );
+    }
+    bencher.bench(|| export(&fixture.catalog, &plan, "bench.toml").expect("export"));
+}

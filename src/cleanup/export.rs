@@ -284,21 +284,42 @@ fn drop_order<'a>(
     };
     let mut left: Vec<&Relation> = removed.to_vec();
     left.sort_by_key(|r| (!r.kind.is_view(), r.qualified_name()));
+    let needs_of: Vec<BTreeSet<QualifiedName>> = left.iter().map(|r| needs(r)).collect();
+    let mut needs_of: BTreeMap<QualifiedName, BTreeSet<QualifiedName>> = left
+        .iter()
+        .map(|r| r.qualified_name())
+        .zip(needs_of)
+        .collect();
+    // How many relations still to drop need each one.
+    let mut needed_by: BTreeMap<QualifiedName, usize> = BTreeMap::new();
+    for needs in needs_of.values() {
+        for q in needs {
+            *needed_by.entry(q.clone()).or_default() += 1;
+        }
+    }
     let mut order = Vec::new();
     let mut cycle_keys = Vec::new();
     while !left.is_empty() {
-        let still: BTreeSet<QualifiedName> = left.iter().map(|r| r.qualified_name()).collect();
         // Droppable now: nothing left still needs it.
-        let free = left.iter().position(|r| {
-            let me = r.qualified_name();
-            !left
-                .iter()
-                .any(|o| o.qualified_name() != me && needs(o).contains(&me))
-        });
+        let free = left
+            .iter()
+            .position(|r| needed_by.get(&r.qualified_name()).copied().unwrap_or(0) == 0);
+        if let Some(i) = free {
+            for q in needs_of
+                .remove(&left[i].qualified_name())
+                .unwrap_or_default()
+            {
+                if let Some(n) = needed_by.get_mut(&q) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+        }
         match free {
             Some(i) => order.push(left.remove(i)),
             None => {
                 // A foreign-key cycle: detach the keys inside it, then drop in name order.
+                let still: BTreeSet<QualifiedName> =
+                    left.iter().map(|r| r.qualified_name()).collect();
                 for r in &left {
                     for (c, fk) in r.foreign_keys() {
                         if still.contains(&fk.referenced_table)
