@@ -673,6 +673,11 @@ async fn consolidation_fix_moves_rows_and_keeps_a_backup() {
         "{}",
         f.message
     );
+    assert!(
+        !f.message.contains("legacy twin"),
+        "both are written: {}",
+        f.message
+    );
     for s in &f.fix.as_ref().unwrap().statements {
         db.exec(&s.sql).await;
     }
@@ -693,4 +698,33 @@ async fn consolidation_fix_moves_rows_and_keeps_a_backup() {
     );
     let gone = "SELECT count(*) FROM pg_class WHERE relname = 'audit_log' AND relnamespace = 'public'::regnamespace";
     assert_eq!(count(&db, gone).await, 0);
+}
+
+/// A candidate nobody writes to, beside a twin that is written, is called a legacy twin.
+#[tokio::test]
+async fn unwritten_consolidation_candidate_is_a_legacy_twin() {
+    let db = TestDb::new("legacytwin").await;
+    db.exec(
+        "CREATE TABLE publishing_jobs (id int PRIMARY KEY, tenant_id int, status text, scheduled_at timestamptz);
+         CREATE TABLE publish_jobs (id int PRIMARY KEY, tenant_id int, status text, scheduled_at timestamptz, attempts int);
+         INSERT INTO publish_jobs VALUES (1, 1, 'queued', now(), 0);
+         DO $$ BEGIN
+           IF current_setting('server_version_num')::int >= 150000 THEN
+             PERFORM pg_stat_force_next_flush();
+           END IF;
+         END $$;",
+    )
+    .await;
+    let found = findings_of(&db.introspect().await, "table-consolidation-candidate");
+    let [f] = found.as_slice() else {
+        panic!("one candidate: {found:?}")
+    };
+    assert!(
+        f.message
+            .contains("publishing_jobs looks like a version of public.publish_jobs")
+            && f.message
+                .contains("while publish_jobs is written: a legacy twin"),
+        "{}",
+        f.message
+    );
 }

@@ -10,7 +10,9 @@
 //! `updated_at`, `deleted_at`) do not count as shared: every table has them. Only tables
 //! whose names share a word are compared (every likeness above involves one). Each table is
 //! reported once, against the table it would merge into: the one with more columns (the
-//! newer design, usually), then more incoming foreign keys.
+//! newer design, usually), then more incoming foreign keys. Where statistics show the
+//! table unwritten while the other is written, the finding calls it a legacy twin: the old
+//! table left behind after the new one took over.
 //!
 //! ## Why it matters
 //! Duplicate tables split the data: writers pick one, readers the other, policies and
@@ -37,6 +39,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::prelude::*;
 use crate::audit::context::BACKUP_SCHEMA;
+use crate::cleanup::evidence::activity;
 
 pub struct TableConsolidationCandidate;
 
@@ -305,10 +308,18 @@ fn finding(t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
     } else {
         format!("; only {} has {}", t.name, only_mine.join(", "))
     };
+    let writes = |r: &Relation| r.stats.as_ref().and_then(activity).map(|a| a.writes);
+    let legacy = match (writes(t), writes(kept)) {
+        (Some(0), Some(n)) if n > 0 => format!(
+            "; unwritten since the statistics reset while {} is written: a legacy twin",
+            kept.name
+        ),
+        _ => String::new(),
+    };
     META.finding(
         ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
         format!(
-            "{}.{} looks like a version of {}.{}: {:.0}% of its columns are shared ({}){lost}",
+            "{}.{} looks like a version of {}.{}: {:.0}% of its columns are shared ({}){lost}{legacy}",
             t.schema,
             t.name,
             kept.schema,
