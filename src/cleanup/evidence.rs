@@ -76,6 +76,9 @@ pub fn human_count(n: i64) -> String {
 /// How long statistics have been counting, in words: "12 days", "3 hours".
 pub fn age_words(seconds: f64) -> String {
     let s = seconds.max(0.0);
+    if s < 60.0 {
+        return "under a minute".into();
+    }
     let (value, unit) = if s >= 2.0 * 86_400.0 {
         (s / 86_400.0, "day")
     } else if s >= 2.0 * 3_600.0 {
@@ -96,12 +99,18 @@ pub fn usage_summary(catalog: &Catalog, r: &Relation) -> String {
         Some(age) => format!("in {} of statistics", age_words(age)),
         None => "since statistics were last reset".into(),
     };
+    let last = r
+        .stats
+        .as_ref()
+        .and_then(|s| s.last_read.as_deref())
+        .map(|t| format!(", last read {}", short_time(t)))
+        .unwrap_or_default();
     match (a.reads, a.writes) {
         (0, 0) => format!("not read or written {window}"),
         (0, w) => format!("written ({}) but never read {window}", human_count(w)),
-        (r, 0) => format!("read ({}) but never written {window}", human_count(r)),
+        (r, 0) => format!("read ({}) but never written {window}{last}", human_count(r)),
         (r, w) => format!(
-            "{} reads, {} writes {window}",
+            "{} reads, {} writes {window}{last}",
             human_count(r),
             human_count(w)
         ),

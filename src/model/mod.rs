@@ -10,6 +10,7 @@
 
 mod objects;
 mod relation;
+pub mod version;
 
 pub use objects::*;
 pub use relation::*;

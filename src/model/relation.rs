@@ -465,4 +465,7 @@ pub struct TableStats {
     pub last_autovacuum: Option<String>,
     pub last_analyze: Option<String>,
     pub last_autoanalyze: Option<String>,
+    /// When a scan last read the table (PostgreSQL 16 and later record it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_read: Option<String>,
 }

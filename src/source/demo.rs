@@ -36,10 +36,12 @@ struct Profile {
     del: i64,
     vacuum: Option<String>,
     analyze: Option<String>,
+    /// Last scan; tables that were read default to the capture time.
+    read: Option<String>,
 }
 
 impl Profile {
-    fn stats(&self) -> TableStats {
+    fn stats(&self, captured_at: &str) -> TableStats {
         let total = self.kb * 1024;
         let indexes = total / 5;
         TableStats {
@@ -58,6 +60,10 @@ impl Profile {
             last_autovacuum: self.vacuum.clone(),
             last_analyze: None,
             last_autoanalyze: self.analyze.clone(),
+            last_read: self
+                .read
+                .clone()
+                .or_else(|| (self.seq + self.idx > 0).then(|| captured_at.to_string())),
         }
     }
 }
@@ -99,7 +105,7 @@ fn with_usage(mut catalog: Catalog, text: &str) -> Result<Catalog, String> {
         .filter(|r| r.schema == "public" && r.kind.is_table())
     {
         let profile = usage.tables.get(&r.name).unwrap_or(&usage.default);
-        r.stats = Some(profile.stats());
+        r.stats = Some(profile.stats(&usage.captured_at));
     }
     catalog.meta.stats_reset = Some(usage.stats_reset);
     catalog.meta.captured_at = Some(usage.captured_at);

@@ -76,11 +76,8 @@ pub async fn load(
                 warn(w.clone());
             }
             let catalog = live::load(&params, progress).await?;
-            if live::introspect::is_untested_version(&catalog) {
-                warn(format!(
-                    "PostgreSQL {} is newer than the versions pglens was tested with (13 to 18); results may be incomplete",
-                    catalog.meta.server_version.as_deref().unwrap_or("?")
-                ));
+            if let Some(w) = live::introspect::version_warning(&catalog) {
+                warn(w);
             }
             Ok(catalog)
         }

@@ -10,8 +10,9 @@
 //! process stops the cluster and removes its directory once the test process is gone, since
 //! statics are never dropped.
 //!
-//! Server binaries are found through `PGLENS_PG_BIN` (a bin directory), then `PATH`, then the
-//! newest `/usr/lib/postgresql/N/bin`.
+//! Server binaries are found through `PGLENS_PG_BIN` (a bin directory), then
+//! `PGLENS_PG_VERSION` (a major fetched by `scripts/fetch-postgres` into `.cache/postgres`),
+//! then `PATH`, then the newest `/usr/lib/postgresql/N/bin`.
 
 #![allow(dead_code)]
 
@@ -198,12 +199,14 @@ fn start_cluster() -> Server {
     let conf = format!(
         "\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\n\
          fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n\
-         ssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'\n",
+         ssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'\n\
+         password_encryption = 'scram-sha-256'\n",
         dir.display(),
         server_cert.display(),
         server_key.display()
     );
     append(&data.join("postgresql.conf"), &conf);
+    // (scram-sha-256 is the default from PostgreSQL 14; 13 stores md5 unless told.)
     // Sockets trust the harness; TCP demands a password, so auth failures can be tested;
     // the role pglens_tls_only may only come in over TLS.
     std::fs::write(
@@ -406,6 +409,18 @@ fn run_after_exit(runner: &ServerUser, cleanup: &str) {
 fn find_pg_bin() -> PathBuf {
     if let Ok(dir) = std::env::var("PGLENS_PG_BIN") {
         return PathBuf::from(dir);
+    }
+    if let Ok(major) = std::env::var("PGLENS_PG_VERSION") {
+        let bin = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(".cache/postgres")
+            .join(&major)
+            .join("bin");
+        assert!(
+            bin.join("postgres").is_file(),
+            "PGLENS_PG_VERSION={major}: no server in {}; run scripts/fetch-postgres {major}",
+            bin.display()
+        );
+        return bin;
     }
     if let Some(dir) = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)

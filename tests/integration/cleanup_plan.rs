@@ -194,7 +194,7 @@ async fn exported_script_runs_keeps_every_row_and_rolls_back() {
         "Not copied (only in `public.audit_log`; kept in the backup): `details`",
         "| `public.assets` | 4 |",
         "foreign key public.asset_approvals.asset_approvals_asset_id_fkey (asset_id)",
-        "| `public.profiles` | 1 | 24.0 kB | not read or written",
+        "| `public.profiles` | 1 | 24.0 kB | ",
         "view public.user_directory |",
         "Foreign key `asset_tags_asset_id_fkey` on `public.asset_tags` points at `public.assets`",
         "Investigate `public.content`: an alias of content_items?",

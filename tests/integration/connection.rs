@@ -194,3 +194,31 @@ async fn an_unreadable_catalog_is_named_in_the_error() {
     );
     db.exec(&format!("DROP ROLE {role}")).await;
 }
+
+/// Servers older than 13 are refused by name; supported ones are read. `scripts/test-matrix`
+/// runs this against PostgreSQL 12 too.
+#[tokio::test]
+async fn unsupported_versions_are_refused_clearly() {
+    let db = crate::common::TestDb::new("versionsupport").await;
+    let version: i32 = db
+        .client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let result = pglens::source::live::load(&db.params, &mut |_| {}).await;
+    if version < 130_000 {
+        let e = result.expect_err("PostgreSQL 12 and older are refused");
+        let text = e.to_string();
+        assert!(
+            matches!(e, LiveError::UnsupportedVersion { .. })
+                && text.contains("is not supported: pglens reads PostgreSQL 13 to 18"),
+            "{text}"
+        );
+    } else {
+        assert!(
+            result.is_ok(),
+            "PostgreSQL {version} is supported: {result:?}"
+        );
+    }
+}

@@ -238,7 +238,11 @@ async fn demo_tables_read_as_written() {
         ["public.clients", "public.deals"]
     );
     let pipeline = catalog.relation("public", "pipeline_summary").unwrap();
-    assert!(pipeline.option_enabled("security_invoker"));
+    assert_eq!(
+        pipeline.option_enabled("security_invoker"),
+        catalog.has(pglens::model::version::Feature::SecurityInvoker),
+        "the demo sets security_invoker where the server has it"
+    );
     let mv = catalog
         .relation("public", "mv_campaign_performance")
         .unwrap();
@@ -471,7 +475,11 @@ async fn rendered_index_definitions_equal_pg_get_indexdef() {
            CREATE INDEX ON "Odd Schema"."Order Lines" (lower(email)) WHERE amount > 0;
            CREATE INDEX ON "Odd Schema"."Order Lines" ((id + k), created NULLS FIRST);
            CREATE UNIQUE INDEX ON "Odd Schema"."Order Lines" (id) INCLUDE (amount, note);
-           CREATE UNIQUE INDEX nnd ON "Odd Schema"."Order Lines" (k) NULLS NOT DISTINCT;
+           DO $$ BEGIN
+             IF current_setting('server_version_num')::int >= 150000 THEN
+               EXECUTE 'CREATE UNIQUE INDEX nnd ON "Odd Schema"."Order Lines" (k) NULLS NOT DISTINCT';
+             END IF;
+           END $$;
            CREATE INDEX ON "Odd Schema"."Order Lines" USING gin (tags);
            CREATE INDEX ON "Odd Schema"."Order Lines" USING gin (note public.gin_trgm_ops);
            CREATE INDEX ON "Odd Schema"."Order Lines" USING brin (created) WITH (pages_per_range = 32);
@@ -539,4 +547,72 @@ async fn introspection_through_a_transaction_pooler_equals_direct() {
     let direct = db.introspect().await;
     assert_eq!(pooled.counts(), direct.counts());
     assert_eq!(pooled.without_volatile(), direct.without_volatile());
+}
+
+/// What only some majors have is read where it exists and absent (not misread) elsewhere.
+#[tokio::test]
+async fn version_specific_catalog_features() {
+    use pglens::model::version::Feature;
+    use pglens::model::GeneratedKind;
+
+    let db = TestDb::new("versions").await;
+    db.exec(
+        "CREATE TABLE never_analyzed (id int PRIMARY KEY, n int NOT NULL);
+         CREATE TABLE scanned (id int PRIMARY KEY);
+         SELECT count(*) FROM scanned;
+         DO $$ BEGIN
+           IF current_setting('server_version_num')::int >= 150000 THEN
+             EXECUTE 'CREATE UNIQUE INDEX nnd ON never_analyzed (n) NULLS NOT DISTINCT';
+             PERFORM pg_stat_force_next_flush();
+           END IF;
+           IF current_setting('server_version_num')::int >= 180000 THEN
+             EXECUTE 'CREATE TABLE virtual_cols (a int NOT NULL, doubled int GENERATED ALWAYS AS (a * 2) VIRTUAL)';
+           END IF;
+         END $$;",
+    )
+    .await;
+    let catalog = db.introspect().await;
+    let version = catalog.meta.server_version_num.unwrap();
+    let table = catalog.relation("public", "never_analyzed").unwrap();
+    let stats = table.stats.as_ref().unwrap();
+    assert_eq!(
+        stats.estimated_rows, None,
+        "never analyzed reads as unknown on {version}, not as 0 rows"
+    );
+    // NOT NULL is a column property on every version, never a constraint of its own (18
+    // keeps NOT NULL constraints in pg_constraint too).
+    assert!(table.column("n").unwrap().not_null);
+    assert_eq!(
+        table
+            .constraints
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["never_analyzed_pkey"]
+    );
+    let nnd = table.indexes.iter().find(|i| i.name == "nnd");
+    assert_eq!(
+        nnd.map(|i| i.nulls_not_distinct),
+        Feature::NullsNotDistinct
+            .in_version(version)
+            .then_some(true)
+    );
+    let scanned = catalog.relation("public", "scanned").unwrap();
+    let last_read = scanned.stats.as_ref().and_then(|s| s.last_read.clone());
+    assert_eq!(
+        last_read.is_some(),
+        Feature::LastScanTimes.in_version(version),
+        "last scan time on {version}: {last_read:?}"
+    );
+    let virtual_cols = catalog.relation("public", "virtual_cols");
+    if Feature::VirtualGeneratedColumns.in_version(version) {
+        let doubled = virtual_cols.unwrap().column("doubled").unwrap();
+        assert_eq!(
+            doubled.generated.as_ref().map(|g| g.kind),
+            Some(GeneratedKind::Virtual)
+        );
+        assert!(virtual_cols.unwrap().column("a").unwrap().not_null);
+    } else {
+        assert!(virtual_cols.is_none());
+    }
 }

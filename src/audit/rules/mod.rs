@@ -7,6 +7,7 @@ mod prelude {
         Category, Context, Finding, Fix, FixStatement, ObjectKind, ObjectRef, Rule, RuleMeta,
         Severity,
     };
+    pub use crate::model::version::Feature;
     pub use crate::model::{
         grants_allow, Column, ConstraintKind, Policy, PolicyCommand, QualifiedName, Relation,
         RelationKind, TypeKind,

@@ -116,7 +116,10 @@ fn classify_connect_error(err: &tokio_postgres::Error, params: &ConnParams) -> L
                 dbname: params.dbname.clone(),
                 target,
             },
-            SqlState::INVALID_AUTHORIZATION_SPECIFICATION if detail.contains("no encryption") => {
+            // "no encryption" since PostgreSQL 14; "SSL off" on 13.
+            SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+                if detail.contains("no encryption") || detail.ends_with("SSL off") =>
+            {
                 LiveError::Rejected {
                     detail: format!("{detail}\nhint: the server accepts only TLS here; use sslmode=require or stronger"),
                 }

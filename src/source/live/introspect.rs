@@ -16,15 +16,11 @@ use serde::Deserialize;
 use tokio_postgres::{Client, SimpleQueryMessage};
 
 use super::connect::{classify_query_error, LiveError};
+use crate::model::version::{Feature, FIRST_UNTESTED, MIN_SUPPORTED, SUPPORTED_RANGE};
 use crate::model::{
     Catalog, Column, Constraint, Domain, EnumType, Extension, Function, Index, Meta, Policy,
     Relation, SchemaDef, Sequence, SourceKind, Trigger,
 };
-
-/// Oldest `server_version_num` pglens reads.
-pub const MIN_SERVER_VERSION: u32 = 130000;
-/// First major version pglens has not been tested against.
-pub const FIRST_UNTESTED_VERSION: u32 = 190000;
 
 /// One catalog query: a name for messages and progress, and its text.
 struct CatalogQuery {
@@ -85,15 +81,22 @@ const DOMAINS: CatalogQuery = CatalogQuery {
     sql: include_str!("sql/domains.sql"),
 };
 
-/// Needs PostgreSQL 15 (`pg_index.indnullsnotdistinct`).
+// Queries for what only newer servers have, each run only where its feature exists
+// (`model::version::Feature`); everything else reads the same on every supported version.
+
+/// [`Feature::NullsNotDistinct`]: `pg_index.indnullsnotdistinct`.
 const NULLS_NOT_DISTINCT: CatalogQuery = CatalogQuery {
     what: "NULLS NOT DISTINCT indexes",
     sql: include_str!("sql/nulls_not_distinct.sql"),
 };
-const NULLS_NOT_DISTINCT_SINCE: u32 = 150000;
+/// [`Feature::LastScanTimes`]: `pg_stat_all_tables.last_seq_scan` / `last_idx_scan`.
+const LAST_SCANS: CatalogQuery = CatalogQuery {
+    what: "last scan times",
+    sql: include_str!("sql/last_scans.sql"),
+};
 
 /// How many steps [`introspect`] reports through its progress callback (at most).
-pub const STEPS: usize = 14;
+pub const STEPS: usize = 15;
 
 /// Progress of an introspection: step `done` of [`STEPS`], now reading `what`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,9 +235,9 @@ async fn read_all(
 ) -> Result<Catalog, LiveError> {
     let meta: RawMeta = fetch(a, &META, stepper).await?;
     check_version(&meta)?;
-    let has_nulls_not_distinct = meta.server_version_num >= NULLS_NOT_DISTINCT_SINCE;
+    let version = meta.server_version_num;
     let lane_a = async {
-        let nnd: Vec<IndexRef> = if has_nulls_not_distinct {
+        let nnd: Vec<IndexRef> = if Feature::NullsNotDistinct.in_version(version) {
             fetch(a, &NULLS_NOT_DISTINCT, stepper).await?
         } else {
             Vec::new()
@@ -260,12 +263,22 @@ async fn read_all(
             fetch(b, &EXTENSIONS, stepper).await?,
             fetch(b, &ENUMS, stepper).await?,
             fetch(b, &DOMAINS, stepper).await?,
+            if Feature::LastScanTimes.in_version(version) {
+                fetch(b, &LAST_SCANS, stepper).await?
+            } else {
+                Vec::new()
+            },
         ))
     };
     let (
         (indexes, constraints, policies, schemas, functions, sequences),
-        (relations, columns, triggers, extensions, enums, domains),
+        (relations, columns, triggers, extensions, enums, domains, last_scans),
     ) = tokio::try_join!(lane_a, lane_b)?;
+    let mut relations: Vec<Relation> = relations;
+    mark_last_reads(&mut relations, last_scans);
+    if version < 140_000 {
+        forget_unanalyzed_sizes(&mut relations);
+    }
     Ok(assemble(
         Parts {
             meta,
@@ -284,6 +297,48 @@ async fn read_all(
         },
         options,
     ))
+}
+
+/// When a table was last read.
+#[derive(Deserialize)]
+struct LastScan {
+    schema: String,
+    table: String,
+    last_read: String,
+}
+
+fn mark_last_reads(relations: &mut [Relation], scans: Vec<LastScan>) {
+    let mut by_name: std::collections::HashMap<(String, String), String> = scans
+        .into_iter()
+        .map(|s| ((s.schema, s.table), s.last_read))
+        .collect();
+    for r in relations {
+        if let (Some(stats), Some(at)) = (
+            r.stats.as_mut(),
+            by_name.remove(&(r.schema.clone(), r.name.clone())),
+        ) {
+            stats.last_read = Some(at);
+        }
+    }
+}
+
+/// PostgreSQL 13 reports `reltuples = 0` (not -1) for a table never vacuumed or analyzed,
+/// so "0 rows, 0 bytes" there means "not counted yet" unless a vacuum or analyze ran.
+fn forget_unanalyzed_sizes(relations: &mut [Relation]) {
+    for stats in relations.iter_mut().filter_map(|r| r.stats.as_mut()) {
+        let never_counted = [
+            &stats.last_vacuum,
+            &stats.last_autovacuum,
+            &stats.last_analyze,
+            &stats.last_autoanalyze,
+        ]
+        .iter()
+        .all(|t| t.is_none());
+        if never_counted && stats.estimated_rows == Some(0) && stats.table_bytes == Some(0) {
+            stats.estimated_rows = None;
+            stats.table_bytes = None;
+        }
+    }
 }
 
 /// An index named by its table.
@@ -364,7 +419,7 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
 }
 
 fn check_version(meta: &RawMeta) -> Result<(), LiveError> {
-    if meta.server_version_num < MIN_SERVER_VERSION {
+    if meta.server_version_num < MIN_SUPPORTED {
         return Err(LiveError::UnsupportedVersion {
             version: meta.server_version.clone(),
         });
@@ -372,12 +427,20 @@ fn check_version(meta: &RawMeta) -> Result<(), LiveError> {
     Ok(())
 }
 
-/// True when the server is newer than any version pglens was tested on.
-pub fn is_untested_version(catalog: &Catalog) -> bool {
-    catalog
+/// A warning for a server newer than any version pglens was tested on: it is read as the
+/// newest known one, which may miss what the new version added.
+pub fn version_warning(catalog: &Catalog) -> Option<String> {
+    let untested = catalog
         .meta
         .server_version_num
-        .is_some_and(|v| v >= FIRST_UNTESTED_VERSION)
+        .is_some_and(|v| v >= FIRST_UNTESTED);
+    untested.then(|| {
+        format!(
+            "PostgreSQL {} is newer than the versions pglens was tested with ({SUPPORTED_RANGE}); \
+             it is read as PostgreSQL 18 and what it added may be missing",
+            catalog.meta.server_version.as_deref().unwrap_or("?")
+        )
+    })
 }
 
 /// `public, "My Schema"` -> `["public", "My Schema"]`, as PostgREST reads the setting.
@@ -498,6 +561,35 @@ struct RawMeta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn versions_outside_the_tested_range_are_named() {
+        let mut catalog = Catalog::default();
+        catalog.meta.server_version_num = Some(180_004);
+        assert_eq!(version_warning(&catalog), None);
+        catalog.meta.server_version_num = Some(190_000);
+        catalog.meta.server_version = Some("19beta1".into());
+        let w = version_warning(&catalog).unwrap();
+        assert!(
+            w.contains("PostgreSQL 19beta1") && w.contains("13 to 18"),
+            "{w}"
+        );
+        let old = RawMeta {
+            server_version_num: 120_022,
+            server_version: "12.22".into(),
+            database: "app".into(),
+            captured_at: String::new(),
+            stats_reset: None,
+            stats_age_seconds: None,
+            roles_present: Vec::new(),
+            exposed_schemas: None,
+        };
+        let e = check_version(&old).unwrap_err().to_string();
+        assert!(
+            e.contains("PostgreSQL 12.22 is not supported") && e.contains(SUPPORTED_RANGE),
+            "{e}"
+        );
+    }
 
     #[test]
     fn schema_list_parsing() {

@@ -87,9 +87,13 @@ fn stats_lines(s: &TableStats, theme: &Theme) -> Vec<Line<'static>> {
         Line::from(vec![
             label("reads    "),
             Span::raw(format!(
-                "{} sequential scans, {} index scans",
+                "{} sequential scans, {} index scans{}",
                 count(s.seq_scans),
-                count(s.index_scans)
+                count(s.index_scans),
+                s.last_read
+                    .as_deref()
+                    .map(|t| format!(", last {}", short_time(t)))
+                    .unwrap_or_default()
             )),
         ]),
         Line::from(vec![
