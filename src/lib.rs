@@ -16,6 +16,7 @@
 //!                    (keep / drop / merge / investigate), its Markdown and SQL export
 //! tui/               the explorer: app (state + pure update), action (keymap), view
 //!                    (render), runtime (terminal, loader thread, clipboard, effects)
+//! diff.rs            drift between two schemas (`pglens diff`)
 //! report.rs          the plain-text summary for piped output
 //! sql/               the only place SQL text is built: identifier / literal quoting,
 //!                    CREATE INDEX rendering, fix statements
@@ -33,6 +34,7 @@
 pub mod audit;
 pub mod categorize;
 pub mod cleanup;
+pub mod diff;
 pub mod model;
 pub mod report;
 pub mod source;

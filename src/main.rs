@@ -85,6 +85,18 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
         format: RulesFormat,
     },
+    /// Compare two schemas: tables, columns, indexes, constraints, policies, views and
+    /// functions only in one, or different.
+    ///
+    /// Exit status: 0 when they agree, 1 when they differ, 2 on an error.
+    Diff {
+        /// The schema as it was (or should be): a connection string or a snapshot file.
+        old: String,
+        /// The schema as it is.
+        new: String,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
     /// The cleanup plan: decisions made in the explorer (`m`) or by hand in the plan file.
     Plan {
         #[command(subcommand)]
@@ -127,6 +139,13 @@ enum Format {
     Text,
     Json,
     Sarif,
+    Markdown,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
     Markdown,
 }
 
@@ -290,6 +309,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 plan.marks.len()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Diff { old, new, format }) => {
+            let a = load(Some(&old), false).await?;
+            let b = load(Some(&new), false).await?;
+            let differences = pglens::diff::diff(&a, &b);
+            let (la, lb) = (&a.meta.source_label, &b.meta.source_label);
+            let text = match format {
+                DiffFormat::Text => pglens::diff::text(&differences, la, lb),
+                DiffFormat::Json => pglens::diff::json(&differences),
+                DiffFormat::Markdown => pglens::diff::markdown(&differences, la, lb),
+            };
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            Ok(if differences.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Some(Command::Doctor) => {
             let _ = std::io::stdout().lock().write_all(doctor().as_bytes());

@@ -9,6 +9,7 @@ mod cleanup_plan;
 mod cli;
 mod connection;
 mod demo_snapshot;
+mod drift;
 mod e2e_tmux;
 mod explorer;
 mod hostile_identifiers;

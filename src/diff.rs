@@ -1,0 +1,366 @@
+//! Drift between two schemas (`pglens diff OLD NEW`): tables, columns, indexes, constraints,
+//! policies, views and functions that only one side has, or that differ. Pure: two
+//! catalogs in, a list of differences out, rendered as text, JSON or Markdown.
+//!
+//! Objects are matched by name. Each is compared by a one-line description of what defines
+//! it (a column's type, nullability and default; an index's `CREATE INDEX`; a policy's
+//! command, roles and conditions; a view's query; a function's signature and body), so a
+//! difference reads as "old: ..., new: ...". Statistics, sizes, owners and grants are not
+//! compared: they differ between any two servers without the schema drifting.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::model::{Catalog, Column, Function, Location, Policy, Relation};
+use crate::sql;
+
+/// How an object differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    OnlyInOld,
+    OnlyInNew,
+    Changed,
+}
+
+impl Change {
+    fn symbol(self) -> &'static str {
+        match self {
+            Change::OnlyInOld => "-",
+            Change::OnlyInNew => "+",
+            Change::Changed => "~",
+        }
+    }
+}
+
+/// One difference. `table` is the relation an object hangs off (columns, indexes,
+/// constraints, policies); relations and functions have none.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Difference {
+    pub change: Change,
+    pub kind: &'static str,
+    pub schema: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<String>,
+    /// Where the object is defined, when a side is a migration folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub defined: Option<String>,
+}
+
+impl Difference {
+    /// `schema.table.name` or `schema.name`.
+    pub fn path(&self) -> String {
+        match &self.table {
+            Some(t) => format!("{}.{t}.{}", self.schema, self.name),
+            None => format!("{}.{}", self.schema, self.name),
+        }
+    }
+}
+
+/// An object's description keyed by what identifies it, with where it was defined.
+type Described =
+    BTreeMap<(&'static str, String, Option<String>, String), (String, Option<Location>)>;
+
+/// Every difference between `old` and `new`, sorted by object.
+pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Difference> {
+    let (a, b) = (describe(old), describe(new));
+    let mut out = Vec::new();
+    for (key, (desc, at)) in &a {
+        match b.get(key) {
+            None => out.push(difference(Change::OnlyInOld, key, Some(desc), None, at)),
+            Some((other, at_new)) if other != desc => out.push(difference(
+                Change::Changed,
+                key,
+                Some(desc),
+                Some(other),
+                &at_new.clone().or_else(|| at.clone()),
+            )),
+            Some(_) => {}
+        }
+    }
+    for (key, (desc, at)) in &b {
+        if !a.contains_key(key) {
+            out.push(difference(Change::OnlyInNew, key, None, Some(desc), at));
+        }
+    }
+    out.sort_by(|x, y| (x.path(), x.kind, x.change).cmp(&(y.path(), y.kind, y.change)));
+    out
+}
+
+fn difference(
+    change: Change,
+    (kind, schema, table, name): &(&'static str, String, Option<String>, String),
+    old: Option<&String>,
+    new: Option<&String>,
+    at: &Option<Location>,
+) -> Difference {
+    Difference {
+        change,
+        kind,
+        schema: schema.clone(),
+        table: table.clone(),
+        name: name.clone(),
+        old: old.cloned(),
+        new: new.cloned(),
+        defined: at.as_ref().map(|l| format!("{}:{}", l.file, l.line)),
+    }
+}
+
+/// The application's objects, described. Objects that belong to an extension are the
+/// extension's business, not the schema's.
+fn describe(c: &Catalog) -> Described {
+    let mut out = Described::new();
+    for r in c.relations.iter().filter(|r| r.extension.is_none()) {
+        let kind = if r.kind.is_view() { "view" } else { "table" };
+        let at = r.provenance.defined.clone();
+        out.insert(
+            (kind, r.schema.clone(), None, r.name.clone()),
+            (relation_line(r), at.clone()),
+        );
+        let child = |kind, name: &str| {
+            (
+                kind,
+                r.schema.clone(),
+                Some(r.name.clone()),
+                name.to_string(),
+            )
+        };
+        for col in &r.columns {
+            out.insert(child("column", &col.name), (column_line(col), at.clone()));
+        }
+        for i in &r.indexes {
+            out.insert(
+                child("index", &i.name),
+                (sql::create_index(r, i), i.provenance.defined.clone()),
+            );
+        }
+        for con in &r.constraints {
+            out.insert(
+                child("constraint", &con.name),
+                (con.definition.clone(), con.provenance.defined.clone()),
+            );
+        }
+        for p in &r.policies {
+            out.insert(
+                child("policy", &p.name),
+                (policy_line(p), p.provenance.defined.clone()),
+            );
+        }
+    }
+    for f in c.functions.iter().filter(|f| f.extension.is_none()) {
+        out.insert(
+            (
+                "function",
+                f.schema.clone(),
+                None,
+                format!("{}({})", f.name, f.identity_arguments),
+            ),
+            (function_line(f), f.provenance.defined.clone()),
+        );
+    }
+    out
+}
+
+fn relation_line(r: &Relation) -> String {
+    let mut s = r.kind.label().to_string();
+    if r.kind.is_view() {
+        let _ = write!(
+            s,
+            " AS {}",
+            r.view_definition
+                .as_deref()
+                .unwrap_or("?")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    } else if r.rls_enabled {
+        s.push_str(if r.rls_forced {
+            ", RLS forced"
+        } else {
+            ", RLS enabled"
+        });
+    } else {
+        s.push_str(", RLS off");
+    }
+    if !r.options.is_empty() {
+        let _ = write!(s, " WITH ({})", r.options.join(", "));
+    }
+    s
+}
+
+fn column_line(c: &Column) -> String {
+    let mut s = c.data_type.clone();
+    if c.not_null {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.default {
+        let _ = write!(s, " DEFAULT {d}");
+    }
+    if let Some(g) = &c.generated {
+        let _ = write!(s, " GENERATED ALWAYS AS ({})", g.expression);
+    }
+    if c.identity.is_some() {
+        s.push_str(" IDENTITY");
+    }
+    s
+}
+
+fn policy_line(p: &Policy) -> String {
+    let mut s = format!(
+        "{} {} TO {}",
+        if p.permissive {
+            "PERMISSIVE"
+        } else {
+            "RESTRICTIVE"
+        },
+        p.command.sql(),
+        p.roles.join(", ")
+    );
+    if let Some(u) = &p.using {
+        let _ = write!(s, " USING ({u})");
+    }
+    if let Some(w) = &p.with_check {
+        let _ = write!(s, " WITH CHECK ({w})");
+    }
+    s
+}
+
+fn function_line(f: &Function) -> String {
+    let body = f
+        .body
+        .as_deref()
+        .map(|b| b.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
+    format!(
+        "({}) RETURNS {} LANGUAGE {}{}{} AS {body}",
+        f.arguments,
+        f.result,
+        f.language,
+        if f.security_definer {
+            " SECURITY DEFINER"
+        } else {
+            ""
+        },
+        f.config
+            .iter()
+            .map(|c| format!(" SET {c}"))
+            .collect::<String>()
+    )
+}
+
+/// The differences for a terminal or a log.
+pub fn text(differences: &[Difference], old: &str, new: &str) -> String {
+    let mut out = format!("pglens diff {old} -> {new}\n\n");
+    for d in differences {
+        let _ = writeln!(out, "{} {} {}", d.change.symbol(), d.kind, d.path());
+        if let Some(at) = &d.defined {
+            let _ = writeln!(out, "    defined in {at}");
+        }
+        match d.change {
+            Change::Changed => {
+                let _ = writeln!(out, "    old: {}", d.old.as_deref().unwrap_or(""));
+                let _ = writeln!(out, "    new: {}", d.new.as_deref().unwrap_or(""));
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "    {}",
+                    d.old.as_deref().or(d.new.as_deref()).unwrap_or("")
+                );
+            }
+        }
+    }
+    out.push_str(&summary(differences));
+    out
+}
+
+fn summary(differences: &[Difference]) -> String {
+    if differences.is_empty() {
+        return "no differences: the two schemas agree\n".into();
+    }
+    let count = |c| differences.iter().filter(|d| d.change == c).count();
+    format!(
+        "{} differences: {} only in old, {} only in new, {} changed\n",
+        differences.len(),
+        count(Change::OnlyInOld),
+        count(Change::OnlyInNew),
+        count(Change::Changed)
+    )
+}
+
+/// `{"differences": [...]}`.
+pub fn json(differences: &[Difference]) -> String {
+    serde_json::to_string_pretty(&serde_json::json!({ "differences": differences }))
+        .unwrap_or_default()
+        + "\n"
+}
+
+/// A Markdown report: a summary line and one table row per difference.
+pub fn markdown(differences: &[Difference], old: &str, new: &str) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = format!(
+        "# Schema drift: `{}` -> `{}`\n\n{}\n",
+        cell(old),
+        cell(new),
+        summary(differences)
+    );
+    if differences.is_empty() {
+        return out;
+    }
+    out.push_str("| change | kind | object | old | new |\n|---|---|---|---|---|\n");
+    for d in differences {
+        let change = match d.change {
+            Change::OnlyInOld => "only in old",
+            Change::OnlyInNew => "only in new",
+            Change::Changed => "changed",
+        };
+        let _ = writeln!(
+            out,
+            "| {change} | {} | `{}` | {} | {} |",
+            d.kind,
+            cell(&d.path()),
+            d.old.as_deref().map(cell).unwrap_or_default(),
+            d.new.as_deref().map(cell).unwrap_or_default()
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_agrees_with_itself_and_a_change_is_named() {
+        let old = crate::source::snapshot::demo();
+        assert!(diff(&old, &old).is_empty());
+        let mut new = old.clone();
+        let leads = new
+            .relations
+            .iter_mut()
+            .find(|r| r.name == "leads")
+            .unwrap();
+        leads.columns.retain(|c| c.name != "score");
+        leads.rls_enabled = false;
+        new.relations.retain(|r| r.name != "audit_log");
+        let d = diff(&old, &new);
+        let brief: Vec<(Change, &str, String)> =
+            d.iter().map(|d| (d.change, d.kind, d.path())).collect();
+        assert!(brief.contains(&(Change::OnlyInOld, "column", "public.leads.score".into())));
+        assert!(brief.contains(&(Change::Changed, "table", "public.leads".into())));
+        assert!(brief.contains(&(Change::OnlyInOld, "table", "public.audit_log".into())));
+        let leads_change = d.iter().find(|d| d.path() == "public.leads").unwrap();
+        assert_eq!(leads_change.old.as_deref(), Some("table, RLS enabled"));
+        assert_eq!(leads_change.new.as_deref(), Some("table, RLS off"));
+        let json: serde_json::Value = serde_json::from_str(&json(&d)).unwrap();
+        assert_eq!(json["differences"][0]["change"], "only_in_old");
+    }
+}
