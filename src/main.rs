@@ -23,8 +23,9 @@ use pglens::tui;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// What to open.
-    source: Option<String>,
+    /// What to open: a connection string, a snapshot, or .sql files and folders.
+    #[arg(num_args = 0..)]
+    source: Vec<String>,
     /// Open the embedded demo schema instead of a SOURCE.
     #[arg(long)]
     demo: bool,
@@ -52,8 +53,9 @@ enum Command {
     /// Exit status: 0, or 1 when a finding at or above --fail-on is open (not suppressed),
     /// or 2 on a usage or connection error.
     Audit {
-        /// What to read (see `pglens --help`).
-        source: Option<String>,
+        /// What to read (see `pglens --help`); several .sql files and folders apply together.
+        #[arg(num_args = 0..)]
+        source: Vec<String>,
         /// Audit the embedded demo schema.
         #[arg(long)]
         demo: bool,
@@ -104,8 +106,9 @@ enum Command {
     },
     /// Save a source's schema as a JSON snapshot that pglens can open later.
     Snapshot {
-        /// What to read (see `pglens --help`).
-        source: Option<String>,
+        /// What to read (see `pglens --help`); several .sql files and folders apply together.
+        #[arg(num_args = 0..)]
+        source: Vec<String>,
         /// Read the embedded demo schema.
         #[arg(long)]
         demo: bool,
@@ -121,7 +124,8 @@ enum PlanCommand {
     /// merges, drops in dependency order, rollback). pglens never runs the script.
     Export {
         /// What the plan is about (see `pglens --help`); evidence and dependents come from it.
-        source: Option<String>,
+        #[arg(num_args = 0..)]
+        source: Vec<String>,
         /// Use the embedded demo schema.
         #[arg(long)]
         demo: bool,
@@ -212,7 +216,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             let ignores = audit::ignore::load(ignore_file.as_deref())?;
-            let catalog = load(source.as_deref(), demo).await?;
+            let catalog = load(&source, demo).await?;
             let selection = audit::Selection { only: rules, skip };
             let mut findings = audit::run(&catalog, &selection);
             let unused: Vec<String> = ignores
@@ -268,7 +272,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             output,
         }) => {
-            let catalog = load(source.as_deref(), demo).await?;
+            let catalog = load(&source, demo).await?;
             source::snapshot::save(&catalog, &output)?;
             eprintln!(
                 "pglens: wrote {} ({} relations)",
@@ -299,7 +303,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             let plan = cleanup::read(&plan_path)?;
-            let catalog = load(source.as_deref(), demo).await?;
+            let catalog = load(&source, demo).await?;
             let (md, sql) =
                 cleanup::export_files(&catalog, &plan, &plan_path, output_dir.as_deref())?;
             eprintln!(
@@ -311,8 +315,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Diff { old, new, format }) => {
-            let a = load(Some(&old), false).await?;
-            let b = load(Some(&new), false).await?;
+            let a = load(std::slice::from_ref(&old), false).await?;
+            let b = load(std::slice::from_ref(&new), false).await?;
             let differences = pglens::diff::diff(&a, &b);
             let (la, lb) = (&a.meta.source_label, &b.meta.source_label);
             let text = match format {
@@ -332,7 +336,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         None if cli.summary || !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
-            let catalog = load(cli.source.as_deref(), cli.demo).await?;
+            let catalog = load(&cli.source, cli.demo).await?;
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`pglens | head`) is not an error worth reporting.
             let _ = stdout.write_all(pglens::report::summary(&catalog).as_bytes());
@@ -351,16 +355,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// any of them stop here, before the terminal is taken over.
 fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
     let config = tui::config::Config::load().map_err(anyhow::Error::msg)?;
-    let spec = SourceSpec::parse(cli.source.as_deref(), cli.demo)?;
-    let label = match &spec {
-        SourceSpec::Demo => "demo".to_string(),
-        SourceSpec::Snapshot(p) | SourceSpec::SqlFiles(p) => p.display().to_string(),
-        SourceSpec::Live(conninfo) => {
-            source::live::conninfo::resolve(conninfo, &source::live::conninfo::ProcessEnvironment)
-                .map(|p| p.label())
-                .unwrap_or_else(|_| "database".into())
-        }
-    };
+    let spec = SourceSpec::parse_all(&cli.source, cli.demo)?;
+    let label = spec.label();
     let theme = tui::theme::Theme::load(
         cli.theme
             .as_deref()
@@ -508,8 +504,8 @@ fn rules_json(entries: &[&audit::RuleEntry]) -> String {
     serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n"
 }
 
-async fn load(source: Option<&str>, demo: bool) -> anyhow::Result<pglens::model::Catalog> {
-    let spec = SourceSpec::parse(source, demo)?;
+async fn load(source: &[String], demo: bool) -> anyhow::Result<pglens::model::Catalog> {
+    let spec = SourceSpec::parse_all(source, demo)?;
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |p: source::live::Progress| {
         if interactive {

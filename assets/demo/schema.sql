@@ -6,10 +6,11 @@
 -- describe, next to look-alikes that are done right, so every audit rule has something to
 -- find and something it must leave alone. Comments marked PROBLEM name the planted issue.
 --
--- Loads on plain PostgreSQL 15+ after supabase_stubs.sql, which provides what Supabase
+-- Loads on plain PostgreSQL 13+ after supabase_stubs.sql, which provides what Supabase
 -- would (the auth schema, auth.uid() / auth.jwt() / auth.role(), the anon / authenticated /
--- service_role roles). The embedded snapshot in demo.snapshot.json is generated from the
--- two files; a test keeps them equal.
+-- service_role roles); security_invoker.sql follows on 15+. The embedded snapshot in
+-- demo.snapshot.json is generated from these files; a test keeps them equal, and another
+-- reads them offline and compares.
 
 ------------------------------------------------------------------------------------------
 -- Extensions and API settings
@@ -962,7 +963,7 @@ FROM public.clients c
 LEFT JOIN public.deals d ON d.client_id = c.id
 GROUP BY c.id;
 
--- Done right (security_invoker is set below, where the server has it).
+-- Done right (security_invoker.sql sets security_invoker, where the server has it).
 CREATE VIEW public.pipeline_summary AS
 SELECT d.workspace_id, d.stage, count(*) AS deals, sum(d.value) AS total_value
 FROM public.deals d
@@ -976,15 +977,6 @@ LEFT JOIN public.profiles p ON p.id = u.id;
 
 CREATE VIEW public.leads_active AS
 SELECT * FROM public.leads WHERE deleted_at IS NULL;
-
--- security_invoker exists from PostgreSQL 15 on; the demo also loads on 13 and 14, where
--- these two views are then reported like client_summary.
-DO $$ BEGIN
-  IF current_setting('server_version_num')::int >= 150000 THEN
-    ALTER VIEW public.pipeline_summary SET (security_invoker = true);
-    ALTER VIEW public.leads_active SET (security_invoker = true);
-  END IF;
-END $$;
 
 -- PROBLEM: a materialized view readable by the API roles (no RLS on matviews).
 CREATE MATERIALIZED VIEW public.mv_campaign_performance AS

@@ -8,6 +8,7 @@
 //! by OID: offline sources have no OIDs, and the explorer's selection must survive a reload.
 //! Every list is kept sorted by the source so that snapshots and output are stable.
 
+pub mod migrations;
 mod objects;
 mod relation;
 pub mod version;
@@ -40,6 +41,9 @@ pub struct Catalog {
     pub roles_present: Vec<String>,
     /// `pgrst.db_schemas`: the schemas PostgREST exposes, when the database says so.
     pub exposed_schemas: Option<Vec<String>>,
+    /// The migration files an offline source was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrations: Option<migrations::Migrations>,
 }
 
 /// Facts about the source as a whole.

@@ -1,9 +1,10 @@
 //! Where a [`Catalog`] comes from: a live database, a snapshot file, the embedded demo, or
-//! (later) a folder of migration files. All I/O of the program's inputs lives under here.
+//! migration files read offline. All I/O of the program's inputs lives under here.
 
 pub mod demo;
 pub mod live;
 pub mod snapshot;
+pub mod sqlfiles;
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +16,8 @@ pub enum SourceSpec {
     /// A connection string (URL or key=value); empty means "from the PG* environment".
     Live(String),
     Snapshot(PathBuf),
-    SqlFiles(PathBuf),
+    /// `.sql` files and folders of them, applied in migration order.
+    SqlFiles(Vec<PathBuf>),
     Demo,
 }
 
@@ -25,8 +27,10 @@ pub enum SourceError {
     Live(#[from] live::LiveError),
     #[error(transparent)]
     Snapshot(#[from] snapshot::SnapshotError),
-    #[error("{0}: reading migration files is not supported yet; apply them to a scratch database and point pglens at it")]
-    SqlFilesUnsupported(String),
+    #[error(transparent)]
+    SqlFiles(#[from] sqlfiles::SqlFilesError),
+    #[error("only .sql files and folders can be combined; \"{0}\" is neither")]
+    NotSqlFiles(String),
     #[error(
         "\"{0}\" is neither a file nor a connection string (postgres://... or host=... dbname=...)"
     )]
@@ -34,6 +38,43 @@ pub enum SourceError {
 }
 
 impl SourceSpec {
+    /// Interprets the command line's SOURCE arguments: one source, or several `.sql` files
+    /// and folders applied together.
+    pub fn parse_all(args: &[String], demo: bool) -> Result<SourceSpec, SourceError> {
+        match args {
+            [] => SourceSpec::parse(None, demo),
+            [one] => SourceSpec::parse(Some(one), demo),
+            many => {
+                let mut paths = Vec::new();
+                for arg in many {
+                    match SourceSpec::parse(Some(arg), false)? {
+                        SourceSpec::SqlFiles(p) => paths.extend(p),
+                        _ => return Err(SourceError::NotSqlFiles(arg.clone())),
+                    }
+                }
+                Ok(SourceSpec::SqlFiles(paths))
+            }
+        }
+    }
+
+    /// A label for the source that is safe to show.
+    pub fn label(&self) -> String {
+        match self {
+            SourceSpec::Demo => "demo".into(),
+            SourceSpec::Snapshot(p) => p.display().to_string(),
+            SourceSpec::SqlFiles(paths) => paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            SourceSpec::Live(conninfo) => {
+                live::conninfo::resolve(conninfo, &live::conninfo::ProcessEnvironment)
+                    .map(|p| p.label())
+                    .unwrap_or_else(|_| "database".into())
+            }
+        }
+    }
+
     /// Interprets a command-line SOURCE argument.
     pub fn parse(arg: Option<&str>, demo: bool) -> Result<SourceSpec, SourceError> {
         if demo {
@@ -47,7 +88,7 @@ impl SourceSpec {
         }
         let path = Path::new(arg);
         if path.is_dir() || arg.ends_with(".sql") {
-            return Ok(SourceSpec::SqlFiles(path.into()));
+            return Ok(SourceSpec::SqlFiles(vec![path.into()]));
         }
         if path.is_file() {
             return Ok(SourceSpec::Snapshot(path.into()));
@@ -66,9 +107,7 @@ pub async fn load(
     match spec {
         SourceSpec::Demo => Ok(snapshot::demo()),
         SourceSpec::Snapshot(path) => Ok(snapshot::load(path)?),
-        SourceSpec::SqlFiles(path) => {
-            Err(SourceError::SqlFilesUnsupported(path.display().to_string()))
-        }
+        SourceSpec::SqlFiles(paths) => Ok(sqlfiles::load(paths)?),
         SourceSpec::Live(conninfo) => {
             let params = live::conninfo::resolve(conninfo, &live::conninfo::ProcessEnvironment)
                 .map_err(|e| live::LiveError::ConnInfo(e.0))?;

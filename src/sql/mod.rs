@@ -5,9 +5,11 @@
 //! - this file: quoting;
 //! - `index.rs`: `CREATE INDEX` rendered from the model (the server's text is not fetched);
 //! - `fix.rs`: the statements audit findings suggest.
+//! - `catalog.rs`: constraint and trigger text as the server prints it, for offline models;
 //! - `cleanup.rs`: the cleanup script's merges, drops and restores;
 //! - `ddl.rs`: definitions reconstructed from the model.
 
+pub mod catalog;
 pub mod cleanup;
 pub mod ddl;
 pub mod fix;

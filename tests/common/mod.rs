@@ -97,6 +97,15 @@ impl TestDb {
     pub async fn with_demo(hint: &str) -> TestDb {
         let db = TestDb::with_supabase(hint).await;
         db.exec(DEMO_SQL).await;
+        let version: i32 = db
+            .client
+            .query_one("SELECT current_setting('server_version_num')::int", &[])
+            .await
+            .expect("server version")
+            .get(0);
+        if version >= 150_000 {
+            db.exec(DEMO_SECURITY_INVOKER_SQL).await;
+        }
         db
     }
 
@@ -136,6 +145,8 @@ impl TestDb {
 
 /// The demo schema's SQL (to load after the stubs).
 pub const DEMO_SQL: &str = include_str!("../../assets/demo/schema.sql");
+/// What the demo adds on PostgreSQL 15 and later.
+pub const DEMO_SECURITY_INVOKER_SQL: &str = include_str!("../../assets/demo/security_invoker.sql");
 /// Supabase's auth schema, functions and roles, stubbed for plain PostgreSQL.
 pub const SUPABASE_STUBS_SQL: &str = include_str!("../../assets/demo/supabase_stubs.sql");
 

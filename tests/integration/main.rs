@@ -14,6 +14,7 @@ mod e2e_tmux;
 mod explorer;
 mod hostile_identifiers;
 mod introspection;
+mod offline;
 mod rules;
 
 /// Runs the `pglens` binary as a user would: no PG* variables from the developer's shell,

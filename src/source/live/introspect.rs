@@ -415,6 +415,7 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
         domains,
         roles_present,
         exposed_schemas: meta.exposed_schemas.map(|s| parse_schema_list(&s)),
+        migrations: None,
     }
 }
 
