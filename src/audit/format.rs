@@ -198,14 +198,27 @@ pub fn sarif(report: &Report<'_>) -> String {
         .findings
         .iter()
         .map(|f| {
-            let mut uri = format!(
-                "schema/{}",
-                f.object.schema.as_deref().unwrap_or("database")
-            );
-            for part in [&f.object.table, &f.object.name].into_iter().flatten() {
-                uri.push('/');
-                uri.push_str(&uri_safe(part));
-            }
+            // A migration finding points at a real file and line, which code-scanning
+            // tools annotate; other findings get a logical place in the schema.
+            let (uri, line) = match (
+                f.object.kind,
+                f.object.name.as_deref().and_then(|n| n.rsplit_once(':')),
+            ) {
+                (crate::audit::ObjectKind::Migration, Some((file, line))) => {
+                    (file.to_string(), line.parse::<u32>().unwrap_or(1))
+                }
+                _ => {
+                    let mut uri = format!(
+                        "schema/{}",
+                        f.object.schema.as_deref().unwrap_or("database")
+                    );
+                    for part in [&f.object.table, &f.object.name].into_iter().flatten() {
+                        uri.push('/');
+                        uri.push_str(&uri_safe(part));
+                    }
+                    (uri, 1)
+                }
+            };
             let mut result = json!({
                 "ruleId": f.rule,
                 "level": sarif_level(f.severity),
@@ -213,7 +226,7 @@ pub fn sarif(report: &Report<'_>) -> String {
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri },
-                        "region": { "startLine": 1 },
+                        "region": { "startLine": line },
                     },
                     "logicalLocations": [{
                         "fullyQualifiedName": f.object.path(),

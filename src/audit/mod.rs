@@ -89,6 +89,8 @@ pub enum ObjectKind {
     Sequence,
     Extension,
     Schema,
+    /// A statement of a migration file, named `file:line`.
+    Migration,
 }
 
 impl ObjectKind {
@@ -107,6 +109,7 @@ impl ObjectKind {
             ObjectKind::Sequence => "sequence",
             ObjectKind::Extension => "extension",
             ObjectKind::Schema => "schema",
+            ObjectKind::Migration => "migration",
         }
     }
 }
@@ -138,6 +141,16 @@ impl ObjectRef {
             schema: Some(schema.into()),
             table: Some(table.into()),
             name: Some(name.into()),
+        }
+    }
+
+    /// A place in a migration file.
+    pub fn migration(at: &crate::model::Location) -> Self {
+        Self {
+            kind: ObjectKind::Migration,
+            schema: None,
+            table: None,
+            name: Some(format!("{}:{}", at.file, at.line)),
         }
     }
 

@@ -82,6 +82,13 @@ registry![
     unbounded_event_table::UnboundedEventTable,
     table_consolidation_candidate::TableConsolidationCandidate,
     unused_table::UnusedTable,
+    // Migrations (offline sources).
+    migration_statement_failed::MigrationStatementFailed,
+    migration_not_rerunnable::MigrationNotRerunnable,
+    migration_duplicate_definition::MigrationDuplicateDefinition,
+    migration_number_conflict::MigrationNumberConflict,
+    migration_index_without_concurrently::MigrationIndexWithoutConcurrently,
+    migration_unsafe_column_change::MigrationUnsafeColumnChange,
 ];
 
 /// Every rule, in documentation order.

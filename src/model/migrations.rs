@@ -31,6 +31,28 @@ pub struct MigrationStatement {
     /// Recorded but not applied to the model: DO blocks and data statements.
     #[serde(default)]
     pub skipped: bool,
+    /// The table the statement works on (`schema.name`), for indexes, policies, triggers
+    /// and ALTER TABLE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// What the migration rules look for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub traits: Vec<StatementTrait>,
+    /// The statement's text, for fixes that show its guarded form.
+    #[serde(default)]
+    pub text: String,
+}
+
+/// Facts about a statement that make it risky to run against a live table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "trait", content = "column")]
+pub enum StatementTrait {
+    /// `CREATE INDEX CONCURRENTLY`.
+    Concurrently,
+    /// `ADD COLUMN ... NOT NULL` with no default: fails on a table with rows.
+    AddsNotNullWithoutDefault(String),
+    /// `ALTER COLUMN ... TYPE`: rewrites the table under an exclusive lock.
+    ChangesColumnType(String),
 }
 
 /// A statement pglens could not apply, and why.

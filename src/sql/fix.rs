@@ -493,6 +493,111 @@ pub fn is_true(column: &str) -> String {
     ident(column)
 }
 
+/// `DROP POLICY IF EXISTS name ON s.t` (or TRIGGER): clears the way for a re-run.
+pub fn drop_object_on_table(kind: &str, schema: &str, table: &str, name: &str) -> FixStatement {
+    stmt(format!(
+        "DROP {kind} IF EXISTS {} ON {}",
+        ident(name),
+        qualified(schema, table)
+    ))
+}
+
+/// A statement as the migration file wrote it (without its final semicolon).
+pub fn as_written(text: &str) -> FixStatement {
+    stmt(text.trim().trim_end_matches(';').trim_end().to_string())
+}
+
+/// `CREATE TABLE` / `CREATE [UNIQUE] INDEX [CONCURRENTLY]` with `IF NOT EXISTS` added; an
+/// unnamed index is given `index_name`. None when the text does not start that way.
+pub fn guard_create(text: &str, index_name: Option<&str>) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let upper: Vec<String> = words.iter().map(|w| w.to_uppercase()).collect();
+    let at = |i: usize, w: &str| upper.get(i).is_some_and(|u| u == w);
+    if !at(0, "CREATE") {
+        return None;
+    }
+    // Where IF NOT EXISTS goes: after TABLE, or after INDEX [CONCURRENTLY].
+    let mut i = 1;
+    if at(i, "UNIQUE") {
+        i += 1;
+    }
+    let is_index = at(i, "INDEX");
+    if !(is_index || at(i, "TABLE")) {
+        return None;
+    }
+    i += 1;
+    if is_index && at(i, "CONCURRENTLY") {
+        i += 1;
+    }
+    if at(i, "IF") {
+        return None;
+    }
+    let mut out: Vec<String> = words[..i].iter().map(|w| w.to_string()).collect();
+    out.push("IF NOT EXISTS".into());
+    if is_index && at(i, "ON") {
+        out.push(ident(index_name?));
+    }
+    out.extend(words[i..].iter().map(|w| w.to_string()));
+    Some(out.join(" ").trim_end_matches(';').to_string())
+}
+
+/// `CREATE INDEX CONCURRENTLY`, from a plain `CREATE [UNIQUE] INDEX` statement.
+pub fn concurrently(text: &str) -> Option<FixStatement> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let upper: Vec<String> = words.iter().map(|w| w.to_uppercase()).collect();
+    let index_at = upper.iter().position(|w| w == "INDEX")?;
+    if upper.get(index_at + 1).is_some_and(|w| w == "CONCURRENTLY") {
+        return None;
+    }
+    let mut out: Vec<&str> = words[..=index_at].to_vec();
+    out.push("CONCURRENTLY");
+    out.extend(&words[index_at + 1..]);
+    Some(concurrent(out.join(" ").trim_end_matches(';').to_string()))
+}
+
+/// The safe way to add a NOT NULL column to a table with rows: nullable, backfilled, then
+/// constrained.
+pub fn add_not_null_column_safely(
+    schema: &str,
+    table: &str,
+    column: &str,
+    data_type: &str,
+) -> Vec<FixStatement> {
+    let t = qualified(schema, table);
+    let c = ident(column);
+    vec![
+        stmt(format!(
+            "ALTER TABLE {t} ADD COLUMN IF NOT EXISTS {c} {data_type}"
+        )),
+        stmt(format!(
+            "UPDATE {t} SET {c} = NULL /* the value existing rows should have */ WHERE {c} IS NULL"
+        )),
+        stmt(format!("ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL")),
+    ]
+}
+
+/// The safe way to change a column's type on a live table: a new column, backfilled, then
+/// swapped in by rename.
+pub fn change_column_type_safely(
+    schema: &str,
+    table: &str,
+    column: &str,
+    data_type: &str,
+) -> Vec<FixStatement> {
+    let t = qualified(schema, table);
+    let c = ident(column);
+    let new = ident(&object_name(&[column, "new"]));
+    let old = ident(&object_name(&[column, "old"]));
+    vec![
+        stmt(format!("ALTER TABLE {t} ADD COLUMN {new} {data_type}")),
+        stmt(format!(
+            "UPDATE {t} SET {new} = CAST({c} AS {data_type}) WHERE {new} IS NULL"
+        )),
+        stmt(format!("ALTER TABLE {t} RENAME COLUMN {c} TO {old}")),
+        stmt(format!("ALTER TABLE {t} RENAME COLUMN {new} TO {c}")),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

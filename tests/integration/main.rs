@@ -14,6 +14,7 @@ mod e2e_tmux;
 mod explorer;
 mod hostile_identifiers;
 mod introspection;
+mod migrations;
 mod offline;
 mod rules;
 

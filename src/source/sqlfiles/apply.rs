@@ -7,6 +7,7 @@ use pg_query::protobuf::{self as pb, node::Node as N};
 use pg_query::NodeEnum;
 
 use super::{names, types};
+use crate::model::migrations::StatementTrait;
 use crate::model::{
     Catalog, Column, ColumnRef, Constraint, ConstraintKind, Domain, EnumType, Extension, FkAction,
     ForeignKey, Function, FunctionKind, Generated, GeneratedKind, Grant, Identity, Index, IndexKey,
@@ -27,6 +28,8 @@ pub struct Outcome {
     pub guarded: bool,
     pub skipped: bool,
     pub problem: Option<String>,
+    pub table: Option<String>,
+    pub traits: Vec<StatementTrait>,
 }
 
 /// A default privilege (`ALTER DEFAULT PRIVILEGES IN SCHEMA s GRANT ... TO role`).
@@ -140,11 +143,17 @@ impl Builder {
             N::AlterTableStmt(s) => {
                 let q = range_var(s.relation.as_ref());
                 out.object = Some(q.to_string());
+                out.table = Some(q.to_string());
+                out.traits = alter_traits(s);
                 out.guarded = s.missing_ok;
                 self.alter_table(s, q, at)
             }
             N::IndexStmt(s) => {
                 out.guarded = s.if_not_exists;
+                out.table = Some(range_var(s.relation.as_ref()).to_string());
+                if s.concurrent {
+                    out.traits.push(StatementTrait::Concurrently);
+                }
                 self.create_index(s, at, &mut out)
             }
             N::ViewStmt(s) => {
@@ -183,12 +192,16 @@ impl Builder {
                 self.create_function(s, at, &mut out)
             }
             N::CreateTrigStmt(s) => {
-                out.object = Some(s.trigname.clone());
+                let q = range_var(s.relation.as_ref());
+                out.object = Some(format!("{q}.{}", s.trigname));
+                out.table = Some(q.to_string());
                 out.guarded = s.replace;
                 self.create_trigger(s, at)
             }
             N::CreatePolicyStmt(s) => {
-                out.object = Some(s.policy_name.clone());
+                let q = range_var(s.table.as_ref());
+                out.object = Some(format!("{q}.{}", s.policy_name));
+                out.table = Some(q.to_string());
                 self.create_policy(s, at)
             }
             N::AlterPolicyStmt(s) => {
@@ -1743,7 +1756,24 @@ impl Builder {
                 Some(N::TypeName(t)) => strings(&t.names),
                 _ => Vec::new(),
             };
-            out.object = Some(names.join("."));
+            out.object = Some(match kind {
+                O::ObjectPolicy
+                | O::ObjectTrigger
+                | O::ObjectTable
+                | O::ObjectView
+                | O::ObjectIndex => {
+                    let (name, table) = match names.split_last() {
+                        Some((n, t)) => (n.as_str(), t),
+                        None => ("", &[][..]),
+                    };
+                    if matches!(kind, O::ObjectPolicy | O::ObjectTrigger) {
+                        format!("{}.{name}", qualified(table))
+                    } else {
+                        qualified(&names).to_string()
+                    }
+                }
+                _ => names.join("."),
+            });
             let found = match kind {
                 O::ObjectTable | O::ObjectView | O::ObjectMatview | O::ObjectForeignTable => {
                     let q = qualified(&names);
@@ -2232,6 +2262,48 @@ fn statement_text(n: &pb::Node) -> String {
         .unwrap_or_default()
 }
 
+/// What an ALTER TABLE does that the migration rules care about.
+fn alter_traits(s: &pb::AlterTableStmt) -> Vec<StatementTrait> {
+    let mut traits = Vec::new();
+    for cmd in &s.cmds {
+        let Some(N::AlterTableCmd(c)) = &cmd.node else {
+            continue;
+        };
+        match pb::AlterTableType::try_from(c.subtype) {
+            Ok(pb::AlterTableType::AtAddColumn) => {
+                if let Some(N::ColumnDef(cd)) = c.def.as_ref().and_then(|d| d.node.as_ref()) {
+                    let kinds: Vec<i32> = cd
+                        .constraints
+                        .iter()
+                        .filter_map(|k| match &k.node {
+                            Some(N::Constraint(k)) => Some(k.contype),
+                            _ => None,
+                        })
+                        .collect();
+                    let has = |t: pb::ConstrType| kinds.contains(&(t as i32));
+                    let not_null = cd.is_not_null
+                        || has(pb::ConstrType::ConstrNotnull)
+                        || has(pb::ConstrType::ConstrPrimary);
+                    let filled = cd.raw_default.is_some()
+                        || has(pb::ConstrType::ConstrDefault)
+                        || has(pb::ConstrType::ConstrIdentity)
+                        || has(pb::ConstrType::ConstrGenerated);
+                    if not_null && !filled {
+                        traits.push(StatementTrait::AddsNotNullWithoutDefault(
+                            cd.colname.clone(),
+                        ));
+                    }
+                }
+            }
+            Ok(pb::AlterTableType::AtAlterColumnType) => {
+                traits.push(StatementTrait::ChangesColumnType(c.name.clone()))
+            }
+            _ => {}
+        }
+    }
+    traits
+}
+
 /// `CREATE TABLE`, `ALTER TABLE`, ... for a statement, for records and messages.
 fn command_name(node: &N) -> String {
     let name = match node {
@@ -2251,7 +2323,16 @@ fn command_name(node: &N) -> String {
         N::GrantStmt(g) if g.is_grant => "GRANT",
         N::GrantStmt(_) => "REVOKE",
         N::AlterDefaultPrivilegesStmt(_) => "ALTER DEFAULT PRIVILEGES",
-        N::DropStmt(_) => "DROP",
+        N::DropStmt(d) => match pb::ObjectType::try_from(d.remove_type) {
+            Ok(pb::ObjectType::ObjectTable) => "DROP TABLE",
+            Ok(pb::ObjectType::ObjectView) => "DROP VIEW",
+            Ok(pb::ObjectType::ObjectIndex) => "DROP INDEX",
+            Ok(pb::ObjectType::ObjectPolicy) => "DROP POLICY",
+            Ok(pb::ObjectType::ObjectTrigger) => "DROP TRIGGER",
+            Ok(pb::ObjectType::ObjectFunction) => "DROP FUNCTION",
+            Ok(pb::ObjectType::ObjectType) => "DROP TYPE",
+            _ => "DROP",
+        },
         N::RenameStmt(_) => "RENAME",
         N::DoStmt(_) => "DO",
         N::InsertStmt(_) => "INSERT",

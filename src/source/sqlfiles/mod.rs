@@ -58,6 +58,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Catalog, SqlFilesError> {
                         object: outcome.object,
                         guarded: outcome.guarded,
                         skipped: outcome.skipped,
+                        table: outcome.table,
+                        traits: outcome.traits,
+                        text: piece.text.trim().to_string(),
                     });
                     if let Some(message) = outcome.problem {
                         migrations

@@ -1,0 +1,283 @@
+//! Every migration rule on a folder of migration files: the exact statements it must
+//! report (look-alikes beside them must stay quiet), and its fix carried out: the fixed
+//! statements replace the reported ones, the folder is read again and the finding is gone;
+//! where the fix is SQL to run, it runs on a real PostgreSQL.
+
+use std::path::Path;
+
+use pglens::audit::{self, Finding, Selection};
+use pglens::model::Catalog;
+
+use crate::common::TestDb;
+
+/// Rules tested here rather than in `rules.rs`: they read migration files, not a server.
+pub const MIGRATION_RULES: &[&str] = &[
+    "migration-statement-failed",
+    "migration-not-rerunnable",
+    "migration-duplicate-definition",
+    "migration-number-conflict",
+    "migration-index-without-concurrently",
+    "migration-unsafe-column-change",
+];
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (name, sql) in files {
+        std::fs::write(dir.join(name), sql).unwrap();
+    }
+}
+
+fn load(dir: &Path) -> Catalog {
+    pglens::source::sqlfiles::load(&[dir.to_path_buf()]).expect("folder loads")
+}
+
+fn findings(catalog: &Catalog, rule: &str) -> Vec<Finding> {
+    audit::run(
+        catalog,
+        &Selection {
+            only: vec![rule.into()],
+            skip: vec![],
+        },
+    )
+}
+
+/// `file:line` of each finding, with the file's name only.
+fn places(found: &[Finding]) -> Vec<String> {
+    let mut p: Vec<String> = found
+        .iter()
+        .map(|f| {
+            let path = f.object.name.clone().unwrap_or_default();
+            Path::new(&path)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    p.sort();
+    p
+}
+
+/// Replaces the statement a finding points at with its fix, as a person would.
+fn apply_fix_to_file(dir: &Path, f: &Finding, statement_text: &str) {
+    let path = f
+        .object
+        .name
+        .as_deref()
+        .unwrap()
+        .rsplit_once(':')
+        .unwrap()
+        .0
+        .to_string();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let fixed = f.fix.as_ref().expect("a fix").script();
+    assert!(text.contains(statement_text), "{statement_text} in {path}");
+    std::fs::write(&path, text.replacen(statement_text, &fixed, 1)).unwrap();
+    let _ = dir;
+}
+
+fn statement_at(catalog: &Catalog, f: &Finding) -> String {
+    let place = f.object.name.clone().unwrap();
+    let (file, line) = place.rsplit_once(':').unwrap();
+    catalog
+        .migrations
+        .as_ref()
+        .unwrap()
+        .statements
+        .iter()
+        .find(|s| s.location.file == file && s.location.line.to_string() == line)
+        .map(|s| s.text.clone())
+        .expect("the statement")
+}
+
+#[test]
+fn every_migration_rule_is_registered() {
+    for id in MIGRATION_RULES {
+        assert!(audit::find_rule(id).is_some(), "{id}");
+    }
+}
+
+#[test]
+fn statement_failed_reports_what_does_not_apply_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "001_init.sql",
+            "CREATE TABLE a (id int PRIMARY KEY);\nCREATE INDEX ON missing_table (x);\nCREATE TABLE b (id int,,);\nCREATE TABLE c (id int);\n",
+        )],
+    );
+    let catalog = load(dir.path());
+    let found = findings(&catalog, "migration-statement-failed");
+    assert_eq!(places(&found), ["001_init.sql:2", "001_init.sql:3"]);
+    assert!(
+        found[0].message.contains("missing_table does not exist"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        catalog.relation("public", "c").is_some(),
+        "the rest of the file applied"
+    );
+    assert!(catalog.relation("public", "a").is_some());
+}
+
+#[tokio::test]
+async fn not_rerunnable_statements_get_their_guarded_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = "CREATE TABLE IF NOT EXISTS notes (id int PRIMARY KEY, user_id uuid);\n\
+                ALTER TABLE notes ENABLE ROW LEVEL SECURITY;\n\
+                CREATE POLICY own ON notes USING (true);\n\
+                DROP POLICY IF EXISTS guarded ON notes;\n\
+                CREATE POLICY guarded ON notes USING (true);\n\
+                CREATE INDEX ON notes (user_id);\n\
+                CREATE TABLE other (id int);\n";
+    write(
+        dir.path(),
+        &[
+            ("001_init.sql", init),
+            (
+                "002_plain.sql",
+                "CREATE TABLE plain (id int);\nCREATE POLICY p ON plain USING (true);\n",
+            ),
+        ],
+    );
+    let catalog = load(dir.path());
+    let found = findings(&catalog, "migration-not-rerunnable");
+    assert_eq!(
+        places(&found),
+        ["001_init.sql:3", "001_init.sql:6", "001_init.sql:7"]
+    );
+    for f in &found {
+        let text = statement_at(&catalog, f);
+        apply_fix_to_file(dir.path(), f, &text);
+    }
+    let fixed = std::fs::read_to_string(dir.path().join("001_init.sql")).unwrap();
+    assert!(
+        fixed.contains("DROP POLICY IF EXISTS own ON public.notes;"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("CREATE INDEX IF NOT EXISTS notes_user_id_idx ON notes (user_id);"),
+        "{fixed}"
+    );
+    assert!(findings(&load(dir.path()), "migration-not-rerunnable").is_empty());
+    // The point of it: the fixed file runs twice on a real server.
+    let db = TestDb::new("rerun").await;
+    db.exec(&fixed).await;
+    db.exec(&fixed).await;
+}
+
+#[test]
+fn duplicate_definitions_across_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("005_connections.sql", "CREATE TABLE IF NOT EXISTS platform_connections (id uuid PRIMARY KEY, platform text);\n"),
+            (
+                "007_oauth.sql",
+                "CREATE TABLE IF NOT EXISTS platform_connections (id uuid PRIMARY KEY, provider text);\nCREATE TABLE tokens (id int);\n",
+            ),
+        ],
+    );
+    let found = findings(&load(dir.path()), "migration-duplicate-definition");
+    assert_eq!(places(&found), ["007_oauth.sql:1"]);
+    assert!(
+        found[0]
+            .message
+            .contains("005_connections.sql:1 created it first"),
+        "{}",
+        found[0].message
+    );
+    // Resolving it: the second file alters instead of creating.
+    write(dir.path(), &[("007_oauth.sql", "ALTER TABLE platform_connections ADD COLUMN provider text;\nCREATE TABLE tokens (id int);\n")]);
+    assert!(findings(&load(dir.path()), "migration-duplicate-definition").is_empty());
+}
+
+#[test]
+fn files_sharing_a_number_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("007_a.sql", "CREATE TABLE a (id int);\n"),
+            ("007_b.sql", "CREATE TABLE b (id int);\n"),
+            ("008_c.sql", "CREATE TABLE c (id int);\n"),
+        ],
+    );
+    let found = findings(&load(dir.path()), "migration-number-conflict");
+    assert_eq!(places(&found), ["007_b.sql:1"]);
+    std::fs::rename(dir.path().join("007_b.sql"), dir.path().join("009_b.sql")).unwrap();
+    assert!(findings(&load(dir.path()), "migration-number-conflict").is_empty());
+}
+
+#[tokio::test]
+async fn indexes_on_existing_tables_are_built_concurrently() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = "CREATE TABLE leads (id int PRIMARY KEY, status text);\nCREATE INDEX leads_fresh ON leads (id);\n";
+    write(
+        dir.path(),
+        &[
+            ("001_leads.sql", create),
+            ("002_indexes.sql", "CREATE INDEX leads_status ON leads (status);\nCREATE INDEX CONCURRENTLY leads_id2 ON leads (id);\n"),
+        ],
+    );
+    let catalog = load(dir.path());
+    let found = findings(&catalog, "migration-index-without-concurrently");
+    assert_eq!(places(&found), ["002_indexes.sql:1"]);
+    let fix = found[0].fix.as_ref().unwrap();
+    assert!(fix.statements[0].outside_transaction);
+    let db = TestDb::new("concurrently").await;
+    db.exec(create).await;
+    db.exec("INSERT INTO leads SELECT g, 'new' FROM generate_series(1, 100) g")
+        .await;
+    db.exec(&fix.statements[0].sql).await;
+    apply_fix_to_file(dir.path(), &found[0], &statement_at(&catalog, &found[0]));
+    assert!(findings(&load(dir.path()), "migration-index-without-concurrently").is_empty());
+}
+
+#[tokio::test]
+async fn unsafe_column_changes_get_the_safe_pattern() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = "CREATE TABLE leads (id int PRIMARY KEY, score int);\nALTER TABLE leads ADD COLUMN fresh int NOT NULL;\n";
+    write(
+        dir.path(),
+        &[
+            ("001_leads.sql", create),
+            (
+                "002_change.sql",
+                "ALTER TABLE leads ADD COLUMN tenant_id uuid NOT NULL;\nALTER TABLE leads ALTER COLUMN score TYPE bigint;\nALTER TABLE leads ADD COLUMN note text NOT NULL DEFAULT '';\n",
+            ),
+        ],
+    );
+    let catalog = load(dir.path());
+    let found = findings(&catalog, "migration-unsafe-column-change");
+    assert_eq!(places(&found), ["002_change.sql:1", "002_change.sql:2"]);
+    // On a table with rows, the safe pattern runs (with the backfill value filled in).
+    let db = TestDb::new("columnchange").await;
+    db.exec(create).await;
+    db.exec("INSERT INTO leads SELECT g, g, g FROM generate_series(1, 10) g")
+        .await;
+    for f in &found {
+        let script = f.fix.as_ref().unwrap().script().replace(
+            "NULL /* the value existing rows should have */",
+            "gen_random_uuid()",
+        );
+        db.exec(&script).await;
+    }
+    let row = db
+        .client
+        .query_one("SELECT count(*) FROM leads WHERE tenant_id IS NOT NULL AND pg_typeof(score) = 'bigint'::regtype", &[])
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0), 10);
+    // Written the safe way in the migration, nothing is reported.
+    write(
+        dir.path(),
+        &[(
+            "002_change.sql",
+            "ALTER TABLE leads ADD COLUMN tenant_id uuid;\nALTER TABLE leads ADD COLUMN note text NOT NULL DEFAULT '';\n",
+        )],
+    );
+    assert!(findings(&load(dir.path()), "migration-unsafe-column-change").is_empty());
+}
