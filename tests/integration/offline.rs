@@ -354,19 +354,53 @@ async fn every_statement_kind_reads_the_same_offline_as_applied() {
     let m = offline.migrations.as_ref().unwrap();
     assert!(m.problems.is_empty(), "{:#?}", m.problems);
     assert_eq!(
-        m.statements.iter().filter(|s| s.skipped).map(|s| s.command.as_str()).collect::<Vec<_>>(),
+        m.statements
+            .iter()
+            .filter(|s| s.skipped)
+            .map(|s| s.command.as_str())
+            .collect::<Vec<_>>(),
         ["INSERT", "DO"],
         "data statements and DO blocks are recorded and skipped"
     );
     let offline = comparable(offline);
     let mut found = differences(&live, &offline);
     found.extend(other_differences(&live, &offline));
-    assert!(found.is_empty(), "{} differences:\n{}", found.len(), found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "{} differences:\n{}",
+        found.len(),
+        found.join("\n")
+    );
     let accounts = offline.relation("app", "accounts").unwrap();
-    let at = |l: &pglens::model::Location| format!("{}:{}", std::path::Path::new(&l.file).file_name().unwrap().to_string_lossy(), l.line);
-    assert_eq!(at(accounts.provenance.defined.as_ref().unwrap()), "001_base.sql:7");
+    let at = |l: &pglens::model::Location| {
+        format!(
+            "{}:{}",
+            std::path::Path::new(&l.file)
+                .file_name()
+                .unwrap()
+                .to_string_lossy(),
+            l.line
+        )
+    };
     assert_eq!(
-        accounts.provenance.altered.iter().map(at).collect::<Vec<_>>(),
-        ["002_alter.sql:1", "002_alter.sql:2", "002_alter.sql:3", "002_alter.sql:4", "002_alter.sql:5", "002_alter.sql:6", "002_alter.sql:11"]
+        at(accounts.provenance.defined.as_ref().unwrap()),
+        "001_base.sql:7"
+    );
+    assert_eq!(
+        accounts
+            .provenance
+            .altered
+            .iter()
+            .map(at)
+            .collect::<Vec<_>>(),
+        [
+            "002_alter.sql:1",
+            "002_alter.sql:2",
+            "002_alter.sql:3",
+            "002_alter.sql:4",
+            "002_alter.sql:5",
+            "002_alter.sql:6",
+            "002_alter.sql:11"
+        ]
     );
 }

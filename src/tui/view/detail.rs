@@ -651,12 +651,49 @@ fn sql_line(text: &str, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
+/// Where an object from migration files was defined and altered, as SQL comment lines:
+/// `-- defined in supabase/migrations/012_x.sql:40, altered in 015_y.sql:7`.
+pub fn provenance_comment(p: &crate::model::Provenance) -> String {
+    let Some(line) = provenance_line(p) else {
+        return String::new();
+    };
+    format!("-- {line}\n")
+}
+
+/// `defined in a.sql:40, altered in b.sql:7 and c.sql:3`, or None for live sources.
+pub fn provenance_line(p: &crate::model::Provenance) -> Option<String> {
+    let place = |l: &crate::model::Location| format!("{}:{}", l.file, l.line);
+    let defined = p
+        .defined
+        .as_ref()
+        .map(|l| format!("defined in {}", place(l)));
+    // Lines of one file together: `b.sql:1, 2, 5, c.sql:3`.
+    let altered = (!p.altered.is_empty()).then(|| {
+        let mut text = String::new();
+        let mut last_file: Option<&str> = None;
+        for l in &p.altered {
+            if !text.is_empty() {
+                text.push_str(", ");
+            }
+            if last_file == Some(l.file.as_str()) {
+                text.push_str(&l.line.to_string());
+            } else {
+                text.push_str(&place(l));
+                last_file = Some(&l.file);
+            }
+        }
+        format!("altered in {text}")
+    });
+    let parts: Vec<String> = [defined, altered].into_iter().flatten().collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 fn definition(frame: &mut Frame<'_>, area: Rect, model: &Model, id: &ObjectId, theme: &Theme) {
     let text = match id {
         ObjectId::Relation(q) => model
             .catalog
             .relation(&q.schema, &q.name)
-            .map(sql::ddl::relation),
+            .map(|r| provenance_comment(&r.provenance) + &sql::ddl::relation(r)),
         ObjectId::Function {
             schema,
             name,
@@ -664,7 +701,7 @@ fn definition(frame: &mut Frame<'_>, area: Rect, model: &Model, id: &ObjectId, t
         } => model
             .catalog
             .function(schema, name, arguments)
-            .map(sql::ddl::function),
+            .map(|f| provenance_comment(&f.provenance) + &sql::ddl::function(f)),
         ObjectId::Extension { name } => model
             .catalog
             .extensions

@@ -36,6 +36,12 @@ fn evidence_lines(
         Span::styled("use      ", theme.muted),
         Span::styled(usage_summary(catalog, r), theme.accent),
     ])];
+    if let Some(origin) = super::detail::provenance_line(&r.provenance) {
+        lines.push(Line::from(vec![
+            Span::styled("source   ", theme.muted),
+            Span::raw(origin),
+        ]));
+    }
     if let Some(s) = &r.stats {
         lines.extend(stats_lines(s, theme));
     }
