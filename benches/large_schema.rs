@@ -40,6 +40,8 @@ fn main() {
         counts.tables, counts.columns, counts.indexes, counts.policies, counts.foreign_keys
     );
     compare_with_pg_dump(&runtime, &params);
+    let dump = dump_schema(&params);
+    compare_offline_with_restore(&runtime, &dump);
     let findings = pglens::audit::run(&catalog, &pglens::audit::Selection::default());
     println!("audit: {} findings on the generated schema", findings.len());
     let app = explorer(&catalog, findings);
@@ -87,6 +89,76 @@ fn compare_with_pg_dump(runtime: &tokio::runtime::Runtime, params: &ConnParams) 
     println!(
         "alternating rounds (7): pg_dump --schema-only median {dump:.0} ms, pglens introspection median {mine:.0} ms ({:.0}% of pg_dump)",
         100.0 * mine / dump
+    );
+}
+
+/// `pg_dump --schema-only` of the benchmark database, written to a file for the offline
+/// source.
+fn dump_schema(params: &ConnParams) -> std::path::PathBuf {
+    let pg_dump = server_binary("pg_dump");
+    let out = std::process::Command::new(pg_dump)
+        .args([
+            "--schema-only",
+            "--no-password",
+            "-d",
+            &common::conninfo_string(params),
+        ])
+        .output()
+        .expect("run pg_dump");
+    assert!(out.status.success(), "pg_dump failed");
+    let path = std::env::temp_dir().join(format!("pglens-bench-{}.sql", std::process::id()));
+    std::fs::write(&path, &out.stdout).expect("write dump");
+    path
+}
+
+fn server_binary(name: &str) -> std::path::PathBuf {
+    common::server()
+        .cluster
+        .as_ref()
+        .map(|c| c.bin.join(name))
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| name.into())
+}
+
+/// Restoring the dump into an empty database with psql, next to pglens reading the same
+/// file offline, in alternating rounds; prints both medians.
+fn compare_offline_with_restore(runtime: &tokio::runtime::Runtime, dump: &std::path::Path) {
+    let psql = server_binary("psql");
+    let (mut restore, mut offline) = (Vec::new(), Vec::new());
+    let mut problems = 0;
+    for _ in 0..3 {
+        let db = runtime.block_on(common::TestDb::new("restore"));
+        let start = Instant::now();
+        let status = std::process::Command::new(&psql)
+            .args([
+                "-q",
+                "-X",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                &db.conninfo(),
+                "-f",
+            ])
+            .arg(dump)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("run psql");
+        assert!(status.success(), "psql restore failed");
+        restore.push(start.elapsed());
+        let start = Instant::now();
+        let catalog = pglens::source::sqlfiles::load(&[dump.to_path_buf()]).expect("offline load");
+        offline.push(start.elapsed());
+        problems = catalog.migrations.map(|m| m.problems.len()).unwrap_or(0);
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64() * 1000.0
+    };
+    let (psql_ms, ours) = (median(&mut restore), median(&mut offline));
+    println!(
+        "schema dump ({} kB): psql restore median {psql_ms:.0} ms, pglens offline parse+apply median {ours:.0} ms ({:.0}% of the restore; {problems} statements not applied)",
+        std::fs::metadata(dump).map(|m| m.len() / 1024).unwrap_or(0),
+        100.0 * ours / psql_ms
     );
 }
 

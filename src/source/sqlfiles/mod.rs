@@ -44,7 +44,25 @@ pub fn load(paths: &[PathBuf]) -> Result<Catalog, SqlFilesError> {
     let mut migrations = Migrations::default();
     for file in &files {
         migrations.files.push(file.label.clone());
-        for piece in statements(&file.text) {
+        // psql meta-commands (`\restrict`, `\connect`, ...) are for psql, not the server:
+        // blanked out (line numbers stay) and recorded.
+        let (text, meta) = without_psql_commands(&file.text);
+        for (line, command) in meta {
+            migrations.statements.push(MigrationStatement {
+                location: Location {
+                    file: file.label.clone(),
+                    line,
+                },
+                command,
+                object: None,
+                guarded: false,
+                skipped: true,
+                table: None,
+                traits: Vec::new(),
+                text: String::new(),
+            });
+        }
+        for piece in statements(&text) {
             let location = Location {
                 file: file.label.clone(),
                 line: piece.line,
@@ -175,6 +193,8 @@ struct Piece<'a> {
 /// the others. Text the scanner could not place in any statement is reported, never
 /// dropped.
 fn statements(text: &str) -> Vec<Piece<'_>> {
+    let lines = Lines::new(text);
+    let line_of = |_: &str, offset: usize| lines.of(offset);
     if let Ok(result) = pg_query::parse(text, pg_query::ParserOptions::DEFAULT) {
         return result
             .protobuf
@@ -197,13 +217,22 @@ fn statements(text: &str) -> Vec<Piece<'_>> {
             })
             .collect();
     }
-    let pieces = pg_query::split_with_scanner(text).unwrap_or_default();
+    let pieces = match pg_query::split_with_scanner(text) {
+        Ok(p) => p,
+        Err(e) => {
+            return vec![Piece {
+                text,
+                line: 1,
+                parsed: Err(format!("the file cannot be read as SQL: {e}")),
+            }]
+        }
+    };
     let mut out = Vec::new();
     let mut covered = 0;
     for piece in pieces {
         let start = piece.as_ptr() as usize - text.as_ptr() as usize;
         if let Some(gap) = text.get(covered..start).filter(|g| !is_noise(g)) {
-            out.push(unparsed(text, covered, gap));
+            out.push(unparsed(&lines, covered, gap));
         }
         covered = start + piece.len();
         let parsed = pg_query::parse(piece, pg_query::ParserOptions::DEFAULT)
@@ -224,17 +253,37 @@ fn statements(text: &str) -> Vec<Piece<'_>> {
         });
     }
     if let Some(rest) = text.get(covered..).filter(|g| !is_noise(g)) {
-        out.push(unparsed(text, covered, rest));
+        out.push(unparsed(&lines, covered, rest));
     }
     out
 }
 
-fn unparsed<'a>(text: &str, at: usize, gap: &'a str) -> Piece<'a> {
+fn unparsed<'a>(lines: &Lines, at: usize, gap: &'a str) -> Piece<'a> {
     Piece {
         text: gap,
-        line: line_of(text, at + leading_noise(gap)),
+        line: lines.of(at + leading_noise(gap)),
         parsed: Err("syntax error: this text is not a statement PostgreSQL can parse".into()),
     }
+}
+
+/// The text with psql's backslash commands (lines starting with `\`) blanked, and those
+/// commands with their lines.
+fn without_psql_commands(text: &str) -> (String, Vec<(u32, String)>) {
+    let mut meta = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if line.starts_with('\\') {
+            let command = line.split_whitespace().next().unwrap_or("\\").to_string();
+            meta.push((
+                u32::try_from(i + 1).unwrap_or(u32::MAX),
+                format!("psql {command}"),
+            ));
+            out.push_str(if line.ends_with('\n') { "\n" } else { "" });
+        } else {
+            out.push_str(line);
+        }
+    }
+    (out, meta)
 }
 
 /// Whether text is only whitespace, semicolons and comments.
@@ -267,10 +316,25 @@ fn leading_noise(text: &str) -> usize {
     i
 }
 
-/// The 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> u32 {
-    let upto = text.get(..offset.min(text.len())).unwrap_or(text);
-    u32::try_from(upto.matches('\n').count() + 1).unwrap_or(u32::MAX)
+/// Byte offsets where lines start, to turn offsets into line numbers without rescanning
+/// the file for every statement (a dump has tens of thousands).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines(starts)
+    }
+
+    /// The 1-based line of a byte offset.
+    fn of(&self, offset: usize) -> u32 {
+        let line = match self.0.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        };
+        u32::try_from(line).unwrap_or(u32::MAX)
+    }
 }
 
 #[cfg(test)]
@@ -300,6 +364,27 @@ mod tests {
                 "n/20240101120000_x.sql",
                 "m/readme.sql"
             ]
+        );
+    }
+
+    #[test]
+    fn psql_commands_are_set_aside_and_lines_kept() {
+        let (text, meta) =
+            without_psql_commands("\\restrict abc\nCREATE TABLE a (id int);\n\\unrestrict abc\n");
+        assert_eq!(
+            meta,
+            [
+                (1, "psql \\restrict".to_string()),
+                (3, "psql \\unrestrict".to_string())
+            ]
+        );
+        let pieces = statements(&text);
+        assert_eq!(
+            pieces
+                .iter()
+                .map(|p| (p.line, p.parsed.is_ok()))
+                .collect::<Vec<_>>(),
+            [(2, true)]
         );
     }
 
