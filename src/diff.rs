@@ -256,9 +256,107 @@ fn function_line(f: &Function) -> String {
     )
 }
 
+/// How far a migration folder has got on a database: the last file whose objects all
+/// exist there, and the first one with objects missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MigrationProgress {
+    /// The folder's side: "old" or "new".
+    pub migrations_side: &'static str,
+    pub last_applied: Option<String>,
+    pub first_missing: Option<String>,
+    /// Objects of `first_missing` the other side lacks.
+    pub missing: Vec<String>,
+}
+
+/// Whether `other` has the object a migration statement created.
+fn has_object(other: &Catalog, command: &str, object: &str) -> bool {
+    let Some((schema, name)) = object.split_once('.') else {
+        return true;
+    };
+    match command {
+        "CREATE TABLE" | "CREATE VIEW" | "CREATE MATERIALIZED VIEW" => {
+            other.relation(schema, name).is_some()
+        }
+        "CREATE INDEX" => other
+            .relations
+            .iter()
+            .any(|r| r.schema == schema && r.indexes.iter().any(|i| i.name == name)),
+        "CREATE POLICY" | "CREATE TRIGGER" => match name.rsplit_once('.') {
+            Some((table, part)) => other.relation(schema, table).is_some_and(|r| {
+                r.policies.iter().any(|p| p.name == part)
+                    || r.triggers.iter().any(|t| t.name == part)
+            }),
+            None => true,
+        },
+        _ => true,
+    }
+}
+
+/// When one side was read from migration files, which of them the other side reflects:
+/// the everyday question "which migration ran last?".
+pub fn migration_progress(old: &Catalog, new: &Catalog) -> Option<MigrationProgress> {
+    let (side, folder, own, other) = match (&old.migrations, &new.migrations) {
+        (Some(m), None) => ("old", m, old, new),
+        (None, Some(m)) => ("new", m, new, old),
+        _ => return None,
+    };
+    let mut progress = MigrationProgress {
+        migrations_side: side,
+        last_applied: None,
+        first_missing: None,
+        missing: Vec::new(),
+    };
+    for file in &folder.files {
+        let missing: Vec<String> = folder
+            .statements
+            .iter()
+            .filter(|s| &s.location.file == file && s.command.starts_with("CREATE"))
+            .filter_map(|s| s.object.as_ref().map(|o| (s.command.as_str(), o)))
+            // Objects a later migration renamed or dropped say nothing about this file.
+            .filter(|(command, object)| has_object(own, command, object))
+            .filter(|(command, object)| !has_object(other, command, object))
+            .map(|(_, object)| object.clone())
+            .collect();
+        if missing.is_empty() {
+            progress.last_applied = Some(file.clone());
+        } else {
+            progress.first_missing = Some(file.clone());
+            progress.missing = missing;
+            break;
+        }
+    }
+    Some(progress)
+}
+
+fn progress_text(p: &MigrationProgress) -> String {
+    let other = if p.migrations_side == "old" {
+        "new"
+    } else {
+        "old"
+    };
+    let mut out = match &p.last_applied {
+        Some(f) => format!("migrations: {f} is the last whose objects all exist in {other}"),
+        None => format!("migrations: none of them is reflected in {other}"),
+    };
+    if let Some(f) = &p.first_missing {
+        out.push_str(&format!("; {f} is not ({} missing)", p.missing.join(", ")));
+    }
+    out.push('\n');
+    out
+}
+
 /// The differences for a terminal or a log.
-pub fn text(differences: &[Difference], old: &str, new: &str) -> String {
+pub fn text(
+    differences: &[Difference],
+    progress: Option<&MigrationProgress>,
+    old: &str,
+    new: &str,
+) -> String {
     let mut out = format!("pglens diff {old} -> {new}\n\n");
+    if let Some(p) = progress {
+        out.push_str(&progress_text(p));
+        out.push('\n');
+    }
     for d in differences {
         let _ = writeln!(out, "{} {} {}", d.change.symbol(), d.kind, d.path());
         if let Some(at) = &d.defined {
@@ -296,15 +394,22 @@ fn summary(differences: &[Difference]) -> String {
     )
 }
 
-/// `{"differences": [...]}`.
-pub fn json(differences: &[Difference]) -> String {
-    serde_json::to_string_pretty(&serde_json::json!({ "differences": differences }))
-        .unwrap_or_default()
-        + "\n"
+/// `{"differences": [...]}`, with `"migrations"` when one side is a migration folder.
+pub fn json(differences: &[Difference], progress: Option<&MigrationProgress>) -> String {
+    let mut doc = serde_json::json!({ "differences": differences });
+    if let Some(p) = progress {
+        doc["migrations"] = serde_json::json!(p);
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
 /// A Markdown report: a summary line and one table row per difference.
-pub fn markdown(differences: &[Difference], old: &str, new: &str) -> String {
+pub fn markdown(
+    differences: &[Difference],
+    progress: Option<&MigrationProgress>,
+    old: &str,
+    new: &str,
+) -> String {
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     let mut out = format!(
         "# Schema drift: `{}` -> `{}`\n\n{}\n",
@@ -312,6 +417,10 @@ pub fn markdown(differences: &[Difference], old: &str, new: &str) -> String {
         cell(new),
         summary(differences)
     );
+    if let Some(p) = progress {
+        out.push_str(&progress_text(p));
+        out.push('\n');
+    }
     if differences.is_empty() {
         return out;
     }
@@ -360,7 +469,7 @@ mod tests {
         let leads_change = d.iter().find(|d| d.path() == "public.leads").unwrap();
         assert_eq!(leads_change.old.as_deref(), Some("table, RLS enabled"));
         assert_eq!(leads_change.new.as_deref(), Some("table, RLS off"));
-        let json: serde_json::Value = serde_json::from_str(&json(&d)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&json(&d, None)).unwrap();
         assert_eq!(json["differences"][0]["change"], "only_in_old");
     }
 }

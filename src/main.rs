@@ -92,7 +92,8 @@ enum Command {
     ///
     /// Exit status: 0 when they agree, 1 when they differ, 2 on an error.
     Diff {
-        /// The schema as it was (or should be): a connection string or a snapshot file.
+        /// The schema as it was (or should be): a connection string, a snapshot, or a
+        /// migration folder or .sql file.
         old: String,
         /// The schema as it is.
         new: String,
@@ -318,11 +319,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let a = load(std::slice::from_ref(&old), false).await?;
             let b = load(std::slice::from_ref(&new), false).await?;
             let differences = pglens::diff::diff(&a, &b);
+            let progress = pglens::diff::migration_progress(&a, &b);
             let (la, lb) = (&a.meta.source_label, &b.meta.source_label);
+            let p = progress.as_ref();
             let text = match format {
-                DiffFormat::Text => pglens::diff::text(&differences, la, lb),
-                DiffFormat::Json => pglens::diff::json(&differences),
-                DiffFormat::Markdown => pglens::diff::markdown(&differences, la, lb),
+                DiffFormat::Text => pglens::diff::text(&differences, p, la, lb),
+                DiffFormat::Json => pglens::diff::json(&differences, p),
+                DiffFormat::Markdown => pglens::diff::markdown(&differences, p, la, lb),
             };
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             Ok(if differences.is_empty() {

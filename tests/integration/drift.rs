@@ -97,3 +97,62 @@ async fn diff_reports_drift_between_a_snapshot_and_the_live_schema() {
     assert_eq!(code, 2, "an unreadable side is an error, not a difference");
     assert!(err.contains("/nonexistent/snapshot.json"), "{err}");
 }
+
+/// A migration folder against a database that ran only part of it: the drift, and which
+/// migration ran last.
+#[tokio::test]
+async fn diff_tells_which_migration_ran_last() {
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations");
+    let db = TestDb::new("ranlast").await;
+    for file in ["001_base.sql", "002_alter.sql"] {
+        db.exec(&std::fs::read_to_string(dir.join(file)).unwrap())
+            .await;
+    }
+    let (code, out, err) = pglens(&[
+        "diff",
+        dir.to_str().unwrap(),
+        &db.conninfo(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let progress = &json["migrations"];
+    assert!(
+        progress["last_applied"]
+            .as_str()
+            .unwrap()
+            .ends_with("002_alter.sql"),
+        "{progress}"
+    );
+    assert!(
+        progress["first_missing"]
+            .as_str()
+            .unwrap()
+            .ends_with("003_security.sql"),
+        "{progress}"
+    );
+    let differences = json["differences"].as_array().unwrap();
+    assert!(
+        differences
+            .iter()
+            .any(|d| d["change"] == "only_in_old" && d["name"] == "account_orders"),
+        "the view 003 creates is missing from the database: {out}"
+    );
+    assert!(
+        differences.iter().all(|d| d["change"] != "only_in_new"),
+        "the database has nothing the folder lacks: {out}"
+    );
+    let only_old = differences
+        .iter()
+        .find(|d| d["change"] == "only_in_old")
+        .unwrap();
+    assert!(
+        only_old["defined"]
+            .as_str()
+            .unwrap()
+            .contains("003_security.sql:"),
+        "{only_old}"
+    );
+}
