@@ -41,6 +41,10 @@ struct Cli {
     /// Cleanup plan file that `m` saves decisions to (default: ./pglens-plan.toml).
     #[arg(long, value_name = "FILE")]
     plan: Option<PathBuf>,
+    /// Compare with another source (a migration folder, a snapshot, a database) and show
+    /// the differences in the drift view (D).
+    #[arg(long, value_name = "OTHER")]
+    drift: Option<String>,
     /// Print the plain-text summary instead of opening the explorer.
     #[arg(long)]
     summary: bool,
@@ -407,6 +411,11 @@ fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
         ignore_path,
         plan_path,
         plan,
+        drift: cli
+            .drift
+            .as_deref()
+            .map(|d| SourceSpec::parse(Some(d), false))
+            .transpose()?,
     })
 }
 

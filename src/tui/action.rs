@@ -41,6 +41,8 @@ pub enum Action {
     Mark,
     /// Write the cleanup plan as Markdown and SQL.
     ExportPlan,
+    /// Differences from the `--drift` source.
+    Drift,
     /// Table list: next sort column.
     Sort,
     /// Table list: reverse the order.
@@ -123,6 +125,7 @@ pub const BINDABLE: &[(&str, &str)] = &[
         "cleanup plan: mark the table keep / drop / merge / investigate",
     ),
     ("export_plan", "write the cleanup plan as Markdown and SQL"),
+    ("drift", "differences from the --drift source"),
     ("sort", "table list: sort by the next column"),
     ("reverse_sort", "table list: reverse the order"),
     ("help", "this help"),
@@ -157,6 +160,7 @@ fn action_named(name: &str) -> Option<Action> {
         "tables" => Action::Tables,
         "mark" => Action::Mark,
         "export_plan" => Action::ExportPlan,
+        "drift" => Action::Drift,
         "sort" => Action::Sort,
         "reverse_sort" => Action::ReverseSort,
         "help" => Action::Help,
@@ -193,6 +197,7 @@ fn default_keys(action: &str) -> &'static [&'static str] {
         "tables" => &["T"],
         "mark" => &["m"],
         "export_plan" => &["E"],
+        "drift" => &["D"],
         "sort" => &["o"],
         "reverse_sort" => &["O"],
         "help" => &["?"],

@@ -105,6 +105,8 @@ pub struct Model {
     pub categories: CategoryConfig,
     /// What uses each table, computed once (every policy and function body read once).
     pub dependents: Dependents,
+    /// Differences from another source (`--drift OTHER`), for the drift view.
+    pub drift: Option<Drift>,
     /// Relations by name: the tree looks one up for every visible row on every frame.
     relation_index: HashMap<QualifiedName, usize>,
     /// Each object's worst open finding, kept current by [`Model::refresh_worst`]; the tree
@@ -139,6 +141,7 @@ impl Model {
             search,
             categories,
             dependents,
+            drift: None,
             relation_index: HashMap::new(),
             worst: HashMap::new(),
         };
@@ -199,6 +202,15 @@ impl Model {
             open(Severity::Info),
         )
     }
+}
+
+/// The loaded source compared with another one.
+#[derive(Debug, Clone)]
+pub struct Drift {
+    /// The other source's label.
+    pub against: String,
+    pub differences: Vec<crate::diff::Difference>,
+    pub progress: Option<crate::diff::MigrationProgress>,
 }
 
 /// The object the tree shows a finding under: its table or view, its function, the table a
@@ -487,6 +499,8 @@ pub enum Overlay {
     Tables(TablesView),
     /// Marking a table for the cleanup plan.
     Mark(MarkPrompt),
+    /// Differences from the `--drift` source; the selected row.
+    Drift(usize),
 }
 
 /// Loading progress.
@@ -730,6 +744,7 @@ impl App {
             Overlay::Findings(view) => self.update_findings(view, action),
             Overlay::Tables(view) => self.update_tables(view, action),
             Overlay::Mark(prompt) => self.update_mark(prompt, action),
+            Overlay::Drift(selected) => self.update_drift(selected, action),
             Overlay::Help(offset) => {
                 let offset = match action {
                     Action::Escape | Action::Help | Action::Enter => return Vec::new(),
@@ -781,6 +796,15 @@ impl App {
                 self.status = Some((format!("grouped by {}", self.grouping.label()), Tone::Info));
             }
             Action::Tables => self.open_tables(),
+            Action::Drift => match self.model.as_ref().and_then(|m| m.drift.as_ref()) {
+                Some(_) => self.overlay = Overlay::Drift(0),
+                None => {
+                    self.status = Some((
+                        "no drift to show: open pglens with --drift OTHER to compare".into(),
+                        Tone::Error,
+                    ))
+                }
+            },
             Action::Mark => match self.selected_object().cloned() {
                 Some(ObjectId::Relation(q)) => self.start_mark(q, None),
                 _ => self.status = Some(("select a table to mark".into(), Tone::Error)),
@@ -1044,6 +1068,43 @@ impl App {
                 Vec::new()
             }
         }
+    }
+
+    fn update_drift(&mut self, selected: usize, action: Action) -> Vec<Effect> {
+        let Some(drift) = self.model.as_ref().and_then(|m| m.drift.as_ref()) else {
+            return Vec::new();
+        };
+        let len = drift.differences.len();
+        let selected = match action {
+            Action::Escape | Action::Drift => return Vec::new(),
+            Action::Up => selected.saturating_sub(1),
+            Action::Down => step(selected, 1, len),
+            Action::PageUp => step(selected, -(self.page as isize), len),
+            Action::PageDown => step(selected, self.page as isize, len),
+            Action::Home => 0,
+            Action::End => len.saturating_sub(1),
+            Action::Enter => {
+                let target = drift.differences.get(selected).map(|d| {
+                    let table = d.table.clone().unwrap_or_else(|| d.name.clone());
+                    (ObjectId::relation(&d.schema, &table), d.kind)
+                });
+                if let Some((id, kind)) = target {
+                    let tab = match kind {
+                        "column" => Tab::Columns,
+                        "index" => Tab::Indexes,
+                        "constraint" => Tab::Constraints,
+                        "policy" => Tab::Policies,
+                        _ => Tab::Definition,
+                    };
+                    self.jump(&id, tab, None);
+                    return Vec::new();
+                }
+                selected
+            }
+            _ => selected,
+        };
+        self.overlay = Overlay::Drift(selected);
+        Vec::new()
     }
 
     fn update_findings(&mut self, mut view: FindingsView, action: Action) -> Vec<Effect> {

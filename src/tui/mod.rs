@@ -57,6 +57,8 @@ pub struct Options {
     pub plan_path: PathBuf,
     /// The plan as read at start.
     pub plan: crate::cleanup::Plan,
+    /// A source to compare with (`--drift`): the drift view shows the differences.
+    pub drift: Option<SourceSpec>,
 }
 
 /// Restores the terminal when dropped, so an error return leaves a usable shell.
@@ -274,6 +276,7 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
     let spec = options.spec.clone();
     let categories = options.categories.clone();
     let ignores = options.ignores.clone();
+    let drift = options.drift.clone();
     std::thread::spawn(move || {
         let runtime = match tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -304,7 +307,26 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
             Ok(catalog) => {
                 let mut findings = audit::run(&catalog, &audit::Selection::default());
                 ignores.apply(&mut findings);
-                Action::Loaded(Box::new(Model::new(catalog, findings, categories)))
+                let drift = drift.and_then(|spec| {
+                    let other = runtime.block_on(source::load(&spec, &mut |_| {}, &mut |_| {}));
+                    match other {
+                        Ok(other) => Some(app::Drift {
+                            against: spec.label(),
+                            differences: crate::diff::diff(&other, &catalog),
+                            progress: crate::diff::migration_progress(&other, &catalog),
+                        }),
+                        Err(e) => {
+                            let _ = tx.send(Action::Failure(format!(
+                                "cannot compare with {}: {e}",
+                                spec.label()
+                            )));
+                            None
+                        }
+                    }
+                });
+                let mut model = Model::new(catalog, findings, categories);
+                model.drift = drift;
+                Action::Loaded(Box::new(model))
             }
             Err(e) => Action::LoadFailed(e.to_string()),
         };

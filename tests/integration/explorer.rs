@@ -496,3 +496,41 @@ fn usage_tab_rows_jump_to_dependents() {
         "the second dependent of leads is the view that reads it"
     );
 }
+
+/// `--drift`: the drift view lists the differences and Enter opens the table.
+#[test]
+fn drift_view_lists_differences_and_opens_the_table() {
+    let mut app = demo_app();
+    app.update(Action::Drift);
+    assert!(
+        app.status.clone().unwrap().0.contains("--drift"),
+        "says how to get one"
+    );
+    let old = pglens::source::snapshot::demo();
+    let mut new = old.clone();
+    new.relations.retain(|r| r.name != "audit_log");
+    let leads = new
+        .relations
+        .iter_mut()
+        .find(|r| r.name == "leads")
+        .unwrap();
+    leads.rls_enabled = false;
+    let model = app.model.as_mut().unwrap();
+    model.drift = Some(pglens::tui::app::Drift {
+        against: "migrations/".into(),
+        differences: pglens::diff::diff(&new, &old),
+        progress: None,
+    });
+    app.update(Action::Drift);
+    assert!(matches!(app.overlay, Overlay::Drift(0)));
+    insta::assert_snapshot!("drift_100x24", screen(&app, 100, 24));
+    for (w, h) in [(20, 5), (40, 10), (60, 14)] {
+        render(&app, w, h);
+    }
+    // The first difference is public.audit_log (only in the opened source): Enter opens it.
+    app.update(Action::Enter);
+    assert_eq!(
+        app.selected_object(),
+        Some(&ObjectId::relation("public", "audit_log"))
+    );
+}

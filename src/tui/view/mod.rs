@@ -92,6 +92,9 @@ pub fn render(
             overlays::findings(frame, a.tree.union(a.detail), app, fv, view, theme)
         }
         Overlay::Tables(tv) => review::tables(frame, a.tree.union(a.detail), app, tv, view, theme),
+        Overlay::Drift(selected) => {
+            overlays::drift(frame, a.tree.union(a.detail), app, *selected, view, theme)
+        }
         Overlay::Mark(MarkPrompt { back: Some(tv), .. }) => {
             review::tables(frame, a.tree.union(a.detail), app, tv, view, theme)
         }
@@ -103,7 +106,7 @@ pub fn render(
         Overlay::Help(offset) => overlays::help(frame, size, *offset, keymap, theme),
         Overlay::Suppress(p) => overlays::suppress(frame, size, app, p, theme),
         Overlay::Mark(p) => review::mark(frame, size, p, theme),
-        Overlay::Findings(_) | Overlay::Tables(_) | Overlay::None => {}
+        Overlay::Findings(_) | Overlay::Tables(_) | Overlay::Drift(_) | Overlay::None => {}
     }
 }
 

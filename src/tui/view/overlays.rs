@@ -230,3 +230,105 @@ pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, t
         area,
     );
 }
+
+/// The drift view: how the loaded schema differs from the `--drift` source.
+pub fn drift(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    app: &App,
+    selected: usize,
+    view: &mut ViewState,
+    theme: &Theme,
+) {
+    frame.render_widget(Clear, area);
+    let Some(drift) = app.model.as_ref().and_then(|m| m.drift.as_ref()) else {
+        return;
+    };
+    let title = format!(
+        " drift: {} differences from {} (- only there, + only here, ~ changed) · Enter opens · Esc closes ",
+        drift.differences.len(),
+        drift.against
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border_focus)
+        .title(Span::styled(
+            fit(&title, usize::from(area.width.saturating_sub(2))),
+            theme.title,
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let progress = drift.progress.as_ref().map(|p| {
+        let mut text = match &p.last_applied {
+            Some(f) => format!("last migration reflected here: {f}"),
+            None => "no migration is reflected here".into(),
+        };
+        if let Some(f) = &p.first_missing {
+            text.push_str(&format!(" · first missing: {f} ({})", p.missing.join(", ")));
+        }
+        text
+    });
+    let parts = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(u16::from(progress.is_some())),
+            Constraint::Percentage(60),
+            Constraint::Min(3),
+        ])
+        .split(inner);
+    if let Some(text) = progress {
+        frame.render_widget(Paragraph::new(text).style(theme.accent), parts[0]);
+    }
+    if drift.differences.is_empty() {
+        frame.render_widget(
+            Paragraph::new("no differences: the two schemas agree").style(theme.muted),
+            parts[1],
+        );
+        return;
+    }
+    let width = usize::from(parts[1].width / 2);
+    let rows: Vec<Row<'_>> = drift
+        .differences
+        .iter()
+        .map(|d| {
+            let symbol = match d.change {
+                crate::diff::Change::OnlyInOld => "-",
+                crate::diff::Change::OnlyInNew => "+",
+                crate::diff::Change::Changed => "~",
+            };
+            Row::new(vec![
+                Cell::from(Span::styled(symbol, theme.accent)),
+                Cell::from(d.kind),
+                Cell::from(fit(&d.path(), width)),
+                Cell::from(d.defined.clone().unwrap_or_default()),
+            ])
+        })
+        .collect();
+    view.findings
+        .select(Some(selected.min(drift.differences.len() - 1)));
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(1),
+            Constraint::Length(10),
+            Constraint::Fill(3),
+            Constraint::Fill(2),
+        ],
+    )
+    .header(Row::new(vec!["", "kind", "object", "defined in"]).style(theme.header))
+    .row_highlight_style(theme.selection);
+    frame.render_stateful_widget(table, parts[1], &mut view.findings);
+    if let Some(d) = drift.differences.get(selected) {
+        let line = |label: &'static str, text: &Option<String>| {
+            Line::from(vec![
+                Span::styled(label, theme.muted),
+                Span::raw(text.clone().unwrap_or_else(|| "(absent)".into())),
+            ])
+        };
+        let detail = vec![line("there: ", &d.old), line("here:  ", &d.new)];
+        frame.render_widget(
+            Paragraph::new(detail).wrap(ratatui::widgets::Wrap { trim: true }),
+            parts[2],
+        );
+    }
+}

@@ -62,6 +62,7 @@ pub fn render(
         Overlay::Search(_) => "type to filter · ↑↓ choose · Enter jump · Esc close".to_string(),
         Overlay::Suppress(_) => "type a reason · Enter save · Esc cancel".to_string(),
         Overlay::Help(_) => "↑↓ scroll · Esc close".to_string(),
+        Overlay::Drift(_) => "↑↓ move · Enter open the table · Esc close".to_string(),
         Overlay::Tables(_) => format!(
             "↑↓ move · Enter open · {} sort · {} reverse · {} mark · {} export plan · Esc close",
             k("sort"),
