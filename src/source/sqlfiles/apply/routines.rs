@@ -1,0 +1,249 @@
+//! Functions and triggers.
+
+use pg_query::protobuf::{self as pb, node::Node as N};
+
+use super::tree::*;
+use super::{Applied, Builder, Outcome};
+use crate::model::*;
+use crate::sql::catalog as text;
+
+impl Builder {
+    pub(super) fn create_function(
+        &mut self,
+        s: &pb::CreateFunctionStmt,
+        at: &Location,
+        out: &mut Outcome,
+    ) -> Applied {
+        let q = qualified(&strings(&s.funcname));
+        let mut identity = Vec::new();
+        let mut arguments = Vec::new();
+        let mut table_columns = Vec::new();
+        for p in &s.parameters {
+            let Some(N::FunctionParameter(fp)) = &p.node else {
+                continue;
+            };
+            let t = fp
+                .arg_type
+                .as_ref()
+                .map(|t| self.type_of(t).0)
+                .unwrap_or_default();
+            let mode = pb::FunctionParameterMode::try_from(fp.mode)
+                .unwrap_or(pb::FunctionParameterMode::FuncParamIn);
+            let named = if fp.name.is_empty() {
+                t.clone()
+            } else {
+                format!("{} {t}", crate::sql::ident(&fp.name))
+            };
+            match mode {
+                pb::FunctionParameterMode::FuncParamTable => table_columns.push(named),
+                pb::FunctionParameterMode::FuncParamOut => arguments.push(format!("OUT {named}")),
+                _ => {
+                    let prefix = match mode {
+                        pb::FunctionParameterMode::FuncParamInout => "INOUT ",
+                        pb::FunctionParameterMode::FuncParamVariadic => "VARIADIC ",
+                        _ => "",
+                    };
+                    // pg_get_function_identity_arguments keeps names: `target uuid`.
+                    identity.push(format!("{prefix}{named}"));
+                    let default = fp
+                        .defexpr
+                        .as_deref()
+                        .map(|d| format!(" DEFAULT {}", expression(d)))
+                        .unwrap_or_default();
+                    arguments.push(format!("{prefix}{named}{default}"));
+                }
+            }
+        }
+        let result = if !table_columns.is_empty() {
+            format!("TABLE({})", table_columns.join(", "))
+        } else {
+            s.return_type
+                .as_ref()
+                .map(|t| {
+                    let printed = self.type_of(t).0;
+                    if t.setof {
+                        format!("SETOF {printed}")
+                    } else {
+                        printed
+                    }
+                })
+                .unwrap_or_else(|| "void".into())
+        };
+        let mut function = Function {
+            schema: q.schema.clone(),
+            name: q.name.clone(),
+            identity_arguments: identity.join(", "),
+            arguments: arguments.join(", "),
+            result,
+            kind: if s.is_procedure {
+                FunctionKind::Procedure
+            } else {
+                FunctionKind::Function
+            },
+            language: "sql".into(),
+            security_definer: false,
+            volatility: Volatility::Volatile,
+            config: Vec::new(),
+            owner: String::new(),
+            extension: None,
+            body: s.sql_body.as_deref().map(statement_text),
+            comment: None,
+            grants: Vec::new(),
+            provenance: defined(at),
+        };
+        for (name, arg) in def_elems(&s.options) {
+            match name.as_str() {
+                "language" => function.language = arg.and_then(string_value).unwrap_or_default(),
+                "as" => {
+                    if let Some(N::List(l)) = arg.and_then(|a| a.node.as_ref()) {
+                        function.body = l.items.first().and_then(string_value);
+                    }
+                }
+                "volatility" => {
+                    function.volatility = match arg.and_then(string_value).as_deref() {
+                        Some("immutable") => Volatility::Immutable,
+                        Some("stable") => Volatility::Stable,
+                        _ => Volatility::Volatile,
+                    }
+                }
+                "security" => function.security_definer = arg.is_some_and(boolean_value),
+                "set" => {
+                    if let Some(N::VariableSetStmt(v)) = arg.and_then(|a| a.node.as_ref()) {
+                        let values: Vec<String> = v.args.iter().map(config_value).collect();
+                        function
+                            .config
+                            .push(format!("{}={}", v.name, values.join(", ")));
+                    }
+                }
+                _ => {}
+            }
+        }
+        function.grants = self.function_grants(&q.schema);
+        out.object = Some(format!("{q}({})", function.identity_arguments));
+        let existing = self.catalog.functions.iter().position(|f| {
+            f.schema == function.schema
+                && f.name == function.name
+                && f.identity_arguments == function.identity_arguments
+        });
+        match existing {
+            Some(i) if s.replace => {
+                function.provenance = self.catalog.functions[i].provenance.clone();
+                function.provenance.altered.push(at.clone());
+                function.grants = self.catalog.functions[i].grants.clone();
+                self.catalog.functions[i] = function;
+            }
+            Some(_) => {
+                return Err(format!(
+                    "function {q}({}) already exists",
+                    function.identity_arguments
+                ))
+            }
+            None => self.catalog.functions.push(function),
+        }
+        Ok(())
+    }
+
+    pub(super) fn create_trigger(&mut self, s: &pb::CreateTrigStmt, at: &Location) -> Applied {
+        let q = range_var(s.relation.as_ref());
+        let function = qualified(&strings(&s.funcname));
+        if !self
+            .catalog
+            .functions
+            .iter()
+            .any(|f| f.schema == function.schema && f.name == function.name)
+        {
+            return Err(format!("function {function}() does not exist (yet)"));
+        }
+        // pg_trigger.tgtype bits: 2 before, 64 instead of; 4 insert, 8 delete, 16 update, 32 truncate.
+        let timing = if s.timing & 2 != 0 {
+            TriggerTiming::Before
+        } else if s.timing & 64 != 0 {
+            TriggerTiming::InsteadOf
+        } else {
+            TriggerTiming::After
+        };
+        let events: Vec<TriggerEvent> = [
+            (4, TriggerEvent::Insert),
+            (16, TriggerEvent::Update),
+            (8, TriggerEvent::Delete),
+            (32, TriggerEvent::Truncate),
+        ]
+        .into_iter()
+        .filter(|(bit, _)| s.events & bit != 0)
+        .map(|(_, e)| e)
+        .collect();
+        let when = s.when_clause.as_deref().map(expression);
+        let table = self
+            .relation(&q)
+            .cloned()
+            .ok_or_else(|| format!("relation {q} does not exist (yet)"))?;
+        let mut trigger = Trigger {
+            name: s.trigname.clone(),
+            timing,
+            events,
+            level: if s.row {
+                TriggerLevel::Row
+            } else {
+                TriggerLevel::Statement
+            },
+            function,
+            enabled: TriggerEnabled::Origin,
+            definition: String::new(),
+            provenance: defined(at),
+        };
+        trigger.definition = text::trigger(&trigger, &table, when.as_deref());
+        let r = self.relation_mut(&q)?;
+        match r.triggers.iter().position(|t| t.name == trigger.name) {
+            Some(i) if s.replace => r.triggers[i] = trigger,
+            Some(_) => return Err(format!("trigger {} on {q} already exists", trigger.name)),
+            None => r.triggers.push(trigger),
+        }
+        Ok(())
+    }
+
+    pub(super) fn create_policy(&mut self, s: &pb::CreatePolicyStmt, at: &Location) -> Applied {
+        let q = range_var(s.table.as_ref());
+        let policy = Policy {
+            name: s.policy_name.clone(),
+            command: match s.cmd_name.as_str() {
+                "select" => PolicyCommand::Select,
+                "insert" => PolicyCommand::Insert,
+                "update" => PolicyCommand::Update,
+                "delete" => PolicyCommand::Delete,
+                _ => PolicyCommand::All,
+            },
+            permissive: s.permissive,
+            roles: role_names(&s.roles),
+            using: s.qual.as_deref().map(expression),
+            with_check: s.with_check.as_deref().map(expression),
+            provenance: defined(at),
+        };
+        let r = self.relation_mut(&q)?;
+        if r.policies.iter().any(|p| p.name == policy.name) {
+            return Err(format!("policy \"{}\" for {q} already exists", policy.name));
+        }
+        r.policies.push(policy);
+        Ok(())
+    }
+
+    pub(super) fn alter_policy(&mut self, s: &pb::AlterPolicyStmt, at: &Location) -> Applied {
+        let q = range_var(s.table.as_ref());
+        let r = self.relation_mut(&q)?;
+        let p = r
+            .policies
+            .iter_mut()
+            .find(|p| p.name == s.policy_name)
+            .ok_or_else(|| format!("policy \"{}\" for {q} does not exist", s.policy_name))?;
+        if !s.roles.is_empty() {
+            p.roles = role_names(&s.roles);
+        }
+        if let Some(e) = &s.qual {
+            p.using = Some(expression(e));
+        }
+        if let Some(e) = &s.with_check {
+            p.with_check = Some(expression(e));
+        }
+        p.provenance.altered.push(at.clone());
+        Ok(())
+    }
+}

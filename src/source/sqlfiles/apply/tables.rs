@@ -1,0 +1,590 @@
+//! Tables: creation (columns, serial and identity, constraints, partitions) and ALTER TABLE.
+
+use pg_query::protobuf::{self as pb, node::Node as N};
+
+use super::tree::*;
+use super::{Applied, Builder};
+use crate::model::*;
+use crate::source::sqlfiles::{names, types};
+use crate::sql::catalog as text;
+
+impl Builder {
+    pub(super) fn create_table(
+        &mut self,
+        s: &pb::CreateStmt,
+        q: QualifiedName,
+        at: &Location,
+    ) -> Applied {
+        if self.relation(&q).is_some() {
+            return if s.if_not_exists {
+                Ok(())
+            } else {
+                Err(format!("relation {q} already exists"))
+            };
+        }
+        let parent = s.inh_relations.first().and_then(|n| match &n.node {
+            Some(N::RangeVar(rv)) => Some(range_var(Some(rv))),
+            _ => None,
+        });
+        let partition_of = match (&parent, &s.partbound) {
+            (Some(p), Some(bound)) => Some(PartitionOf {
+                parent: p.clone(),
+                bound: partition_bound(bound),
+            }),
+            _ => None,
+        };
+        let mut table = Relation {
+            schema: q.schema.clone(),
+            name: q.name.clone(),
+            kind: if s.partspec.is_some() {
+                RelationKind::PartitionedTable
+            } else {
+                RelationKind::Table
+            },
+            partition_of,
+            partition_key: s.partspec.as_ref().map(partition_key),
+            owner: String::new(),
+            comment: None,
+            rls_enabled: false,
+            rls_forced: false,
+            options: def_elems(&s.options)
+                .map(|(k, v)| format!("{k}={}", v.map(option_value).unwrap_or_default()))
+                .collect(),
+            view_definition: None,
+            reads: Vec::new(),
+            extension: None,
+            columns: Vec::new(),
+            constraints: Vec::new(),
+            indexes: Vec::new(),
+            policies: Vec::new(),
+            triggers: Vec::new(),
+            grants: self.default_grants(&q.schema, false),
+            stats: None,
+            provenance: defined(at),
+        };
+        if let Some(p) = &parent {
+            let parent_rel = self
+                .relation(p)
+                .ok_or_else(|| format!("relation {p} does not exist (yet)"))?;
+            table.columns = parent_rel.columns.clone();
+        }
+        // Columns first, so table constraints can name any of them.
+        let mut pending = Vec::new();
+        for elt in &s.table_elts {
+            match &elt.node {
+                Some(N::ColumnDef(cd)) => {
+                    let column = self.column(&mut table, cd, at)?;
+                    if let Some(existing) = table.columns.iter_mut().find(|c| c.name == column.name)
+                    {
+                        // A partition may add constraints to an inherited column.
+                        existing.not_null |= column.not_null;
+                    } else {
+                        table.columns.push(column);
+                    }
+                    for c in &cd.constraints {
+                        if let Some(N::Constraint(k)) = &c.node {
+                            pending.push((Some(cd.colname.clone()), (**k).clone()));
+                        }
+                    }
+                }
+                Some(N::Constraint(k)) => pending.push((None, (**k).clone())),
+                _ => {}
+            }
+        }
+        for c in &s.constraints {
+            if let Some(N::Constraint(k)) = &c.node {
+                pending.push((None, (**k).clone()));
+            }
+        }
+        renumber(&mut table.columns);
+        self.catalog.relations.push(table);
+        let added = pending
+            .iter()
+            .try_for_each(|(column, k)| self.add_constraint(&q, k, column.as_deref()));
+        if let Err(e) = added {
+            // The server rejects the whole statement.
+            self.catalog
+                .relations
+                .retain(|r| !(r.schema == q.schema && r.name == q.name));
+            return Err(e);
+        }
+        if let Some(p) = parent {
+            self.inherit_parent_keys(&q, &p);
+            let indexes: Vec<Index> = self
+                .relation(&p)
+                .map(|r| {
+                    r.indexes
+                        .iter()
+                        .filter(|i| i.constraint.is_none())
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            for index in indexes {
+                self.copy_index_to_partition(&index, &q);
+            }
+        }
+        Ok(())
+    }
+
+    /// A partition gets its own copy of the parent's primary key and unique indexes.
+    pub(super) fn inherit_parent_keys(&mut self, q: &QualifiedName, parent: &QualifiedName) {
+        let Some(parent_rel) = self.relation(parent).cloned() else {
+            return;
+        };
+        for c in parent_rel
+            .constraints
+            .iter()
+            .filter(|c| matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique))
+        {
+            let label = if c.kind == ConstraintKind::PrimaryKey {
+                "pkey"
+            } else {
+                "key"
+            };
+            let joined = c.columns.join("_");
+            let name2 = (c.kind == ConstraintKind::Unique).then_some(joined.as_str());
+            let name = names::choose_name(&q.name, name2, label, &|n| {
+                self.name_taken(&q.schema, n) || self.constraint_taken(&q.schema, n)
+            });
+            let constraint = Constraint {
+                name: name.clone(),
+                ..c.clone()
+            };
+            let index = key_index(&name, &constraint);
+            if let Ok(r) = self.relation_mut(q) {
+                r.constraints.push(constraint);
+                r.indexes.push(index);
+            }
+        }
+    }
+
+    /// A column from its definition; its constraints are added by the caller.
+    pub(super) fn column(
+        &mut self,
+        table: &mut Relation,
+        cd: &pb::ColumnDef,
+        at: &Location,
+    ) -> Result<Column, String> {
+        let tn = cd
+            .type_name
+            .as_ref()
+            .ok_or_else(|| format!("column {} has no type", cd.colname))?;
+        let type_word = strings(&tn.names).last().cloned().unwrap_or_default();
+        let (data_type, type_kind, mut default) = match types::serial(&type_word) {
+            Some(int) => {
+                let seq = names::choose_name(&table.name, Some(&cd.colname), "seq", &|n| {
+                    self.name_taken(&table.schema, n)
+                });
+                let seq_q = QualifiedName::new(&table.schema, &seq);
+                self.add_sequence(
+                    &seq_q,
+                    int,
+                    Some(ColumnRef {
+                        table: table.qualified_name(),
+                        column: cd.colname.clone(),
+                    }),
+                    at,
+                );
+                let default = format!(
+                    "nextval({}::regclass)",
+                    crate::sql::literal(&crate::sql::qualified(&table.schema, &seq))
+                );
+                (int.to_string(), TypeKind::Base, Some(default))
+            }
+            None => {
+                let (t, k) = self.type_of(tn);
+                (t, k, None)
+            }
+        };
+        let mut column = Column {
+            position: 0,
+            name: cd.colname.clone(),
+            data_type,
+            type_kind,
+            not_null: cd.is_not_null || default.is_some(),
+            default: None,
+            identity: None,
+            generated: None,
+            collation: None,
+            comment: None,
+        };
+        if let Some(raw) = &cd.raw_default {
+            default = Some(expression(raw));
+        }
+        for c in &cd.constraints {
+            let Some(N::Constraint(k)) = &c.node else {
+                continue;
+            };
+            match pb::ConstrType::try_from(k.contype) {
+                Ok(pb::ConstrType::ConstrNotnull) | Ok(pb::ConstrType::ConstrPrimary) => {
+                    column.not_null = true
+                }
+                Ok(pb::ConstrType::ConstrDefault) => {
+                    default = k.raw_expr.as_deref().map(expression)
+                }
+                Ok(pb::ConstrType::ConstrIdentity) => {
+                    column.not_null = true;
+                    column.identity = Some(if k.generated_when == "a" {
+                        Identity::Always
+                    } else {
+                        Identity::ByDefault
+                    });
+                }
+                Ok(pb::ConstrType::ConstrGenerated) => {
+                    column.generated = k.raw_expr.as_deref().map(|e| Generated {
+                        kind: if k.generated_kind == "v" {
+                            GeneratedKind::Virtual
+                        } else {
+                            GeneratedKind::Stored
+                        },
+                        expression: expression(e),
+                    });
+                }
+                _ => {}
+            }
+        }
+        column.default = default;
+        if column.identity.is_some() {
+            // An identity column's sequence, named as for serial.
+            let seq = names::choose_name(&table.name, Some(&cd.colname), "seq", &|n| {
+                self.name_taken(&table.schema, n)
+            });
+            let owner = ColumnRef {
+                table: table.qualified_name(),
+                column: cd.colname.clone(),
+            };
+            let data_type = column.data_type.clone();
+            self.add_sequence(
+                &QualifiedName::new(&table.schema, &seq),
+                &data_type,
+                Some(owner),
+                at,
+            );
+        }
+        Ok(column)
+    }
+
+    pub(super) fn add_sequence(
+        &mut self,
+        q: &QualifiedName,
+        data_type: &str,
+        owned_by: Option<ColumnRef>,
+        at: &Location,
+    ) {
+        let max = match data_type {
+            "integer" => i64::from(i32::MAX),
+            "smallint" => i64::from(i16::MAX),
+            _ => i64::MAX,
+        };
+        self.catalog.sequences.push(Sequence {
+            schema: q.schema.clone(),
+            name: q.name.clone(),
+            data_type: data_type.into(),
+            start: 1,
+            increment: 1,
+            min_value: 1,
+            max_value: max,
+            cycle: false,
+            last_value: None,
+            owned_by,
+            provenance: defined(at),
+        });
+    }
+
+    /// Adds a table or column constraint, naming it as the server would.
+    pub(super) fn add_constraint(
+        &mut self,
+        q: &QualifiedName,
+        k: &pb::Constraint,
+        column: Option<&str>,
+    ) -> Applied {
+        let contype = pb::ConstrType::try_from(k.contype).map_err(|e| e.to_string())?;
+        let own_column = |keys: &[pb::Node]| -> Vec<String> {
+            let listed = strings(keys);
+            if listed.is_empty() {
+                column.map(|c| vec![c.to_string()]).unwrap_or_default()
+            } else {
+                listed
+            }
+        };
+        let (kind, columns, definition, foreign_key, label) = match contype {
+            pb::ConstrType::ConstrPrimary => {
+                let cols = own_column(&k.keys);
+                (
+                    ConstraintKind::PrimaryKey,
+                    cols.clone(),
+                    text::primary_key(&cols),
+                    None,
+                    "pkey",
+                )
+            }
+            pb::ConstrType::ConstrUnique => {
+                let cols = own_column(&k.keys);
+                let def = text::unique(&cols, k.nulls_not_distinct);
+                (ConstraintKind::Unique, cols, def, None, "key")
+            }
+            pb::ConstrType::ConstrCheck => {
+                let expr = k.raw_expr.as_deref().map(expression).unwrap_or_default();
+                let cols = column.map(|c| vec![c.to_string()]).unwrap_or_default();
+                (
+                    ConstraintKind::Check,
+                    cols,
+                    text::check(&expr),
+                    None,
+                    "check",
+                )
+            }
+            pb::ConstrType::ConstrForeign => {
+                let cols = own_column(&k.fk_attrs);
+                let target = range_var(k.pktable.as_ref());
+                let target_rel = self
+                    .relation(&target)
+                    .ok_or_else(|| format!("relation {target} does not exist (yet)"))?;
+                let mut target_cols = strings(&k.pk_attrs);
+                if target_cols.is_empty() {
+                    target_cols = target_rel
+                        .primary_key()
+                        .map(|pk| pk.columns.clone())
+                        .ok_or_else(|| format!("{target} has no primary key to reference"))?;
+                }
+                let (on_update, on_delete) =
+                    (fk_action(&k.fk_upd_action), fk_action(&k.fk_del_action));
+                let def = text::foreign_key(&cols, &target, &target_cols, on_update, on_delete);
+                let fk = ForeignKey {
+                    referenced_table: target,
+                    referenced_columns: target_cols,
+                    on_delete,
+                    on_update,
+                };
+                (ConstraintKind::ForeignKey, cols, def, Some(fk), "fkey")
+            }
+            pb::ConstrType::ConstrExclusion => {
+                return Err("EXCLUDE constraints are not modelled by pglens".into());
+            }
+            // NOT NULL, DEFAULT, identity and generated are column properties.
+            _ => return Ok(()),
+        };
+        let name = if k.conname.is_empty() {
+            let joined = columns.join("_");
+            let name2 = (kind != ConstraintKind::PrimaryKey && !joined.is_empty())
+                .then_some(joined.as_str());
+            // Index-backed constraints share the relation namespace.
+            let schema = q.schema.clone();
+            names::choose_name(&q.name, name2, label, &|n| {
+                self.constraint_taken(&schema, n) || self.name_taken(&schema, n)
+            })
+        } else {
+            k.conname.clone()
+        };
+        let constraint = Constraint {
+            name: name.clone(),
+            kind,
+            columns: columns.clone(),
+            definition: if k.skip_validation {
+                format!("{definition} NOT VALID")
+            } else {
+                definition
+            },
+            validated: !k.skip_validation,
+            deferrable: k.deferrable,
+            initially_deferred: k.initdeferred,
+            foreign_key,
+            provenance: Provenance::default(),
+        };
+        let table = self.relation_mut(q)?;
+        if table.constraints.iter().any(|c| c.name == name) {
+            return Err(format!("constraint {name} on {q} already exists"));
+        }
+        for col in &columns {
+            if !table.has_column(col) {
+                return Err(format!("column {col} of {q} does not exist"));
+            }
+        }
+        if kind == ConstraintKind::PrimaryKey {
+            for c in table
+                .columns
+                .iter_mut()
+                .filter(|c| columns.contains(&c.name))
+            {
+                c.not_null = true;
+            }
+        }
+        if matches!(kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
+            table.indexes.push(key_index(&name, &constraint));
+        }
+        table.constraints.push(constraint);
+        Ok(())
+    }
+
+    pub(super) fn alter_table(
+        &mut self,
+        s: &pb::AlterTableStmt,
+        q: QualifiedName,
+        at: &Location,
+    ) -> Applied {
+        if self.relation(&q).is_none() {
+            return if s.missing_ok {
+                Ok(())
+            } else {
+                Err(format!("relation {q} does not exist (yet)"))
+            };
+        }
+        for cmd in &s.cmds {
+            let Some(N::AlterTableCmd(c)) = &cmd.node else {
+                continue;
+            };
+            self.alter_table_cmd(&q, c, at)?;
+        }
+        if let Ok(r) = self.relation_mut(&q) {
+            r.provenance.altered.push(at.clone());
+        }
+        Ok(())
+    }
+
+    pub(super) fn alter_table_cmd(
+        &mut self,
+        q: &QualifiedName,
+        c: &pb::AlterTableCmd,
+        at: &Location,
+    ) -> Applied {
+        use pb::AlterTableType as T;
+        let subtype = T::try_from(c.subtype).map_err(|e| e.to_string())?;
+        match subtype {
+            T::AtAddColumn => {
+                let Some(N::ColumnDef(cd)) = c.def.as_ref().and_then(|d| d.node.as_ref()) else {
+                    return Ok(());
+                };
+                let mut table = self.relation(q).cloned().ok_or("relation vanished")?;
+                if table.has_column(&cd.colname) {
+                    return if c.missing_ok {
+                        Ok(())
+                    } else {
+                        Err(format!("column {} of {q} already exists", cd.colname))
+                    };
+                }
+                let column = self.column(&mut table, cd, at)?;
+                let r = self.relation_mut(q)?;
+                r.columns.push(column);
+                renumber(&mut r.columns);
+                for k in &cd.constraints {
+                    if let Some(N::Constraint(k)) = &k.node {
+                        self.add_constraint(q, k, Some(&cd.colname))?;
+                    }
+                }
+            }
+            T::AtDropColumn => {
+                let r = self.relation_mut(q)?;
+                if !r.has_column(&c.name) {
+                    return if c.missing_ok {
+                        Ok(())
+                    } else {
+                        Err(format!("column {} of {q} does not exist", c.name))
+                    };
+                }
+                r.columns.retain(|col| col.name != c.name);
+                r.constraints.retain(|k| !k.columns.contains(&c.name));
+                r.indexes
+                    .retain(|i| !i.keys.iter().any(|k| k.column.as_deref() == Some(&c.name)));
+            }
+            T::AtAlterColumnType => {
+                let Some(N::ColumnDef(cd)) = c.def.as_ref().and_then(|d| d.node.as_ref()) else {
+                    return Ok(());
+                };
+                let tn = cd.type_name.as_ref().ok_or("no type")?;
+                let (t, k) = self.type_of(tn);
+                let col = column_mut(self.relation_mut(q)?, &c.name)?;
+                col.data_type = t;
+                col.type_kind = k;
+            }
+            T::AtSetNotNull => column_mut(self.relation_mut(q)?, &c.name)?.not_null = true,
+            T::AtDropNotNull => column_mut(self.relation_mut(q)?, &c.name)?.not_null = false,
+            T::AtColumnDefault => {
+                let value = c.def.as_deref().map(expression);
+                column_mut(self.relation_mut(q)?, &c.name)?.default = value;
+            }
+            T::AtAddConstraint => {
+                if let Some(N::Constraint(k)) = c.def.as_ref().and_then(|d| d.node.as_ref()) {
+                    self.add_constraint(q, k, None)?;
+                }
+            }
+            T::AtDropConstraint => {
+                let r = self.relation_mut(q)?;
+                let before = r.constraints.len();
+                r.constraints.retain(|k| k.name != c.name);
+                r.indexes
+                    .retain(|i| i.constraint.as_deref() != Some(&c.name));
+                if r.constraints.len() == before && !c.missing_ok {
+                    return Err(format!("constraint {} of {q} does not exist", c.name));
+                }
+            }
+            T::AtValidateConstraint => {
+                let r = self.relation_mut(q)?;
+                let k = r
+                    .constraints
+                    .iter_mut()
+                    .find(|k| k.name == c.name)
+                    .ok_or_else(|| format!("constraint {} of {q} does not exist", c.name))?;
+                k.validated = true;
+                k.definition = k.definition.trim_end_matches(" NOT VALID").to_string();
+            }
+            T::AtEnableRowSecurity => self.relation_mut(q)?.rls_enabled = true,
+            T::AtDisableRowSecurity => self.relation_mut(q)?.rls_enabled = false,
+            T::AtForceRowSecurity => self.relation_mut(q)?.rls_forced = true,
+            T::AtNoForceRowSecurity => self.relation_mut(q)?.rls_forced = false,
+            T::AtSetRelOptions | T::AtResetRelOptions => {
+                let set = subtype == T::AtSetRelOptions;
+                let items: Vec<(String, String)> =
+                    match c.def.as_ref().and_then(|d| d.node.as_ref()) {
+                        Some(N::List(l)) => def_elems(&l.items)
+                            .map(|(k, v)| (k, v.map(option_value).unwrap_or_else(|| "true".into())))
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                let r = self.relation_mut(q)?;
+                for (key, value) in items {
+                    r.options.retain(|o| o.split('=').next() != Some(&key));
+                    if set {
+                        r.options.push(format!("{key}={value}"));
+                    }
+                }
+            }
+            T::AtEnableTrig | T::AtDisableTrig | T::AtEnableAlwaysTrig | T::AtEnableReplicaTrig => {
+                let state = match subtype {
+                    T::AtDisableTrig => TriggerEnabled::Disabled,
+                    T::AtEnableAlwaysTrig => TriggerEnabled::Always,
+                    T::AtEnableReplicaTrig => TriggerEnabled::Replica,
+                    _ => TriggerEnabled::Origin,
+                };
+                let r = self.relation_mut(q)?;
+                let t = r
+                    .triggers
+                    .iter_mut()
+                    .find(|t| t.name == c.name)
+                    .ok_or_else(|| format!("trigger {} on {q} does not exist", c.name))?;
+                t.enabled = state;
+            }
+            T::AtAddIdentity => {
+                column_mut(self.relation_mut(q)?, &c.name)?.identity = Some(Identity::ByDefault);
+            }
+            T::AtDropIdentity => column_mut(self.relation_mut(q)?, &c.name)?.identity = None,
+            // Ownership, storage and statistics settings do not shape the model.
+            T::AtChangeOwner
+            | T::AtSetStatistics
+            | T::AtSetStorage
+            | T::AtSetCompression
+            | T::AtClusterOn
+            | T::AtDropCluster
+            | T::AtReplicaIdentity
+            | T::AtSetOptions
+            | T::AtResetOptions => {}
+            other => {
+                return Err(format!(
+                    "ALTER TABLE {} is not modelled by pglens",
+                    format!("{other:?}").trim_start_matches("At")
+                ))
+            }
+        }
+        Ok(())
+    }
+}
