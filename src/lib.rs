@@ -7,7 +7,9 @@
 //!   live/            a running server: conninfo (libpq rules), tls (sslmode), connect
 //!                    (errors users can act on), introspect (one read-only transaction,
 //!                    one catalog query per object kind, in live/sql/*.sql)
-//!   snapshot.rs      versioned JSON snapshots; the embedded demo is one
+//!   snapshot.rs      versioned JSON snapshots; demo.rs the embedded demo
+//!   sqlfiles/        migration folders and .sql files through PostgreSQL's own parser
+//!                    (pg_query), applied in order with file:line provenance
 //! model/             the schema model: plain serde data, no I/O
 //! audit/             rules (one file each, pure functions of the model), findings, the
 //!                    ignore file, and text / JSON / SARIF / Markdown output
@@ -25,7 +27,8 @@
 //!
 //! # Data flow
 //!
-//! `source (live | snapshot | demo) -> model::Catalog -> audit -> findings -> tui | output`.
+//! `source (live | snapshot | demo | sql files) -> model::Catalog -> audit -> findings ->
+//! tui | output`; `diff` compares two catalogs.
 //!
 //! The model is the contract: whatever a rule or a view needs is read into it once, so
 //! nothing downstream talks to the database. The price is that the model must be complete,

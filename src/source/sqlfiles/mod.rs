@@ -5,7 +5,8 @@
 //!
 //! - this file: finding the files, ordering them, cutting them into statements with their
 //!   line numbers, and recording what could not be applied;
-//! - `apply.rs`: one statement at a time, the parse tree onto the model;
+//! - `apply/`: one statement at a time, the parse tree onto the model (one file per
+//!   family of statements, `tree.rs` for reading the parse tree);
 //! - `names.rs`: the names PostgreSQL gives unnamed constraints and indexes;
 //! - `types.rs`: type names as the server prints them (`int` is `integer`).
 //!
