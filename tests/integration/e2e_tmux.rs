@@ -38,6 +38,28 @@ impl Tmux {
         }
     }
 
+    /// Starts the explorer on the demo in a 120x40 session, with `dir` as its home and
+    /// working directory, and waits until it has loaded.
+    fn start_demo(&self, dir: &std::path::Path) {
+        let command = format!(
+            "cd '{dir}' && env -u PGLENS_CONFIG HOME='{dir}' XDG_STATE_HOME='{dir}/state' TERM=xterm-256color '{bin}' --demo",
+            dir = dir.display(),
+            bin = env!("CARGO_BIN_EXE_pglens"),
+        );
+        self.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &command,
+        ]);
+        self.wait_for("grouped by categories");
+    }
+
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "e2e"];
         args.extend_from_slice(keys);
@@ -59,24 +81,8 @@ fn find_a_table_copy_its_fix_and_paste_it_from_tmux() {
     let tmux = Tmux {
         socket: format!("pglens-e2e-{}", std::process::id()),
     };
-    let command = format!(
-        "cd '{dir}' && env -u PGLENS_CONFIG HOME='{dir}' XDG_STATE_HOME='{dir}/state' TERM=xterm-256color '{bin}' --demo",
-        dir = home.path().display(),
-        bin = env!("CARGO_BIN_EXE_pglens"),
-    );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &command,
-    ]);
+    tmux.start_demo(home.path());
     tmux.run(&["set", "-g", "set-clipboard", "on"]);
-    tmux.wait_for("grouped by categories");
 
     tmux.keys(&["/"]);
     tmux.wait_for("find (Enter jumps");
@@ -114,25 +120,7 @@ fn plan_marks_survive_a_restart_and_export() {
     let tmux = Tmux {
         socket: format!("pglens-e2e-plan-{}", std::process::id()),
     };
-    let command = format!(
-        "cd '{dir}' && env -u PGLENS_CONFIG HOME='{dir}' XDG_STATE_HOME='{dir}/state' TERM=xterm-256color '{bin}' --demo",
-        dir = home.path().display(),
-        bin = env!("CARGO_BIN_EXE_pglens"),
-    );
-    let start = || {
-        tmux.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &command,
-        ]);
-        tmux.wait_for("grouped by categories");
-    };
+    let start = || tmux.start_demo(home.path());
     start();
     tmux.keys(&["/"]);
     tmux.wait_for("find (Enter jumps");

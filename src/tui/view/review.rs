@@ -69,57 +69,60 @@ fn evidence_lines(
 }
 
 fn stats_lines(s: &TableStats, theme: &Theme) -> Vec<Line<'static>> {
-    let label = |t: &'static str| Span::styled(t, theme.muted);
     let when = |t: Option<String>| t.map(|t| short_time(&t)).unwrap_or_else(|| "never".into());
-    vec![
-        Line::from(vec![
-            label("rows     "),
-            Span::raw(format!(
+    let last_read = s
+        .last_read
+        .as_deref()
+        .map(|t| format!(", last {}", short_time(t)))
+        .unwrap_or_default();
+    [
+        (
+            "rows     ",
+            format!(
                 "~{} (live {}, dead {})",
                 count(s.estimated_rows),
                 count(s.live_rows),
                 count(s.dead_rows)
-            )),
-        ]),
-        Line::from(vec![
-            label("size     "),
-            Span::raw(format!(
+            ),
+        ),
+        (
+            "size     ",
+            format!(
                 "{} (table {}, indexes {})",
                 bytes(s.total_bytes),
                 bytes(s.table_bytes),
                 bytes(s.index_bytes)
-            )),
-        ]),
-        Line::from(vec![
-            label("reads    "),
-            Span::raw(format!(
-                "{} sequential scans, {} index scans{}",
+            ),
+        ),
+        (
+            "reads    ",
+            format!(
+                "{} sequential scans, {} index scans{last_read}",
                 count(s.seq_scans),
-                count(s.index_scans),
-                s.last_read
-                    .as_deref()
-                    .map(|t| format!(", last {}", short_time(t)))
-                    .unwrap_or_default()
-            )),
-        ]),
-        Line::from(vec![
-            label("writes   "),
-            Span::raw(format!(
+                count(s.index_scans)
+            ),
+        ),
+        (
+            "writes   ",
+            format!(
                 "{} inserts, {} updates, {} deletes",
                 count(s.inserts),
                 count(s.updates),
                 count(s.deletes)
-            )),
-        ]),
-        Line::from(vec![
-            label("upkeep   "),
-            Span::raw(format!(
+            ),
+        ),
+        (
+            "upkeep   ",
+            format!(
                 "vacuumed {}, analyzed {}",
                 when(last_vacuum(s)),
                 when(last_analyze(s))
-            )),
-        ]),
+            ),
+        ),
     ]
+    .into_iter()
+    .map(|(label, text)| Line::from(vec![Span::styled(label, theme.muted), Span::raw(text)]))
+    .collect()
 }
 
 /// The Usage tab: evidence, the plan's decision, then what depends on the table.

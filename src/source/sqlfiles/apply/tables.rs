@@ -33,35 +33,17 @@ impl Builder {
             }),
             _ => None,
         };
-        let mut table = Relation {
-            schema: q.schema.clone(),
-            name: q.name.clone(),
-            kind: if s.partspec.is_some() {
-                RelationKind::PartitionedTable
-            } else {
-                RelationKind::Table
-            },
-            partition_of,
-            partition_key: s.partspec.as_ref().map(partition_key),
-            owner: String::new(),
-            comment: None,
-            rls_enabled: false,
-            rls_forced: false,
-            options: def_elems(&s.options)
-                .map(|(k, v)| format!("{k}={}", v.map(option_value).unwrap_or_default()))
-                .collect(),
-            view_definition: None,
-            reads: Vec::new(),
-            extension: None,
-            columns: Vec::new(),
-            constraints: Vec::new(),
-            indexes: Vec::new(),
-            policies: Vec::new(),
-            triggers: Vec::new(),
-            grants: self.default_grants(&q.schema, false),
-            stats: None,
-            provenance: defined(at),
+        let kind = if s.partspec.is_some() {
+            RelationKind::PartitionedTable
+        } else {
+            RelationKind::Table
         };
+        let mut table = self.new_relation(&q, kind, at);
+        table.partition_of = partition_of;
+        table.partition_key = s.partspec.as_ref().map(partition_key);
+        table.options = def_elems(&s.options)
+            .map(|(k, v)| format!("{k}={}", v.map(option_value).unwrap_or_default()))
+            .collect();
         if let Some(p) = &parent {
             let parent_rel = self
                 .relation(p)

@@ -43,29 +43,11 @@ impl Builder {
             v.provenance.altered.push(at.clone());
             return Ok(());
         }
-        self.catalog.relations.push(Relation {
-            schema: q.schema.clone(),
-            name: q.name.clone(),
-            kind,
-            partition_of: None,
-            partition_key: None,
-            owner: String::new(),
-            comment: None,
-            rls_enabled: false,
-            rls_forced: false,
-            options,
-            view_definition: Some(definition),
-            reads,
-            extension: None,
-            columns: Vec::new(),
-            constraints: Vec::new(),
-            indexes: Vec::new(),
-            policies: Vec::new(),
-            triggers: Vec::new(),
-            grants: self.default_grants(&q.schema, false),
-            stats: None,
-            provenance: defined(at),
-        });
+        let mut view = self.new_relation(&q, kind, at);
+        view.options = options;
+        view.view_definition = Some(definition);
+        view.reads = reads;
+        self.catalog.relations.push(view);
         Ok(())
     }
 
