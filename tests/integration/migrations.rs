@@ -209,6 +209,45 @@ fn files_sharing_a_number_are_reported() {
     assert_eq!(places(&found), ["007_b.sql:1"]);
     std::fs::rename(dir.path().join("007_b.sql"), dir.path().join("009_b.sql")).unwrap();
     assert!(findings(&load(dir.path()), "migration-number-conflict").is_empty());
+    // Across folders given together (seed 003: server/ and supabase/ migrations).
+    let other = tempfile::tempdir().unwrap();
+    write(
+        other.path(),
+        &[("0007_server.sql", "CREATE TABLE d (id int);\n")],
+    );
+    let both =
+        pglens::source::sqlfiles::load(&[dir.path().to_path_buf(), other.path().to_path_buf()])
+            .unwrap();
+    let found = findings(&both, "migration-number-conflict");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].message.contains("0007_server.sql") && found[0].message.contains("007_a.sql"),
+        "{}",
+        found[0].message
+    );
+}
+
+/// Bad input: an empty folder, a file that is not text, a folder that does not exist.
+#[test]
+fn bad_folders_and_files_are_clear_errors() {
+    let (code, _, err) = crate::run_pglens(&["audit", "/nonexistent/migrations"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/migrations"), "{err}");
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, err) = crate::run_pglens(&["audit", empty.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("has no .sql files"), "{err}");
+    std::fs::write(
+        empty.path().join("001_binary.sql"),
+        [0xff_u8, 0xfe, 0x00, 0x41],
+    )
+    .unwrap();
+    let (code, _, err) = crate::run_pglens(&["audit", empty.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot read") && err.contains("001_binary.sql"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
