@@ -99,18 +99,12 @@ pub fn usage_summary(catalog: &Catalog, r: &Relation) -> String {
         Some(age) => format!("in {} of statistics", age_words(age)),
         None => "since statistics were last reset".into(),
     };
-    let last = r
-        .stats
-        .as_ref()
-        .and_then(|s| s.last_read.as_deref())
-        .map(|t| format!(", last read {}", short_time(t)))
-        .unwrap_or_default();
     match (a.reads, a.writes) {
         (0, 0) => format!("not read or written {window}"),
         (0, w) => format!("written ({}) but never read {window}", human_count(w)),
-        (r, 0) => format!("read ({}) but never written {window}{last}", human_count(r)),
+        (r, 0) => format!("read ({}) but never written {window}", human_count(r)),
         (r, w) => format!(
-            "{} reads, {} writes {window}{last}",
+            "{} reads, {} writes {window}",
             human_count(r),
             human_count(w)
         ),

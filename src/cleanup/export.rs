@@ -565,7 +565,7 @@ fn markdown(x: &Resolved<'_>, plan_file: &str) -> String {
                 "| `{q}` | {} | {} | {} | {} | {} |",
                 rows(r),
                 size(r),
-                evidence::usage_summary(x.catalog, r),
+                use_cell(x.catalog, r),
                 dependents_cell(x, &q),
                 x.plan.mark(&q).map(|m| cell(&m.note)).unwrap_or_default()
             );
@@ -766,6 +766,17 @@ fn dependents_cell(x: &Resolved<'_>, q: &QualifiedName) -> String {
     } else {
         cell(&deps.join("; "))
     }
+}
+
+/// The usage summary, with when a scan last read the table where the server records it.
+fn use_cell(catalog: &Catalog, r: &Relation) -> String {
+    let last = r
+        .stats
+        .as_ref()
+        .and_then(|s| s.last_read.as_deref())
+        .map(|t| format!(" (last read {})", evidence::short_time(t)))
+        .unwrap_or_default();
+    cell(&format!("{}{last}", evidence::usage_summary(catalog, r)))
 }
 
 fn rows(r: &Relation) -> String {
