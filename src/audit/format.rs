@@ -96,6 +96,9 @@ pub fn text(report: &Report<'_>, colour: bool) -> String {
     for f in report.findings {
         groups.entry(group_of(f)).or_default().push(f);
     }
+    // Natural order, so `012_x.sql:9` comes before `012_x.sql:40`.
+    let mut groups: Vec<(String, Vec<&Finding>)> = groups.into_iter().collect();
+    groups.sort_by(|a, b| crate::categorize::natural_cmp(&a.0, &b.0));
     let mut out = String::new();
     let _ = writeln!(out, "pglens audit of {}", report.source);
     for (group, findings) in &groups {

@@ -66,8 +66,7 @@ impl Rule for MigrationDuplicateDefinition {
             out.push(META.finding(
                 ObjectRef::migration(&s.location),
                 format!(
-                    "{}: {} {} again; {} created it first",
-                    place(&s.location),
+                    "{} {} again; {} created it first",
                     s.command,
                     s.object.as_deref().unwrap_or(""),
                     place(&first.location)

@@ -18,7 +18,7 @@
 //! `CREATE INDEX CONCURRENTLY`, in a migration of its own: it cannot run inside a
 //! transaction block, and a failed build leaves an invalid index to drop and retry.
 
-use super::migration_support::{existed_before, migrations, place};
+use super::migration_support::{existed_before, migrations};
 use super::prelude::*;
 use crate::model::migrations::StatementTrait;
 
@@ -56,8 +56,7 @@ impl Rule for MigrationIndexWithoutConcurrently {
             let finding = META.finding(
                 ObjectRef::migration(&s.location),
                 format!(
-                    "{}: index on {table}, created by an earlier migration, is built without CONCURRENTLY and blocks writes while it builds",
-                    place(&s.location)
+                    "index on {table}, created by an earlier migration, is built without CONCURRENTLY and blocks writes while it builds"
                 ),
             );
             out.push(match fix {

@@ -21,7 +21,7 @@
 //! (likewise for triggers), `CREATE TABLE IF NOT EXISTS`, `CREATE INDEX IF NOT EXISTS`
 //! (which needs an index name: pglens fills in the one PostgreSQL would choose).
 
-use super::migration_support::{migrations, place};
+use super::migration_support::migrations;
 use super::prelude::*;
 use crate::model::migrations::MigrationStatement;
 
@@ -70,8 +70,7 @@ impl Rule for MigrationNotRerunnable {
                     META.finding(
                         ObjectRef::migration(&s.location),
                         format!(
-                            "{}: {} {} fails when the file runs again",
-                            place(&s.location),
+                            "{} {} fails when the file runs again",
                             s.command,
                             s.object.as_deref().unwrap_or("")
                         ),

@@ -19,7 +19,7 @@
 //! Correct the statement or move it after what it depends on. There is no SQL to run: the
 //! migration file itself is wrong.
 
-use super::migration_support::{migrations, place};
+use super::migration_support::migrations;
 use super::prelude::*;
 
 pub struct MigrationStatementFailed;
@@ -44,7 +44,7 @@ impl Rule for MigrationStatementFailed {
         for p in &m.problems {
             out.push(META.finding(
                 ObjectRef::migration(&p.location),
-                format!("{}: {} ({})", place(&p.location), p.message, p.excerpt),
+                format!("{} ({})", p.message, p.excerpt),
             ));
         }
     }

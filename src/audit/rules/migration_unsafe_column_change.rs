@@ -20,7 +20,7 @@
 //! change, add a new column, backfill it (in batches on a large table), and swap the names.
 //! Code that writes the column must write both during the change.
 
-use super::migration_support::{existed_before, migrations, place};
+use super::migration_support::{existed_before, migrations};
 use super::prelude::*;
 use crate::model::migrations::StatementTrait;
 
@@ -76,17 +76,14 @@ impl Rule for MigrationUnsafeColumnChange {
                     StatementTrait::Concurrently => continue,
                 };
                 out.push(
-                    META.finding(
-                        ObjectRef::migration(&s.location),
-                        format!("{}: {message}", place(&s.location)),
-                    )
-                    .with_fix(Fix::review(
-                        statements,
-                        &[
-                            "Fill in the backfill value; on a large table backfill in batches.",
-                            "Deploy code that writes the new column before the swap.",
-                        ],
-                    )),
+                    META.finding(ObjectRef::migration(&s.location), message)
+                        .with_fix(Fix::review(
+                            statements,
+                            &[
+                                "Fill in the backfill value; on a large table backfill in batches.",
+                                "Deploy code that writes the new column before the swap.",
+                            ],
+                        )),
                 );
             }
         }
