@@ -16,9 +16,7 @@ use crate::tui::theme::Theme;
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState, theme: &Theme) {
     let focused = app.focus == Focus::Detail && matches!(app.overlay, Overlay::None);
     let (Some(model), Some(id)) = (&app.model, app.selected_object()) else {
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(theme.border);
+        let block = super::pane(false, theme);
         let text = if app.model.is_some() {
             "Select a table in the tree (Enter opens a group).\n\n/ finds anything by name, F lists every finding, ? shows all keys."
         } else {

@@ -2,7 +2,7 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::detail::finding_detail;
@@ -37,13 +37,10 @@ pub fn search(
         size.height.saturating_sub(4).max(8),
     );
     frame.render_widget(Clear, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focus)
-        .title(Span::styled(
-            " find (Enter jumps, Esc closes) ",
-            theme.title,
-        ));
+    let block = super::pane(true, theme).title(Span::styled(
+        " find (Enter jumps, Esc closes) ",
+        theme.title,
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let parts = Layout::default()
@@ -113,10 +110,7 @@ pub fn findings(
         fv.category.map(|c| c.as_str()).unwrap_or("any"),
         fv.rule.unwrap_or("any"),
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focus)
-        .title(Span::styled(filters, theme.title));
+    let block = super::pane(true, theme).title(Span::styled(filters, theme.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let parts = Layout::default()
@@ -183,13 +177,10 @@ pub fn help(frame: &mut Frame<'_>, size: Rect, offset: usize, keymap: &Keymap, t
             *last = Line::styled(format!("{:>16}  ↓ more (↓ / PageDown)", ""), theme.muted);
         }
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focus)
-        .title(Span::styled(
-            " keys (remap them in config.toml [keys]); Esc closes ",
-            theme.title,
-        ));
+    let block = super::pane(true, theme).title(Span::styled(
+        " keys (remap them in config.toml [keys]); Esc closes ",
+        theme.title,
+    ));
     frame.render_widget(Paragraph::new(text).block(block), area);
 }
 
@@ -221,12 +212,8 @@ pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, t
         ),
     ];
     frame.render_widget(
-        Paragraph::new(text).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focus)
-                .title(Span::styled(" suppress finding ", theme.title)),
-        ),
+        Paragraph::new(text)
+            .block(super::pane(true, theme).title(Span::styled(" suppress finding ", theme.title))),
         area,
     );
 }
@@ -249,13 +236,10 @@ pub fn drift(
         drift.differences.len(),
         drift.against
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focus)
-        .title(Span::styled(
-            fit(&title, usize::from(area.width.saturating_sub(2))),
-            theme.title,
-        ));
+    let block = super::pane(true, theme).title(Span::styled(
+        fit(&title, usize::from(area.width.saturating_sub(2))),
+        theme.title,
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let progress = drift.progress.as_ref().map(|p| {

@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::{fit, severity_mark, ViewState};
@@ -222,13 +222,10 @@ pub fn tables(
         tv.order.len(),
         tv.sort.label(),
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border_focus)
-        .title(Span::styled(
-            fit(&title, usize::from(area.width.saturating_sub(2))),
-            theme.title,
-        ));
+    let block = super::pane(true, theme).title(Span::styled(
+        fit(&title, usize::from(area.width.saturating_sub(2))),
+        theme.title,
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     // Dates need room: both at 120 columns and up, the last vacuum alone from 96, none below.
@@ -367,12 +364,8 @@ pub fn mark(frame: &mut Frame<'_>, size: Rect, prompt: &MarkPrompt, theme: &Them
         }
     }
     frame.render_widget(
-        Paragraph::new(text).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border_focus)
-                .title(Span::styled(" cleanup plan ", theme.title)),
-        ),
+        Paragraph::new(text)
+            .block(super::pane(true, theme).title(Span::styled(" cleanup plan ", theme.title))),
         area,
     );
 }
