@@ -60,6 +60,16 @@ impl Tmux {
         self.wait_for("grouped by categories");
     }
 
+    /// Finds a table with `/`, waits for `hit` among the results, and opens it.
+    fn open_table(&self, table: &str, hit: &str) {
+        self.keys(&["/"]);
+        self.wait_for("find (Enter jumps");
+        self.keys(&["-l", table]);
+        self.wait_for(hit);
+        self.keys(&["Enter"]);
+        self.wait_for(&format!("{table} table"));
+    }
+
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "e2e"];
         args.extend_from_slice(keys);
@@ -84,12 +94,7 @@ fn find_a_table_copy_its_fix_and_paste_it_from_tmux() {
     tmux.start_demo(home.path());
     tmux.run(&["set", "-g", "set-clipboard", "on"]);
 
-    tmux.keys(&["/"]);
-    tmux.wait_for("find (Enter jumps");
-    tmux.keys(&["-l", "public.leads"]);
-    tmux.wait_for("public.leads_active");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("public.leads table");
+    tmux.open_table("public.leads", "public.leads_active");
     tmux.keys(&["y"]);
     let screen = tmux.wait_for("copied");
     assert!(
@@ -122,12 +127,7 @@ fn plan_marks_survive_a_restart_and_export() {
     };
     let start = || tmux.start_demo(home.path());
     start();
-    tmux.keys(&["/"]);
-    tmux.wait_for("find (Enter jumps");
-    tmux.keys(&["-l", "public.failed_attempts"]);
-    tmux.wait_for("public.failed_attempts");
-    tmux.keys(&["Enter"]);
-    tmux.wait_for("public.failed_attempts table");
+    tmux.open_table("public.failed_attempts", "public.failed_attempts");
     tmux.keys(&["m"]);
     tmux.wait_for("remove from plan");
     tmux.keys(&["d"]);
@@ -146,11 +146,7 @@ fn plan_marks_survive_a_restart_and_export() {
     std::thread::sleep(std::time::Duration::from_millis(300));
 
     start();
-    tmux.keys(&["/"]);
-    tmux.wait_for("find (Enter jumps");
-    tmux.keys(&["-l", "public.failed_attempts"]);
-    tmux.wait_for("public.failed_attempts");
-    tmux.keys(&["Enter"]);
+    tmux.open_table("public.failed_attempts", "public.failed_attempts");
     tmux.keys(&["7"]);
     tmux.wait_for("drop: replaced by failed_login_attempts");
     let screen = tmux.wait_for("failed_attempts [drop]");

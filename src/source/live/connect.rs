@@ -39,7 +39,10 @@ pub enum LiveError {
     PermissionDenied { what: String, detail: String },
     #[error("reading {what} took longer than the statement timeout ({detail})")]
     Timeout { what: String, detail: String },
-    #[error("PostgreSQL {version} is not supported: pglens reads PostgreSQL 13 to 18")]
+    #[error(
+        "PostgreSQL {version} is not supported: pglens reads PostgreSQL {}",
+        crate::model::version::SUPPORTED_RANGE
+    )]
     UnsupportedVersion { version: String },
     #[error("reading {what} failed: {detail}")]
     Query { what: String, detail: String },
