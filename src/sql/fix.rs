@@ -416,12 +416,21 @@ pub fn sequence_as_bigint(sequence: &QualifiedName) -> FixStatement {
     ))
 }
 
-/// `CREATE TABLE schema.backup AS TABLE t`: every row, before anything is dropped. The
-/// backup goes to a schema of its own so the API does not expose the copy.
-pub fn backup_table(t: &Relation, schema: &str, backup: &str) -> FixStatement {
+/// Where a table's backup goes: `pglens_backup.<schema>_<table>`, in a schema of its own so
+/// the API does not expose the copy. Every fix and the cleanup script name it this way.
+pub fn backup_of(t: &Relation) -> QualifiedName {
+    QualifiedName::new(
+        crate::audit::BACKUP_SCHEMA,
+        object_name(&[&t.schema, &t.name]),
+    )
+}
+
+/// `CREATE TABLE pglens_backup.<schema>_<table> AS TABLE t`: every row, before anything
+/// is dropped.
+pub fn backup_table(t: &Relation) -> FixStatement {
     stmt(format!(
         "CREATE TABLE {} AS TABLE {}",
-        qualified(schema, backup),
+        qualified_name(&backup_of(t)),
         table(t)
     ))
 }

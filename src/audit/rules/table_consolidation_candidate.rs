@@ -290,11 +290,10 @@ fn finding(t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
     let shared: Vec<&str> = mine.intersection(&theirs).copied().collect();
     let only_mine: Vec<&str> = mine.difference(&theirs).copied().collect();
     let mapping = t.merge_columns(kept);
-    let backup = fix::object_name(&[&t.schema, &t.name]);
     let fix = Fix::review(
         vec![
             fix::create_schema(BACKUP_SCHEMA),
-            fix::backup_table(t, BACKUP_SCHEMA, &backup),
+            fix::backup_table(t),
             fix::copy_rows(t, kept, &mapping),
             fix::drop_table(t),
         ],

@@ -51,11 +51,10 @@ impl Rule for UnusedTable {
             if !(unread && unwritten) {
                 continue;
             }
-            let backup = fix::object_name(&[&t.schema, &t.name]);
             let fix = Fix::review(
                 vec![
                     fix::create_schema(BACKUP_SCHEMA),
-                    fix::backup_table(t, BACKUP_SCHEMA, &backup),
+                    fix::backup_table(t),
                     fix::drop_table(t),
                 ],
                 &[

@@ -27,7 +27,7 @@ pub(super) fn markdown(x: &Resolved<'_>, plan_file: &str) -> String {
     out.push_str("- [ ] Review this plan with the team; every decision below carries its note.\n");
     out.push_str("- [ ] Take a full backup (`pg_dump --format=custom`), and one per table that goes:\n\n```sh\n");
     for r in x.drop_order.iter().filter(|r| r.kind.is_table()) {
-        let file = format!("{}.dump", fix::object_name(&[&r.schema, &r.name]));
+        let file = format!("{}.dump", fix::backup_of(r).name);
         let _ = writeln!(out, "{}", statements::pg_dump_command(r, &file));
     }
     out.push_str("```\n\n");

@@ -105,11 +105,6 @@ pub fn export(catalog: &Catalog, plan: &Plan, plan_file: &str) -> Result<Export,
     })
 }
 
-/// The backup table of a relation in [`BACKUP_SCHEMA`].
-pub fn backup_of(r: &Relation) -> QualifiedName {
-    QualifiedName::new(BACKUP_SCHEMA, fix::object_name(&[&r.schema, &r.name]))
-}
-
 fn ledger_of(r: &Relation) -> QualifiedName {
     QualifiedName::new(
         BACKUP_SCHEMA,

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{backup_of, Detached, Resolved};
+use super::{Detached, Resolved};
 use crate::audit::BACKUP_SCHEMA;
 use crate::sql::cleanup as statements;
 use crate::sql::{ddl, fix};
@@ -47,11 +47,7 @@ pub(super) fn script(x: &Resolved<'_>, plan_file: &str) -> String {
     heading(&mut out, "Back up every table that goes.");
     statement(&mut out, &fix::create_schema(BACKUP_SCHEMA).sql);
     for r in x.drop_order.iter().filter(|r| r.kind.is_table()) {
-        let backup = backup_of(r);
-        statement(
-            &mut out,
-            &fix::backup_table(r, &backup.schema, &backup.name).sql,
-        );
+        statement(&mut out, &fix::backup_table(r).sql);
     }
     if !x.merges.is_empty() {
         heading(&mut out, "Merge rows into the tables that stay.");
@@ -139,7 +135,7 @@ fn rollback(x: &Resolved<'_>) -> String {
         });
         out.push_str(&ddl::relation(&definition));
         if r.kind.is_table() {
-            statement(&mut out, &statements::restore_rows(r, &backup_of(r)));
+            statement(&mut out, &statements::restore_rows(r, &fix::backup_of(r)));
         }
     }
     for d in x.detached.iter().chain(&x.cycle_keys) {
