@@ -8,6 +8,7 @@
 //! difference reads as "old: ..., new: ...". Statistics, sizes, owners and grants are not
 //! compared: they differ between any two servers without the schema drifting.
 
+use crate::text::{visible, visible_lines};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -342,7 +343,7 @@ fn progress_text(p: &MigrationProgress) -> String {
         out.push_str(&format!("; {f} is not ({} missing)", p.missing.join(", ")));
     }
     out.push('\n');
-    out
+    visible_lines(&out).into_owned()
 }
 
 /// The differences for a terminal or a log.
@@ -352,27 +353,30 @@ pub fn text(
     old: &str,
     new: &str,
 ) -> String {
-    let mut out = format!("pglens diff {old} -> {new}\n\n");
+    let mut out = format!("pglens diff {} -> {}\n\n", visible(old), visible(new));
     if let Some(p) = progress {
         out.push_str(&progress_text(p));
         out.push('\n');
     }
     for d in differences {
-        let _ = writeln!(out, "{} {} {}", d.change.symbol(), d.kind, d.path());
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            d.change.symbol(),
+            d.kind,
+            visible(&d.path())
+        );
         if let Some(at) = &d.defined {
-            let _ = writeln!(out, "    defined in {at}");
+            let _ = writeln!(out, "    defined in {}", visible(at));
         }
+        let show = |s: &Option<String>| visible(s.as_deref().unwrap_or("")).into_owned();
         match d.change {
             Change::Changed => {
-                let _ = writeln!(out, "    old: {}", d.old.as_deref().unwrap_or(""));
-                let _ = writeln!(out, "    new: {}", d.new.as_deref().unwrap_or(""));
+                let _ = writeln!(out, "    old: {}", show(&d.old));
+                let _ = writeln!(out, "    new: {}", show(&d.new));
             }
             _ => {
-                let _ = writeln!(
-                    out,
-                    "    {}",
-                    d.old.as_deref().or(d.new.as_deref()).unwrap_or("")
-                );
+                let _ = writeln!(out, "    {}", show(&d.old.clone().or(d.new.clone())));
             }
         }
     }
@@ -400,7 +404,7 @@ pub fn json(differences: &[Difference], progress: Option<&MigrationProgress>) ->
     if let Some(p) = progress {
         doc["migrations"] = serde_json::json!(p);
     }
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    crate::text::json_escaped(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
 }
 
 /// A Markdown report: a summary line and one table row per difference.
@@ -410,7 +414,7 @@ pub fn markdown(
     old: &str,
     new: &str,
 ) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let cell = |s: &str| visible(&s.replace('|', "\\|")).into_owned();
     let mut out = format!(
         "# Schema drift: `{}` -> `{}`\n\n{}\n",
         cell(old),

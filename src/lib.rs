@@ -42,4 +42,5 @@ pub mod model;
 pub mod report;
 pub mod source;
 pub mod sql;
+pub mod text;
 pub mod tui;

@@ -10,6 +10,7 @@ use pglens::audit::{self, Severity};
 use pglens::categorize::{self, CategoryConfig};
 use pglens::cleanup;
 use pglens::source::{self, SourceSpec};
+use pglens::text::visible;
 use pglens::tui;
 
 /// Terminal schema explorer and auditor for PostgreSQL and Supabase.
@@ -197,7 +198,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("pglens: {e:#}");
+            eprintln!("pglens: {}", visible(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -242,7 +243,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Format::Sarif => audit::format::sarif(&report),
                 Format::Markdown => audit::format::markdown(&report),
             };
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            emit(&text)?;
             let threshold: Severity = fail_on.into();
             let failing = findings
                 .iter()
@@ -269,7 +270,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 (None, RulesFormat::Text) => rules_table(),
             };
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            emit(&text)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Snapshot {
@@ -281,7 +282,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             source::snapshot::save(&catalog, &output)?;
             eprintln!(
                 "pglens: wrote {} ({} relations)",
-                output.display(),
+                visible(&output.display().to_string()),
                 catalog.relations.len()
             );
             Ok(ExitCode::SUCCESS)
@@ -313,8 +314,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 cleanup::export_files(&catalog, &plan, &plan_path, output_dir.as_deref())?;
             eprintln!(
                 "pglens: wrote {} and {} ({} decisions)",
-                md.display(),
-                sql.display(),
+                visible(&md.display().to_string()),
+                visible(&sql.display().to_string()),
                 plan.marks.len()
             );
             Ok(ExitCode::SUCCESS)
@@ -331,7 +332,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 DiffFormat::Json => pglens::diff::json(&differences, p),
                 DiffFormat::Markdown => pglens::diff::markdown(&differences, p, la, lb),
             };
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            emit(&text)?;
             Ok(if differences.is_empty() {
                 ExitCode::SUCCESS
             } else {
@@ -339,14 +340,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Some(Command::Doctor) => {
-            let _ = std::io::stdout().lock().write_all(doctor().as_bytes());
+            emit(&doctor())?;
             Ok(ExitCode::SUCCESS)
         }
         None if cli.summary || !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
             let catalog = load(&cli.source, cli.demo).await?;
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`pglens | head`) is not an error worth reporting.
-            let _ = stdout.write_all(pglens::report::summary(&catalog).as_bytes());
+            emit(&pglens::report::summary(&catalog))?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -478,6 +477,18 @@ fn doctor() -> String {
     out
 }
 
+/// Writes `text` to standard output and flushes it. A failed write (a full disk, a closed
+/// file) is an error and exits 2: a CI job must not pass on a report that was never
+/// written. A reader that went away (`pglens audit | head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(anyhow::anyhow!("cannot write the output: {e}")),
+    }
+}
+
 /// Colour only for a terminal, and never when NO_COLOR is set (no-color.org).
 fn colour_stdout() -> bool {
     std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none()
@@ -529,7 +540,7 @@ async fn load(source: &[String], demo: bool) -> anyhow::Result<pglens::model::Ca
             );
         }
     };
-    let mut warn = |w: String| eprintln!("pglens: warning: {w}");
+    let mut warn = |w: String| eprintln!("pglens: warning: {}", visible(&w));
     let result = source::load(&spec, &mut progress, &mut warn).await;
     if interactive && matches!(spec, SourceSpec::Live(_)) {
         eprint!("\r\x1b[K");

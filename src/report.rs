@@ -4,15 +4,21 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::model::Catalog;
+use crate::text::visible;
 
 /// Renders the summary. Pure: the caller decides where it goes.
 pub fn summary(catalog: &Catalog) -> String {
     let mut out = String::new();
     let meta = &catalog.meta;
-    let _ = writeln!(out, "source:   {}", meta.source_label);
+    let _ = writeln!(out, "source:   {}", visible(&meta.source_label));
     if let Some(db) = &meta.database {
         let version = meta.server_version.as_deref().unwrap_or("unknown version");
-        let _ = writeln!(out, "database: {db} (PostgreSQL {version})");
+        let _ = writeln!(
+            out,
+            "database: {} (PostgreSQL {})",
+            visible(db),
+            visible(version)
+        );
     }
     if catalog.is_supabase() {
         let _ = writeln!(
@@ -46,7 +52,10 @@ pub fn summary(catalog: &Catalog) -> String {
         let _ = writeln!(
             out,
             "{:<24} {:>7} {:>8} {:>9}",
-            schema, row.tables, row.rls_on, row.policies
+            visible(schema),
+            row.tables,
+            row.rls_on,
+            row.policies
         );
     }
     out

@@ -8,6 +8,8 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 
 use super::{find_rule, Finding, Severity};
+use crate::sql;
+use crate::text::{visible, visible_lines};
 
 /// Everything a report shows.
 pub struct Report<'a> {
@@ -100,19 +102,23 @@ pub fn text(report: &Report<'_>, colour: bool) -> String {
     let mut groups: Vec<(String, Vec<&Finding>)> = groups.into_iter().collect();
     groups.sort_by(|a, b| crate::categorize::natural_cmp(&a.0, &b.0));
     let mut out = String::new();
-    let _ = writeln!(out, "pglens audit of {}", report.source);
+    let _ = writeln!(out, "pglens audit of {}", visible(report.source));
     for (group, findings) in &groups {
-        let _ = writeln!(out, "\n{}", paint(BOLD, group));
+        let _ = writeln!(out, "\n{}", paint(BOLD, &visible(group)));
         for f in findings {
             let tag = paint(severity_colour(f.severity), severity_tag(f.severity));
-            let line = format!("{}  {}", f.message, paint(DIM, &format!("[{}]", f.rule)));
+            let line = format!(
+                "{}  {}",
+                visible(&f.message),
+                paint(DIM, &format!("[{}]", f.rule))
+            );
             match &f.suppressed {
                 Some(reason) => {
                     let _ = writeln!(
                         out,
                         "  {}  {}",
                         paint(DIM, "SUPP"),
-                        paint(DIM, &format!("{line} (suppressed: {reason})"))
+                        paint(DIM, &format!("{line} (suppressed: {})", visible(reason)))
                     );
                 }
                 None => {
@@ -122,7 +128,7 @@ pub fn text(report: &Report<'_>, colour: bool) -> String {
         }
     }
     for u in report.unused_ignores {
-        let _ = writeln!(out, "\nunused ignore entry: {u}");
+        let _ = writeln!(out, "\nunused ignore entry: {}", visible(u));
     }
     let _ = writeln!(out, "\n{}", report.summary_line());
     out
@@ -163,7 +169,7 @@ pub fn json(report: &Report<'_>) -> String {
         "findings": findings,
         "unused_ignores": report.unused_ignores,
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    crate::text::json_escaped(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -261,7 +267,7 @@ pub fn sarif(report: &Report<'_>) -> String {
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    crate::text::json_escaped(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
 }
 
 /// Percent-encodes what a URI path segment cannot hold, so odd identifiers stay valid.
@@ -276,10 +282,15 @@ fn uri_safe(s: &str) -> String {
         .collect()
 }
 
-/// Markdown grouped by severity, each finding with its fix in a fenced block.
+/// Markdown grouped by severity, each finding with its fix in a fenced block. Every field
+/// is shown with escapes for control characters; a last pass catches any that slipped by.
 pub fn markdown(report: &Report<'_>) -> String {
+    visible_lines(&markdown_document(report)).into_owned()
+}
+
+fn markdown_document(report: &Report<'_>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Schema audit: {}\n", report.source);
+    let _ = writeln!(out, "# Schema audit: {}\n", visible(report.source));
     let _ = writeln!(out, "{}\n", report.summary_line());
     let sections = [
         (Severity::Critical, "🔴 Critical"),
@@ -297,15 +308,15 @@ pub fn markdown(report: &Report<'_>) -> String {
         }
         let _ = writeln!(out, "## {title}\n");
         for f in findings {
-            let _ = writeln!(out, "### {}\n", f.message);
+            let _ = writeln!(out, "### {}\n", visible(&f.message));
             let summary = find_rule(f.rule)
                 .map(|e| e.rule.meta().summary)
                 .unwrap_or("");
             let _ = writeln!(out, "`{}` ({}): {summary}\n", f.rule, f.category.as_str());
             if let Some(fix) = &f.fix {
-                let _ = writeln!(out, "```sql\n{}\n```\n", fix.script());
+                let _ = writeln!(out, "{}\n", sql_block(&fix.script()));
                 for note in &fix.notes {
-                    let _ = writeln!(out, "- {note}");
+                    let _ = writeln!(out, "- {}", visible(note));
                 }
                 if !fix.notes.is_empty() {
                     out.push('\n');
@@ -324,13 +335,21 @@ pub fn markdown(report: &Report<'_>) -> String {
             let _ = writeln!(
                 out,
                 "- {} (`{}`): {}",
-                f.message,
+                visible(&f.message),
                 f.rule,
-                f.suppressed.as_deref().unwrap_or("")
+                visible(f.suppressed.as_deref().unwrap_or(""))
             );
         }
     }
     out
+}
+
+/// A fenced `sql` block that its content cannot close: the fence is longer than any run of
+/// backticks inside, and control characters are shown as escapes.
+pub fn sql_block(sql: &str) -> String {
+    let longest = sql.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}sql\n{}\n{fence}", visible_lines(sql))
 }
 
 /// A fix script for the clipboard: a header saying what it is, then each finding's fix with
@@ -338,39 +357,41 @@ pub fn markdown(report: &Report<'_>) -> String {
 /// say so.
 pub fn fix_script(findings: &[&Finding], source: &str, title: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "-- pglens fix script: {title}");
-    let _ = writeln!(
-        out,
-        "-- source: {source}; {} finding(s). Review before running.",
+    let mut line = |text: &str| {
+        out.push_str(&sql::comment(text));
+        out.push('\n');
+    };
+    line(&format!("pglens fix script: {title}"));
+    line(&format!(
+        "source: {source}; {} finding(s). Review before running.",
         findings.len()
-    );
+    ));
     if findings
         .iter()
         .any(|f| f.fix.as_ref().is_some_and(|x| !x.safe))
     {
-        let _ = writeln!(
-            out,
-            "-- Some fixes are marked REVIEW: read their notes first."
-        );
+        line("Some fixes are marked REVIEW: read their notes first.");
     }
     for f in findings {
         let Some(fix) = &f.fix else { continue };
-        let _ = writeln!(
-            out,
-            "\n-- [{}] {}: {}",
+        out.push('\n');
+        out.push_str(&sql::comment(&format!(
+            "[{}] {}: {}",
             f.severity.as_str(),
             f.rule,
-            f.message.replace('\n', " ")
-        );
+            f.message
+        )));
+        out.push('\n');
         if !fix.safe {
-            let _ = writeln!(out, "-- REVIEW: not safe to run unread");
+            out.push_str("-- REVIEW: not safe to run unread\n");
         }
         for note in &fix.notes {
-            let _ = writeln!(out, "-- note: {}", note.replace('\n', " "));
+            out.push_str(&sql::comment(&format!("note: {note}")));
+            out.push('\n');
         }
         for s in &fix.statements {
             if s.outside_transaction {
-                let _ = writeln!(out, "-- (outside a transaction block)");
+                out.push_str("-- (outside a transaction block)\n");
             }
             let _ = writeln!(out, "{};", s.sql);
         }

@@ -215,6 +215,23 @@ impl Fix {
         self
     }
 
+    /// The same fix as one transaction: when a statement fails (a backup that cannot be
+    /// made), the ones after it (the drop) do not take effect. For fixes that destroy data
+    /// only after copying it.
+    pub fn in_transaction(mut self) -> Self {
+        let begin = FixStatement {
+            sql: "BEGIN".into(),
+            outside_transaction: false,
+        };
+        let commit = FixStatement {
+            sql: "COMMIT".into(),
+            outside_transaction: false,
+        };
+        self.statements.insert(0, begin);
+        self.statements.push(commit);
+        self
+    }
+
     /// The statements as one script, each ending in a semicolon.
     pub fn script(&self) -> String {
         self.statements

@@ -138,13 +138,56 @@ pub fn restore_rows(t: &Relation, backup: &QualifiedName) -> String {
 
 /// The `pg_dump` command that saves one table, schema and data, in custom format.
 pub fn pg_dump_command(t: &Relation, file: &str) -> String {
-    // pg_dump's --table takes a pattern in which quoted parts are taken literally.
-    let pattern = qualified(&t.schema, &t.name);
+    let pattern = format!("{}.{}", dump_pattern(&t.schema), dump_pattern(&t.name));
     format!(
         "pg_dump --format=custom --table={} --file={} \"$DATABASE_URL\"",
         shell_word(&pattern),
         shell_word(file)
     )
+}
+
+/// One part of a pg_dump `--table` pattern. Quoted parts are taken literally (so case,
+/// spaces, `*` and `.` stay as they are); a control or invisible character, which must not
+/// appear raw in the plan, becomes the `?` wildcard outside the quotes.
+fn dump_pattern(name: &str) -> String {
+    if ident(name) == name {
+        return name.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in name.chars() {
+        match c {
+            '"' => out.push_str("\"\""),
+            c if crate::text::is_unsafe(c) => out.push_str("\"?\""),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A file name for a table's dump: the backup name with anything a file name should not
+/// hold (`/`, spaces, control characters) replaced, and a hash of the exact name when
+/// something was, so two tables never share a file.
+pub fn dump_file_name(backup_name: &str) -> String {
+    let safe: String = backup_name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    if safe == backup_name {
+        format!("{safe}.dump")
+    } else {
+        format!(
+            "{safe}_{:08x}.dump",
+            super::fix::fnv1a(backup_name.as_bytes())
+        )
+    }
 }
 
 /// A word for a POSIX shell: single-quoted unless it is plainly safe.

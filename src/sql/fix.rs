@@ -13,16 +13,18 @@ use crate::model::{FkAction, Function, Policy, PolicyCommand, QualifiedName, Rel
 /// so `IF NOT EXISTS` and later `DROP`s name what was really created.
 pub const MAX_IDENTIFIER_BYTES: usize = 63;
 
+/// Every statement passes through [`super::printable`]: expressions taken from the catalog
+/// may hold raw control characters, which must not reach a clipboard or a terminal.
 fn stmt(sql: String) -> FixStatement {
     FixStatement {
-        sql,
+        sql: super::printable(&sql).into_owned(),
         outside_transaction: false,
     }
 }
 
 fn concurrent(sql: String) -> FixStatement {
     FixStatement {
-        sql,
+        sql: super::printable(&sql).into_owned(),
         outside_transaction: true,
     }
 }
@@ -40,7 +42,13 @@ pub fn object_name(parts: &[&str]) -> String {
     if name.len() <= MAX_IDENTIFIER_BYTES {
         return name;
     }
-    let suffix = format!("_{:08x}", fnv1a(name.as_bytes()));
+    let hash = fnv1a(name.as_bytes());
+    with_hash(&name, hash)
+}
+
+/// `name` cut on a character boundary so that it ends in `_<hash>` within 63 bytes.
+fn with_hash(name: &str, hash: u32) -> String {
+    let suffix = format!("_{hash:08x}");
     let mut cut = MAX_IDENTIFIER_BYTES - suffix.len();
     while !name.is_char_boundary(cut) {
         cut -= 1;
@@ -49,7 +57,7 @@ pub fn object_name(parts: &[&str]) -> String {
 }
 
 /// 32-bit FNV-1a: small, stable across runs and platforms, enough to tell names apart.
-fn fnv1a(bytes: &[u8]) -> u32 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0x811c_9dc5, |hash, b| {
         (hash ^ u32::from(*b)).wrapping_mul(0x0100_0193)
     })
@@ -416,17 +424,44 @@ pub fn sequence_as_bigint(sequence: &QualifiedName) -> FixStatement {
     ))
 }
 
-/// Where a table's backup goes: `pglens_backup.<schema>_<table>`, in a schema of its own so
-/// the API does not expose the copy. Every fix and the cleanup script name it this way.
+/// Where a table's backup goes: `pglens_backup."<schema>.<table>"`, in a schema of its own
+/// so the API does not expose the copy. Every fix and the cleanup script name it this way.
+///
+/// The name must tell tables apart, or two backups would collide and the second drop would
+/// run without its backup: `public.a_b` and `public_a.b` must not both become `public_a_b`.
+/// The dot keeps the two parts apart; when a part holds a dot itself, or the whole is longer
+/// than 63 bytes, the name ends in a hash of the exact schema and table instead.
 pub fn backup_of(t: &Relation) -> QualifiedName {
-    QualifiedName::new(
-        crate::audit::BACKUP_SCHEMA,
-        object_name(&[&t.schema, &t.name]),
-    )
+    backup_named(t, "")
 }
 
-/// `CREATE TABLE pglens_backup.<schema>_<table> AS TABLE t`: every row, before anything
-/// is dropped.
+/// The backup schema's table for the keys of rows merged into `t` (the cleanup script's
+/// ledger), named like [`backup_of`] with a `.merged_keys` suffix.
+pub fn merged_keys_of(t: &Relation) -> QualifiedName {
+    backup_named(t, ".merged_keys")
+}
+
+fn backup_named(t: &Relation, suffix: &str) -> QualifiedName {
+    let name = format!("{}.{}{suffix}", t.schema, t.name);
+    let plain = !t.schema.contains('.') && !t.name.contains('.');
+    let name = if plain && name.len() <= MAX_IDENTIFIER_BYTES {
+        name
+    } else {
+        let exact = [
+            t.schema.as_bytes(),
+            b"\0",
+            t.name.as_bytes(),
+            suffix.as_bytes(),
+        ]
+        .concat();
+        with_hash(&name, fnv1a(&exact))
+    };
+    QualifiedName::new(crate::audit::BACKUP_SCHEMA, name)
+}
+
+/// `CREATE TABLE pglens_backup."<schema>.<table>" AS TABLE t`: every row, before anything
+/// is dropped. Never `IF NOT EXISTS`: an older backup of the same name must stop the fix,
+/// not stand in for a copy that was never made.
 pub fn backup_table(t: &Relation) -> FixStatement {
     stmt(format!(
         "CREATE TABLE {} AS TABLE {}",

@@ -21,9 +21,24 @@ use crate::model::QualifiedName;
 
 /// Quotes an identifier the way PostgreSQL's `quote_ident` does: bare when it is a plain
 /// lower-case name that is not a keyword, double-quoted (with `"` doubled) otherwise.
+/// A name holding a control or invisible character (see [`crate::text::is_unsafe`]) is
+/// written in the `U&"..."` form with that character as an escape, so generated SQL never
+/// carries a raw newline or escape sequence that could end a comment or reach a terminal.
 pub fn ident(name: &str) -> String {
     if is_bare_identifier(name) {
         name.to_string()
+    } else if name.chars().any(crate::text::is_unsafe) {
+        let mut out = String::from("U&\"");
+        for c in name.chars() {
+            match c {
+                '"' => out.push_str("\"\""),
+                '\\' => out.push_str("\\\\"),
+                c if crate::text::is_unsafe(c) => out.push_str(&format!("\\+{:06X}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
     } else {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
@@ -40,14 +55,147 @@ pub fn qualified_name(q: &QualifiedName) -> String {
 }
 
 /// A string literal. Uses the `E''` form when the text holds a backslash, so the result means
-/// the same whatever `standard_conforming_strings` is set to.
+/// the same whatever `standard_conforming_strings` is set to, and for control or invisible
+/// characters, which it writes as `\U` escapes so they never appear raw in SQL text.
 pub fn literal(value: &str) -> String {
     let doubled = value.replace('\'', "''");
-    if value.contains('\\') {
-        format!("E'{}'", doubled.replace('\\', "\\\\"))
-    } else {
-        format!("'{doubled}'")
+    if !value.contains('\\') && !value.chars().any(crate::text::is_unsafe) {
+        return format!("'{doubled}'");
     }
+    let mut out = String::from("E'");
+    for c in doubled.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if crate::text::is_unsafe(c) => out.push_str(&format!("\\U{:08X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// One `-- ` comment line (without its newline) that cannot end early: line breaks and
+/// other control characters in `text` are shown as escapes, so a name or note can never
+/// smuggle a statement out of the comment.
+pub fn comment(text: &str) -> String {
+    format!("-- {}", crate::text::visible(text))
+}
+
+/// SQL text printed by a server or a parser (a policy condition, a default, a view) with
+/// every quoted identifier and string constant that holds a control or invisible character
+/// rewritten in escape form (`U&"..."`, `E'\U...'`), so the text can go to a clipboard, a
+/// file or a terminal without a raw escape sequence in it. Line breaks and tabs inside
+/// strings stay. Dollar-quoted bodies and comments are copied as they are.
+pub fn printable(sql: &str) -> std::borrow::Cow<'_, str> {
+    let hostile = |c: char| crate::text::is_unsafe(c) && c != '\n' && c != '\t';
+    if !sql.chars().any(hostile) {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    let chars: Vec<char> = sql.chars().collect();
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut i = 0;
+    let word_before = |i: usize| i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            '"' => {
+                let (content, end) = quoted(&chars, i, '"');
+                if content.chars().any(hostile) {
+                    out.push_str(&ident(&content));
+                } else {
+                    out.extend(&chars[i..end]);
+                }
+                i = end;
+            }
+            '\'' if matches!(out.chars().last(), Some('E' | 'e')) && !word_before(i - 1) => {
+                // An escape string: raw characters become \U escapes in place.
+                let start = i;
+                i += 1;
+                while i < chars.len() {
+                    match chars[i] {
+                        '\\' => i += 2,
+                        '\'' if chars.get(i + 1) == Some(&'\'') => i += 2,
+                        '\'' => break,
+                        _ => i += 1,
+                    }
+                }
+                let end = (i + 1).min(chars.len());
+                for &ch in &chars[start..end] {
+                    if hostile(ch) {
+                        out.push_str(&format!("\\U{:08X}", ch as u32));
+                    } else {
+                        out.push(ch);
+                    }
+                }
+                i = end;
+            }
+            '\'' if !word_before(i) => {
+                let (content, end) = quoted(&chars, i, '\'');
+                if content.chars().any(hostile) {
+                    out.push_str(&literal(&content));
+                } else {
+                    out.extend(&chars[i..end]);
+                }
+                i = end;
+            }
+            '$' if !word_before(i) => {
+                let tag_end = chars[i + 1..]
+                    .iter()
+                    .position(|c| !(c.is_alphanumeric() || *c == '_'))
+                    .map(|p| i + 1 + p);
+                match tag_end.filter(|&e| chars[e] == '$' && !chars[i + 1].is_ascii_digit()) {
+                    Some(e) => {
+                        let tag: String = chars[i..=e].iter().collect();
+                        let body: String = chars[e + 1..].iter().collect();
+                        let close = body
+                            .find(&tag)
+                            .map(|p| e + 1 + body[..p].chars().count() + tag.chars().count());
+                        let end = close.unwrap_or(chars.len());
+                        out.extend(&chars[i..end]);
+                        i = end;
+                    }
+                    None => {
+                        out.push(c);
+                        i += 1;
+                    }
+                }
+            }
+            '-' if next == Some('-') => {
+                let end = chars[i..]
+                    .iter()
+                    .position(|c| *c == '\n')
+                    .map_or(chars.len(), |p| i + p);
+                out.extend(&chars[i..end]);
+                i = end;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The content of the quoted token starting at `start` (doubled quotes undone) and the
+/// index just past its closing quote.
+fn quoted(chars: &[char], start: usize, quote: char) -> (String, usize) {
+    let mut content = String::new();
+    let mut i = start + 1;
+    while i < chars.len() {
+        if chars[i] == quote {
+            if chars.get(i + 1) == Some(&quote) {
+                content.push(quote);
+                i += 2;
+                continue;
+            }
+            return (content, i + 1);
+        }
+        content.push(chars[i]);
+        i += 1;
+    }
+    (content, chars.len())
 }
 
 fn is_bare_identifier(name: &str) -> bool {
@@ -260,5 +408,29 @@ mod tests {
         assert_eq!(literal("it's"), "'it''s'");
         assert_eq!(literal(r"a\b"), r"E'a\\b'");
         assert_eq!(literal(r"a\'b"), r"E'a\\''b'");
+    }
+
+    #[test]
+    fn control_characters_never_appear_raw_in_sql_text() {
+        assert_eq!(ident("inj\nDROP"), r#"U&"inj\+00000ADROP""#);
+        assert_eq!(ident("a\\\x1b\""), r#"U&"a\\\+00001B""""#);
+        assert_eq!(literal("a\nb'"), r"E'a\U0000000Ab'''");
+        assert_eq!(comment("t\nDROP TABLE x; --"), r"-- t\nDROP TABLE x; --");
+        assert_eq!(comment("a\rb"), r"-- a\rb");
+    }
+
+    #[test]
+    fn printed_sql_loses_raw_control_characters_and_keeps_its_meaning() {
+        assert_eq!(
+            printable("(\"c\x1b\" = 'a\x07''b')"),
+            r#"(U&"c\+00001B" = E'a\U00000007''b')"#
+        );
+        assert_eq!(printable("x = E'a\\'\x1b'"), r"x = E'a\'\U0000001B'");
+        assert_eq!(
+            printable("$f$ \x1b $f$ || '\x1b'"),
+            "$f$ \x1b $f$ || E'\\U0000001B'"
+        );
+        assert_eq!(printable("$1 = 'it''s\n'"), "$1 = 'it''s\n'");
+        assert_eq!(printable("a\rb"), "a\rb");
     }
 }

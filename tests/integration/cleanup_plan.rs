@@ -168,7 +168,7 @@ async fn exported_script_runs_keeps_every_row_and_rolls_back() {
             .unwrap_or_else(|| panic!("{needle} missing from:\n{script}"))
     };
     assert!(
-        at("CREATE TABLE pglens_backup.public_assets AS TABLE public.assets")
+        at("CREATE TABLE pglens_backup.\"public.assets\" AS TABLE public.assets")
             < at("INSERT INTO public.media_assets")
     );
     assert!(at("INSERT INTO public.audit_logs") < at("DROP TABLE IF EXISTS public.audit_log;"));
@@ -228,14 +228,14 @@ async fn exported_script_runs_keeps_every_row_and_rolls_back() {
         ("SELECT count(*) FROM public.media_assets WHERE tenant_id = '00000000-0000-0000-0000-0000000000a1'", 4),
         ("SELECT count(*) FROM public.failed_login_attempts", 3),
         ("SELECT count(*) FROM public.automation_workflows WHERE trigger_type = 'manual'", 1),
-        ("SELECT count(*) FROM pglens_backup.public_audit_log", 5),
-        ("SELECT count(*) FROM pglens_backup.public_brand_assets", 3),
-        ("SELECT count(*) FROM pglens_backup.public_failed_attempts", 3),
-        ("SELECT count(*) FROM pglens_backup.public_workflow_definitions", 2),
-        ("SELECT count(*) FROM pglens_backup.public_assets", 4),
-        ("SELECT count(*) FROM pglens_backup.public_asset_approvals", 2),
-        ("SELECT count(*) FROM pglens_backup.public_profiles", 1),
-        ("SELECT count(*) FROM pglens_backup.public_cycle_a", 1),
+        ("SELECT count(*) FROM pglens_backup.\"public.audit_log\"", 5),
+        ("SELECT count(*) FROM pglens_backup.\"public.brand_assets\"", 3),
+        ("SELECT count(*) FROM pglens_backup.\"public.failed_attempts\"", 3),
+        ("SELECT count(*) FROM pglens_backup.\"public.workflow_definitions\"", 2),
+        ("SELECT count(*) FROM pglens_backup.\"public.assets\"", 4),
+        ("SELECT count(*) FROM pglens_backup.\"public.asset_approvals\"", 2),
+        ("SELECT count(*) FROM pglens_backup.\"public.profiles\"", 1),
+        ("SELECT count(*) FROM pglens_backup.\"public.cycle_a\"", 1),
         ("SELECT count(*) FROM public.asset_tags", 1),
     ] {
         assert_eq!(count(&db, sql).await, expected, "{sql}");

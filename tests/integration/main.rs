@@ -13,6 +13,7 @@ mod drift;
 mod e2e_tmux;
 mod explorer;
 mod hostile_identifiers;
+mod hostile_output;
 mod introspection;
 mod migrations;
 mod offline;

@@ -707,7 +707,11 @@ async fn consolidation_fix_moves_rows_and_keeps_a_backup() {
         5
     );
     assert_eq!(
-        count(&db, "SELECT count(*) FROM pglens_backup.public_audit_log").await,
+        count(
+            &db,
+            "SELECT count(*) FROM pglens_backup.\"public.audit_log\""
+        )
+        .await,
         5
     );
     let gone = "SELECT count(*) FROM pg_class WHERE relname = 'audit_log' AND relnamespace = 'public'::regnamespace";

@@ -301,7 +301,8 @@ fn finding(t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
             "Columns only the dropped table has are not copied; NOT NULL columns only the kept table has need defaults.",
             "Move code, views and foreign keys that use the dropped table first: the drop refuses while anything depends on it.",
         ],
-    );
+    )
+    .in_transaction();
     let lost = if only_mine.is_empty() {
         String::new()
     } else {

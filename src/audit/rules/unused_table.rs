@@ -61,7 +61,8 @@ impl Rule for UnusedTable {
                     "Statistics count only this server: check read replicas and scheduled jobs before dropping.",
                     "The drop refuses while views or foreign keys depend on the table; move them first.",
                 ],
-            );
+            )
+            .in_transaction();
             out.push(
                 META.finding(
                     ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),

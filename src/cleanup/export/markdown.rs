@@ -10,7 +10,13 @@ use crate::model::{Catalog, QualifiedName, Relation};
 use crate::sql::cleanup::{self as statements, MergeValue};
 use crate::sql::fix;
 
+/// The plan as Markdown. Names and notes come from the schema and the plan file, so the
+/// finished text shows any control or invisible character in them as an escape.
 pub(super) fn markdown(x: &Resolved<'_>, plan_file: &str) -> String {
+    crate::text::visible_lines(&document(x, plan_file)).into_owned()
+}
+
+fn document(x: &Resolved<'_>, plan_file: &str) -> String {
     let mut out = String::new();
     let meta = &x.catalog.meta;
     let _ = writeln!(out, "# Cleanup plan: {}\n", meta.source_label);
@@ -27,7 +33,7 @@ pub(super) fn markdown(x: &Resolved<'_>, plan_file: &str) -> String {
     out.push_str("- [ ] Review this plan with the team; every decision below carries its note.\n");
     out.push_str("- [ ] Take a full backup (`pg_dump --format=custom`), and one per table that goes:\n\n```sh\n");
     for r in x.drop_order.iter().filter(|r| r.kind.is_table()) {
-        let file = format!("{}.dump", fix::backup_of(r).name);
+        let file = statements::dump_file_name(&fix::backup_of(r).name);
         let _ = writeln!(out, "{}", statements::pg_dump_command(r, &file));
     }
     out.push_str("```\n\n");

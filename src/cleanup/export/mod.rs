@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::evidence::{self, Dependent, Dependents};
 use super::{Decision, Plan};
-use crate::audit::BACKUP_SCHEMA;
 use crate::model::{Catalog, QualifiedName, Relation};
 use crate::sql::cleanup::MergeValue;
 use crate::sql::fix;
@@ -42,6 +41,9 @@ pub enum ExportError {
     },
     #[error("{table} cannot be merged into itself")]
     IntoItself { table: QualifiedName },
+    /// Two tables whose backups would share a name.
+    #[error("{0}; rename one or leave one out of the plan")]
+    BackupCollision(String),
     #[error("{table} is a {kind}; only tables can be merged")]
     NotATable {
         table: QualifiedName,
@@ -105,11 +107,25 @@ pub fn export(catalog: &Catalog, plan: &Plan, plan_file: &str) -> Result<Export,
     })
 }
 
-fn ledger_of(r: &Relation) -> QualifiedName {
-    QualifiedName::new(
-        BACKUP_SCHEMA,
-        fix::object_name(&[&r.schema, &r.name, "merged_keys"]),
-    )
+/// Two tables backed up under one name would lose the second backup, and with it the rows
+/// of a table the script then drops. Names are built to differ; this proves it per plan.
+fn check_backup_names(drops: &[&Relation], merges: &[Merge<'_>]) -> Result<(), ExportError> {
+    let mut seen: BTreeMap<QualifiedName, QualifiedName> = BTreeMap::new();
+    let tables = drops.iter().filter(|r| r.kind.is_table());
+    let backups = tables.map(|r| (fix::backup_of(r), r.qualified_name()));
+    let ledgers = merges.iter().filter_map(|m| {
+        m.ledger
+            .as_ref()
+            .map(|(q, _)| (q.clone(), m.from.qualified_name()))
+    });
+    for (backup, table) in backups.chain(ledgers) {
+        if let Some(first) = seen.insert(backup.clone(), table.clone()) {
+            return Err(ExportError::BackupCollision(format!(
+                "{first} and {table} would both be backed up as {backup}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn resolve<'a>(catalog: &'a Catalog, plan: &'a Plan) -> Result<Resolved<'a>, ExportError> {
@@ -133,6 +149,7 @@ fn resolve<'a>(catalog: &'a Catalog, plan: &'a Plan) -> Result<Resolved<'a>, Exp
         merges.push(resolve_merge(catalog, &removed_names, from, into, map)?);
     }
     let (drop_order, cycle_keys) = drop_order(&removed, &removed_names);
+    check_backup_names(&drop_order, &merges)?;
     let dependents = Dependents::build(catalog);
     let mut detached = Vec::new();
     let mut blockers: BTreeMap<QualifiedName, Vec<Dependent>> = BTreeMap::new();
@@ -249,7 +266,7 @@ fn resolve_merge<'a>(
         .collect();
     let ledger = target.primary_key().map(|pk| {
         (
-            ledger_of(from),
+            fix::merged_keys_of(from),
             pk.columns.iter().map(String::as_str).collect(),
         )
     });

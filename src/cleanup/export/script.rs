@@ -9,13 +9,22 @@ use crate::sql::cleanup as statements;
 use crate::sql::{ddl, fix};
 
 fn statement(out: &mut String, sql: &str) {
-    let _ = writeln!(out, "{sql};");
+    let _ = writeln!(out, "{};", crate::sql::printable(sql));
+}
+
+/// A comment line; names in it are shown with escapes, so none can end the comment.
+fn note(out: &mut String, text: &str) {
+    out.push_str(&crate::sql::comment(text));
+    out.push('\n');
 }
 
 pub(super) fn script(x: &Resolved<'_>, plan_file: &str) -> String {
     let mut out = String::new();
     let source = &x.catalog.meta.source_label;
-    let _ = writeln!(out, "-- Cleanup script for {source}, from {plan_file}.");
+    note(
+        &mut out,
+        &format!("Cleanup script for {source}, from {plan_file}."),
+    );
     out.push_str(
         "-- Written by pglens, which never runs it. Read every statement, try it on a copy, then run:\n\
          --   psql -v ON_ERROR_STOP=1 -f <this file>\n\
@@ -27,11 +36,13 @@ pub(super) fn script(x: &Resolved<'_>, plan_file: &str) -> String {
     }
     for (table, deps) in &x.blockers {
         for d in deps {
-            let _ = writeln!(
-                out,
-                "-- BLOCKER: {} {} uses {table}; the drop below fails until it is changed or removed.",
-                d.kind.label(),
-                d.label
+            note(
+                &mut out,
+                &format!(
+                    "BLOCKER: {} {} uses {table}; the drop below fails until it is changed or removed.",
+                    d.kind.label(),
+                    d.label
+                ),
             );
         }
     }
@@ -41,7 +52,8 @@ pub(super) fn script(x: &Resolved<'_>, plan_file: &str) -> String {
     let mut step = 0;
     let mut heading = |out: &mut String, text: &str| {
         step += 1;
-        let _ = writeln!(out, "\n-- {step}. {text}");
+        out.push('\n');
+        note(out, &format!("{step}. {text}"));
     };
     out.push_str("BEGIN;\n");
     heading(&mut out, "Back up every table that goes.");
@@ -53,17 +65,17 @@ pub(super) fn script(x: &Resolved<'_>, plan_file: &str) -> String {
         heading(&mut out, "Merge rows into the tables that stay.");
     }
     for m in &x.merges {
-        let _ = writeln!(
-            out,
-            "-- {} -> {}",
-            m.from.qualified_name(),
-            m.into.qualified_name()
+        note(
+            &mut out,
+            &format!("{} -> {}", m.from.qualified_name(), m.into.qualified_name()),
         );
         if !m.unfilled.is_empty() {
-            let _ = writeln!(
-                out,
-                "-- WARNING: nothing fills {} (NOT NULL, no default): add `map` entries in the plan.",
-                m.unfilled.join(", ")
+            note(
+                &mut out,
+                &format!(
+                    "WARNING: nothing fills {} (NOT NULL, no default): add `map` entries in the plan.",
+                    m.unfilled.join(", ")
+                ),
             );
         }
         let ledger = m.ledger.as_ref().map(|(q, key)| (q, key.as_slice()));
@@ -115,10 +127,12 @@ fn rollback(x: &Resolved<'_>) -> String {
         if let Some((ledger, key)) = &m.ledger {
             statement(&mut out, &statements::unmerge_rows(m.into, ledger, key));
         } else {
-            let _ = writeln!(
-                out,
-                "-- {} has no primary key, so the rows merged into it cannot be told apart: restore it from a dump.",
-                m.into.qualified_name()
+            note(
+                &mut out,
+                &format!(
+                    "{} has no primary key, so the rows merged into it cannot be told apart: restore it from a dump.",
+                    m.into.qualified_name()
+                ),
             );
         }
     }
@@ -133,7 +147,7 @@ fn rollback(x: &Resolved<'_>) -> String {
                 .iter()
                 .any(|k| k.name == c.name && k.table.qualified_name() == r.qualified_name())
         });
-        out.push_str(&ddl::relation(&definition));
+        out.push_str(&crate::sql::printable(&ddl::relation(&definition)));
         if r.kind.is_table() {
             statement(&mut out, &statements::restore_rows(r, &fix::backup_of(r)));
         }
@@ -148,8 +162,12 @@ fn rollback(x: &Resolved<'_>) -> String {
     out
 }
 
+/// Every line commented out. PostgreSQL ends a `--` comment at a carriage return as well as
+/// at a newline, so a `\r` inside a default or a check (server-printed text, not quoted by
+/// pglens) starts a new commented line too; otherwise the rest of that line would run.
 fn commented(text: &str) -> String {
     text.lines()
+        .flat_map(|l| l.split('\r'))
         .map(|l| {
             if l.is_empty() {
                 "--\n".to_string()

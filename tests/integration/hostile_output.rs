@@ -1,0 +1,352 @@
+//! What pglens writes around hostile names: a copied fix script whose comments cannot carry
+//! statements, terminal and Markdown output that never passes a control byte through, and
+//! backups that cannot collide, so a drop never runs without its copy.
+//!
+//! The property test renders every output for generated names, comments and policy
+//! expressions (newlines, carriage returns, quotes, `--`, `/*`, `$$`, OSC/CSI sequences,
+//! bidi and zero-width characters, 63-byte names); the server tests run the scripts.
+
+use std::path::Path;
+
+use pglens::audit::{self, format, Finding, Selection};
+use pglens::cleanup::{self, Decision, Mark, Plan};
+use pglens::model::{Catalog, QualifiedName, TableStats};
+use pglens::sql::{ident, literal, qualified};
+use pglens::text::is_unsafe;
+use proptest::prelude::*;
+
+use crate::common::{server, TestDb};
+
+/// Pieces hostile names are made of.
+const PIECES: &[&str] = &[
+    "a",
+    "Upper",
+    " ",
+    "\n",
+    "\r",
+    "\t",
+    "\"",
+    "'",
+    ";",
+    "--",
+    "/*",
+    "*/",
+    "$$",
+    "\\",
+    "\x1b]2;owned\x07",
+    "\x1b[31m",
+    "\u{9b}",
+    "\u{202e}",
+    "\u{200b}",
+    "\u{2028}",
+    "\nDROP TABLE public.victim; --",
+    "é",
+    "列",
+];
+
+fn hostile_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::collection::vec(prop::sample::select(PIECES), 1..6).prop_map(|p| p.concat()),
+        // 63 bytes, PostgreSQL's limit, with multi-byte characters at the end.
+        Just(format!("{}\n{}", "x".repeat(58), "é é")),
+    ]
+}
+
+/// Raw characters that must never reach a terminal or a Markdown file; `\n` and `\t` only
+/// where the format has lines.
+fn raw_unsafe(text: &str, lines: bool) -> Vec<char> {
+    text.chars()
+        .filter(|c| is_unsafe(*c) && !(lines && (*c == '\n' || *c == '\t')))
+        .collect()
+}
+
+/// Drops pglens's own colour codes, so what remains must be free of escapes.
+fn without_colour(text: &str) -> String {
+    let mut out = text.to_string();
+    for code in [
+        "\x1b[0m",
+        "\x1b[2m",
+        "\x1b[1m",
+        "\x1b[1;31m",
+        "\x1b[33m",
+        "\x1b[36m",
+    ] {
+        out = out.replace(code, "");
+    }
+    out
+}
+
+/// The statements PostgreSQL's parser finds in `sql`, and those it finds once every
+/// comment (as its scanner sees them) is blanked out: equal when no comment carries a
+/// statement.
+fn statement_counts(sql: &str) -> (usize, usize) {
+    let parsed = pg_query::split_with_parser(sql).expect("script parses");
+    let mut bare = sql.as_bytes().to_vec();
+    let comments = [
+        pg_query::protobuf::Token::SqlComment as i32,
+        pg_query::protobuf::Token::CComment as i32,
+    ];
+    for t in pg_query::scan(sql).expect("script scans").tokens {
+        if comments.contains(&t.token) {
+            bare[t.start as usize..t.end as usize].fill(b' ');
+        }
+    }
+    let bare = String::from_utf8(bare).expect("comments end on character boundaries");
+    let without = pg_query::split_with_parser(&bare).expect("script parses");
+    (parsed.len(), without.len())
+}
+
+/// The fix statements, exactly, are what the parser finds in the script.
+fn assert_only_fix_statements(script: &str, findings: &[&Finding]) {
+    let parsed: Vec<String> = pg_query::split_with_parser(script)
+        .expect("script parses")
+        .iter()
+        .map(|s| s.trim().to_string())
+        .collect();
+    let intended: Vec<String> = findings
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .flat_map(|f| f.statements.iter().map(|s| s.sql.trim().to_string()))
+        .collect();
+    assert_eq!(parsed, intended, "{script}");
+}
+
+/// A schema of three tables named from `names`, with a comment and a policy expression
+/// from `text`, read by the offline source (PostgreSQL's own parser).
+fn hostile_catalog(names: &[String], text: &str) -> Catalog {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sql = String::from("CREATE ROLE anon; CREATE ROLE authenticated;\n");
+    for (i, name) in names.iter().enumerate() {
+        let schema = format!("s{i}{name}");
+        let t = qualified(&schema, name);
+        sql.push_str(&format!(
+            "CREATE SCHEMA {s};\nCREATE TABLE {t} ({c} int, tags text[], updated_at timestamptz, email text);\n\
+             COMMENT ON TABLE {t} IS {comment};\n\
+             ALTER TABLE {t} ENABLE ROW LEVEL SECURITY;\n\
+             CREATE POLICY {p} ON {t} FOR UPDATE USING ({c} = length({comment}));\n",
+            s = ident(&schema),
+            c = ident(&format!("c{name}")),
+            p = ident(&format!("p{text}")),
+            comment = literal(text),
+        ));
+    }
+    let file = dir.path().join("schema.sql");
+    std::fs::write(&file, sql).unwrap();
+    pglens::source::sqlfiles::load(&[file]).expect("offline load")
+}
+
+fn drop_everything(catalog: &Catalog, note: &str) -> Plan {
+    let mut plan = Plan::default();
+    for t in catalog.tables() {
+        let mark = Mark {
+            decision: Decision::Drop,
+            note: note.to_string(),
+        };
+        plan.set(QualifiedName::new(&t.schema, &t.name), Some(mark));
+    }
+    plan
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_output_is_inert(names in prop::collection::vec(hostile_text(), 1..4), text in hostile_text()) {
+        let catalog = hostile_catalog(&names, &text);
+        prop_assert_eq!(catalog.tables().count(), names.len(), "{:?}", catalog.migrations);
+        let findings = audit::run(&catalog, &Selection::default());
+        prop_assert!(!findings.is_empty());
+        let report = format::Report { source: &text, findings: &findings, unused_ignores: std::slice::from_ref(&text) };
+
+        for (label, out, lines) in [
+            ("text", format::text(&report, false), true),
+            ("text in colour", without_colour(&format::text(&report, true)), true),
+            ("markdown", format::markdown(&report), true),
+            ("json", format::json(&report), true),
+            ("sarif", format::sarif(&report), true),
+            ("summary", pglens::report::summary(&catalog), true),
+            ("diff", pglens::diff::text(&pglens::diff::diff(&Catalog::default(), &catalog), None, &text, &text), true),
+            ("diff markdown", pglens::diff::markdown(&pglens::diff::diff(&catalog, &Catalog::default()), None, &text, &text), true),
+        ] {
+            let raw = raw_unsafe(&out, lines);
+            prop_assert!(raw.is_empty(), "{} carries raw {:?}:\n{}", label, raw, out);
+        }
+
+        let all: Vec<&Finding> = findings.iter().collect();
+        let script = format::fix_script(&all, &text, &text);
+        prop_assert!(raw_unsafe(&script, true).is_empty(), "fix script carries raw characters:\n{}", script);
+        assert_only_fix_statements(&script, &all);
+
+        let plan = drop_everything(&catalog, &text);
+        let export = cleanup::export::export(&catalog, &plan, &text).expect("export");
+        prop_assert!(raw_unsafe(&export.markdown, true).is_empty(), "plan markdown:\n{}", export.markdown);
+        prop_assert!(raw_unsafe(&export.sql, true).is_empty(), "plan script:\n{}", export.sql);
+        let (parsed, bare) = statement_counts(&export.sql);
+        prop_assert_eq!(parsed, bare, "a comment in the plan script carries a statement:\n{}", export.sql);
+    }
+}
+
+/// psql, from the harness's server when it started one.
+fn psql() -> std::path::PathBuf {
+    server()
+        .cluster
+        .as_ref()
+        .map(|c| c.bin.join("psql"))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| "psql".into())
+}
+
+/// Runs a script file as a user pasting it would: psql without ON_ERROR_STOP, so a failed
+/// statement does not stop the ones after it.
+fn run_script(db: &TestDb, script: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("script.sql");
+    std::fs::write(&file, script).unwrap();
+    let out = std::process::Command::new(psql())
+        .args(["-X", "-q", "-d", &db.conninfo(), "-f"])
+        .arg(&file)
+        .output()
+        .expect("run psql");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+async fn exists(db: &TestDb, schema: &str, table: &str) -> bool {
+    db.client
+        .query_one(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = $1 AND c.relname = $2",
+            &[&schema, &table],
+        )
+        .await
+        .unwrap()
+        .get::<_, i64>(0)
+        == 1
+}
+
+async fn rows(db: &TestDb, table: &str) -> i64 {
+    db.client
+        .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[tokio::test]
+async fn a_copied_fix_script_runs_only_its_own_statements() {
+    let db = TestDb::with_supabase("inject").await;
+    let names = [
+        "inj\nDROP TABLE public.victim; --",
+        "cr\rDROP TABLE public.victim; --",
+    ];
+    db.exec(
+        "CREATE TABLE public.victim (id int PRIMARY KEY); INSERT INTO public.victim VALUES (1);",
+    )
+    .await;
+    for name in names {
+        db.exec(&format!("CREATE TABLE public.{} (x int);", ident(name)))
+            .await;
+    }
+    let catalog = db.introspect().await;
+    let findings = audit::run(&catalog, &Selection::default());
+    let mine: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| {
+            f.fix.is_some()
+                && f.object
+                    .table
+                    .as_deref()
+                    .is_some_and(|t| names.contains(&t))
+        })
+        .collect();
+    assert!(mine.len() >= 2, "{findings:#?}");
+    let script = format::fix_script(&mine, &catalog.meta.source_label, names[0]);
+    assert_only_fix_statements(&script, &mine);
+    let errors = run_script(&db, &script);
+    assert!(exists(&db, "public", "victim").await, "{script}\n{errors}");
+    assert_eq!(rows(&db, "public.victim").await, 1);
+}
+
+/// Marks the statistics of the named tables as never used, as a long-idle table's are.
+fn idle(catalog: &mut Catalog, tables: &[(&str, &str)]) {
+    for r in catalog.relations.iter_mut() {
+        if tables.contains(&(r.schema.as_str(), r.name.as_str())) {
+            r.stats = Some(TableStats {
+                seq_scans: Some(0),
+                index_scans: Some(0),
+                inserts: Some(0),
+                updates: Some(0),
+                deletes: Some(0),
+                ..TableStats::default()
+            });
+        }
+    }
+}
+
+#[tokio::test]
+async fn look_alike_tables_keep_separate_backups_and_no_drop_runs_without_one() {
+    let db = TestDb::new("backups").await;
+    db.exec(
+        "CREATE SCHEMA public_a;
+         CREATE TABLE public.a_b (id int PRIMARY KEY); INSERT INTO public.a_b SELECT generate_series(1, 3);
+         CREATE TABLE public_a.b (id int PRIMARY KEY); INSERT INTO public_a.b SELECT generate_series(1, 5);
+         CREATE TABLE public.kept (id int PRIMARY KEY); INSERT INTO public.kept VALUES (1), (2);
+         CREATE SCHEMA pglens_backup;
+         CREATE TABLE pglens_backup.\"public.kept\" (note text);",
+    )
+    .await;
+    let mut catalog = db.introspect().await;
+    let tables = [("public", "a_b"), ("public_a", "b"), ("public", "kept")];
+    idle(&mut catalog, &tables);
+    let selection = Selection {
+        only: vec!["unused-table".into()],
+        skip: vec![],
+    };
+    let findings = audit::run(&catalog, &selection);
+    assert_eq!(findings.len(), 3, "{findings:#?}");
+    let all: Vec<&Finding> = findings.iter().collect();
+    let errors = run_script(&db, &format::fix_script(&all, "test", "unused"));
+
+    // Both look-alikes are gone, each with its own rows in its own backup.
+    assert!(!exists(&db, "public", "a_b").await && !exists(&db, "public_a", "b").await);
+    assert_eq!(rows(&db, "pglens_backup.\"public.a_b\"").await, 3);
+    assert_eq!(rows(&db, "pglens_backup.\"public_a.b\"").await, 5);
+    // A backup that could not be made (the name was taken) stopped its drop.
+    assert!(exists(&db, "public", "kept").await, "{errors}");
+    assert_eq!(rows(&db, "public.kept").await, 2);
+}
+
+#[tokio::test]
+async fn the_plan_backs_up_look_alike_tables_apart() {
+    let db = TestDb::new("planbackups").await;
+    db.exec(
+        "CREATE SCHEMA public_a;
+         CREATE TABLE public.a_b (id int PRIMARY KEY); INSERT INTO public.a_b SELECT generate_series(1, 3);
+         CREATE TABLE public_a.b (id int PRIMARY KEY); INSERT INTO public_a.b SELECT generate_series(1, 5);",
+    )
+    .await;
+    let catalog = db.introspect().await;
+    let plan = drop_everything(&catalog, "");
+    let export = cleanup::export::export(&catalog, &plan, "plan.toml").unwrap();
+    let errors = run_script(&db, &export.sql);
+    assert!(!exists(&db, "public", "a_b").await, "{errors}");
+    assert_eq!(rows(&db, "pglens_backup.\"public.a_b\"").await, 3);
+    assert_eq!(rows(&db, "pglens_backup.\"public_a.b\"").await, 5);
+}
+
+#[test]
+fn a_report_that_cannot_be_written_fails() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        return;
+    }
+    for format in ["text", "json", "sarif", "markdown"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pglens"))
+            .args(["audit", "--demo", "--format", format])
+            .stdout(std::fs::File::create(full).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("cannot write the output"), "{err}");
+    }
+}
