@@ -49,6 +49,10 @@ struct Cli {
     /// Print the plain-text summary instead of opening the explorer.
     #[arg(long)]
     summary: bool,
+    /// Ask for the database password before connecting, as psql -W does. Without it,
+    /// pglens asks only when the server wants a password that was not given.
+    #[arg(short = 'W', long = "password", global = true)]
+    ask_password: bool,
 }
 
 #[derive(Subcommand)]
@@ -205,6 +209,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let ask = cli.ask_password;
     match cli.command {
         Some(Command::Audit {
             source,
@@ -222,7 +227,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             let ignores = audit::ignore::load(ignore_file.as_deref())?;
-            let catalog = load(&source, demo).await?;
+            let catalog = load(&source, demo, ask).await?;
             let selection = audit::Selection { only: rules, skip };
             let mut findings = audit::run(&catalog, &selection);
             let unused: Vec<String> = ignores
@@ -278,7 +283,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             output,
         }) => {
-            let catalog = load(&source, demo).await?;
+            let catalog = load(&source, demo, ask).await?;
             source::snapshot::save(&catalog, &output)?;
             eprintln!(
                 "pglens: wrote {} ({} relations)",
@@ -309,7 +314,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             let plan = cleanup::read(&plan_path)?;
-            let catalog = load(&source, demo).await?;
+            let catalog = load(&source, demo, ask).await?;
             let (md, sql) =
                 cleanup::export_files(&catalog, &plan, &plan_path, output_dir.as_deref())?;
             eprintln!(
@@ -321,8 +326,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Diff { old, new, format }) => {
-            let a = load(std::slice::from_ref(&old), false).await?;
-            let b = load(std::slice::from_ref(&new), false).await?;
+            let a = load(std::slice::from_ref(&old), false, ask).await?;
+            let b = load(std::slice::from_ref(&new), false, ask).await?;
             let differences = pglens::diff::diff(&a, &b);
             let progress = pglens::diff::migration_progress(&a, &b);
             let (la, lb) = (&a.meta.source_label, &b.meta.source_label);
@@ -344,7 +349,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         None if cli.summary || !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
-            let catalog = load(&cli.source, cli.demo).await?;
+            let catalog = load(&cli.source, cli.demo, ask).await?;
             emit(&pglens::report::summary(&catalog))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -361,7 +366,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// any of them stop here, before the terminal is taken over.
 fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
     let config = tui::config::Config::load().map_err(anyhow::Error::msg)?;
-    let spec = SourceSpec::parse_all(&cli.source, cli.demo)?;
+    let mut spec = SourceSpec::parse_all(&cli.source, cli.demo)?;
+    if cli.ask_password {
+        spec = with_typed_password(spec)?;
+    }
     let label = spec.label();
     let theme = tui::theme::Theme::load(
         cli.theme
@@ -527,8 +535,12 @@ fn rules_json(entries: &[&audit::RuleEntry]) -> String {
     serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n"
 }
 
-async fn load(source: &[String], demo: bool) -> anyhow::Result<pglens::model::Catalog> {
-    let spec = SourceSpec::parse_all(source, demo)?;
+/// Reads a source for a headless command; `ask` is `-W` (prompt for the password first).
+async fn load(source: &[String], demo: bool, ask: bool) -> anyhow::Result<pglens::model::Catalog> {
+    let mut spec = SourceSpec::parse_all(source, demo)?;
+    if ask {
+        spec = with_typed_password(spec)?;
+    }
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |p: source::live::Progress| {
         if interactive {
@@ -541,9 +553,34 @@ async fn load(source: &[String], demo: bool) -> anyhow::Result<pglens::model::Ca
         }
     };
     let mut warn = |w: String| eprintln!("pglens: warning: {}", visible(&w));
-    let result = source::load(&spec, &mut progress, &mut warn).await;
+    let mut result = source::load(&spec, &mut progress, &mut warn).await;
     if interactive && matches!(spec, SourceSpec::Live(_)) {
         eprint!("\r\x1b[K");
     }
+    // As psql does: asked for a password that was not given, ask the person at the terminal.
+    let wants_password = matches!(
+        result,
+        Err(source::SourceError::Live(
+            source::live::LiveError::PasswordMissing { .. }
+        ))
+    );
+    if wants_password && std::io::IsTerminal::is_terminal(&std::io::stdin()) && interactive {
+        let spec = with_typed_password(spec)?;
+        result = source::load(&spec, &mut progress, &mut warn).await;
+        eprint!("\r\x1b[K");
+    }
     Ok(result?)
+}
+
+/// A live source with the password typed at a prompt; other sources as they are.
+fn with_typed_password(spec: SourceSpec) -> anyhow::Result<SourceSpec> {
+    let SourceSpec::Live(conninfo) = &spec else {
+        return Ok(spec);
+    };
+    let label = spec.label();
+    let password = tui::prompt::password(&format!("Password for {label}: "))
+        .map_err(|e| anyhow::anyhow!("cannot read the password: {e}"))?;
+    Ok(SourceSpec::Live(source::live::conninfo::with_password(
+        conninfo, &password,
+    )))
 }

@@ -13,6 +13,7 @@ pub mod action;
 pub mod app;
 pub mod clipboard;
 pub mod config;
+pub mod prompt;
 pub mod review;
 pub mod search;
 pub mod theme;

@@ -111,6 +111,11 @@ async fn failures_name_the_problem_and_hide_the_password() {
         "{err}"
     );
 
+    let no_password = tcp_params(cluster, &db.name, &role, None, SslMode::Disable);
+    let err = must_fail(connect(&no_password).await, "no password fails");
+    assert!(matches!(err, LiveError::PasswordMissing { .. }), "{err:?}");
+    assert!(err.to_string().contains("asks for a password"), "{err}");
+
     let mut refused = wrong.clone();
     refused.ports = vec![free_closed_port()];
     let err = must_fail(connect(&refused).await, "closed port fails");
@@ -221,4 +226,38 @@ async fn unsupported_versions_are_refused_clearly() {
             "PostgreSQL {version} is supported: {result:?}"
         );
     }
+}
+
+/// A server that accepts the TCP connection and never answers (a stuck proxy, a wrong
+/// service) must not hold pglens past connect_timeout, as it does not hold psql.
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accept and hold the sockets open without a byte in reply.
+    let held = std::thread::spawn(move || {
+        let mut sockets = Vec::new();
+        for s in listener.incoming().take(2).flatten() {
+            sockets.push(s);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(20));
+    });
+    let mut params = pglens::source::live::conninfo::resolve(
+        &format!("host=127.0.0.1 port={port} user=x dbname=x sslmode=disable connect_timeout=2"),
+        &crate::common::NoEnvironment,
+    )
+    .unwrap();
+    params.password = None;
+    let started = std::time::Instant::now();
+    let err = must_fail(connect(&params).await, "a silent server fails");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "waited {:?}",
+        started.elapsed()
+    );
+    assert!(
+        err.to_string().contains("did not answer within 2s"),
+        "{err}"
+    );
+    drop(held);
 }

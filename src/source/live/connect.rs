@@ -22,6 +22,8 @@ pub enum LiveError {
     },
     #[error("authentication failed for user \"{user}\": {detail}\nhint: check the user name and password (PGPASSWORD, ~/.pgpass or the URL)")]
     AuthFailed { user: String, detail: String },
+    #[error("the server at {target} asks for a password for user \"{user}\" and none was given\nhint: set PGPASSWORD, add it to ~/.pgpass, or pass -W to be asked for it")]
+    PasswordMissing { user: String, target: String },
     #[error("the server refused the connection: {detail}")]
     Rejected { detail: String },
     #[error("database \"{dbname}\" does not exist on {target}")]
@@ -55,10 +57,24 @@ pub async fn connect(params: &ConnParams) -> Result<Client, LiveError> {
     let tls_config = tls::client_config(params).map_err(LiveError::Tls)?;
     let make_tls = MakeRustlsConnect::new(tls_config);
     let config = pg_config(params);
-    let (client, connection) = config
-        .connect(make_tls)
-        .await
-        .map_err(|e| classify_connect_error(&e, params))?;
+    // tokio-postgres bounds only the TCP connect; libpq's connect_timeout covers the whole
+    // start-up (TLS, authentication), so a server that accepts and never answers cannot
+    // hold us. One period per host tried, as libpq tries each in turn.
+    let hosts = u32::try_from(params.hosts.len().max(1)).unwrap_or(u32::MAX);
+    let limit = params.connect_timeout.saturating_mul(hosts);
+    let (client, connection) = match tokio::time::timeout(limit, config.connect(make_tls)).await {
+        Ok(result) => result.map_err(|e| classify_connect_error(&e, params))?,
+        Err(_) => {
+            return Err(LiveError::Unreachable {
+                target: params.label(),
+                detail: format!(
+                    "the server accepted the connection but did not answer within {}s",
+                    limit.as_secs()
+                ),
+                hint: "is this a PostgreSQL server? (a proxy or a busy server can also stall; raise connect_timeout to wait longer)",
+            })
+        }
+    };
     tokio::spawn(async move {
         // Errors after start-up surface on the client's next request; nothing to do here.
         let _ = connection.await;
@@ -132,6 +148,12 @@ fn classify_connect_error(err: &tokio_postgres::Error, params: &ConnParams) -> L
                 detail,
             },
             _ => LiveError::Rejected { detail },
+        };
+    }
+    if chain_mentions(err, "password missing") {
+        return LiveError::PasswordMissing {
+            user: params.user.clone(),
+            target,
         };
     }
     if chain_mentions(err, "server does not support TLS") {

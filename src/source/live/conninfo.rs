@@ -220,9 +220,36 @@ const ENV_KEYS: &[(&str, &str)] = &[
 
 /// True when `s` looks like a connection string rather than a file path.
 pub fn looks_like_conninfo(s: &str) -> bool {
-    s.starts_with("postgres://")
-        || s.starts_with("postgresql://")
-        || (s.contains('=') && !Path::new(s).exists())
+    // Any `scheme://` counts, so a mistyped scheme gets the URL error (which names only the
+    // scheme) instead of being echoed whole, password and all, as an unknown file.
+    let url_like = s.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    url_like || (s.contains('=') && !Path::new(s).exists())
+}
+
+/// The connection string with a password added (one the user typed at a prompt).
+pub fn with_password(conninfo: &str, password: &str) -> String {
+    let s = conninfo.trim();
+    if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+        let encoded: String = password
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        let joiner = if s.contains('?') { '&' } else { '?' };
+        format!("{s}{joiner}password={encoded}")
+    } else {
+        let quoted = password.replace('\\', "\\\\").replace('\'', "\\'");
+        format!("{s} password='{quoted}'")
+    }
 }
 
 /// Resolves a connection string (possibly empty) into parameters, as libpq would.
@@ -243,6 +270,12 @@ pub fn parse(conninfo: &str) -> Result<BTreeMap<String, String>, ConnInfoError> 
     let s = conninfo.trim();
     if s.starts_with("postgres://") || s.starts_with("postgresql://") {
         parse_url(s)
+    } else if let Some((scheme, _)) = s.split_once("://").filter(|(k, _)| !k.contains('=')) {
+        // A mistyped scheme: name it, never the rest (it may hold a password).
+        Err(ConnInfoError(format!(
+            "unsupported URL scheme \"{}\": use postgres:// or postgresql://",
+            crate::text::visible(scheme)
+        )))
     } else {
         parse_key_values(s)
     }
@@ -361,9 +394,13 @@ fn parse_key_values(s: &str) -> Result<BTreeMap<String, String>, ConnInfoError> 
             chars.next();
         }
         if chars.next() != Some('=') {
-            return Err(ConnInfoError(format!(
-                "missing \"=\" after \"{key}\" in connection string"
-            )));
+            // A word that is no option name may be a password typed in the wrong place.
+            let plain = key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            return Err(ConnInfoError(if plain && key.len() <= 32 {
+                format!("missing \"=\" after \"{key}\" in connection string")
+            } else {
+                "cannot read the connection string: it is neither a URL (postgres://...) nor key=value pairs".into()
+            }));
         }
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
             chars.next();
@@ -622,6 +659,34 @@ mod tests {
         fn path_exists(&self, _: &Path) -> bool {
             false
         }
+    }
+
+    #[test]
+    fn a_typed_password_is_added_to_either_form() {
+        let env = FakeEnv::default();
+        let odd = "p@ss w'o\\rd&x=1";
+        for conninfo in [
+            "postgres://u@h/db",
+            "postgres://u@h/db?sslmode=disable",
+            "host=h user=u",
+        ] {
+            let p = resolve(&with_password(conninfo, odd), &env).unwrap();
+            assert_eq!(p.password.as_deref(), Some(odd), "{conninfo}");
+        }
+    }
+
+    #[test]
+    fn a_mistyped_scheme_never_echoes_the_password() {
+        for typo in ["postgress://u:SECRET@h/db", "pg://u:SECRET@h"] {
+            assert!(looks_like_conninfo(typo));
+            let e = resolve(typo, &FakeEnv::default()).unwrap_err().to_string();
+            assert!(
+                e.contains("unsupported URL scheme") && !e.contains("SECRET"),
+                "{e}"
+            );
+        }
+        let e = parse("user:SECRET@host").unwrap_err().to_string();
+        assert!(!e.contains("SECRET"), "{e}");
     }
 
     #[test]
