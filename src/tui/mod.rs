@@ -21,7 +21,9 @@ pub mod view;
 
 use std::io;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crossterm::event::{
@@ -34,6 +36,7 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Position;
 use ratatui::Terminal;
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use self::action::{Action, Keymap};
 use self::app::{App, Effect, Model, Tab};
@@ -84,6 +87,13 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         restore_terminal();
         previous_hook(info);
     }));
+    // SIGTERM, SIGHUP (the SSH session went away) and SIGINT from another process end the
+    // loop like `q` does, so the guard below puts the terminal back; left to their default
+    // action they would leave raw mode, the alternate screen and mouse reporting on.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [SIGTERM, SIGHUP, SIGINT] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
     enable_raw_mode()?;
     let _guard = TerminalGuard;
     execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
@@ -107,8 +117,8 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         &mut view,
         &mut clipboard,
         &options,
-        &tx,
-        &rx,
+        (&tx, &rx),
+        &stop,
     )
 }
 
@@ -118,11 +128,14 @@ fn event_loop(
     view: &mut ViewState,
     clipboard: &mut Clipboard,
     options: &Options,
-    tx: &Sender<Action>,
-    rx: &Receiver<Action>,
+    (tx, rx): (&Sender<Action>, &Receiver<Action>),
+    stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     loop {
+        if stop.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         if dirty {
             terminal.draw(|f| view::render(f, app, view, &options.theme, &options.keymap))?;
             dirty = false;

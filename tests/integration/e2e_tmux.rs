@@ -164,3 +164,52 @@ fn plan_marks_survive_a_restart_and_export() {
     assert!(home.path().join("pglens-plan.md").is_file());
     tmux.keys(&["q"]);
 }
+
+/// A signal (the SSH session dropped, `kill`) ends the explorer with the terminal put back:
+/// no alternate screen and no mouse reporting left on for the shell.
+#[test]
+fn a_signal_leaves_the_terminal_as_it_was() {
+    for signal in ["TERM", "HUP"] {
+        let home = tempfile::tempdir().unwrap();
+        let tmux = Tmux {
+            socket: format!("pglens-e2e-signal-{}-{signal}", std::process::id()),
+        };
+        tmux.start_demo(home.path());
+        tmux.run(&["set-option", "-t", "e2e", "remain-on-exit", "on"]);
+        let flags = |f: &str| tmux.run(&["display-message", "-p", "-t", "e2e", f]);
+        assert_eq!(flags("#{alternate_on}").trim(), "1", "the explorer runs");
+        let shell = flags("#{pane_pid}");
+        let pglens = Command::new("pgrep")
+            .args(["-P", shell.trim()])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&pglens.stdout).trim().to_string();
+        let pid = if pid.is_empty() {
+            shell.trim().to_string()
+        } else {
+            pid
+        };
+        Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        let start = Instant::now();
+        while flags("#{pane_dead}").trim() != "1" {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "still running after SIG{signal}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(
+            flags("#{alternate_on}").trim(),
+            "0",
+            "alternate screen left on by SIG{signal}"
+        );
+        assert_eq!(
+            flags("#{mouse_any_flag}").trim(),
+            "0",
+            "mouse reporting left on by SIG{signal}"
+        );
+    }
+}
