@@ -38,6 +38,7 @@ pub mod audit;
 pub mod categorize;
 pub mod cleanup;
 pub mod diff;
+pub mod files;
 pub mod model;
 pub mod report;
 pub mod source;

@@ -98,17 +98,29 @@ pub fn parse(text: &str, path: &str) -> Result<Vec<IgnoreEntry>, IgnoreError> {
 
 /// Loads the ignore file at `path`, or the first default one that exists; none is fine.
 pub fn load(path: Option<&Path>) -> Result<IgnoreList, IgnoreError> {
+    // A default path that exists but is no file (a directory named pglens.toml) is an
+    // error, not silently skipped: the user meant something by it.
     let found = match path {
         Some(p) => Some(p.to_path_buf()),
-        None => DEFAULT_PATHS
-            .iter()
-            .map(PathBuf::from)
-            .find(|p| p.is_file()),
+        None => DEFAULT_PATHS.iter().map(PathBuf::from).find(|p| p.exists()),
     };
     let Some(path) = found else {
         return Ok(IgnoreList::default());
     };
     let name = path.display().to_string();
+    // A named file that does not exist yet is where `s` will write the first entry.
+    if !path.exists() {
+        return Ok(IgnoreList {
+            entries: Vec::new(),
+            path: Some(path),
+        });
+    }
+    if path.is_dir() {
+        return Err(IgnoreError::Read {
+            path: name,
+            detail: "is a directory, not an ignore file".into(),
+        });
+    }
     let text = std::fs::read_to_string(&path).map_err(|e| IgnoreError::Read {
         path: name.clone(),
         detail: e.to_string(),
@@ -177,6 +189,17 @@ fn toml_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_ignore_file_is_accepted_and_a_directory_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new.toml");
+        let list = load(Some(&new)).unwrap();
+        assert_eq!(list.path.as_deref(), Some(new.as_path()));
+        assert!(list.entries.is_empty());
+        let e = load(Some(dir.path())).unwrap_err().to_string();
+        assert!(e.contains("is a directory"), "{e}");
+    }
 
     #[test]
     fn appended_entries_read_back_exactly() {

@@ -241,22 +241,12 @@ pub fn read(path: &Path) -> Result<Plan, PlanError> {
     }
 }
 
-/// Writes a file whole or not at all: to a temporary file beside it, then renamed over it,
-/// so a full disk or a crash never leaves half a plan.
+/// Writes a file whole or not at all (see [`crate::files::write`]), so a full disk or a
+/// crash never leaves half a plan.
 fn write_whole(path: &Path, text: &str) -> Result<(), PlanError> {
-    let failed = |e: std::io::Error| PlanError::Write {
+    crate::files::write(path, text.as_bytes()).map_err(|e| PlanError::Write {
         path: path.display().to_string(),
         detail: e.to_string(),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.pglens-tmp"));
-    std::fs::write(&temp, text).map_err(failed)?;
-    std::fs::rename(&temp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        failed(e)
     })
 }
 

@@ -100,9 +100,7 @@ pub fn save(catalog: &Catalog, path: &Path) -> Result<(), SnapshotError> {
         path: name.clone(),
         detail: e.to_string(),
     };
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, to_json(catalog)).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
+    crate::files::write(path, to_json(catalog).as_bytes()).map_err(err)
 }
 
 /// The embedded demo schema, with its made-up usage statistics (see `demo.rs`).

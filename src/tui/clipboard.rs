@@ -150,11 +150,11 @@ fn tmux_load_buffer(text: &str) -> Result<(), String> {
     }
 }
 
-fn save(path: &PathBuf, text: &str) -> std::io::Result<()> {
+fn save(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::tui::config::prepare_state_dir(dir)?;
     }
-    std::fs::write(path, text)
+    crate::files::write(path, text.as_bytes())
 }
 
 fn base64(bytes: &[u8]) -> String {

@@ -94,18 +94,90 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// Where pglens keeps state (the last copied SQL): `$XDG_STATE_HOME/pglens`, or
 /// `~/.local/state/pglens`, or the temp directory.
+///
+/// Without XDG_STATE_HOME or HOME it is `pglens-<uid>` in the temporary directory, which
+/// [`create_private_dir`] makes private to this user: a shared, predictable path there
+/// would let another user plant a link where pglens writes.
 pub fn state_dir() -> PathBuf {
     std::env::var_os("XDG_STATE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local").join("state")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("pglens")
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local").join("state"))
+        })
+        .map(|d| d.join("pglens"))
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("pglens-{}", current_uid())))
+}
+
+fn current_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Creates the state directory before a file is written there. The shared temporary
+/// fallback must be a real directory (not a link) owned by this user and closed to others,
+/// or the write is refused rather than sent somewhere another user chose; a directory under
+/// the user's own home is simply created.
+pub fn prepare_state_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    if !dir.starts_with(std::env::temp_dir()) {
+        return std::fs::create_dir_all(dir);
+    }
+    match std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+    {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    let m = std::fs::symlink_metadata(dir)?;
+    let private = m.is_dir() && m.uid() == current_uid() && m.permissions().mode() & 0o022 == 0;
+    if private {
+        Ok(())
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!(
+                "{} is not a directory of this user's that others cannot write to; refusing to write there",
+                dir.display()
+            ),
+        ))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shared_state_dir_that_is_not_ours_alone_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let fresh = tmp.path().join("pglens-new");
+        prepare_state_dir(&fresh).unwrap();
+        assert_eq!(
+            std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
+
+        let elsewhere = tmp.path().join("planted-target");
+        std::fs::create_dir(&elsewhere).unwrap();
+        let planted = tmp.path().join("pglens-planted");
+        std::os::unix::fs::symlink(&elsewhere, &planted).unwrap();
+        assert!(
+            prepare_state_dir(&planted).is_err(),
+            "a link is not our directory"
+        );
+
+        let open = tmp.path().join("pglens-open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(prepare_state_dir(&open).is_err(), "others may write there");
+    }
 
     #[test]
     fn parses_everything_and_names_unknown_keys() {
