@@ -21,7 +21,10 @@
 //! diff.rs            drift between two schemas (`pglens diff`)
 //! report.rs          the plain-text summary for piped output
 //! sql/               the only place SQL text is built: identifier / literal quoting,
-//!                    CREATE INDEX rendering, fix statements
+//!                    comments, CREATE INDEX rendering, fix statements
+//! text.rs            text from a schema made safe to show (control, bidi, zero-width
+//!                    characters as escapes) for terminals and Markdown
+//! files.rs           writing output files atomically, never through a planted link
 //! main.rs            the command line
 //! ```
 //!

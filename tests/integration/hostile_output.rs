@@ -282,14 +282,17 @@ fn idle(catalog: &mut Catalog, tables: &[(&str, &str)]) {
     }
 }
 
+/// Two tables whose schema and name joined by `_` read the same, 3 and 5 rows.
+const LOOK_ALIKES: &str = "CREATE SCHEMA public_a;
+    CREATE TABLE public.a_b (id int PRIMARY KEY); INSERT INTO public.a_b SELECT generate_series(1, 3);
+    CREATE TABLE public_a.b (id int PRIMARY KEY); INSERT INTO public_a.b SELECT generate_series(1, 5);";
+
 #[tokio::test]
 async fn look_alike_tables_keep_separate_backups_and_no_drop_runs_without_one() {
     let db = TestDb::new("backups").await;
+    db.exec(LOOK_ALIKES).await;
     db.exec(
-        "CREATE SCHEMA public_a;
-         CREATE TABLE public.a_b (id int PRIMARY KEY); INSERT INTO public.a_b SELECT generate_series(1, 3);
-         CREATE TABLE public_a.b (id int PRIMARY KEY); INSERT INTO public_a.b SELECT generate_series(1, 5);
-         CREATE TABLE public.kept (id int PRIMARY KEY); INSERT INTO public.kept VALUES (1), (2);
+        "CREATE TABLE public.kept (id int PRIMARY KEY); INSERT INTO public.kept VALUES (1), (2);
          CREATE SCHEMA pglens_backup;
          CREATE TABLE pglens_backup.\"public.kept\" (note text);",
     )
@@ -318,12 +321,7 @@ async fn look_alike_tables_keep_separate_backups_and_no_drop_runs_without_one() 
 #[tokio::test]
 async fn the_plan_backs_up_look_alike_tables_apart() {
     let db = TestDb::new("planbackups").await;
-    db.exec(
-        "CREATE SCHEMA public_a;
-         CREATE TABLE public.a_b (id int PRIMARY KEY); INSERT INTO public.a_b SELECT generate_series(1, 3);
-         CREATE TABLE public_a.b (id int PRIMARY KEY); INSERT INTO public_a.b SELECT generate_series(1, 5);",
-    )
-    .await;
+    db.exec(LOOK_ALIKES).await;
     let catalog = db.introspect().await;
     let plan = drop_everything(&catalog, "");
     let export = cleanup::export::export(&catalog, &plan, "plan.toml").unwrap();
