@@ -544,12 +544,7 @@ async fn load(source: &[String], demo: bool, ask: bool) -> anyhow::Result<pglens
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut progress = |p: source::live::Progress| {
         if interactive {
-            eprint!(
-                "\r\x1b[Kreading {} ({}/{})",
-                p.what,
-                p.done + 1,
-                source::live::introspect::STEPS
-            );
+            eprint!("\r\x1b[K{}", p.describe());
         }
     };
     let mut warn = |w: String| eprintln!("pglens: warning: {}", visible(&w));

@@ -114,6 +114,7 @@ pub async fn load(
             for w in &params.warnings {
                 warn(w.clone());
             }
+            progress(live::Progress::CONNECTING);
             let catalog = live::load(&params, progress).await?;
             if let Some(w) = live::introspect::version_warning(&catalog) {
                 warn(w);

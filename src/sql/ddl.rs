@@ -8,8 +8,13 @@ use super::fix::{create_policy, PolicySpec};
 use super::{create_index, ident, literal, qualified};
 use crate::model::{Function, Identity, Relation, RelationKind};
 
-/// The relation's definition as a script.
+/// The relation's definition as a script, with no raw control character in it (see
+/// [`super::printable`]): the catalog's expressions are used as they are otherwise.
 pub fn relation(r: &Relation) -> String {
+    super::printable(&relation_script(r)).into_owned()
+}
+
+fn relation_script(r: &Relation) -> String {
     let name = qualified(&r.schema, &r.name);
     let mut out = String::new();
     match r.kind {
@@ -138,8 +143,12 @@ fn table(r: &Relation, name: &str, out: &mut String) {
     out.push_str(";\n");
 }
 
-/// A function's header and body.
+/// A function's header and body (the body, dollar-quoted, exactly as stored).
 pub fn function(f: &Function) -> String {
+    super::printable(&function_script(f)).into_owned()
+}
+
+fn function_script(f: &Function) -> String {
     let mut out = format!(
         "CREATE FUNCTION {}({})\n  RETURNS {}\n  LANGUAGE {}\n  {}",
         qualified(&f.schema, &f.name),

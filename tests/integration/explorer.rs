@@ -534,3 +534,76 @@ fn drift_view_lists_differences_and_opens_the_table() {
         Some(&ObjectId::relation("public", "audit_log"))
     );
 }
+
+/// Names and text holding control, bidi and zero-width characters are shown as escapes on
+/// every tab: ratatui alone drops control characters (`new⏎line` read `newline`) and lets
+/// the others reorder or hide the line.
+#[test]
+fn hostile_text_is_shown_as_escapes_on_every_tab() {
+    let mut catalog = pglens::source::snapshot::demo();
+    let leads = catalog
+        .relations
+        .iter_mut()
+        .find(|r| r.schema == "public" && r.name == "leads")
+        .unwrap();
+    leads.columns[1].name = "new\nline".into();
+    leads.columns[1].comment = Some("\u{202e}nimda \x1b]2;owned\x07".into());
+    if let Some(p) = leads.policies.first_mut() {
+        p.name = "zero\u{200b}width".into();
+    }
+    let findings = audit::run(&catalog, &Selection::default());
+    let mut app = App::new("demo".into());
+    app.update(Action::Resize {
+        width: 200,
+        height: 50,
+    });
+    app.update(Action::Loaded(Box::new(Model::new(
+        catalog,
+        findings,
+        CategoryConfig::default(),
+    ))));
+    open_leads(&mut app);
+    let mut seen = String::new();
+    for (i, _) in Tab::ALL.iter().enumerate() {
+        app.update(Action::Tab(i as u8));
+        let text = screen(&app, 200, 50);
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|c| pglens::text::is_unsafe(*c) && *c != '\n')
+            .collect();
+        assert!(raw.is_empty(), "raw {raw:?} on tab {i}:\n{text}");
+        seen.push_str(&text);
+    }
+    for escape in [
+        r"new\nline",
+        r"\u{202e}nimda \x1b]2;owned\x07",
+        r"zero\u{200b}width",
+    ] {
+        assert!(seen.contains(escape), "{escape} not shown");
+    }
+}
+
+/// While the connection is being made (TLS, authentication: up to connect_timeout), the
+/// status line says so instead of showing nothing.
+#[test]
+fn the_status_line_says_connecting_before_the_first_query() {
+    let mut app = App::new("db.example".into());
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    let step = pglens::source::live::Progress::CONNECTING;
+    app.update(Action::Progress {
+        what: step.what.into(),
+        done: step.done,
+        total: pglens::source::live::introspect::STEPS,
+    });
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("db.example │ connecting…"), "{text}");
+    app.update(Action::Progress {
+        what: "indexes".into(),
+        done: 2,
+        total: pglens::source::live::introspect::STEPS,
+    });
+    assert!(screen(&app, 80, 24).contains("reading indexes (3/"));
+}

@@ -147,7 +147,7 @@ fn rollback(x: &Resolved<'_>) -> String {
                 .iter()
                 .any(|k| k.name == c.name && k.table.qualified_name() == r.qualified_name())
         });
-        out.push_str(&crate::sql::printable(&ddl::relation(&definition)));
+        out.push_str(&ddl::relation(&definition));
         if r.kind.is_table() {
             statement(&mut out, &statements::restore_rows(r, &fix::backup_of(r)));
         }

@@ -105,6 +105,24 @@ pub struct Progress {
     pub what: &'static str,
 }
 
+impl Progress {
+    /// Before the first query: the connection is being made (TLS, authentication), which
+    /// can take up to connect_timeout on a slow or distant server.
+    pub const CONNECTING: Progress = Progress {
+        done: 0,
+        what: "connecting",
+    };
+
+    /// What a status line says: `connecting…` or `reading indexes (3/9)…`.
+    pub fn describe(&self) -> String {
+        if *self == Progress::CONNECTING {
+            "connecting…".into()
+        } else {
+            format!("reading {} ({}/{STEPS})…", self.what, self.done + 1)
+        }
+    }
+}
+
 /// Options for an introspection.
 #[derive(Debug, Clone)]
 pub struct IntrospectOptions {

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Tabs, Wrap};
 use ratatui::Frame;
 
-use super::{fit, severity_mark, ViewState};
+use super::{fit, severity_mark, shown, shown_lines, ViewState};
 use crate::audit::{find_rule, Finding};
 use crate::model::{ConstraintKind, ObjectId, Relation, TriggerEnabled};
 use crate::sql;
@@ -33,7 +33,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
     };
     let block = super::pane(focused, theme).title(Line::from(vec![
         severity_mark(model.worst(id), theme),
-        Span::styled(format!(" {} ", id.label()), theme.title),
+        Span::styled(format!(" {} ", shown(&id.label())), theme.title),
         Span::styled(kind_label(model, id), theme.muted),
     ]));
     let inner = block.inner(area);
@@ -180,9 +180,9 @@ fn relation_tab(
                     .map(|(c, row)| {
                         Row::new(vec![
                             mark(row),
-                            Cell::from(c.name.clone()),
+                            Cell::from(shown(&c.name)),
                             Cell::from(constraint_kind(c.kind)),
-                            Cell::from(c.definition.clone()),
+                            Cell::from(shown(&c.definition)),
                             Cell::from(if c.validated { "yes" } else { "NO" }),
                         ])
                     })
@@ -214,16 +214,16 @@ fn relation_tab(
                     .map(|(p, row)| {
                         Row::new(vec![
                             mark(row),
-                            Cell::from(p.name.clone()),
+                            Cell::from(shown(&p.name)),
                             Cell::from(p.command.sql()),
                             Cell::from(if p.permissive {
                                 "permissive"
                             } else {
                                 "restrictive"
                             }),
-                            Cell::from(p.roles.join(", ")),
-                            Cell::from(p.using.clone().unwrap_or_default()),
-                            Cell::from(p.with_check.clone().unwrap_or_default()),
+                            Cell::from(shown(&p.roles.join(", "))),
+                            Cell::from(shown(p.using.as_deref().unwrap_or_default())),
+                            Cell::from(shown(p.with_check.as_deref().unwrap_or_default())),
                         ])
                     })
                     .collect(),
@@ -251,11 +251,11 @@ fn relation_tab(
                             .collect();
                         Row::new(vec![
                             mark(row),
-                            Cell::from(t.name.clone()),
+                            Cell::from(shown(&t.name)),
                             Cell::from(format!("{:?}", t.timing).to_uppercase()),
                             Cell::from(events.join(" OR ")),
                             Cell::from(format!("{:?}", t.level).to_uppercase()),
-                            Cell::from(t.function.to_string()),
+                            Cell::from(shown(&t.function.to_string())),
                             Cell::from(match t.enabled {
                                 TriggerEnabled::Origin => "yes",
                                 TriggerEnabled::Disabled => "NO",
@@ -281,7 +281,7 @@ fn relation_tab(
                             Row::new(vec![
                                 Cell::from("→"),
                                 Cell::from(rel.kind.label()),
-                                Cell::from(rel.label.clone()),
+                                Cell::from(shown(&rel.label)),
                             ])
                         })
                         .collect(),
@@ -353,8 +353,8 @@ fn columns_table<'a>(
         .map(|(c, row)| {
             let mut cells = vec![
                 mark(row),
-                Cell::from(c.name.clone()),
-                Cell::from(c.data_type.clone()),
+                Cell::from(shown(&c.name)),
+                Cell::from(shown(&c.data_type)),
                 Cell::from(if c.not_null { "" } else { "null" }),
             ];
             if show_default {
@@ -362,11 +362,11 @@ fn columns_table<'a>(
                     .default
                     .clone()
                     .or_else(|| c.identity.map(|_| "identity".into()));
-                cells.push(Cell::from(default.unwrap_or_default()));
+                cells.push(Cell::from(shown(&default.unwrap_or_default())));
             }
             cells.push(Cell::from(key_marks(r, &c.name)));
             if show_comment {
-                cells.push(Cell::from(c.comment.clone().unwrap_or_default()));
+                cells.push(Cell::from(shown(c.comment.as_deref().unwrap_or_default())));
             }
             Row::new(cells)
         })
@@ -451,9 +451,9 @@ fn indexes_table<'a>(
                 .collect();
             let mut cells = vec![
                 mark(row),
-                Cell::from(name),
+                Cell::from(shown(&name)),
                 Cell::from(i.method.clone()),
-                Cell::from(keys.join(", ")),
+                Cell::from(shown(&keys.join(", "))),
             ];
             if show_extra {
                 cells.push(Cell::from(match (&i.predicate, i.include.is_empty()) {
@@ -572,7 +572,7 @@ pub fn finding_detail<'a>(f: &Finding, theme: &Theme) -> Paragraph<'a> {
     let mut lines = vec![
         Line::from(vec![
             severity_mark(Some(f.severity), theme),
-            Span::raw(format!(" {}", f.message)),
+            Span::raw(format!(" {}", shown(&f.message))),
         ]),
         Line::from(vec![
             Span::styled(f.rule.to_string(), theme.accent),
@@ -583,7 +583,10 @@ pub fn finding_detail<'a>(f: &Finding, theme: &Theme) -> Paragraph<'a> {
         ]),
     ];
     if let Some(reason) = &f.suppressed {
-        lines.push(Line::styled(format!("suppressed: {reason}"), theme.muted));
+        lines.push(Line::styled(
+            format!("suppressed: {}", shown(reason)),
+            theme.muted,
+        ));
     }
     if let Some(entry) = find_rule(f.rule) {
         let docs = entry.docs();
@@ -605,7 +608,7 @@ pub fn finding_detail<'a>(f: &Finding, theme: &Theme) -> Paragraph<'a> {
                 lines.push(sql_line(&format!("{};", s.sql), theme));
             }
             for n in &fix.notes {
-                lines.push(Line::styled(format!("note: {n}"), theme.muted));
+                lines.push(Line::styled(format!("note: {}", shown(n)), theme.muted));
             }
             lines.push(Line::styled(
                 "y copies this fix, s suppresses the finding",
@@ -655,7 +658,7 @@ pub fn provenance_comment(p: &crate::model::Provenance) -> String {
     let Some(line) = provenance_line(p) else {
         return String::new();
     };
-    format!("-- {line}\n")
+    sql::comment(&line) + "\n"
 }
 
 /// `defined in a.sql:40, altered in b.sql:7 and c.sql:3`, or None for live sources.
@@ -707,15 +710,19 @@ fn definition(frame: &mut Frame<'_>, area: Rect, model: &Model, id: &ObjectId, t
             .find(|e| &e.name == name)
             .map(|e| {
                 format!(
-                    "CREATE EXTENSION {} WITH SCHEMA {} VERSION '{}';\n-- available: {}",
-                    e.name,
-                    e.schema,
-                    e.installed_version,
-                    e.default_version.as_deref().unwrap_or("unknown")
+                    "CREATE EXTENSION {} WITH SCHEMA {} VERSION {};\n{}",
+                    sql::ident(&e.name),
+                    sql::ident(&e.schema),
+                    sql::literal(&e.installed_version),
+                    sql::comment(&format!(
+                        "available: {}",
+                        e.default_version.as_deref().unwrap_or("unknown")
+                    ))
                 )
             }),
     }
     .unwrap_or_default();
+    let text = shown_lines(&text);
     let lines: Vec<Line<'static>> = text.lines().map(|l| sql_line(l, theme)).collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

@@ -161,8 +161,23 @@ pub fn node_at(app: &App, path: &[String]) -> Option<Node> {
     }
 }
 
-/// Cuts text to `width` characters with an ellipsis, so long names never wrap.
+/// Text from the schema as the screen shows it: control, bidi and zero-width characters
+/// as visible escapes (`\n`, `\u{202e}`). Left to ratatui, control characters vanish (so
+/// `new⏎line` reads `newline`) and the others can reorder or hide what is on the line.
+pub fn shown(text: &str) -> String {
+    crate::text::visible(text).into_owned()
+}
+
+/// Multi-line text from the schema (a definition, a function body) as the screen shows it:
+/// line breaks stay, every other control or invisible character is an escape.
+pub fn shown_lines(text: &str) -> String {
+    crate::text::visible_lines(text).into_owned()
+}
+
+/// Cuts text to `width` characters with an ellipsis, so long names never wrap. Text from
+/// the schema is [`shown`] first.
 pub fn fit(text: &str, width: usize) -> String {
+    let text = shown(text);
     if text.chars().count() <= width {
         text.to_string()
     } else if width == 0 {

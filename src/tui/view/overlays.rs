@@ -50,7 +50,7 @@ pub fn search(
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("/ ", theme.accent),
-            Span::raw(state.query.clone()),
+            Span::raw(super::shown(&state.query)),
             Span::styled("▏", theme.accent),
         ])),
         parts[0],
@@ -127,7 +127,7 @@ pub fn findings(
                 Cell::from(severity_mark(Some(f.severity), theme)),
                 Cell::from(Span::styled(f.rule, theme.accent)),
                 Cell::from(fit(&f.object.path(), obj_width)),
-                Cell::from(f.message.clone()).style(style),
+                Cell::from(super::shown(&f.message)).style(style),
             ])
         })
         .collect();
@@ -203,7 +203,7 @@ pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, t
         ),
         Line::from(vec![
             Span::styled("reason: ", theme.accent),
-            Span::raw(prompt.input.clone()),
+            Span::raw(super::shown(&prompt.input)),
             Span::styled("▏", theme.accent),
         ]),
         Line::styled(
@@ -284,7 +284,7 @@ pub fn drift(
                 Cell::from(Span::styled(symbol, theme.accent)),
                 Cell::from(d.kind),
                 Cell::from(fit(&d.path(), width)),
-                Cell::from(d.defined.clone().unwrap_or_default()),
+                Cell::from(super::shown(d.defined.as_deref().unwrap_or_default())),
             ])
         })
         .collect();
@@ -306,7 +306,10 @@ pub fn drift(
         let line = |label: &'static str, text: &Option<String>| {
             Line::from(vec![
                 Span::styled(label, theme.muted),
-                Span::raw(text.clone().unwrap_or_else(|| "(absent)".into())),
+                Span::raw(
+                    text.as_deref()
+                        .map_or_else(|| "(absent)".into(), super::shown),
+                ),
             ])
         };
         let detail = vec![line("there: ", &d.old), line("here:  ", &d.new)];

@@ -172,7 +172,7 @@ pub fn usage_tab(
                     "→"
                 }),
                 Cell::from(d.kind.label()),
-                Cell::from(d.label.clone()),
+                Cell::from(super::shown(&d.label)),
                 Cell::from(Span::styled(
                     effect,
                     if d.blocks_drop {
@@ -328,7 +328,7 @@ pub fn mark(frame: &mut Frame<'_>, size: Rect, prompt: &MarkPrompt, theme: &Them
     let input = |label: &'static str| {
         Line::from(vec![
             Span::styled(label, theme.accent),
-            Span::raw(prompt.input.clone()),
+            Span::raw(super::shown(&prompt.input)),
             Span::styled("▏", theme.accent),
         ])
     };

@@ -26,19 +26,17 @@ pub fn render(
         (Some((msg, Tone::Info)), _, _) => {
             Line::styled(fit(&format!(" {msg}"), width), theme.status)
         }
-        (None, Some(l), _) => Line::styled(
-            fit(
-                &format!(
-                    " pglens │ {} │ reading {} ({}/{})…",
-                    app.source_label,
-                    l.what,
-                    l.done + 1,
-                    l.total
-                ),
-                width,
-            ),
-            theme.status,
-        ),
+        (None, Some(l), _) => {
+            let step = if l.what == crate::source::live::Progress::CONNECTING.what {
+                "connecting…".to_string()
+            } else {
+                format!("reading {} ({}/{})…", l.what, l.done + 1, l.total)
+            };
+            Line::styled(
+                fit(&format!(" pglens │ {} │ {step}", app.source_label), width),
+                theme.status,
+            )
+        }
         (None, None, Some(m)) => {
             let (c, w, i) = m.open_counts();
             let c_ = m.catalog.counts();

@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
             let line = Line::from(vec![
                 severity_mark(worst, theme),
                 Span::raw(" "),
-                Span::styled(g.name.clone(), theme.header),
+                Span::styled(super::shown(&g.name), theme.header),
                 Span::styled(format!(" ({})", g.members.len()), theme.muted),
             ]);
             TreeItem::new(g.name.clone(), line, children).ok()
@@ -105,7 +105,7 @@ fn item_line(model: &Model, plan: &Plan, id: &ObjectId, theme: &Theme) -> Line<'
     Line::from(vec![
         severity_mark(model.worst(id), theme),
         Span::raw(" "),
-        Span::raw(name),
+        Span::raw(super::shown(&name)),
         Span::styled(kind, theme.muted),
         Span::styled(decision, theme.accent),
     ])
