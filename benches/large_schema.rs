@@ -42,6 +42,7 @@ fn main() {
     compare_with_pg_dump(&runtime, &params);
     let dump = dump_schema(&params);
     compare_offline_with_restore(&runtime, &dump);
+    offline_scaling();
     let findings = pglens::audit::run(&catalog, &pglens::audit::Selection::default());
     println!("audit: {} findings on the generated schema", findings.len());
     let app = explorer(&catalog, findings);
@@ -160,6 +161,63 @@ fn compare_offline_with_restore(runtime: &tokio::runtime::Runtime, dump: &std::p
         std::fs::metadata(dump).map(|m| m.len() / 1024).unwrap_or(0),
         100.0 * ours / psql_ms
     );
+}
+
+/// A file shaped like `pg_dump --schema-only`: per table a CREATE TABLE with defaults and a
+/// CHECK, a comment, an owned sequence, a function with its comment and grant, then the
+/// primary keys, indexes, foreign keys and grants in the later sections as pg_dump orders
+/// them.
+fn dump_like(tables: usize) -> String {
+    let mut out = String::from("SET statement_timeout = 0;\nCREATE SCHEMA app;\n");
+    for i in 0..tables {
+        out.push_str(&format!(
+            "CREATE TABLE app.t{i} (\n    id integer NOT NULL,\n    parent_id integer,\n    name character varying(50) NOT NULL,\n    amount numeric(12,2) DEFAULT 0 NOT NULL,\n    CONSTRAINT t{i}_amount_check CHECK ((amount >= (0)::numeric))\n);\n\
+             COMMENT ON TABLE app.t{i} IS 'table {i}';\n\
+             CREATE SEQUENCE app.t{i}_id_seq AS integer START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;\n\
+             ALTER SEQUENCE app.t{i}_id_seq OWNED BY app.t{i}.id;\n\
+             ALTER TABLE ONLY app.t{i} ALTER COLUMN id SET DEFAULT nextval('app.t{i}_id_seq'::regclass);\n\
+             CREATE FUNCTION app.f{i}(x integer) RETURNS integer LANGUAGE plpgsql AS $$ BEGIN RETURN x + {i}; END $$;\n\
+             COMMENT ON FUNCTION app.f{i}(x integer) IS 'f {i}';\n\
+             GRANT ALL ON FUNCTION app.f{i}(x integer) TO PUBLIC;\n"
+        ));
+    }
+    for i in 0..tables {
+        out.push_str(&format!(
+            "ALTER TABLE ONLY app.t{i}\n    ADD CONSTRAINT t{i}_pkey PRIMARY KEY (id);\n\
+             CREATE INDEX t{i}_name_idx ON app.t{i} USING btree (name);\n"
+        ));
+    }
+    for i in 1..tables {
+        out.push_str(&format!(
+            "ALTER TABLE ONLY app.t{i}\n    ADD CONSTRAINT t{i}_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES app.t{}(id);\n\
+             GRANT SELECT ON TABLE app.t{i} TO PUBLIC;\n",
+            i - 1
+        ));
+    }
+    out
+}
+
+/// Offline parse+apply of dump-shaped files of growing size, side by side: the time per
+/// 1,000 tables stays flat when applying is linear (a scan of the catalog per statement
+/// made 8,000 tables take 14 s and 115,000 more than five minutes).
+fn offline_scaling() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for tables in [2_000, 8_000, 32_000] {
+        let text = dump_like(tables);
+        let file = dir.path().join(format!("dump_{tables}.sql"));
+        std::fs::write(&file, &text).expect("write dump");
+        let start = Instant::now();
+        let catalog =
+            pglens::source::sqlfiles::load(std::slice::from_ref(&file)).expect("offline load");
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        println!(
+            "offline dump of {tables} tables ({} lines, {} kB): {ms:.0} ms, {:.0} ms per 1,000 tables, {} relations",
+            text.lines().count(),
+            text.len() / 1024,
+            ms * 1000.0 / tables as f64,
+            catalog.relations.len()
+        );
+    }
 }
 
 /// The explorer over the generated schema, with a table open in the detail pane.

@@ -101,13 +101,13 @@ impl SourceSpec {
 /// receives things the user should know that did not stop the load.
 pub async fn load(
     spec: &SourceSpec,
-    progress: &mut dyn FnMut(live::Progress),
+    progress: &mut (dyn FnMut(live::Progress) + Send),
     warn: &mut dyn FnMut(String),
 ) -> Result<Catalog, SourceError> {
     match spec {
         SourceSpec::Demo => Ok(snapshot::demo()),
         SourceSpec::Snapshot(path) => Ok(snapshot::load(path)?),
-        SourceSpec::SqlFiles(paths) => Ok(sqlfiles::load(paths)?),
+        SourceSpec::SqlFiles(paths) => Ok(sqlfiles::load_with_progress(paths, progress)?),
         SourceSpec::Live(conninfo) => {
             let params = live::conninfo::resolve(conninfo, &live::conninfo::ProcessEnvironment)
                 .map_err(|e| live::LiveError::ConnInfo(e.0))?;

@@ -60,11 +60,8 @@ pub enum Action {
         width: u16,
         height: u16,
     },
-    Progress {
-        what: String,
-        done: usize,
-        total: usize,
-    },
+    /// How far loading the source is.
+    Progress(crate::source::live::Progress),
     Loaded(Box<Model>),
     LoadFailed(String),
     Notice(String),

@@ -503,14 +503,6 @@ pub enum Overlay {
     Drift(usize),
 }
 
-/// Loading progress.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Loading {
-    pub what: String,
-    pub done: usize,
-    pub total: usize,
-}
-
 /// How a status message should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -540,7 +532,7 @@ pub enum Effect {
 /// The whole explorer state.
 pub struct App {
     pub model: Option<Model>,
-    pub loading: Option<Loading>,
+    pub loading: Option<crate::source::live::Progress>,
     pub source_label: String,
     pub grouping: Grouping,
     pub groups: Vec<Group>,
@@ -716,8 +708,8 @@ impl App {
                 self.status = Some((format!("{message}{kept}"), Tone::Error));
                 Vec::new()
             }
-            Action::Progress { what, done, total } => {
-                self.loading = Some(Loading { what, done, total });
+            Action::Progress(step) => {
+                self.loading = Some(step);
                 Vec::new()
             }
             Action::Notice(message) => {

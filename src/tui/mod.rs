@@ -307,11 +307,7 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
         let result = runtime.block_on(source::load(
             &spec,
             &mut |p| {
-                let _ = progress_tx.send(Action::Progress {
-                    what: p.what.to_string(),
-                    done: p.done,
-                    total: source::live::introspect::STEPS,
-                });
+                let _ = progress_tx.send(Action::Progress(p));
             },
             &mut |w| {
                 let _ = warn_tx.send(Action::Notice(format!("warning: {w}")));

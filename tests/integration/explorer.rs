@@ -592,18 +592,15 @@ fn the_status_line_says_connecting_before_the_first_query() {
         width: 80,
         height: 24,
     });
-    let step = pglens::source::live::Progress::CONNECTING;
-    app.update(Action::Progress {
-        what: step.what.into(),
-        done: step.done,
-        total: pglens::source::live::introspect::STEPS,
-    });
+    use pglens::source::live::Progress;
+    app.update(Action::Progress(Progress::CONNECTING));
     let text = screen(&app, 80, 24);
     assert!(text.contains("db.example │ connecting…"), "{text}");
-    app.update(Action::Progress {
-        what: "indexes".into(),
+    app.update(Action::Progress(Progress {
+        what: "indexes",
         done: 2,
-        total: pglens::source::live::introspect::STEPS,
-    });
+    }));
     assert!(screen(&app, 80, 24).contains("reading indexes (3/"));
+    app.update(Action::Progress(Progress::sql_files(40)));
+    assert!(screen(&app, 80, 24).contains("reading SQL files (40%)…"));
 }

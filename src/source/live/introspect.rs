@@ -105,6 +105,9 @@ pub struct Progress {
     pub what: &'static str,
 }
 
+/// The `what` of offline progress, whose `done` is a percentage.
+const SQL_FILES: &str = "SQL files";
+
 impl Progress {
     /// Before the first query: the connection is being made (TLS, authentication), which
     /// can take up to connect_timeout on a slow or distant server.
@@ -113,10 +116,21 @@ impl Progress {
         what: "connecting",
     };
 
-    /// What a status line says: `connecting…` or `reading indexes (3/9)…`.
+    /// Reading SQL files offline, `percent` of their bytes done.
+    pub fn sql_files(percent: usize) -> Progress {
+        Progress {
+            done: percent,
+            what: SQL_FILES,
+        }
+    }
+
+    /// What a status line says: `connecting…`, `reading indexes (3/9)…` or
+    /// `reading SQL files (40%)…`.
     pub fn describe(&self) -> String {
         if *self == Progress::CONNECTING {
             "connecting…".into()
+        } else if self.what == SQL_FILES {
+            format!("reading {SQL_FILES} ({}%)…", self.done)
         } else {
             format!("reading {} ({}/{STEPS})…", self.what, self.done + 1)
         }

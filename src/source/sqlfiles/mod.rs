@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::model::migrations::{MigrationProblem, MigrationStatement, Migrations};
 use crate::model::{Catalog, Location, Meta, SourceKind};
+use crate::source::live::Progress;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SqlFilesError {
@@ -40,7 +41,53 @@ struct SqlFile {
 
 /// Reads the files and folders given, in migration order, into a catalog.
 pub fn load(paths: &[PathBuf]) -> Result<Catalog, SqlFilesError> {
+    load_with_progress(paths, &mut |_| {})
+}
+
+/// [`load`], telling `progress` how far it is (a percentage of the bytes, in steps of 1%),
+/// since a large dump takes seconds.
+pub fn load_with_progress(
+    paths: &[PathBuf],
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Catalog, SqlFilesError> {
+    with_deep_stack(|| load_here(paths, progress))
+}
+
+/// Stack for parsing: parse trees are decoded, walked and dropped recursively, and a CHECK
+/// or view with thousands of chained operators nests that deep. Only the pages a parse
+/// touches are ever committed.
+const PARSE_STACK_BYTES: usize = 512 * 1024 * 1024;
+
+/// Runs `work` on a thread with [`PARSE_STACK_BYTES`] of stack (or here, if no such thread
+/// can be made).
+fn with_deep_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    let slot = std::sync::Mutex::new(Some(work));
+    let take = || slot.lock().ok().and_then(|mut w| w.take());
+    let ran = std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("pglens-parse".into())
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn_scoped(scope, || take().map(|w| w()));
+        match spawned.map(|h| h.join()) {
+            Ok(Ok(result)) => result,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => None,
+        }
+    });
+    match ran.or_else(|| take().map(|w| w())) {
+        Some(result) => result,
+        None => unreachable!("the work runs on the parse thread or here"),
+    }
+}
+
+fn load_here(
+    paths: &[PathBuf],
+    progress: &mut (dyn FnMut(Progress) + Send),
+) -> Result<Catalog, SqlFilesError> {
     let files = discover(paths)?;
+    let total: usize = files.iter().map(|f| f.text.len()).sum::<usize>().max(1);
+    let mut before = 0;
+    let mut last_percent = usize::MAX;
     let mut builder = apply::Builder::default();
     let mut migrations = Migrations::default();
     for file in &files {
@@ -63,7 +110,13 @@ pub fn load(paths: &[PathBuf]) -> Result<Catalog, SqlFilesError> {
                 text: String::new(),
             });
         }
-        for piece in statements(&text) {
+        for_each_statement(&text, &mut |piece| {
+            let at = piece.text.as_ptr() as usize - text.as_ptr() as usize;
+            let percent = (before + at) * 100 / total;
+            if percent != last_percent {
+                last_percent = percent;
+                progress(Progress::sql_files(percent));
+            }
             let location = Location {
                 file: file.label.clone(),
                 line: piece.line,
@@ -91,7 +144,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Catalog, SqlFilesError> {
                     .problems
                     .push(problem(location, message, piece.text)),
             }
-        }
+        });
+        before += file.text.len();
     }
     let label = paths
         .iter()
@@ -189,74 +243,166 @@ struct Piece<'a> {
     parsed: Result<pg_query::protobuf::Node, String>,
 }
 
-/// Cuts a file into statements. A file that parses is cut by the parser; one that does not
-/// is cut by the scanner and each piece parsed alone, so one bad statement does not hide
-/// the others. Text the scanner could not place in any statement is reported, never
-/// dropped.
+/// Bytes of SQL parsed at once. Parsing a whole dump in one go held its entire parse tree
+/// (well over a hundred times the size of the text) in memory; in chunks, only one chunk's
+/// tree is alive at a time.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// Cuts a file into statements, for tests and small inputs; see [`for_each_statement`].
+#[cfg(test)]
 fn statements(text: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    for_each_statement(text, &mut |p| out.push(p));
+    out
+}
+
+/// Hands each statement of a file to `f`, in order. The scanner cuts the text into
+/// statements; consecutive ones are parsed together in chunks of about [`CHUNK_BYTES`].
+/// A chunk that does not parse is tried once more joined with the next (a function body
+/// with `BEGIN ATOMIC` holds semicolons the scanner cuts at), and otherwise each of its
+/// statements is parsed alone, so one bad statement does not hide the others. Text the
+/// scanner could not place in any statement is reported, never dropped.
+fn for_each_statement<'a>(text: &'a str, f: &mut dyn FnMut(Piece<'a>)) {
+    cut(text, CHUNK_BYTES, f);
+}
+
+fn cut<'a>(text: &'a str, chunk_bytes: usize, f: &mut dyn FnMut(Piece<'a>)) {
     let lines = Lines::new(text);
-    let line_of = |_: &str, offset: usize| lines.of(offset);
-    if let Ok(result) = pg_query::parse(text, pg_query::ParserOptions::DEFAULT) {
-        return result
-            .protobuf
-            .stmts
-            .into_iter()
-            .filter_map(|raw| {
-                let start = usize::try_from(raw.stmt_location).unwrap_or(0);
-                let len = usize::try_from(raw.stmt_len).unwrap_or(0);
-                let end = if len == 0 {
-                    text.len()
-                } else {
-                    (start + len).min(text.len())
-                };
-                let piece = text.get(start..end).unwrap_or("");
-                Some(Piece {
-                    text: piece,
-                    line: line_of(text, start + leading_noise(piece)),
-                    parsed: Ok(*raw.stmt?),
-                })
-            })
-            .collect();
-    }
     let pieces = match pg_query::split_with_scanner(text) {
         Ok(p) => p,
         Err(e) => {
-            return vec![Piece {
+            return f(Piece {
                 text,
                 line: 1,
                 parsed: Err(format!("the file cannot be read as SQL: {e}")),
-            }]
+            })
         }
     };
-    let mut out = Vec::new();
-    let mut covered = 0;
-    for piece in pieces {
-        let start = piece.as_ptr() as usize - text.as_ptr() as usize;
-        if let Some(gap) = text.get(covered..start).filter(|g| !is_noise(g)) {
-            out.push(unparsed(&lines, covered, gap));
+    let offset = |piece: &str| piece.as_ptr() as usize - text.as_ptr() as usize;
+    let span = |from: usize, to: usize| {
+        (
+            offset(pieces[from]),
+            offset(pieces[to - 1]) + pieces[to - 1].len(),
+        )
+    };
+    let chunk_end = |from: usize| {
+        let start = offset(pieces[from]);
+        let mut to = from + 1;
+        while to < pieces.len()
+            && offset(pieces[to - 1]) + pieces[to - 1].len() - start < chunk_bytes
+        {
+            to += 1;
         }
-        covered = start + piece.len();
-        let parsed = pg_query::parse(piece, pg_query::ParserOptions::DEFAULT)
-            .map_err(|e| e.to_string())
-            .and_then(|r| {
-                r.protobuf
-                    .stmts
-                    .into_iter()
-                    .next()
-                    .and_then(|s| s.stmt)
-                    .map(|b| *b)
-                    .ok_or_else(|| "empty statement".to_string())
+        to
+    };
+    let mut covered = 0;
+    let mut i = 0;
+    while i < pieces.len() {
+        let j = chunk_end(i);
+        let (start, end) = span(i, j);
+        // Text between chunks that the scanner put in no statement.
+        if let Some(gap) = text.get(covered..start).filter(|g| !is_noise(g)) {
+            f(unparsed(&lines, covered, gap));
+        }
+        covered = start;
+        if parse_chunk(text, start, end, &lines, f) {
+            covered = end;
+            i = j;
+            continue;
+        }
+        if j < pieces.len() {
+            let joined = chunk_end(j);
+            let (_, joined_end) = span(i, joined);
+            if parse_chunk(text, start, joined_end, &lines, f) {
+                covered = joined_end;
+                i = joined;
+                continue;
+            }
+        }
+        // One by one. A statement that fails alone is tried joined with the ones after it
+        // (a bounded number): a `BEGIN ATOMIC` body holds semicolons the scanner cut at.
+        let mut k = i;
+        while k < j {
+            let at = offset(pieces[k]);
+            if let Some(gap) = text.get(covered..at).filter(|g| !is_noise(g)) {
+                f(unparsed(&lines, covered, gap));
+            }
+            let mut last = k;
+            let mut parsed = parse_one(pieces[k]);
+            if parsed.is_err() {
+                for m in k + 1..pieces.len().min(k + MAX_JOINED) {
+                    let (_, to) = span(k, m + 1);
+                    if let Ok(tree) = parse_one(&text[at..to]) {
+                        (parsed, last) = (Ok(tree), m);
+                        break;
+                    }
+                }
+            }
+            let (_, to) = span(k, last + 1);
+            covered = to;
+            let piece = &text[at..to];
+            f(Piece {
+                text: piece,
+                line: lines.of(at + leading_noise(piece)),
+                parsed,
             });
-        out.push(Piece {
-            text: piece,
-            line: line_of(text, start + leading_noise(piece)),
-            parsed,
-        });
+            k = last + 1;
+        }
+        i = k;
     }
     if let Some(rest) = text.get(covered..).filter(|g| !is_noise(g)) {
-        out.push(unparsed(&lines, covered, rest));
+        f(unparsed(&lines, covered, rest));
     }
-    out
+}
+
+/// Parses `text[start..end]` and hands over its statements; false (and nothing handed
+/// over) when it does not parse.
+fn parse_chunk<'a>(
+    text: &'a str,
+    start: usize,
+    end: usize,
+    lines: &Lines,
+    f: &mut dyn FnMut(Piece<'a>),
+) -> bool {
+    let Some(chunk) = text.get(start..end) else {
+        return false;
+    };
+    let Ok(result) = pg_query::parse(chunk, pg_query::ParserOptions::DEFAULT) else {
+        return false;
+    };
+    for raw in result.protobuf.stmts {
+        let from = usize::try_from(raw.stmt_location).unwrap_or(0);
+        let len = usize::try_from(raw.stmt_len).unwrap_or(0);
+        let to = if len == 0 {
+            chunk.len()
+        } else {
+            (from + len).min(chunk.len())
+        };
+        let piece = chunk.get(from..to).unwrap_or("");
+        if let Some(stmt) = raw.stmt {
+            f(Piece {
+                text: piece,
+                line: lines.of(start + from + leading_noise(piece)),
+                parsed: Ok(*stmt),
+            });
+        }
+    }
+    true
+}
+
+/// How many scanner pieces a statement that fails alone may be joined with.
+const MAX_JOINED: usize = 64;
+
+/// Exactly one statement, parsed alone.
+fn parse_one(piece: &str) -> Result<pg_query::protobuf::Node, String> {
+    let result =
+        pg_query::parse(piece, pg_query::ParserOptions::DEFAULT).map_err(|e| e.to_string())?;
+    let mut stmts = result.protobuf.stmts.into_iter();
+    match (stmts.next().and_then(|s| s.stmt), stmts.next()) {
+        (Some(stmt), None) => Ok(*stmt),
+        (None, _) => Err("empty statement".into()),
+        (Some(_), Some(_)) => Err("more than one statement".into()),
+    }
 }
 
 fn unparsed<'a>(lines: &Lines, at: usize, gap: &'a str) -> Piece<'a> {
@@ -386,6 +532,64 @@ mod tests {
                 .map(|p| (p.line, p.parsed.is_ok()))
                 .collect::<Vec<_>>(),
             [(2, true)]
+        );
+    }
+
+    #[test]
+    fn chunks_of_any_size_cut_the_same_statements() {
+        let text = "CREATE TABLE a (id int);\n\
+            CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\n\
+            CREATE TABLE b (id int,,);\n\
+            CREATE TABLE c (id int);\n\
+            garbage here;\n\
+            CREATE INDEX ON c (id);\n";
+        let summary = |chunk: usize| {
+            let mut out = Vec::new();
+            cut(text, chunk, &mut |p| out.push((p.line, p.parsed.is_ok())));
+            out
+        };
+        let whole = summary(usize::MAX);
+        assert_eq!(
+            whole,
+            [
+                (1, true),
+                (2, true),
+                (3, false),
+                (4, true),
+                (5, false),
+                (6, true)
+            ]
+        );
+        for chunk in [1, 30, 60, 100, 200] {
+            assert_eq!(summary(chunk), whole, "chunks of {chunk} bytes");
+        }
+    }
+
+    #[test]
+    fn deeply_nested_expressions_parse() {
+        // Each chained operator nests the tree two levels deeper; protobuf decoding used
+        // to give up at about 45 of them and the table was lost.
+        let sum = (0..200)
+            .map(|i| format!("a + {i}"))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let text = format!("CREATE TABLE t (a int CHECK ({sum} > 0));");
+        let parsed = with_deep_stack(|| {
+            let pieces = statements(&text);
+            assert_eq!(pieces.len(), 1);
+            pieces[0].parsed.as_ref().err().cloned()
+        });
+        assert_eq!(parsed, None);
+        // And the table is in the model with its whole CHECK.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("deep.sql");
+        std::fs::write(&file, &text).unwrap();
+        let catalog = load(&[file]).unwrap();
+        let t = catalog.relation("public", "t").expect("table kept");
+        assert!(
+            t.constraints[0].definition.contains("a + 199"),
+            "{}",
+            t.constraints[0].definition
         );
     }
 

@@ -26,17 +26,13 @@ pub fn render(
         (Some((msg, Tone::Info)), _, _) => {
             Line::styled(fit(&format!(" {msg}"), width), theme.status)
         }
-        (None, Some(l), _) => {
-            let step = if l.what == crate::source::live::Progress::CONNECTING.what {
-                "connecting…".to_string()
-            } else {
-                format!("reading {} ({}/{})…", l.what, l.done + 1, l.total)
-            };
-            Line::styled(
-                fit(&format!(" pglens │ {} │ {step}", app.source_label), width),
-                theme.status,
-            )
-        }
+        (None, Some(step), _) => Line::styled(
+            fit(
+                &format!(" pglens │ {} │ {}", app.source_label, step.describe()),
+                width,
+            ),
+            theme.status,
+        ),
         (None, None, Some(m)) => {
             let (c, w, i) = m.open_counts();
             let c_ = m.catalog.counts();

@@ -18,7 +18,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
     let block = super::pane(focused, theme).title(Span::styled(title, theme.title));
     let Some(model) = &app.model else {
         let text = match &app.loading {
-            Some(l) => format!("reading {}\n({}/{})", l.what, l.done + 1, l.total),
+            Some(step) => step.describe(),
             None => "nothing loaded".into(),
         };
         frame.render_widget(Paragraph::new(text).style(theme.muted).block(block), area);

@@ -112,6 +112,9 @@ impl Builder {
                 }
                 _ => return Err(format!("{} is not modelled by pglens", out.command)),
             };
+            if found {
+                self.names_changed();
+            }
             if !found && !s.missing_ok {
                 return Err(format!("{} does not exist", names.join(".")));
             }
@@ -200,6 +203,7 @@ impl Builder {
             }
             other => return Err(format!("renaming a {other:?} is not modelled by pglens")),
         }
+        self.names_changed();
         Ok(())
     }
 }

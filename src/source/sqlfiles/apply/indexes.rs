@@ -15,9 +15,10 @@ impl Builder {
         out: &mut Outcome,
     ) -> Applied {
         let q = range_var(s.relation.as_ref());
-        if self.relation(&q).is_none() {
+        let Some(table) = self.relation(&q) else {
             return Err(format!("relation {q} does not exist (yet)"));
-        }
+        };
+        let partitioned = table.kind == RelationKind::PartitionedTable;
         let keys: Vec<IndexKey> = s
             .index_params
             .iter()
@@ -79,18 +80,21 @@ impl Builder {
             scans: None,
             provenance: defined(at),
         };
-        let partitions: Vec<QualifiedName> = self
-            .catalog
-            .relations
-            .iter()
-            .filter(|r| r.partition_of.as_ref().is_some_and(|p| p.parent == q))
-            .map(Relation::qualified_name)
-            .collect();
+        // Only a partitioned table has partitions; looking for them is a scan of the catalog.
+        let partitions: Vec<QualifiedName> = if partitioned {
+            self.catalog
+                .relations
+                .iter()
+                .filter(|r| r.partition_of.as_ref().is_some_and(|p| p.parent == q))
+                .map(Relation::qualified_name)
+                .collect()
+        } else {
+            Vec::new()
+        };
         for p in partitions {
             self.copy_index_to_partition(&index, &p);
         }
-        self.relation_mut(&q)?.indexes.push(index);
-        Ok(())
+        self.push_index(&q, index)
     }
 
     /// An index on a partitioned table exists on each partition too, under a name made
@@ -105,11 +109,10 @@ impl Builder {
         let name = names::choose_name(&partition.name, Some(&joined), "idx", &|n| {
             self.name_taken(&partition.schema, n)
         });
-        if let Ok(r) = self.relation_mut(partition) {
-            r.indexes.push(Index {
-                name,
-                ..index.clone()
-            });
-        }
+        let copy = Index {
+            name,
+            ..index.clone()
+        };
+        let _ = self.push_index(partition, copy);
     }
 }

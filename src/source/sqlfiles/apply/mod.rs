@@ -5,6 +5,7 @@
 
 mod drops;
 mod indexes;
+mod lookup;
 mod privileges;
 mod routines;
 mod schema_objects;
@@ -18,7 +19,8 @@ use self::tree::*;
 
 use crate::model::migrations::StatementTrait;
 use crate::model::{
-    Catalog, Extension, Location, QualifiedName, Relation, RelationKind, SchemaDef, API_ROLES,
+    Catalog, Constraint, Extension, Index, Location, QualifiedName, Relation, RelationKind,
+    SchemaDef, API_ROLES,
 };
 
 /// The schema unqualified names resolve to (`search_path`'s first writable schema).
@@ -49,6 +51,7 @@ pub(super) struct DefaultGrant {
 pub struct Builder {
     catalog: Catalog,
     defaults: Vec<DefaultGrant>,
+    lookup: std::cell::RefCell<lookup::Lookup>,
 }
 
 impl Default for Builder {
@@ -71,6 +74,7 @@ impl Default for Builder {
         Builder {
             catalog,
             defaults: Vec::new(),
+            lookup: Default::default(),
         }
     }
 }
@@ -262,11 +266,42 @@ impl Builder {
         out
     }
 
+    /// The lookup indexes, brought up to date with the catalog.
+    fn lookup(&self) -> std::cell::Ref<'_, lookup::Lookup> {
+        self.lookup.borrow_mut().refresh(&self.catalog);
+        self.lookup.borrow()
+    }
+
+    /// Say so after removing or renaming a relation, an index, a constraint or a sequence.
+    fn names_changed(&mut self) {
+        self.lookup.get_mut().invalidate();
+    }
+
+    /// Adds an index to a relation, recording its name.
+    fn push_index(&mut self, q: &QualifiedName, index: Index) -> Result<(), String> {
+        self.lookup.get_mut().note_index(&q.schema, &index.name);
+        self.relation_mut(q)?.indexes.push(index);
+        Ok(())
+    }
+
+    /// Adds a constraint to a relation, recording its name.
+    fn push_constraint(&mut self, q: &QualifiedName, c: Constraint) -> Result<(), String> {
+        self.lookup.get_mut().note_constraint(&q.schema, &c.name);
+        self.relation_mut(q)?.constraints.push(c);
+        Ok(())
+    }
+
     fn relation_index(&self, q: &QualifiedName) -> Option<usize> {
-        self.catalog
-            .relations
-            .iter()
-            .position(|r| r.schema == q.schema && r.name == q.name)
+        let found = self.lookup().relation(q);
+        debug_assert_eq!(
+            found,
+            self.catalog
+                .relations
+                .iter()
+                .position(|r| r.schema == q.schema && r.name == q.name),
+            "lookup out of date for {q}"
+        );
+        found
     }
 
     /// An empty relation as a CREATE makes it: no columns yet, the schema's default grants.
@@ -307,22 +342,51 @@ impl Builder {
         self.relation_index(q).map(|i| &self.catalog.relations[i])
     }
 
-    /// Whether a name is taken in a schema's relation namespace (tables, views, indexes).
+    /// Positions in `catalog.functions` of the functions called `q` (all overloads).
+    fn functions_named(&self, q: &QualifiedName) -> Vec<usize> {
+        let found = self.lookup().functions(q).to_vec();
+        debug_assert_eq!(
+            found,
+            (0..self.catalog.functions.len())
+                .filter(|&i| {
+                    let f = &self.catalog.functions[i];
+                    f.schema == q.schema && f.name == q.name
+                })
+                .collect::<Vec<_>>(),
+            "lookup out of date for function {q}"
+        );
+        found
+    }
+
+    /// Whether a name is taken in a schema's relation namespace (tables, views, indexes,
+    /// sequences).
     fn name_taken(&self, schema: &str, name: &str) -> bool {
-        self.catalog.relations.iter().any(|r| {
-            r.schema == schema && (r.name == name || r.indexes.iter().any(|i| i.name == name))
-        }) || self
-            .catalog
-            .sequences
-            .iter()
-            .any(|s| s.schema == schema && s.name == name)
+        let taken = self.lookup().name_taken(schema, name);
+        debug_assert_eq!(
+            taken,
+            self.catalog.relations.iter().any(|r| {
+                r.schema == schema && (r.name == name || r.indexes.iter().any(|i| i.name == name))
+            }) || self
+                .catalog
+                .sequences
+                .iter()
+                .any(|s| s.schema == schema && s.name == name),
+            "lookup out of date for {schema}.{name}"
+        );
+        taken
     }
 
     fn constraint_taken(&self, schema: &str, name: &str) -> bool {
-        self.catalog
-            .relations
-            .iter()
-            .filter(|r| r.schema == schema)
-            .any(|r| r.constraints.iter().any(|c| c.name == name))
+        let taken = self.lookup().constraint_taken(schema, name);
+        debug_assert_eq!(
+            taken,
+            self.catalog
+                .relations
+                .iter()
+                .filter(|r| r.schema == schema)
+                .any(|r| r.constraints.iter().any(|c| c.name == name)),
+            "lookup out of date for constraint {schema}.{name}"
+        );
+        taken
     }
 }

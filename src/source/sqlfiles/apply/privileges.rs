@@ -36,13 +36,8 @@ impl Builder {
             O::ObjectFunction => {
                 if let Some(N::ObjectWithArgs(o)) = object.and_then(|o| o.node.as_ref()) {
                     let q = qualified(&strings(&o.objname));
-                    for f in self
-                        .catalog
-                        .functions
-                        .iter_mut()
-                        .filter(|f| f.schema == q.schema && f.name == q.name)
-                    {
-                        f.comment = text.clone();
+                    for i in self.functions_named(&q) {
+                        self.catalog.functions[i].comment = text.clone();
                     }
                 }
             }
@@ -104,14 +99,25 @@ impl Builder {
                 } else {
                     Vec::new()
                 };
-                for f in self.catalog.functions.iter_mut().filter(|f| {
-                    schemas.contains(&f.schema)
-                        || names
-                            .iter()
-                            .any(|q| q.schema == f.schema && q.name == f.name)
-                }) {
+                // ALL FUNCTIONS IN SCHEMA is rare and needs the scan; named ones are looked up.
+                let mut targets: Vec<usize> =
+                    names.iter().flat_map(|q| self.functions_named(q)).collect();
+                if !schemas.is_empty() {
+                    targets.extend(
+                        (0..self.catalog.functions.len())
+                            .filter(|&i| schemas.contains(&self.catalog.functions[i].schema)),
+                    );
+                }
+                targets.sort_unstable();
+                targets.dedup();
+                for i in targets {
                     for g in &grantees {
-                        change_grant(&mut f.grants, g, &privileges, s.is_grant);
+                        change_grant(
+                            &mut self.catalog.functions[i].grants,
+                            g,
+                            &privileges,
+                            s.is_grant,
+                        );
                     }
                 }
             }

@@ -120,11 +120,10 @@ impl Builder {
         }
         function.grants = self.function_grants(&q.schema);
         out.object = Some(format!("{q}({})", function.identity_arguments));
-        let existing = self.catalog.functions.iter().position(|f| {
-            f.schema == function.schema
-                && f.name == function.name
-                && f.identity_arguments == function.identity_arguments
-        });
+        let existing = self
+            .functions_named(&q)
+            .into_iter()
+            .find(|&i| self.catalog.functions[i].identity_arguments == function.identity_arguments);
         match existing {
             Some(i) if s.replace => {
                 function.provenance = self.catalog.functions[i].provenance.clone();
@@ -146,12 +145,7 @@ impl Builder {
     pub(super) fn create_trigger(&mut self, s: &pb::CreateTrigStmt, at: &Location) -> Applied {
         let q = range_var(s.relation.as_ref());
         let function = qualified(&strings(&s.funcname));
-        if !self
-            .catalog
-            .functions
-            .iter()
-            .any(|f| f.schema == function.schema && f.name == function.name)
-        {
+        if self.functions_named(&function).is_empty() {
             return Err(format!("function {function}() does not exist (yet)"));
         }
         // pg_trigger.tgtype bits: 2 before, 64 instead of; 4 insert, 8 delete, 16 update, 32 truncate.

@@ -88,6 +88,7 @@ impl Builder {
             self.catalog
                 .relations
                 .retain(|r| !(r.schema == q.schema && r.name == q.name));
+            self.names_changed();
             return Err(e);
         }
         if let Some(p) = parent {
@@ -134,9 +135,8 @@ impl Builder {
                 ..c.clone()
             };
             let index = key_index(&name, &constraint);
-            if let Ok(r) = self.relation_mut(q) {
-                r.constraints.push(constraint);
-                r.indexes.push(index);
+            if self.push_constraint(q, constraint).is_ok() {
+                let _ = self.push_index(q, index);
             }
         }
     }
@@ -393,10 +393,9 @@ impl Builder {
             }
         }
         if matches!(kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
-            table.indexes.push(key_index(&name, &constraint));
+            self.push_index(q, key_index(&name, &constraint))?;
         }
-        table.constraints.push(constraint);
-        Ok(())
+        self.push_constraint(q, constraint)
     }
 
     pub(super) fn alter_table(
@@ -468,6 +467,7 @@ impl Builder {
                 r.constraints.retain(|k| !k.columns.contains(&c.name));
                 r.indexes
                     .retain(|i| !i.keys.iter().any(|k| k.column.as_deref() == Some(&c.name)));
+                self.names_changed();
             }
             T::AtAlterColumnType => {
                 let Some(N::ColumnDef(cd)) = c.def.as_ref().and_then(|d| d.node.as_ref()) else {
@@ -496,7 +496,10 @@ impl Builder {
                 r.constraints.retain(|k| k.name != c.name);
                 r.indexes
                     .retain(|i| i.constraint.as_deref() != Some(&c.name));
-                if r.constraints.len() == before && !c.missing_ok {
+                let dropped = r.constraints.len() != before;
+                if dropped {
+                    self.names_changed();
+                } else if !c.missing_ok {
                     return Err(format!("constraint {} of {q} does not exist", c.name));
                 }
             }
