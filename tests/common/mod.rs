@@ -210,20 +210,24 @@ fn start_cluster() -> Server {
     let conf = format!(
         "\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{}'\n\
          fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n\
-         ssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'\n\
+         ssl = on\nssl_cert_file = '{}'\nssl_key_file = '{}'\nssl_ca_file = '{}'\n\
          password_encryption = 'scram-sha-256'\n",
         dir.display(),
         server_cert.display(),
-        server_key.display()
+        server_key.display(),
+        ca_cert.display()
     );
     append(&data.join("postgresql.conf"), &conf);
     // (scram-sha-256 is the default from PostgreSQL 14; 13 stores md5 unless told.)
     // Sockets trust the harness; TCP demands a password, so auth failures can be tested;
-    // the role pglens_tls_only may only come in over TLS.
+    // the role pglens_tls_only may only come in over TLS; pglens_cert_user only with a
+    // client certificate the harness CA signed (client.crt / client.key in the cluster dir).
     std::fs::write(
         data.join("pg_hba.conf"),
         "local all all trust\nhost all postgres 127.0.0.1/32 trust\n\
          hostnossl all pglens_tls_only 127.0.0.1/32 reject\n\
+         hostssl all pglens_cert_user 127.0.0.1/32 cert\n\
+         host all pglens_cert_user 127.0.0.1/32 reject\n\
          host all all 127.0.0.1/32 scram-sha-256\n",
     )
     .expect("write pg_hba.conf");
@@ -372,6 +376,43 @@ fn make_certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
         ],
     );
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod key");
+    // A client certificate for the role pglens_cert_user (cert authentication).
+    let client_key = dir.join("client.key");
+    let client_csr = dir.join("client.csr");
+    let client_ext = dir.join("client.ext");
+    std::fs::write(
+        &client_ext,
+        "basicConstraints = CA:FALSE\nextendedKeyUsage = clientAuth\n",
+    )
+    .expect("write client ext");
+    openssl(
+        &["req", "-newkey", "rsa:2048", "-nodes"],
+        &[
+            "-keyout",
+            path_str(&client_key),
+            "-out",
+            path_str(&client_csr),
+            "-subj",
+            "/CN=pglens_cert_user",
+        ],
+    );
+    openssl(
+        &["x509", "-req", "-days", "2", "-CAcreateserial"],
+        &[
+            "-in",
+            path_str(&client_csr),
+            "-CA",
+            path_str(&ca_cert),
+            "-CAkey",
+            path_str(&ca_key),
+            "-out",
+            path_str(&dir.join("client.crt")),
+            "-extfile",
+            path_str(&client_ext),
+        ],
+    );
+    std::fs::set_permissions(&client_key, std::fs::Permissions::from_mode(0o600))
+        .expect("chmod client key");
     (ca_cert, cert, key)
 }
 
@@ -553,11 +594,36 @@ impl conninfo::Environment for NoEnvironment {
     fn home_dir(&self) -> Option<PathBuf> {
         None
     }
+    fn os_user(&self) -> Option<String> {
+        None
+    }
     fn read_passfile(&self, _: &Path) -> conninfo::PassfileRead {
         conninfo::PassfileRead::Missing
     }
     fn path_exists(&self, _: &Path) -> bool {
         false
+    }
+}
+
+/// Like [`NoEnvironment`], but files named in a connection string are looked for on disk
+/// (a client certificate, say).
+pub struct FilesOnly;
+
+impl conninfo::Environment for FilesOnly {
+    fn var(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn home_dir(&self) -> Option<PathBuf> {
+        None
+    }
+    fn os_user(&self) -> Option<String> {
+        None
+    }
+    fn read_passfile(&self, _: &Path) -> conninfo::PassfileRead {
+        conninfo::PassfileRead::Missing
+    }
+    fn path_exists(&self, path: &Path) -> bool {
+        path.exists()
     }
 }
 

@@ -261,3 +261,87 @@ async fn a_server_that_never_answers_times_out() {
     );
     drop(held);
 }
+
+/// Parameters from a key=value string with nothing from the developer's environment.
+fn resolved(conninfo: &str) -> pglens::source::live::ConnParams {
+    pglens::source::live::conninfo::resolve(conninfo, &crate::common::FilesOnly).unwrap()
+}
+
+/// libpq parity: client certificates, channel binding, sslmode over a Unix socket.
+#[tokio::test]
+async fn client_certificates_channel_binding_and_sockets_work_as_in_libpq() {
+    let Some(cluster) = managed() else { return };
+    let (db, role) = db_with_login("parity").await;
+    let admin = TestDb::new("parity_admin").await;
+    // Roles are cluster-wide; another test run may have made it already.
+    admin
+        .exec("DO $$ BEGIN CREATE ROLE pglens_cert_user LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;")
+        .await;
+    let dir = cluster.dir.display();
+    let base = format!("host=127.0.0.1 port={} dbname={}", cluster.port, db.name);
+
+    // A certificate the server's CA signed logs in with cert authentication; without it the
+    // same role is refused.
+    let with_cert = resolved(&format!(
+        "{base} user=pglens_cert_user sslmode=require sslcert={dir}/client.crt sslkey={dir}/client.key"
+    ));
+    assert!(with_cert.client_cert.is_some());
+    connect(&with_cert)
+        .await
+        .expect("client certificate accepted");
+    let without = resolved(&format!("{base} user=pglens_cert_user sslmode=require"));
+    must_fail(connect(&without).await, "no certificate, no login");
+
+    // A key file others can read is refused before anything is sent, as libpq refuses it.
+    let loose = tempfile::tempdir().unwrap();
+    let key = loose.path().join("client.key");
+    std::fs::copy(cluster.dir.join("client.key"), &key).unwrap();
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let open_key = resolved(&format!(
+        "{base} user=pglens_cert_user sslmode=require sslcert={dir}/client.crt sslkey={}",
+        key.display()
+    ));
+    let err = must_fail(connect(&open_key).await, "loose key refused");
+    assert!(err.to_string().contains("group or world access"), "{err}");
+
+    // channel_binding=require: SCRAM over TLS binds the channel and connects.
+    let mut bound = resolved(&format!(
+        "{base} user={role} sslmode=require channel_binding=require"
+    ));
+    bound.password = Some("correct horse".into());
+    connect(&bound).await.expect("channel binding over TLS");
+
+    // sslmode=require over a Unix socket: libpq ignores sslmode there, and so does pglens.
+    let socket = resolved(&format!(
+        "host={} port={} user=postgres dbname={} sslmode=require",
+        cluster.socket_dir.display(),
+        cluster.port,
+        db.name
+    ));
+    connect(&socket)
+        .await
+        .expect("sslmode ignored over a socket");
+}
+
+/// An HTTP server on the port is named as such, not "bytes remaining on stream".
+#[tokio::test]
+async fn an_http_server_is_named_as_one() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().take(4).flatten() {
+            let mut buf = [0u8; 64];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let params = resolved(&format!(
+        "host=127.0.0.1 port={port} user=x dbname=x connect_timeout=3"
+    ));
+    let err = must_fail(connect(&params).await, "an HTTP server is not PostgreSQL");
+    assert!(
+        err.to_string().contains("answered like an HTTP server"),
+        "{err}"
+    );
+}

@@ -6,7 +6,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::Client;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::conninfo::{ConnParams, SslMode};
+use super::conninfo::{ChannelBinding, ConnParams, SessionAttrs, SslMode};
 use super::tls;
 
 /// Why reading a live database failed. Messages never contain the password.
@@ -24,6 +24,10 @@ pub enum LiveError {
     AuthFailed { user: String, detail: String },
     #[error("the server at {target} asks for a password for user \"{user}\" and none was given\nhint: set PGPASSWORD, add it to ~/.pgpass, or pass -W to be asked for it")]
     PasswordMissing { user: String, target: String },
+    #[error("{target} is not a PostgreSQL server: it answered like {what}\nhint: check the port (PostgreSQL listens on 5432 by default)")]
+    NotPostgres { target: String, what: &'static str },
+    #[error("channel binding is required (channel_binding=require), but the server did not use it\nhint: it needs SCRAM-SHA-256 authentication over TLS")]
+    ChannelBindingRefused,
     #[error("the server refused the connection: {detail}")]
     Rejected { detail: String },
     #[error("database \"{dbname}\" does not exist on {target}")]
@@ -63,7 +67,18 @@ pub async fn connect(params: &ConnParams) -> Result<Client, LiveError> {
     let hosts = u32::try_from(params.hosts.len().max(1)).unwrap_or(u32::MAX);
     let limit = params.connect_timeout.saturating_mul(hosts);
     let (client, connection) = match tokio::time::timeout(limit, config.connect(make_tls)).await {
-        Ok(result) => result.map_err(|e| classify_connect_error(&e, params))?,
+        Ok(Ok(pair)) => pair,
+        Ok(Err(e)) => {
+            if protocol_confusion(&e) {
+                if let Some(what) = what_answered(params).await {
+                    return Err(LiveError::NotPostgres {
+                        target: params.label(),
+                        what,
+                    });
+                }
+            }
+            return Err(classify_connect_error(&e, params));
+        }
         Err(_) => {
             return Err(LiveError::Unreachable {
                 target: params.label(),
@@ -90,18 +105,38 @@ fn pg_config(params: &ConnParams) -> tokio_postgres::Config {
     for port in &params.ports {
         config.port(*port);
     }
+    for addr in &params.hostaddrs {
+        config.hostaddr(*addr);
+    }
+    use tokio_postgres::config::{ChannelBinding as Cb, SslMode as Ssl, TargetSessionAttrs as Tsa};
+    // libpq ignores sslmode over Unix sockets (the server never offers TLS there); so
+    // does pglens when every host is a socket directory.
+    let sockets_only = params.hosts.iter().all(|h| h.starts_with('/'));
     config
         .user(&params.user)
         .dbname(&params.dbname)
         .application_name(&params.application_name)
         .connect_timeout(params.connect_timeout)
+        .keepalives(params.keepalives)
+        .channel_binding(match params.channel_binding {
+            ChannelBinding::Disable => Cb::Disable,
+            ChannelBinding::Prefer => Cb::Prefer,
+            ChannelBinding::Require => Cb::Require,
+        })
+        .target_session_attrs(match params.target_session_attrs {
+            SessionAttrs::Any => Tsa::Any,
+            SessionAttrs::ReadWrite => Tsa::ReadWrite,
+            SessionAttrs::ReadOnly => Tsa::ReadOnly,
+        })
         .ssl_mode(match params.sslmode {
-            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
-            SslMode::Allow | SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
-            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
-                tokio_postgres::config::SslMode::Require
-            }
+            _ if sockets_only => Ssl::Disable,
+            SslMode::Disable => Ssl::Disable,
+            SslMode::Allow | SslMode::Prefer => Ssl::Prefer,
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => Ssl::Require,
         });
+    if let Some(idle) = params.keepalives_idle {
+        config.keepalives_idle(idle);
+    }
     if let Some(password) = &params.password {
         config.password(password);
     }
@@ -150,6 +185,9 @@ fn classify_connect_error(err: &tokio_postgres::Error, params: &ConnParams) -> L
             _ => LiveError::Rejected { detail },
         };
     }
+    if chain_mentions(err, "channel binding") {
+        return LiveError::ChannelBindingRefused;
+    }
     if chain_mentions(err, "password missing") {
         return LiveError::PasswordMissing {
             user: params.user.clone(),
@@ -197,6 +235,63 @@ fn classify_connect_error(err: &tokio_postgres::Error, params: &ConnParams) -> L
     }
 }
 
+/// Errors that mean the bytes that came back were not PostgreSQL's protocol.
+fn protocol_confusion(err: &tokio_postgres::Error) -> bool {
+    [
+        "bytes remaining on stream",
+        "unexpected message from server",
+        "error parsing",
+        "server does not support TLS",
+        "invalid message length",
+    ]
+    .iter()
+    .any(|needle| chain_mentions(err, needle))
+}
+
+/// Asks each TCP host what it is: PostgreSQL answers an SSLRequest with one byte (`S` or
+/// `N`); an HTTP server answers `HTTP/...`. Returns what answered when it was not
+/// PostgreSQL. Bounded by a short timeout; sends nothing but the 8-byte request.
+async fn what_answered(params: &ConnParams) -> Option<&'static str> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const SSL_REQUEST: [u8; 8] = [0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F];
+    for (i, host) in params.hosts.iter().enumerate() {
+        if host.starts_with('/') {
+            continue;
+        }
+        let port = params
+            .ports
+            .get(i)
+            .or(params.ports.first())
+            .copied()
+            .unwrap_or(5432);
+        let target = match params.hostaddrs.get(i) {
+            Some(addr) => std::net::SocketAddr::new(*addr, port).to_string(),
+            None => format!("{host}:{port}"),
+        };
+        let probe = async {
+            let mut stream = tokio::net::TcpStream::connect(&target).await.ok()?;
+            stream.write_all(&SSL_REQUEST).await.ok()?;
+            let mut reply = [0u8; 5];
+            let n = stream.read(&mut reply).await.ok()?;
+            Some(reply[..n].to_vec())
+        };
+        let reply = tokio::time::timeout(std::time::Duration::from_secs(2), probe)
+            .await
+            .ok()
+            .flatten()?;
+        if reply.starts_with(b"HTTP") {
+            return Some("an HTTP server");
+        }
+        if reply.starts_with(b"SSH-") {
+            return Some("an SSH server");
+        }
+        if !reply.is_empty() && !matches!(reply[0], b'S' | b'N' | b'E') {
+            return Some("something else");
+        }
+    }
+    None
+}
+
 fn describe_certificate_error(err: &rustls::CertificateError) -> String {
     use rustls::CertificateError as C;
     match err {
@@ -207,7 +302,17 @@ fn describe_certificate_error(err: &rustls::CertificateError) -> String {
         C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
         C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".into(),
         C::Revoked => "it has been revoked".into(),
-        other => format!("{other:?}"),
+        C::BadSignature => "its signature does not verify".into(),
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => {
+            "it is not meant for a TLS server".into()
+        }
+        C::Other(o) if o.to_string().contains("CaUsedAsEndEntity") => {
+            "it is a CA certificate used as the server's own; give the CA that signed it as sslrootcert, or the certificate itself if it is self-signed".into()
+        }
+        C::Other(o) if o.to_string().contains("UnsupportedCertVersion") => {
+            "it is an X.509 version 1 certificate, which is not supported".into()
+        }
+        other => other.to_string(),
     }
 }
 

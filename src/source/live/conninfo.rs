@@ -79,6 +79,17 @@ pub struct ConnParams {
     pub connect_timeout: Duration,
     /// `options`: command-line options sent to the server at start-up.
     pub options: Option<String>,
+    /// `channel_binding`: whether SCRAM must bind the session to the TLS channel.
+    pub channel_binding: ChannelBinding,
+    /// `sslcert` / `sslkey`: a client certificate (PEM chain) and its key, when present.
+    pub client_cert: Option<(String, String)>,
+    /// `hostaddr`: IP addresses to connect to, one per host, skipping name resolution.
+    pub hostaddrs: Vec<std::net::IpAddr>,
+    /// `target_session_attrs`: `any`, `read-write` or `read-only`.
+    pub target_session_attrs: SessionAttrs,
+    /// `keepalives` (on unless 0) and `keepalives_idle` (seconds).
+    pub keepalives: bool,
+    pub keepalives_idle: Option<Duration>,
     /// Things worth telling the user that did not stop the connection (e.g. an ignored
     /// `.pgpass` with loose permissions).
     pub warnings: Vec<String>,
@@ -127,9 +138,44 @@ impl ConnParams {
     }
 }
 
+/// `channel_binding`, as libpq spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelBinding {
+    Disable,
+    Prefer,
+    Require,
+}
+
+/// `target_session_attrs` values pglens can honour (the others need a standby check that
+/// tokio-postgres does not make, and are refused by name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionAttrs {
+    Any,
+    ReadWrite,
+    ReadOnly,
+}
+
+/// A key=value option's value from a fixed list, or an error naming both, as libpq's.
+fn one_of<T: Copy>(key: &str, value: &str, choices: &[(&str, T)]) -> Result<T, ConnInfoError> {
+    choices
+        .iter()
+        .find(|(name, _)| *name == value)
+        .map(|(_, v)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+            ConnInfoError(format!(
+                "invalid {key} value \"{}\" (expected {})",
+                crate::text::visible(value),
+                names.join(", ")
+            ))
+        })
+}
+
 /// What the connection layer may read from the outside world.
 pub trait Environment {
     fn var(&self, name: &str) -> Option<String>;
+    /// The operating-system user name, libpq's default user (not `$USER`).
+    fn os_user(&self) -> Option<String>;
     fn home_dir(&self) -> Option<PathBuf>;
     /// The password file's contents, or a reason it must be ignored.
     fn read_passfile(&self, path: &Path) -> PassfileRead;
@@ -156,6 +202,10 @@ impl Environment for ProcessEnvironment {
         self.var("HOME").map(PathBuf::from)
     }
 
+    fn os_user(&self) -> Option<String> {
+        os_user_name()
+    }
+
     fn read_passfile(&self, path: &Path) -> PassfileRead {
         use std::os::unix::fs::PermissionsExt;
         let Ok(meta) = std::fs::metadata(path) else {
@@ -175,6 +225,37 @@ impl Environment for ProcessEnvironment {
 
     fn path_exists(&self, path: &Path) -> bool {
         path.exists()
+    }
+}
+
+/// The name of the effective user, from the password database (`getpwuid_r`), as libpq's
+/// `pg_fe_getusername` does.
+fn os_user_name() -> Option<String> {
+    let mut buf = vec![0u8; 4096];
+    loop {
+        // SAFETY: `pwd` and `buf` outlive the call; getpwuid_r writes only into them and
+        // sets `result` to null or to `pwd`.
+        let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        let rc = unsafe {
+            libc::getpwuid_r(
+                libc::geteuid(),
+                &mut pwd,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut result,
+            )
+        };
+        if rc == libc::ERANGE && buf.len() < 1 << 20 {
+            buf.resize(buf.len() * 2, 0);
+            continue;
+        }
+        if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+            return None;
+        }
+        // SAFETY: pw_name points into `buf`, NUL-terminated by getpwuid_r.
+        let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+        return name.to_str().ok().map(str::to_string);
     }
 }
 
@@ -216,6 +297,11 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("PGCONNECT_TIMEOUT", "connect_timeout"),
     ("PGOPTIONS", "options"),
     ("PGPASSFILE", "passfile"),
+    ("PGCHANNELBINDING", "channel_binding"),
+    ("PGSSLCERT", "sslcert"),
+    ("PGSSLKEY", "sslkey"),
+    ("PGTARGETSESSIONATTRS", "target_session_attrs"),
+    ("PGGSSENCMODE", "gssencmode"),
 ];
 
 /// True when `s` looks like a connection string rather than a file path.
@@ -487,9 +573,32 @@ fn build(
     env: &dyn Environment,
 ) -> Result<ConnParams, ConnInfoError> {
     let mut warnings = Vec::new();
-    let hosts = match keys.remove("host").or_else(|| keys.remove("hostaddr")) {
+    let hostaddr = keys.remove("hostaddr");
+    let hosts: Vec<String> = match keys.remove("host").or_else(|| hostaddr.clone()) {
         Some(h) => h.split(',').map(str::to_string).collect(),
         None => vec![default_socket_dir(env)],
+    };
+    // hostaddr: where to connect, while host stays the name for TLS and .pgpass.
+    let hostaddrs = match &hostaddr {
+        Some(list) => {
+            let addrs = list
+                .split(',')
+                .map(|a| {
+                    a.trim().parse::<std::net::IpAddr>().map_err(|_| {
+                        ConnInfoError(format!("invalid hostaddr \"{}\"", crate::text::visible(a)))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if addrs.len() != hosts.len() {
+                return Err(ConnInfoError(format!(
+                    "{} hostaddr values given for {} hosts",
+                    addrs.len(),
+                    hosts.len()
+                )));
+            }
+            addrs
+        }
+        None => Vec::new(),
     };
     let ports = match keys.remove("port") {
         Some(p) => p
@@ -512,11 +621,15 @@ fn build(
             hosts.len()
         )));
     }
-    let user = keys
-        .remove("user")
-        .or_else(|| env.var("USER"))
-        .or_else(|| env.var("LOGNAME"))
-        .unwrap_or_else(|| "postgres".into());
+    // libpq's default user is the operating-system user, whatever $USER says.
+    let user = match keys.remove("user").or_else(|| env.os_user()) {
+        Some(u) => u,
+        None => {
+            return Err(ConnInfoError(
+                "no user given and the local user name cannot be looked up; give user=...".into(),
+            ))
+        }
+    };
     let dbname = keys.remove("dbname").unwrap_or_else(|| user.clone());
     let sslmode = match keys.remove("sslmode") {
         Some(m) => SslMode::parse(&m)?,
@@ -541,7 +654,8 @@ fn build(
         if let Some(path) = passfile {
             match env.read_passfile(&path) {
                 PassfileRead::Contents(text) => {
-                    password = pgpass_lookup(&text, &hosts, &ports, &dbname, &user);
+                    let socket_dir = default_socket_dir(env);
+                    password = pgpass_lookup(&text, &hosts, &ports, &dbname, &user, &socket_dir);
                 }
                 PassfileRead::TooOpen => warnings.push(format!(
                     "password file \"{}\" has group or world access; it is ignored (chmod 0600 it)",
@@ -561,7 +675,77 @@ fn build(
             }
         }
     }
-    Ok(ConnParams {
+    let channel_binding = match keys.remove("channel_binding") {
+        Some(v) => one_of(
+            "channel_binding",
+            &v,
+            &[
+                ("disable", ChannelBinding::Disable),
+                ("prefer", ChannelBinding::Prefer),
+                ("require", ChannelBinding::Require),
+            ],
+        )?,
+        None => ChannelBinding::Prefer,
+    };
+    if channel_binding == ChannelBinding::Require && sslmode == SslMode::Disable {
+        return Err(ConnInfoError(
+            "channel_binding=require needs TLS, but sslmode=disable turns it off".into(),
+        ));
+    }
+    let client_cert = client_certificate(&mut keys, env, &mut warnings);
+    let target_session_attrs = match keys.remove("target_session_attrs") {
+        Some(v) if ["primary", "standby", "prefer-standby"].contains(&v.as_str()) => {
+            return Err(ConnInfoError(format!(
+                "target_session_attrs={v} is not supported by pglens (use any, read-write or read-only)"
+            )))
+        }
+        Some(v) => one_of(
+            "target_session_attrs",
+            &v,
+            &[
+                ("any", SessionAttrs::Any),
+                ("read-write", SessionAttrs::ReadWrite),
+                ("read-only", SessionAttrs::ReadOnly),
+            ],
+        )?,
+        None => SessionAttrs::Any,
+    };
+    let keepalives = match keys.remove("keepalives") {
+        Some(v) => {
+            v.trim().parse::<i64>().map_err(|_| {
+                ConnInfoError(format!(
+                    "invalid keepalives \"{}\"",
+                    crate::text::visible(&v)
+                ))
+            })? != 0
+        }
+        None => true,
+    };
+    let keepalives_idle = match keys.remove("keepalives_idle") {
+        Some(v) => Some(Duration::from_secs(v.trim().parse::<u64>().map_err(
+            |_| {
+                ConnInfoError(format!(
+                    "invalid keepalives_idle \"{}\"",
+                    crate::text::visible(&v)
+                ))
+            },
+        )?)),
+        None => None,
+    };
+    // pglens has no GSSAPI: `require` cannot be met, the others mean plain TLS or none.
+    if let Some(v) = keys.remove("gssencmode") {
+        let mode = one_of(
+            "gssencmode",
+            &v,
+            &[("disable", 0), ("prefer", 1), ("require", 2)],
+        )?;
+        if mode == 2 {
+            return Err(ConnInfoError(
+                "gssencmode=require: pglens has no GSSAPI support (use TLS with sslmode)".into(),
+            ));
+        }
+    }
+    let params = ConnParams {
         hosts,
         ports,
         user,
@@ -575,8 +759,50 @@ fn build(
             .unwrap_or_else(|| "pglens".into()),
         connect_timeout,
         options: keys.remove("options"),
+        channel_binding,
+        client_cert,
+        hostaddrs,
+        target_session_attrs,
+        keepalives,
+        keepalives_idle,
         warnings,
-    })
+    };
+    keys.remove("passfile");
+    // Every key is either used above or refused: none is accepted and then ignored.
+    if let Some(key) = keys.keys().next() {
+        return Err(ConnInfoError(format!(
+            "connection option \"{key}\" is not supported by pglens"
+        )));
+    }
+    Ok(params)
+}
+
+/// `sslcert` / `sslkey`, or libpq's defaults `~/.postgresql/postgresql.crt` and `.key` when
+/// the certificate exists. A named certificate that does not exist is skipped with a
+/// warning, as libpq skips it.
+fn client_certificate(
+    keys: &mut BTreeMap<String, String>,
+    env: &dyn Environment,
+    warnings: &mut Vec<String>,
+) -> Option<(String, String)> {
+    let home = env.home_dir().map(|h| h.join(".postgresql"));
+    let default = |file: &str| home.as_ref().map(|h| h.join(file).display().to_string());
+    let named = keys.remove("sslcert");
+    let key = keys
+        .remove("sslkey")
+        .or_else(|| default("postgresql.key"))?;
+    let cert = match named {
+        Some(c) if env.path_exists(Path::new(&c)) => c,
+        Some(c) => {
+            warnings.push(format!(
+                "client certificate \"{}\" does not exist; connecting without one",
+                crate::text::visible(&c)
+            ));
+            return None;
+        }
+        None => default("postgresql.crt").filter(|c| env.path_exists(Path::new(c)))?,
+    };
+    Some((cert, key))
 }
 
 /// libpq's compiled-in socket directory differs by platform; Debian uses /var/run/postgresql.
@@ -590,16 +816,18 @@ fn default_socket_dir(env: &dyn Environment) -> String {
 }
 
 /// Finds the first matching `.pgpass` line: `host:port:database:user:password`, `*` matching
-/// anything, `\` escaping `:` and `\`. A socket host matches the name `localhost`.
+/// anything, `\` escaping `:` and `\`. As in libpq, a connection through the default socket
+/// directory matches the name `localhost`; any other socket directory matches by its path.
 fn pgpass_lookup(
     text: &str,
     hosts: &[String],
     ports: &[u16],
     dbname: &str,
     user: &str,
+    default_socket_dir: &str,
 ) -> Option<String> {
     let host = hosts.first()?;
-    let host = if host.starts_with('/') {
+    let host = if host == default_socket_dir {
         "localhost"
     } else {
         host.as_str()
@@ -646,6 +874,9 @@ mod tests {
         fn var(&self, name: &str) -> Option<String> {
             self.vars.get(name).map(|v| v.to_string())
         }
+        fn os_user(&self) -> Option<String> {
+            Some("osuser".into())
+        }
         fn home_dir(&self) -> Option<PathBuf> {
             Some(PathBuf::from("/home/u"))
         }
@@ -659,6 +890,75 @@ mod tests {
         fn path_exists(&self, _: &Path) -> bool {
             false
         }
+    }
+
+    #[test]
+    fn libpq_options_are_honoured_or_refused_by_name() {
+        let env = FakeEnv::default();
+        let err = |c: &str| resolve(c, &env).unwrap_err().to_string();
+        assert!(
+            err("host=h channel_binding=bogus").contains("invalid channel_binding value \"bogus\"")
+        );
+        assert!(err("host=h channel_binding=require sslmode=disable").contains("needs TLS"));
+        assert!(err("host=h gssencmode=require").contains("no GSSAPI"));
+        assert!(err("host=h target_session_attrs=primary").contains("not supported"));
+        assert!(err("host=a,b hostaddr=10.0.0.1").contains("1 hostaddr values given for 2 hosts"));
+        assert!(err("host=h keepalives=often").contains("invalid keepalives"));
+        let p = resolve(
+            "host=db.example hostaddr=192.0.2.7 channel_binding=require keepalives=0 keepalives_idle=30 target_session_attrs=read-write gssencmode=prefer",
+            &env,
+        )
+        .unwrap();
+        assert_eq!(p.hosts, ["db.example"]);
+        assert_eq!(
+            p.hostaddrs,
+            ["192.0.2.7".parse::<std::net::IpAddr>().unwrap()]
+        );
+        assert_eq!(p.channel_binding, ChannelBinding::Require);
+        assert!(!p.keepalives);
+        assert_eq!(p.keepalives_idle, Some(Duration::from_secs(30)));
+        assert_eq!(p.target_session_attrs, SessionAttrs::ReadWrite);
+    }
+
+    #[test]
+    fn the_default_user_is_the_operating_system_user_not_user() {
+        let env = FakeEnv {
+            vars: [("USER", "someone-else")].into_iter().collect(),
+            ..FakeEnv::default()
+        };
+        assert_eq!(resolve("host=h", &env).unwrap().user, "osuser");
+    }
+
+    #[test]
+    fn pgpass_matches_a_socket_directory_by_path_and_the_default_one_as_localhost() {
+        let text = "localhost:5432:*:u:for-default\n/run/pg:5432:*:u:for-run-pg\n";
+        let lookup = |host: &str| {
+            pgpass_lookup(
+                text,
+                &[host.to_string()],
+                &[5432],
+                "db",
+                "u",
+                "/var/run/postgresql",
+            )
+        };
+        assert_eq!(
+            lookup("/var/run/postgresql").as_deref(),
+            Some("for-default")
+        );
+        assert_eq!(lookup("/run/pg").as_deref(), Some("for-run-pg"));
+        assert_eq!(lookup("/elsewhere"), None);
+    }
+
+    #[test]
+    fn a_named_client_certificate_that_is_missing_is_a_warning() {
+        let p = resolve("host=h sslcert=/nonexistent.crt", &FakeEnv::default()).unwrap();
+        assert!(p.client_cert.is_none());
+        assert!(
+            p.warnings.iter().any(|w| w.contains("does not exist")),
+            "{:?}",
+            p.warnings
+        );
     }
 
     #[test]
