@@ -345,3 +345,43 @@ async fn an_http_server_is_named_as_one() {
         "{err}"
     );
 }
+
+/// When the snapshot cannot be exported (a revoked function, a pooler), the load goes on
+/// over one connection, as documented, instead of failing in an aborted transaction.
+#[tokio::test]
+async fn a_failed_snapshot_export_falls_back_to_one_connection() {
+    let Some(cluster) = managed() else { return };
+    let (db, role) = db_with_login("noexport").await;
+    db.exec("CREATE TABLE kept (id int); REVOKE EXECUTE ON FUNCTION pg_catalog.pg_export_snapshot() FROM PUBLIC;")
+        .await;
+    let params = tcp_params(
+        cluster,
+        &db.name,
+        &role,
+        Some("correct horse"),
+        SslMode::Disable,
+    );
+    let catalog = pglens::source::live::load(&params, &mut |_| {})
+        .await
+        .expect("loads over one connection");
+    assert!(catalog.relation("public", "kept").is_some());
+}
+
+/// A table under an ACCESS EXCLUSIVE lock (a migration in progress) is named when a
+/// catalog read gives up waiting for it.
+#[tokio::test]
+async fn a_locked_table_is_named() {
+    let db = TestDb::new("locked").await;
+    db.exec("CREATE TABLE busy (id int); CREATE VIEW busy_view AS SELECT id FROM busy;")
+        .await;
+    let holder = crate::common::connect_params(&db.params).await;
+    holder
+        .batch_execute("BEGIN; LOCK TABLE busy IN ACCESS EXCLUSIVE MODE;")
+        .await
+        .unwrap();
+    let result = pglens::source::live::load(&db.params, &mut |_| {}).await;
+    holder.batch_execute("ROLLBACK").await.unwrap();
+    let e = must_fail(result, "a catalog read waits for the lock");
+    assert!(matches!(e, LiveError::Locked { .. }), "{e:?}");
+    assert!(e.to_string().contains("busy (pid"), "{e}");
+}

@@ -50,6 +50,8 @@ pub enum LiveError {
         crate::model::version::SUPPORTED_RANGE
     )]
     UnsupportedVersion { version: String },
+    #[error("reading {what} waited more than 5 s for a lock{}\nhint: a migration or a long transaction holds an exclusive lock; try again when it is done", if tables.is_empty() { String::new() } else { format!(": {tables} locked exclusively by another session") })]
+    Locked { what: String, tables: String },
     #[error("reading {what} failed: {detail}")]
     Query { what: String, detail: String },
     #[error("the catalog returned data pglens did not expect for {what}: {detail}")]
@@ -357,6 +359,10 @@ pub fn classify_query_error(err: &tokio_postgres::Error, what: &str) -> LiveErro
         Some(db) if *db.code() == SqlState::INSUFFICIENT_PRIVILEGE => LiveError::PermissionDenied {
             what,
             detail: db.message().into(),
+        },
+        Some(db) if *db.code() == SqlState::LOCK_NOT_AVAILABLE => LiveError::Locked {
+            what,
+            tables: String::new(),
         },
         Some(db) if *db.code() == SqlState::QUERY_CANCELED => LiveError::Timeout {
             what,

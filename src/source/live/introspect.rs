@@ -210,10 +210,17 @@ async fn join_snapshot<'a>(
     helper: &'a Client,
     options: &IntrospectOptions,
 ) -> Option<&'a Client> {
-    let messages = primary
-        .simple_query("SELECT pg_export_snapshot()")
-        .await
-        .ok()?;
+    let messages = match primary.simple_query("SELECT pg_export_snapshot()").await {
+        Ok(m) => m,
+        Err(_) => {
+            // The failed call aborted the primary's transaction (a pooler, a revoked
+            // function): start it again and read everything over one connection. If the
+            // new BEGIN fails too, the first query says why.
+            let _ = primary.batch_execute("ROLLBACK").await;
+            let _ = begin(primary, options, None).await;
+            return None;
+        }
+    };
     let id = messages.iter().find_map(|m| match m {
         SimpleQueryMessage::Row(row) => row.get(0).map(str::to_string),
         _ => None,

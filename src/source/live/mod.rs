@@ -29,5 +29,28 @@ pub async fn load(
         source_label: params.label(),
         ..IntrospectOptions::default()
     };
-    introspect::introspect(&primary, helper.as_ref(), &options, progress).await
+    match introspect::introspect(&primary, helper.as_ref(), &options, progress).await {
+        Err(LiveError::Locked { what, .. }) => Err(LiveError::Locked {
+            what,
+            tables: exclusively_locked(&primary).await,
+        }),
+        other => other,
+    }
+}
+
+/// The relations another session holds an ACCESS EXCLUSIVE lock on, to name them when a
+/// catalog read timed out waiting (read after the failed transaction was rolled back).
+async fn exclusively_locked(client: &tokio_postgres::Client) -> String {
+    const SQL: &str = "SELECT coalesce(string_agg(DISTINCT format('%s (pid %s)', l.relation::regclass, l.pid), ', '), '') \
+         FROM pg_catalog.pg_locks l \
+         WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.granted \
+           AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()) \
+           AND l.pid <> pg_catalog.pg_backend_pid()";
+    let rows = client.simple_query(SQL).await.unwrap_or_default();
+    rows.iter()
+        .find_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
