@@ -175,33 +175,6 @@ impl Plan {
         Ok(plan)
     }
 
-    /// The file text, sorted by table, with a header that says what the file is.
-    pub fn render(&self) -> String {
-        let file = File {
-            tables: self
-                .marks
-                .iter()
-                .map(|(table, mark)| {
-                    let (into, map) = match &mark.decision {
-                        Decision::Merge { into, map } => (Some(into.clone()), map.clone()),
-                        _ => (None, BTreeMap::new()),
-                    };
-                    Entry {
-                        schema: table.schema.clone(),
-                        name: table.name.clone(),
-                        decision: mark.decision.tag().into(),
-                        into,
-                        map,
-                        note: mark.note.clone(),
-                    }
-                })
-                .collect(),
-        };
-        // Serializing plain strings and maps cannot fail; an empty plan is still a valid file.
-        let body = toml::to_string(&file).unwrap_or_default();
-        format!("{HEADER}\n{body}")
-    }
-
     pub fn mark(&self, table: &QualifiedName) -> Option<&Mark> {
         self.marks.get(table)
     }
@@ -250,9 +223,110 @@ fn write_whole(path: &Path, text: &str) -> Result<(), PlanError> {
     })
 }
 
-/// Saves the plan file.
-pub fn write(path: &Path, plan: &Plan) -> Result<(), PlanError> {
-    write_whole(path, &plan.render())
+/// Saves one table's decision (`None` removes it) into the plan file as the file is now.
+/// The file is read again, since another editor may have changed it since it was loaded;
+/// only that table's entry is added, changed or removed, and the user's comments, order
+/// and other entries stay as they were. A file that no longer parses is left alone and the
+/// error says why. Returns the whole plan the file now holds.
+pub fn save_mark(
+    path: &Path,
+    table: &QualifiedName,
+    mark: Option<&Mark>,
+) -> Result<Plan, PlanError> {
+    let name = path.display().to_string();
+    let invalid = |detail: String| PlanError::Invalid {
+        path: name.clone(),
+        detail,
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => HEADER.to_string(),
+        Err(e) => {
+            return Err(PlanError::Read {
+                path: name,
+                detail: e.to_string(),
+            })
+        }
+    };
+    Plan::parse(&text, &name)?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| invalid(e.to_string()))?;
+    // In a file without entries the header comments are the document's trailing text,
+    // which would end up below a first entry: they go above it instead.
+    let header = doc.trailing().as_str().unwrap_or_default().to_string();
+    let entries = doc
+        .entry("table")
+        .or_insert(toml_edit::Item::ArrayOfTables(Default::default()))
+        .as_array_of_tables_mut()
+        .ok_or_else(|| invalid("`table` must be a list of [[table]] entries".into()))?;
+    let is_this = |t: &toml_edit::Table| {
+        t.get("schema").and_then(|v| v.as_str()) == Some(table.schema.as_str())
+            && t.get("name").and_then(|v| v.as_str()) == Some(table.name.as_str())
+    };
+    let position = entries.iter().position(is_this);
+    match (mark, position) {
+        (None, Some(i)) => {
+            entries.remove(i);
+        }
+        (None, None) => {}
+        (Some(m), Some(i)) => {
+            if let Some(entry) = entries.get_mut(i) {
+                fill_entry(entry, table, m);
+            }
+        }
+        (Some(m), None) => {
+            let mut entry = toml_edit::Table::new();
+            fill_entry(&mut entry, table, m);
+            let first = entries.is_empty();
+            if first {
+                entry.decor_mut().set_prefix(header);
+            }
+            entries.push(entry);
+            if first {
+                doc.set_trailing("");
+            }
+        }
+    }
+    let out = doc.to_string();
+    let plan = Plan::parse(&out, &name)?;
+    write_whole(path, &out)?;
+    Ok(plan)
+}
+
+/// Sets an entry's fields to a mark, keeping whatever else the entry carries (its
+/// comments, a key pglens does not know is refused by parse before this).
+fn fill_entry(entry: &mut toml_edit::Table, table: &QualifiedName, mark: &Mark) {
+    use toml_edit::{value, InlineTable};
+    entry["schema"] = value(table.schema.as_str());
+    entry["name"] = value(table.name.as_str());
+    entry["decision"] = value(mark.decision.tag());
+    match &mark.decision {
+        Decision::Merge { into, map } => {
+            let mut target = InlineTable::new();
+            target.insert("schema", into.schema.as_str().into());
+            target.insert("name", into.name.as_str().into());
+            entry["into"] = value(target);
+            if map.is_empty() {
+                entry.remove("map");
+            } else {
+                let mut columns = InlineTable::new();
+                for (column, sql) in map {
+                    columns.insert(column, sql.as_str().into());
+                }
+                entry["map"] = value(columns);
+            }
+        }
+        _ => {
+            entry.remove("into");
+            entry.remove("map");
+        }
+    }
+    if mark.note.is_empty() {
+        entry.remove("note");
+    } else {
+        entry["note"] = value(mark.note.as_str());
+    }
 }
 
 /// Exports the plan next to its file (or into `dir`): `<plan>.md` and `<plan>.sql`. Returns
@@ -284,33 +358,80 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trips_and_sorts() {
+    fn marks_round_trip_through_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.toml");
         let mut plan = Plan::default();
-        plan.set(
-            QualifiedName::new("public", "z_old"),
-            Some(Mark {
-                decision: Decision::Drop,
-                note: "no reads since March".into(),
-            }),
-        );
-        plan.set(
-            QualifiedName::new("public", "a \"quoted\" table"),
-            Some(Mark {
-                decision: Decision::Merge {
-                    into: QualifiedName::new("public", "kept"),
-                    map: BTreeMap::from([("tenant_id".into(), "'x'".into())]),
+        let marks = [
+            (
+                QualifiedName::new("public", "z_old"),
+                Mark {
+                    decision: Decision::Drop,
+                    note: "no reads since March".into(),
                 },
-                note: String::new(),
-            }),
-        );
-        let text = plan.render();
-        assert!(text.starts_with("# pglens cleanup plan"));
+            ),
+            (
+                QualifiedName::new("public", "a \"quoted\" table"),
+                Mark {
+                    decision: Decision::Merge {
+                        into: QualifiedName::new("public", "kept"),
+                        map: BTreeMap::from([("tenant_id".into(), "'x'".into())]),
+                    },
+                    note: String::new(),
+                },
+            ),
+        ];
+        for (table, mark) in marks {
+            save_mark(&path, &table, Some(&mark)).unwrap();
+            plan.set(table, Some(mark));
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# pglens cleanup plan"), "{text}");
+        assert_eq!(read(&path).unwrap(), plan);
+        assert_eq!(Plan::parse("", "p.toml").unwrap(), Plan::default());
+    }
+
+    #[test]
+    fn saving_a_mark_keeps_comments_and_entries_added_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.toml");
+        let keep = |note: &str| Mark {
+            decision: Decision::Keep,
+            note: note.into(),
+        };
+        let a = QualifiedName::new("public", "a");
+        save_mark(&path, &a, Some(&keep("first"))).unwrap();
+        // Someone edits the file by hand: a comment, and an entry of their own.
+        let edited = std::fs::read_to_string(&path).unwrap()
+            + "\n# reviewed with the data team\n[[table]]\nschema = \"public\"\nname = \"b\"\ndecision = \"drop\" # gone in v3\n";
+        std::fs::write(&path, edited).unwrap();
+        let merge = Mark {
+            decision: Decision::Merge {
+                into: QualifiedName::new("public", "b"),
+                map: BTreeMap::from([("x".into(), "1".into())]),
+            },
+            note: String::new(),
+        };
+        let plan = save_mark(&path, &a, Some(&merge)).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
         assert!(
-            text.find("quoted").unwrap() < text.find("z_old").unwrap(),
+            text.contains("# reviewed with the data team") && text.contains("# gone in v3"),
             "{text}"
         );
-        assert_eq!(Plan::parse(&text, "p.toml").unwrap(), plan);
-        assert_eq!(Plan::parse("", "p.toml").unwrap(), Plan::default());
+        assert_eq!(
+            plan.mark(&QualifiedName::new("public", "b"))
+                .unwrap()
+                .decision,
+            Decision::Drop
+        );
+        assert_eq!(plan.mark(&a), Some(&merge));
+        assert_eq!(Plan::parse(&text, "p").unwrap(), plan);
+        let plan = save_mark(&path, &a, None).unwrap();
+        assert!(plan.mark(&a).is_none() && plan.marks.len() == 1);
+        // A file broken meanwhile is not overwritten.
+        std::fs::write(&path, "[[table]\n").unwrap();
+        assert!(save_mark(&path, &a, Some(&keep("x"))).is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "[[table]\n");
     }
 
     #[test]

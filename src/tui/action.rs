@@ -63,6 +63,8 @@ pub enum Action {
     /// How far loading the source is.
     Progress(crate::source::live::Progress),
     Loaded(Box<Model>),
+    /// The plan file was saved; this is what it now holds.
+    PlanSaved(crate::cleanup::Plan),
     LoadFailed(String),
     Notice(String),
     Failure(String),

@@ -522,7 +522,11 @@ pub enum Effect {
         reason: String,
     },
     /// Write `App::plan` to the plan file.
-    SavePlan,
+    /// Save one table's decision (None: removed) into the plan file.
+    SaveMark {
+        table: QualifiedName,
+        mark: Option<crate::cleanup::Mark>,
+    },
     /// Write the plan's Markdown and SQL beside the plan file.
     ExportPlan,
     Reload,
@@ -706,6 +710,10 @@ impl App {
                     ""
                 };
                 self.status = Some((format!("{message}{kept}"), Tone::Error));
+                Vec::new()
+            }
+            Action::PlanSaved(plan) => {
+                self.plan = plan;
                 Vec::new()
             }
             Action::Progress(step) => {

@@ -200,14 +200,14 @@ fn apply(
                     )),
                 });
             }
-            Effect::SavePlan => {
-                let path = &options.plan_path;
-                if let Err(e) = crate::cleanup::write(path, &app.plan) {
-                    // The decision stays in memory; the next save retries the whole file.
-                    app.update(Action::Failure(format!(
-                        "{e} (the mark is kept until you quit)"
-                    )));
-                }
+            Effect::SaveMark { table, mark } => {
+                let saved = crate::cleanup::save_mark(&options.plan_path, &table, mark.as_ref());
+                app.update(match saved {
+                    // The file as it now is, with what other editors added meanwhile.
+                    Ok(plan) => Action::PlanSaved(plan),
+                    // The decision stays in memory until quit; the file is left as it was.
+                    Err(e) => Action::Failure(format!("{e} (the mark is kept until you quit)")),
+                });
             }
             Effect::ExportPlan => {
                 let result = match &app.model {

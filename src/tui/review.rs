@@ -287,9 +287,12 @@ impl App {
                     format!("plan: {} {}", mark.decision.label(), prompt.table),
                     Tone::Info,
                 ));
-                self.plan.set(prompt.table.clone(), Some(mark));
+                self.plan.set(prompt.table.clone(), Some(mark.clone()));
                 self.close_mark(prompt.back);
-                return vec![Effect::SavePlan];
+                return vec![Effect::SaveMark {
+                    table: prompt.table,
+                    mark: Some(mark),
+                }];
             }
             _ => {}
         }
@@ -323,7 +326,10 @@ impl App {
                 self.plan.set(prompt.table.clone(), None);
                 self.status = Some((format!("plan: {} removed", prompt.table), Tone::Info));
                 self.close_mark(prompt.back);
-                return vec![Effect::SavePlan];
+                return vec![Effect::SaveMark {
+                    table: prompt.table,
+                    mark: None,
+                }];
             }
             _ => {
                 self.overlay = Overlay::Mark(prompt);

@@ -430,7 +430,9 @@ fn table_list_sorts_and_marks_tables_for_the_plan() {
     app.update(Action::Enter);
     type_text(&mut app, "legacy writer removed");
     let effects = app.update(Action::Enter);
-    assert!(matches!(effects.as_slice(), [Effect::SavePlan]));
+    assert!(
+        matches!(effects.as_slice(), [Effect::SaveMark { table, mark: Some(_) }] if *table == audit_log)
+    );
     let mark = app.plan.mark(&audit_log).expect("marked");
     assert_eq!(
         mark.decision,
@@ -472,7 +474,9 @@ fn table_list_sorts_and_marks_tables_for_the_plan() {
     assert!(screen(&app, 120, 30).contains("merge into public.audit_logs: legacy writer removed"));
     app.update(Action::Mark);
     let effects = app.update(Action::Input('x'));
-    assert!(matches!(effects.as_slice(), [Effect::SavePlan]));
+    assert!(
+        matches!(effects.as_slice(), [Effect::SaveMark { table, mark: None }] if *table == audit_log)
+    );
     assert!(app.plan.mark(&audit_log).is_none());
     assert!(matches!(
         app.update(Action::ExportPlan).as_slice(),
