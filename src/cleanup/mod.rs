@@ -30,7 +30,7 @@ pub mod export;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::model::{Catalog, QualifiedName};
 
@@ -104,24 +104,24 @@ pub enum PlanError {
     Export(#[from] export::ExportError),
 }
 
-/// The file's shape: what a person reads and edits.
-#[derive(Serialize, Deserialize, Default)]
+/// The file's shape: what a person reads and edits (written by `save_mark`, in place).
+#[derive(Deserialize, Default)]
 struct File {
     #[serde(default, rename = "table")]
     tables: Vec<Entry>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
     schema: String,
     name: String,
     decision: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     into: Option<QualifiedName>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     map: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     note: String,
 }
 
