@@ -66,6 +66,8 @@ pub enum Action {
     /// The plan file was saved; this is what it now holds.
     PlanSaved(crate::cleanup::Plan),
     LoadFailed(String),
+    /// The server asks for a password that was not given: ask for it, as psql does.
+    PasswordNeeded,
     Notice(String),
     Failure(String),
 }

@@ -501,6 +501,8 @@ pub enum Overlay {
     Mark(MarkPrompt),
     /// Differences from the `--drift` source; the selected row.
     Drift(usize),
+    /// Asking for the database password; what has been typed (shown masked).
+    Password(String),
 }
 
 /// How a status message should look.
@@ -526,6 +528,10 @@ pub enum Effect {
     SaveMark {
         table: QualifiedName,
         mark: Option<crate::cleanup::Mark>,
+    },
+    /// Connect again with this password.
+    Reconnect {
+        password: String,
     },
     /// Write the plan's Markdown and SQL beside the plan file.
     ExportPlan,
@@ -712,6 +718,15 @@ impl App {
                 self.status = Some((format!("{message}{kept}"), Tone::Error));
                 Vec::new()
             }
+            Action::PasswordNeeded => {
+                self.loading = None;
+                self.overlay = Overlay::Password(String::new());
+                self.status = Some((
+                    format!("{} asks for a password", self.source_label),
+                    Tone::Info,
+                ));
+                Vec::new()
+            }
             Action::PlanSaved(plan) => {
                 self.plan = plan;
                 Vec::new()
@@ -741,6 +756,7 @@ impl App {
         match std::mem::take(&mut self.overlay) {
             Overlay::Search(state) => self.update_search(state, action),
             Overlay::Suppress(prompt) => self.update_prompt(prompt, action),
+            Overlay::Password(typed) => self.update_password(typed, action),
             Overlay::Findings(view) => self.update_findings(view, action),
             Overlay::Tables(view) => self.update_tables(view, action),
             Overlay::Mark(prompt) => self.update_mark(prompt, action),
@@ -1024,6 +1040,37 @@ impl App {
             .map(|m| m.search.search(&self.matcher, &state.query))
             .unwrap_or_default();
         state.selected = 0;
+    }
+
+    fn update_password(&mut self, mut typed: String, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Escape => {
+                self.status = Some((
+                    "no password given: nothing loaded (r tries again)".into(),
+                    Tone::Error,
+                ));
+                Vec::new()
+            }
+            Action::Enter => {
+                self.status = None;
+                self.loading = Some(crate::source::live::Progress::CONNECTING);
+                vec![Effect::Reconnect { password: typed }]
+            }
+            Action::Input(c) => {
+                typed.push(c);
+                self.overlay = Overlay::Password(typed);
+                Vec::new()
+            }
+            Action::Back => {
+                typed.pop();
+                self.overlay = Overlay::Password(typed);
+                Vec::new()
+            }
+            _ => {
+                self.overlay = Overlay::Password(typed);
+                Vec::new()
+            }
+        }
     }
 
     fn update_prompt(&mut self, mut prompt: Prompt, action: Action) -> Vec<Effect> {

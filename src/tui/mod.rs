@@ -80,7 +80,7 @@ fn restore_terminal() {
 }
 
 /// Runs the explorer until the user quits.
-pub fn run(options: Options) -> anyhow::Result<()> {
+pub fn run(mut options: Options) -> anyhow::Result<()> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         // Put the terminal back before the panic message is printed, or it is unreadable.
@@ -116,7 +116,7 @@ pub fn run(options: Options) -> anyhow::Result<()> {
         &mut app,
         &mut view,
         &mut clipboard,
-        &options,
+        &mut options,
         (&tx, &rx),
         &stop,
     )
@@ -127,7 +127,7 @@ fn event_loop(
     app: &mut App,
     view: &mut ViewState,
     clipboard: &mut Clipboard,
-    options: &Options,
+    options: &mut Options,
     (tx, rx): (&Sender<Action>, &Receiver<Action>),
     stop: &AtomicBool,
 ) -> anyhow::Result<()> {
@@ -177,7 +177,7 @@ fn apply(
     app: &mut App,
     action: Action,
     clipboard: &mut Clipboard,
-    options: &Options,
+    options: &mut Options,
     tx: &Sender<Action>,
 ) -> Flow {
     for effect in app.update(action) {
@@ -230,6 +230,15 @@ fn apply(
                 });
             }
             Effect::Reload => spawn_loader(options, tx.clone()),
+            Effect::Reconnect { password } => {
+                // The typed password joins the source, so a later reload keeps it.
+                if let SourceSpec::Live(conninfo) = &options.spec {
+                    options.spec = SourceSpec::Live(source::live::conninfo::with_password(
+                        conninfo, &password,
+                    ));
+                }
+                spawn_loader(options, tx.clone());
+            }
         }
     }
     Flow::Continue
@@ -248,7 +257,10 @@ fn translate(
         Event::Key(key) if key.kind == event::KeyEventKind::Press => {
             let typing = matches!(
                 app.overlay,
-                app::Overlay::Search(_) | app::Overlay::Suppress(_) | app::Overlay::Mark(_)
+                app::Overlay::Search(_)
+                    | app::Overlay::Suppress(_)
+                    | app::Overlay::Mark(_)
+                    | app::Overlay::Password(_)
             );
             keymap.action_for(&key, typing)
         }
@@ -337,6 +349,9 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
                 let mut model = Model::new(catalog, findings, categories);
                 model.drift = drift;
                 Action::Loaded(Box::new(model))
+            }
+            Err(source::SourceError::Live(source::live::LiveError::PasswordMissing { .. })) => {
+                Action::PasswordNeeded
             }
             Err(e) => Action::LoadFailed(e.to_string()),
         };

@@ -41,8 +41,14 @@ impl Tmux {
     /// Starts the explorer on the demo in a 120x40 session, with `dir` as its home and
     /// working directory, and waits until it has loaded.
     fn start_demo(&self, dir: &std::path::Path) {
+        self.start(dir, "--demo");
+        self.wait_for("grouped by categories");
+    }
+
+    /// Starts the explorer with `args` (already quoted for a shell) in a 120x40 session.
+    fn start(&self, dir: &std::path::Path, args: &str) {
         let command = format!(
-            "cd '{dir}' && env -u PGLENS_CONFIG HOME='{dir}' XDG_STATE_HOME='{dir}/state' TERM=xterm-256color '{bin}' --demo",
+            "cd '{dir}' && env -u PGLENS_CONFIG -u PGPASSWORD HOME='{dir}' XDG_STATE_HOME='{dir}/state' TERM=xterm-256color '{bin}' {args}",
             dir = dir.display(),
             bin = env!("CARGO_BIN_EXE_pglens"),
         );
@@ -57,7 +63,6 @@ impl Tmux {
             "40",
             &command,
         ]);
-        self.wait_for("grouped by categories");
     }
 
     /// Finds a table with `/`, waits for `hit` among the results, and opens it.
@@ -212,4 +217,37 @@ fn a_signal_leaves_the_terminal_as_it_was() {
             "mouse reporting left on by SIG{signal}"
         );
     }
+}
+
+/// A server that wants a password nobody gave: the explorer asks for it (masked), connects
+/// with it, and shows the schema.
+#[tokio::test]
+async fn the_explorer_asks_for_a_missing_password() {
+    let Some(cluster) = crate::common::server().cluster.as_ref() else {
+        return;
+    };
+    let db = crate::common::TestDb::new("askpw").await;
+    let role = format!("askpw_{}", db.name.rsplit('_').next().unwrap_or("0"));
+    db.exec(&format!(
+        "CREATE ROLE {role} LOGIN PASSWORD 'correct horse'; CREATE TABLE visible_after_login (id int PRIMARY KEY);"
+    ))
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let tmux = Tmux {
+        socket: format!("pglens-e2e-askpw-{}", std::process::id()),
+    };
+    tmux.start(
+        home.path(),
+        &format!(
+            "'host=127.0.0.1 port={} user={role} dbname={} sslmode=disable'",
+            cluster.port, db.name
+        ),
+    );
+    tmux.wait_for("password:");
+    tmux.keys(&["-l", "correct horse"]);
+    let screen = tmux.wait_for("password: •••••••••••••");
+    assert!(!screen.contains("correct horse"), "{screen}");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("visible_after_login");
+    assert!(screen.contains("1 tables"), "{screen}");
 }

@@ -608,3 +608,27 @@ fn the_status_line_says_connecting_before_the_first_query() {
     app.update(Action::Progress(Progress::sql_files(40)));
     assert!(screen(&app, 80, 24).contains("reading SQL files (40%)…"));
 }
+
+/// The server wants a password nobody gave: the explorer asks for it, masked, and
+/// reconnects with it, as psql asks.
+#[test]
+fn a_missing_password_is_asked_for_and_never_shown() {
+    let mut app = App::new("u@db:5432/app".into());
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.update(Action::PasswordNeeded);
+    assert!(matches!(app.overlay, Overlay::Password(_)));
+    type_text(&mut app, "s3cret!");
+    app.update(Action::Back);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("password: ••••••"), "{text}");
+    assert!(!text.contains("s3cret"), "{text}");
+    let effects = app.update(Action::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Reconnect { password }] if password == "s3cret"),
+        "{effects:?}"
+    );
+    assert!(matches!(app.overlay, Overlay::None));
+}

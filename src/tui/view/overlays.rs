@@ -218,6 +218,32 @@ pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, t
     );
 }
 
+/// The password prompt: one bullet per character typed, never the characters.
+pub fn password(frame: &mut Frame<'_>, size: Rect, app: &App, typed: &str, theme: &Theme) {
+    let area = centred(size, 60, 5);
+    frame.render_widget(Clear, area);
+    let text = vec![
+        Line::styled(
+            fit(
+                &format!("password for {}", app.source_label),
+                usize::from(area.width.saturating_sub(2)),
+            ),
+            theme.muted,
+        ),
+        Line::from(vec![
+            Span::styled("password: ", theme.accent),
+            Span::raw("•".repeat(typed.chars().count())),
+            Span::styled("▏", theme.accent),
+        ]),
+        Line::styled("Enter connects; Esc cancels", theme.muted),
+    ];
+    frame.render_widget(
+        Paragraph::new(text)
+            .block(super::pane(true, theme).title(Span::styled(" connect ", theme.title))),
+        area,
+    );
+}
+
 /// The drift view: how the loaded schema differs from the `--drift` source.
 pub fn drift(
     frame: &mut Frame<'_>,
