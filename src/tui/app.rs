@@ -505,6 +505,16 @@ pub enum Overlay {
     Password(String),
 }
 
+/// A password typed at the prompt. Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(pub String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(********)")
+    }
+}
+
 /// How a status message should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -531,7 +541,7 @@ pub enum Effect {
     },
     /// Connect again with this password.
     Reconnect {
-        password: String,
+        password: Password,
     },
     /// Write the plan's Markdown and SQL beside the plan file.
     ExportPlan,
@@ -1054,7 +1064,9 @@ impl App {
             Action::Enter => {
                 self.status = None;
                 self.loading = Some(crate::source::live::Progress::CONNECTING);
-                vec![Effect::Reconnect { password: typed }]
+                vec![Effect::Reconnect {
+                    password: Password(typed),
+                }]
             }
             Action::Input(c) => {
                 typed.push(c);

@@ -234,7 +234,8 @@ fn apply(
                 // The typed password joins the source, so a later reload keeps it.
                 if let SourceSpec::Live(conninfo) = &options.spec {
                     options.spec = SourceSpec::Live(source::live::conninfo::with_password(
-                        conninfo, &password,
+                        conninfo,
+                        &password.0,
                     ));
                 }
                 spawn_loader(options, tx.clone());
