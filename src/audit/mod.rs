@@ -291,6 +291,13 @@ impl Finding {
         self.fix = Some(fix);
         self
     }
+
+    /// A finding less or more severe than its rule's default (a rule that could not look
+    /// says so at info).
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
 }
 
 /// A check over the whole catalog. Implementations are pure: no I/O, no clock.

@@ -104,6 +104,10 @@ pub struct Sequence {
     /// Last value handed out; None if never used or not readable by the inspecting role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_value: Option<i64>,
+    /// The inspecting role may not read the sequence (no USAGE or SELECT), so whether it
+    /// was used, and how far, is unknown. Always false for offline sources.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unreadable: bool,
     /// The column that owns it (serial / identity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_by: Option<ColumnRef>,

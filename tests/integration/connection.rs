@@ -385,3 +385,44 @@ async fn a_locked_table_is_named() {
     assert!(matches!(e, LiveError::Locked { .. }), "{e:?}");
     assert!(e.to_string().contains("busy (pid"), "{e}");
 }
+
+/// A role that may not read a sequence cannot tell how far it is: the audit says the rule
+/// was not evaluated there, instead of passing it.
+#[tokio::test]
+async fn unreadable_sequences_are_reported_as_not_evaluated() {
+    let db = TestDb::new("noseq").await;
+    let role = format!("noseq_{}", db.name.rsplit('_').next().unwrap_or("0"));
+    db.exec(&format!(
+        "CREATE TABLE kernel_events (id serial PRIMARY KEY);
+         SELECT setval('kernel_events_id_seq', 1900000000);
+         CREATE ROLE {role} LOGIN;"
+    ))
+    .await;
+    let rule = |catalog: &pglens::model::Catalog| -> Vec<(pglens::audit::Severity, String)> {
+        let selection = pglens::audit::Selection {
+            only: vec!["sequence-near-overflow".into()],
+            skip: vec![],
+        };
+        pglens::audit::run(catalog, &selection)
+            .into_iter()
+            .map(|f| (f.severity, f.message))
+            .collect()
+    };
+    let as_owner = rule(&db.introspect().await);
+    assert!(
+        matches!(as_owner.as_slice(), [(pglens::audit::Severity::Critical, m)] if m.contains("kernel_events_id_seq")),
+        "{as_owner:?}"
+    );
+    let mut params = db.params.clone();
+    params.user = role.clone();
+    let catalog = pglens::source::live::load(&params, &mut |_| {})
+        .await
+        .unwrap();
+    let as_stranger = rule(&catalog);
+    assert!(
+        matches!(as_stranger.as_slice(), [(pglens::audit::Severity::Info, m)]
+            if m.contains("not evaluated for 1 sequence(s) in public") && m.contains("kernel_events_id_seq")),
+        "{as_stranger:?}"
+    );
+    db.exec(&format!("DROP ROLE {role}")).await;
+}

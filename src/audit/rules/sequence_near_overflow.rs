@@ -2,7 +2,8 @@
 //!
 //! ## What it finds
 //! Sequences (serial and identity columns included) that have used more than 75% of the
-//! range of their own type or of the column they feed.
+//! range of their own type or of the column they feed. Sequences the inspecting role may
+//! not read are reported once per schema, at info, as not evaluated.
 //!
 //! ## Why it matters
 //! When an `integer` id column reaches 2,147,483,647, every insert fails. Widening the
@@ -45,6 +46,7 @@ impl Rule for SequenceNearOverflow {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        not_evaluated(cx, out);
         for s in &cx.catalog.sequences {
             let Some(last) = s.last_value else { continue };
             let owner = s.owned_by.as_ref().and_then(|o| {
@@ -83,5 +85,35 @@ impl Rule for SequenceNearOverflow {
                 )),
             );
         }
+    }
+}
+
+/// Sequences the inspecting role may not read cannot be checked; one info finding per
+/// schema says so, instead of an all-clear that was never earned.
+fn not_evaluated(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut by_schema: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for s in cx.catalog.sequences.iter().filter(|s| s.unreadable) {
+        by_schema.entry(&s.schema).or_default().push(&s.name);
+    }
+    for (schema, names) in by_schema {
+        let shown: Vec<&str> = names.iter().take(5).copied().collect();
+        let more = names.len().saturating_sub(shown.len());
+        out.push(
+            META.finding(
+                ObjectRef {
+                    kind: ObjectKind::Schema,
+                    schema: Some(schema.into()),
+                    table: None,
+                    name: None,
+                },
+                format!(
+                    "not evaluated for {} sequence(s) in {schema} this role cannot read ({}{}): grant it USAGE or SELECT on them, or audit as a role that has it",
+                    names.len(),
+                    shown.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                ),
+            )
+            .with_severity(Severity::Info),
+        );
     }
 }

@@ -9,6 +9,7 @@ SELECT coalesce(json_agg(x), '[]')::text FROM (
          s.seqmax AS max_value,
          s.seqcycle AS cycle,
          CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid) END AS last_value,
+         NOT has_sequence_privilege(c.oid, 'SELECT,USAGE') AS unreadable,
          (SELECT json_build_object('table', json_build_object('schema', tn.nspname, 'name', tc.relname),
                                    'column', a.attname)
           FROM pg_depend d

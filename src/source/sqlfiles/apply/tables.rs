@@ -269,6 +269,7 @@ impl Builder {
             max_value: max,
             cycle: false,
             last_value: None,
+            unreadable: false,
             owned_by,
             provenance: defined(at),
         });
