@@ -147,8 +147,62 @@ fn drop_everything(catalog: &Catalog, note: &str) -> Plan {
     plan
 }
 
+/// Every tab of the first table, as the explorer draws it at 160x48, one screen after
+/// another.
+fn explorer_screens(catalog: Catalog, findings: Vec<Finding>) -> String {
+    use pglens::tui::action::{Action, Keymap};
+    use pglens::tui::app::{App, Model, Tab};
+    use ratatui::backend::TestBackend;
+    let first = catalog
+        .tables()
+        .next()
+        .map(|t| format!("{}.{}", t.schema, t.name));
+    let mut app = App::new("hostile".into());
+    app.update(Action::Resize {
+        width: 160,
+        height: 48,
+    });
+    app.update(Action::Loaded(Box::new(Model::new(
+        catalog,
+        findings,
+        pglens::categorize::CategoryConfig::default(),
+    ))));
+    if let Some(name) = first {
+        app.update(Action::Search);
+        for c in name.chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Enter);
+    }
+    let mut out = String::new();
+    for i in 0..Tab::ALL.len() {
+        app.update(Action::Tab(i as u8));
+        let mut terminal = ratatui::Terminal::new(TestBackend::new(160, 48)).unwrap();
+        let mut state = pglens::tui::view::ViewState::default();
+        terminal
+            .draw(|f| {
+                pglens::tui::view::render(
+                    f,
+                    &app,
+                    &mut state,
+                    &pglens::tui::theme::Theme::default(),
+                    &Keymap::default(),
+                )
+            })
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        for y in 0..buffer.area.height {
+            for x in 0..buffer.area.width {
+                out.push_str(buffer[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn every_output_is_inert(names in prop::collection::vec(hostile_text(), 1..4), text in hostile_text()) {
@@ -176,6 +230,10 @@ proptest! {
         let script = format::fix_script(&all, &text, &text);
         prop_assert!(raw_unsafe(&script, true).is_empty(), "fix script carries raw characters:\n{}", script);
         assert_only_fix_statements(&script, &all);
+
+        let screens = explorer_screens(catalog.clone(), findings.clone());
+        let raw = raw_unsafe(&screens, true);
+        prop_assert!(raw.is_empty(), "the explorer shows raw {:?}:\n{}", raw, screens);
 
         let plan = drop_everything(&catalog, &text);
         let export = cleanup::export::export(&catalog, &plan, &text).expect("export");
