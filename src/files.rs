@@ -57,7 +57,13 @@ fn replace(target: &Path, contents: &[u8]) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "pglens".into());
-    let (temp, mut file) = create_temp(dir, &name)?;
+    // A file that exists keeps its permissions (a 0600 plan stays 0600); the temporary
+    // starts private so nothing is readable before they are set.
+    let existing = fs::metadata(target).ok().map(|m| m.permissions());
+    let (temp, mut file) = create_temp(dir, &name, existing.is_some())?;
+    if let Some(permissions) = existing {
+        file.set_permissions(permissions)?;
+    }
     let written = file.write_all(contents).and_then(|()| file.sync_all());
     let renamed = written.and_then(|()| fs::rename(&temp, target));
     if renamed.is_err() {
@@ -67,14 +73,20 @@ fn replace(target: &Path, contents: &[u8]) -> io::Result<()> {
 }
 
 /// A new file beside the target, opened with `O_EXCL`: never an existing file or link.
-fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, fs::File)> {
+fn create_temp(dir: &Path, name: &str, private: bool) -> io::Result<(PathBuf, fs::File)> {
+    use std::os::unix::fs::OpenOptionsExt;
     let mut attempt = 0u32;
     loop {
         let temp = dir.join(format!(
             ".{name}.{}.{attempt}.pglens-tmp",
             std::process::id()
         ));
-        match OpenOptions::new().write(true).create_new(true).open(&temp) {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        if private {
+            options.mode(0o600);
+        }
+        match options.open(&temp) {
             Ok(file) => return Ok((temp, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
             Err(e) => return Err(e),
@@ -91,8 +103,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("out.json");
         write(&file, b"one").unwrap();
+        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .unwrap();
         write(&file, b"two").unwrap();
         assert_eq!(fs::read(&file).unwrap(), b"two");
+        let mode =
+            std::os::unix::fs::PermissionsExt::mode(&fs::metadata(&file).unwrap().permissions());
+        assert_eq!(mode & 0o777, 0o600, "a private file stays private");
 
         let real = dir.path().join("real.json");
         fs::write(&real, "old").unwrap();

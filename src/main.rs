@@ -10,7 +10,7 @@ use pglens::audit::{self, Severity};
 use pglens::categorize::{self, CategoryConfig};
 use pglens::cleanup;
 use pglens::source::{self, SourceSpec};
-use pglens::text::visible;
+use pglens::text::{visible, visible_lines};
 use pglens::tui;
 
 /// Terminal schema explorer and auditor for PostgreSQL and Supabase.
@@ -202,7 +202,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("pglens: {}", visible(&format!("{e:#}")));
+            eprintln!("pglens: {}", visible_lines(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -356,8 +356,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => {
             let options = explorer_options(&cli)?;
             // The explorer runs its own loader thread; leave this runtime idle meanwhile.
-            tokio::task::block_in_place(|| tui::run(options))?;
-            Ok(ExitCode::SUCCESS)
+            match tokio::task::block_in_place(|| tui::run(options)) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                // Ended by SIGTERM / SIGHUP / SIGINT: the terminal is back; exit as shells expect.
+                Err(e) => match e.downcast_ref::<tui::Stopped>() {
+                    Some(tui::Stopped(signal)) => {
+                        Ok(ExitCode::from(u8::try_from(128 + signal).unwrap_or(255)))
+                    }
+                    None => Err(e),
+                },
+            }
         }
     }
 }
@@ -549,7 +557,7 @@ async fn load(source: &[String], demo: bool, ask: bool) -> anyhow::Result<pglens
     };
     let mut warn = |w: String| eprintln!("pglens: warning: {}", visible(&w));
     let mut result = source::load(&spec, &mut progress, &mut warn).await;
-    if interactive && matches!(spec, SourceSpec::Live(_)) {
+    if interactive && matches!(spec, SourceSpec::Live(_) | SourceSpec::SqlFiles(_)) {
         eprint!("\r\x1b[K");
     }
     // As psql does: asked for a password that was not given, ask the person at the terminal.

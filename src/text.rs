@@ -68,7 +68,8 @@ fn escape(s: &str, keep_lines: bool) -> Cow<'_, str> {
 /// escapes the ASCII controls itself; non-ASCII characters can only occur inside strings,
 /// where an escape means the same.)
 pub fn json_escaped(json: String) -> String {
-    let inside_strings = |c: char| !c.is_ascii() && is_unsafe(c);
+    // serde escapes C0 controls but not DEL or anything beyond ASCII.
+    let inside_strings = |c: char| (!c.is_ascii() || c == '\x7f') && is_unsafe(c);
     if !json.chars().any(inside_strings) {
         return json;
     }

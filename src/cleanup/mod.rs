@@ -267,7 +267,30 @@ pub fn save_mark(
     let position = entries.iter().position(is_this);
     match (mark, position) {
         (None, Some(i)) => {
+            // Comments above the entry (the file's header, for the first one) stay: they go
+            // above the next entry, or to the end of the file when none is left.
+            let above = entries
+                .get(i)
+                .and_then(|t| t.decor().prefix())
+                .and_then(|p| p.as_str())
+                .unwrap_or_default()
+                .to_string();
             entries.remove(i);
+            match entries.get_mut(i) {
+                Some(next) => {
+                    let own = next
+                        .decor()
+                        .prefix()
+                        .and_then(|p| p.as_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    next.decor_mut().set_prefix(above + &own);
+                }
+                None => {
+                    let trailing = doc.trailing().as_str().unwrap_or_default().to_string();
+                    doc.set_trailing(above + &trailing);
+                }
+            }
         }
         (None, None) => {}
         (Some(m), Some(i)) => {
@@ -428,6 +451,18 @@ mod tests {
         assert_eq!(Plan::parse(&text, "p").unwrap(), plan);
         let plan = save_mark(&path, &a, None).unwrap();
         assert!(plan.mark(&a).is_none() && plan.marks.len() == 1);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("# pglens cleanup plan"),
+            "the header stays: {text}"
+        );
+        let plan = save_mark(&path, &QualifiedName::new("public", "b"), None).unwrap();
+        assert!(plan.marks.is_empty());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("# pglens cleanup plan") && !text.contains("# gone in v3"),
+            "{text}"
+        );
         // A file broken meanwhile is not overwritten.
         std::fs::write(&path, "[[table]\n").unwrap();
         assert!(save_mark(&path, &a, Some(&keep("x"))).is_err());

@@ -85,97 +85,182 @@ pub fn comment(text: &str) -> String {
 /// every quoted identifier and string constant that holds a control or invisible character
 /// rewritten in escape form (`U&"..."`, `E'\U...'`), so the text can go to a clipboard, a
 /// file or a terminal without a raw escape sequence in it. Line breaks and tabs inside
-/// strings stay. Dollar-quoted bodies and comments are copied as they are.
+/// strings stay; a carriage return outside them becomes a line break. Comments, dollar
+/// bodies and strings with another prefix (`U&'...'`, `N'...'`, `B'...'`, `X'...'`) are
+/// copied as they are: rewriting them could change what they mean.
 pub fn printable(sql: &str) -> std::borrow::Cow<'_, str> {
     let hostile = |c: char| crate::text::is_unsafe(c) && c != '\n' && c != '\t';
-    if !sql.chars().any(hostile) {
+    if !sql.chars().any(crate::text::is_unsafe) {
         return std::borrow::Cow::Borrowed(sql);
     }
     let chars: Vec<char> = sql.chars().collect();
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    // The run of word characters just before `i` (a string's prefix, such as `E`).
+    let word_before = |i: usize| {
+        let start = (0..i)
+            .rev()
+            .take_while(|&j| is_word(chars[j]))
+            .last()
+            .unwrap_or(i);
+        chars[start..i].iter().collect::<String>()
+    };
+    // `U&` right before `i`, not as the end of a longer word.
+    let unicode_prefix = |i: usize| {
+        i >= 2
+            && chars[i - 1] == '&'
+            && matches!(chars[i - 2], 'U' | 'u')
+            && (i < 3 || !is_word(chars[i - 3]))
+    };
     let mut out = String::with_capacity(sql.len() + 16);
     let mut i = 0;
-    let word_before = |i: usize| i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
     while i < chars.len() {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
-        match c {
-            '"' => {
-                let (content, end) = quoted(&chars, i, '"');
-                if content.chars().any(hostile) {
-                    out.push_str(&ident(&content));
-                } else {
-                    out.extend(&chars[i..end]);
-                }
-                i = end;
-            }
-            '\'' if matches!(out.chars().last(), Some('E' | 'e')) && !word_before(i - 1) => {
-                // An escape string: raw characters become \U escapes in place.
-                let start = i;
-                i += 1;
-                while i < chars.len() {
-                    match chars[i] {
-                        '\\' => i += 2,
-                        '\'' if chars.get(i + 1) == Some(&'\'') => i += 2,
-                        '\'' => break,
-                        _ => i += 1,
-                    }
-                }
-                let end = (i + 1).min(chars.len());
-                for &ch in &chars[start..end] {
-                    if hostile(ch) {
-                        out.push_str(&format!("\\U{:08X}", ch as u32));
-                    } else {
-                        out.push(ch);
-                    }
-                }
-                i = end;
-            }
-            '\'' if !word_before(i) => {
-                let (content, end) = quoted(&chars, i, '\'');
-                if content.chars().any(hostile) {
-                    out.push_str(&literal(&content));
-                } else {
-                    out.extend(&chars[i..end]);
-                }
-                i = end;
-            }
-            '$' if !word_before(i) => {
-                let tag_end = chars[i + 1..]
-                    .iter()
-                    .position(|c| !(c.is_alphanumeric() || *c == '_'))
-                    .map(|p| i + 1 + p);
-                match tag_end.filter(|&e| chars[e] == '$' && !chars[i + 1].is_ascii_digit()) {
-                    Some(e) => {
-                        let tag: String = chars[i..=e].iter().collect();
-                        let body: String = chars[e + 1..].iter().collect();
-                        let close = body
-                            .find(&tag)
-                            .map(|p| e + 1 + body[..p].chars().count() + tag.chars().count());
-                        let end = close.unwrap_or(chars.len());
-                        out.extend(&chars[i..end]);
-                        i = end;
-                    }
-                    None => {
-                        out.push(c);
-                        i += 1;
-                    }
-                }
-            }
+        let end = match c {
             '-' if next == Some('-') => {
-                let end = chars[i..]
-                    .iter()
-                    .position(|c| *c == '\n')
-                    .map_or(chars.len(), |p| i + p);
+                let end = (i..chars.len())
+                    .find(|&j| matches!(chars[j], '\n' | '\r'))
+                    .unwrap_or(chars.len());
                 out.extend(&chars[i..end]);
-                i = end;
+                end
+            }
+            '/' if next == Some('*') => {
+                let end = block_comment_end(&chars, i);
+                out.extend(&chars[i..end]);
+                end
+            }
+            '"' => {
+                // In a name even a line break is no layout: any unsafe character counts.
+                let (content, end) = quoted(&chars, i, '"');
+                if unicode_prefix(i) || !content.chars().any(crate::text::is_unsafe) {
+                    out.extend(&chars[i..end]);
+                } else {
+                    out.push_str(&ident(&content));
+                }
+                end
+            }
+            '\'' => {
+                let prefix = word_before(i);
+                if matches!(prefix.as_str(), "E" | "e") {
+                    escape_string(&chars, i, &mut out, hostile)
+                } else {
+                    let (content, end) = quoted(&chars, i, '\'');
+                    if prefix.is_empty() && !unicode_prefix(i) && content.chars().any(hostile) {
+                        out.push_str(&literal(&content));
+                    } else {
+                        out.extend(&chars[i..end]);
+                    }
+                    end
+                }
+            }
+            '$' if !word_before(i).is_empty() => {
+                out.push(c);
+                i + 1
+            }
+            '$' => {
+                let end = dollar_quote_end(&chars, i);
+                out.extend(&chars[i..end]);
+                end
+            }
+            '\r' => {
+                // Whitespace here: CRLF and lone CR become one line break.
+                out.push('\n');
+                if next == Some('\n') {
+                    i + 2
+                } else {
+                    i + 1
+                }
             }
             _ => {
+                out.push(c);
+                i + 1
+            }
+        };
+        i = end.max(i + 1);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Copies the `E'...'` string starting at `start` into `out` with its raw control and
+/// invisible characters as `\U` escapes (a backslash before one is dropped: `\<c>` means
+/// `<c>` there). Returns the index after it.
+fn escape_string(
+    chars: &[char],
+    start: usize,
+    out: &mut String,
+    hostile: impl Fn(char) -> bool,
+) -> usize {
+    out.push('\'');
+    let mut i = start + 1;
+    while i < chars.len() {
+        match (chars[i], chars.get(i + 1).copied()) {
+            ('\\', Some(h)) if hostile(h) => {
+                out.push_str(&format!("\\U{:08X}", h as u32));
+                i += 2;
+            }
+            ('\\', Some(n)) => {
+                out.push('\\');
+                out.push(n);
+                i += 2;
+            }
+            ('\'', Some('\'')) => {
+                out.push_str("''");
+                i += 2;
+            }
+            ('\'', _) => {
+                out.push('\'');
+                return i + 1;
+            }
+            (h, _) if hostile(h) => {
+                out.push_str(&format!("\\U{:08X}", h as u32));
+                i += 1;
+            }
+            (c, _) => {
                 out.push(c);
                 i += 1;
             }
         }
     }
-    std::borrow::Cow::Owned(out)
+    i
+}
+
+/// The index after the (nested) `/* ... */` comment starting at `start`.
+fn block_comment_end(chars: &[char], start: usize) -> usize {
+    let mut depth = 0;
+    let mut i = start;
+    while i + 1 < chars.len() {
+        match (chars[i], chars[i + 1]) {
+            ('/', '*') => {
+                depth += 1;
+                i += 2;
+            }
+            ('*', '/') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    chars.len()
+}
+
+/// The index after the dollar-quoted body starting at `start` (`$tag$ ... $tag$`), or just
+/// after the `$` when it starts none (a parameter such as `$1`).
+fn dollar_quote_end(chars: &[char], start: usize) -> usize {
+    let tag_end = chars[start + 1..]
+        .iter()
+        .position(|c| !(c.is_alphanumeric() || *c == '_'))
+        .map(|p| start + 1 + p);
+    let Some(e) = tag_end.filter(|&e| chars[e] == '$' && !chars[start + 1].is_ascii_digit()) else {
+        return start + 1;
+    };
+    let tag = &chars[start..=e];
+    (e + 1..chars.len())
+        .find(|&j| chars[j..].starts_with(tag))
+        .map_or(chars.len(), |j| j + tag.len())
 }
 
 /// The content of the quoted token starting at `start` (doubled quotes undone) and the
@@ -431,6 +516,27 @@ mod tests {
             "$f$ \x1b $f$ || E'\\U0000001B'"
         );
         assert_eq!(printable("$1 = 'it''s\n'"), "$1 = 'it''s\n'");
-        assert_eq!(printable("a\rb"), "a\rb");
+        assert_eq!(printable("a\rb"), "a\nb");
+    }
+
+    #[test]
+    fn printable_keeps_the_meaning_of_what_it_cannot_rewrite() {
+        // A quote inside a block comment opens nothing; CRLF becomes LF.
+        assert_eq!(
+            printable("/* 12\" pipe */\r\n a int, b \"Name\""),
+            "/* 12\" pipe */\n a int, b \"Name\""
+        );
+        // U& identifiers and strings, and N'' strings, are copied as they are.
+        assert_eq!(
+            printable("U&\"a\x07\" || U&'b\x07' || N'c\x07'\r"),
+            "U&\"a\x07\" || U&'b\x07' || N'c\x07'\n"
+        );
+        // In an escape string a backslash before a raw character means that character.
+        assert_eq!(printable("E'\\\x1b'"), "E'\\U0000001B'");
+        assert_eq!(printable("E'\\n\x1b'"), "E'\\n\\U0000001B'");
+        // A lone $ or E' at the edges does not panic.
+        for odd in ["$", "E'", "'", "\"", "/*", "--", "$a", "$$\x1b", "\x1b$"] {
+            let _ = printable(odd);
+        }
     }
 }

@@ -63,8 +63,17 @@ pub enum Action {
     /// How far loading the source is.
     Progress(crate::source::live::Progress),
     Loaded(Box<Model>),
-    /// The plan file was saved; this is what it now holds.
-    PlanSaved(crate::cleanup::Plan),
+    /// `table`'s decision was saved; this is what the plan file now holds.
+    PlanSaved {
+        table: crate::model::QualifiedName,
+        plan: crate::cleanup::Plan,
+    },
+    /// `table`'s decision could not be saved; it stays in memory.
+    PlanNotSaved {
+        table: crate::model::QualifiedName,
+        mark: Option<crate::cleanup::Mark>,
+        message: String,
+    },
     LoadFailed(String),
     /// The server asks for a password that was not given: ask for it, as psql does.
     PasswordNeeded,

@@ -502,7 +502,7 @@ pub enum Overlay {
     /// Differences from the `--drift` source; the selected row.
     Drift(usize),
     /// Asking for the database password; what has been typed (shown masked).
-    Password(String),
+    Password(Password),
 }
 
 /// A password typed at the prompt. Its `Debug` never shows it.
@@ -568,6 +568,8 @@ pub struct App {
     pub page: usize,
     /// The cleanup plan's decisions; outlives reloads.
     pub plan: Plan,
+    /// Decisions whose save failed, kept over what the file holds until one succeeds.
+    unsaved: std::collections::BTreeMap<QualifiedName, Option<crate::cleanup::Mark>>,
     matcher: SkimMatcherV2,
 }
 
@@ -589,6 +591,7 @@ impl App {
             status: None,
             page: 10,
             plan: Plan::default(),
+            unsaved: Default::default(),
             matcher: SkimMatcherV2::default(),
         }
     }
@@ -730,15 +733,31 @@ impl App {
             }
             Action::PasswordNeeded => {
                 self.loading = None;
-                self.overlay = Overlay::Password(String::new());
+                self.overlay = Overlay::Password(Password(String::new()));
                 self.status = Some((
                     format!("{} asks for a password", self.source_label),
                     Tone::Info,
                 ));
                 Vec::new()
             }
-            Action::PlanSaved(plan) => {
+            Action::PlanSaved { table, mut plan } => {
+                self.unsaved.remove(&table);
+                for (t, mark) in &self.unsaved {
+                    plan.set(t.clone(), mark.clone());
+                }
                 self.plan = plan;
+                Vec::new()
+            }
+            Action::PlanNotSaved {
+                table,
+                mark,
+                message,
+            } => {
+                self.unsaved.insert(table, mark);
+                self.status = Some((
+                    format!("{message} (the mark is kept until you quit)"),
+                    Tone::Error,
+                ));
                 Vec::new()
             }
             Action::Progress(step) => {
@@ -766,7 +785,7 @@ impl App {
         match std::mem::take(&mut self.overlay) {
             Overlay::Search(state) => self.update_search(state, action),
             Overlay::Suppress(prompt) => self.update_prompt(prompt, action),
-            Overlay::Password(typed) => self.update_password(typed, action),
+            Overlay::Password(typed) => self.update_password(typed.0, action),
             Overlay::Findings(view) => self.update_findings(view, action),
             Overlay::Tables(view) => self.update_tables(view, action),
             Overlay::Mark(prompt) => self.update_mark(prompt, action),
@@ -1070,16 +1089,16 @@ impl App {
             }
             Action::Input(c) => {
                 typed.push(c);
-                self.overlay = Overlay::Password(typed);
+                self.overlay = Overlay::Password(Password(typed));
                 Vec::new()
             }
             Action::Back => {
                 typed.pop();
-                self.overlay = Overlay::Password(typed);
+                self.overlay = Overlay::Password(Password(typed));
                 Vec::new()
             }
             _ => {
-                self.overlay = Overlay::Password(typed);
+                self.overlay = Overlay::Password(Password(typed));
                 Vec::new()
             }
         }

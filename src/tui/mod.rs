@@ -21,7 +21,7 @@ pub mod view;
 
 use std::io;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,6 +65,12 @@ pub struct Options {
     pub drift: Option<SourceSpec>,
 }
 
+/// The explorer ended because of this signal (its number); the process should exit with
+/// 128 + it, as shells expect, once the terminal is restored.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped by signal {0}")]
+pub struct Stopped(pub i32);
+
 /// Restores the terminal when dropped, so an error return leaves a usable shell.
 struct TerminalGuard;
 
@@ -90,9 +96,17 @@ pub fn run(mut options: Options) -> anyhow::Result<()> {
     // SIGTERM, SIGHUP (the SSH session went away) and SIGINT from another process end the
     // loop like `q` does, so the guard below puts the terminal back; left to their default
     // action they would leave raw mode, the alternate screen and mouse reporting on.
-    let stop = Arc::new(AtomicBool::new(false));
+    // A second signal while the first is being handled exits at once.
+    let stop = Arc::new(AtomicUsize::new(0));
+    let stopping = Arc::new(AtomicBool::new(false));
     for signal in [SIGTERM, SIGHUP, SIGINT] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+        signal_hook::flag::register_conditional_shutdown(
+            signal,
+            128 + signal,
+            Arc::clone(&stopping),
+        )?;
+        signal_hook::flag::register(signal, Arc::clone(&stopping))?;
+        signal_hook::flag::register_usize(signal, Arc::clone(&stop), signal as usize)?;
     }
     enable_raw_mode()?;
     let _guard = TerminalGuard;
@@ -129,12 +143,13 @@ fn event_loop(
     clipboard: &mut Clipboard,
     options: &mut Options,
     (tx, rx): (&Sender<Action>, &Receiver<Action>),
-    stop: &AtomicBool,
+    stop: &AtomicUsize,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     loop {
-        if stop.load(Ordering::Relaxed) {
-            return Ok(());
+        let signal = stop.load(Ordering::Relaxed);
+        if signal != 0 {
+            return Err(Stopped(i32::try_from(signal).unwrap_or(SIGTERM)).into());
         }
         if dirty {
             terminal.draw(|f| view::render(f, app, view, &options.theme, &options.keymap))?;
@@ -143,7 +158,11 @@ fn event_loop(
         // Wait briefly for input, then handle everything pending before drawing once. Each
         // event is translated against the state the previous one left (a `/` opens the
         // finder, so the letters after it are text).
-        if event::poll(Duration::from_millis(100))? {
+        if !event::poll(Duration::from_millis(100))? && terminal_hung_up() {
+            // The terminal is gone (no SIGHUP came, or it was ignored): nothing to draw on.
+            return Ok(());
+        }
+        if event::poll(Duration::ZERO)? {
             loop {
                 let size = terminal.size()?.into();
                 if let Some(action) = translate(event::read()?, app, view, &options.keymap, size) {
@@ -164,6 +183,18 @@ fn event_loop(
             }
         }
     }
+}
+
+/// Whether standard input is a terminal that has hung up (its other end closed).
+fn terminal_hung_up() -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, no timeout; poll only writes `revents`.
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
 #[derive(PartialEq, Eq)]
@@ -204,9 +235,13 @@ fn apply(
                 let saved = crate::cleanup::save_mark(&options.plan_path, &table, mark.as_ref());
                 app.update(match saved {
                     // The file as it now is, with what other editors added meanwhile.
-                    Ok(plan) => Action::PlanSaved(plan),
+                    Ok(plan) => Action::PlanSaved { table, plan },
                     // The decision stays in memory until quit; the file is left as it was.
-                    Err(e) => Action::Failure(format!("{e} (the mark is kept until you quit)")),
+                    Err(e) => Action::PlanNotSaved {
+                        table,
+                        mark,
+                        message: e.to_string(),
+                    },
                 });
             }
             Effect::ExportPlan => {

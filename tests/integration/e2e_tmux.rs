@@ -251,3 +251,38 @@ async fn the_explorer_asks_for_a_missing_password() {
     let screen = tmux.wait_for("visible_after_login");
     assert!(screen.contains("1 tables"), "{screen}");
 }
+
+/// When the terminal goes away without a word (tmux killed, the SSH connection dropped),
+/// the explorer exits instead of spinning on a closed terminal.
+#[test]
+fn a_vanished_terminal_ends_the_explorer() {
+    let home = tempfile::tempdir().unwrap();
+    let tmux = Tmux {
+        socket: format!("pglens-e2e-hangup-{}", std::process::id()),
+    };
+    tmux.start_demo(home.path());
+    let shell = tmux.run(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+    let children = Command::new("pgrep")
+        .args(["-P", shell.trim()])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&children.stdout).trim().to_string();
+    let pid = if pid.is_empty() {
+        shell.trim().to_string()
+    } else {
+        pid
+    };
+    tmux.run(&["kill-server"]);
+    let start = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if state.split_whitespace().nth(2) == Some("Z") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "pglens {pid} still running after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use crate::text::visible;
+
 use super::{Merge, Resolved};
 use crate::audit::BACKUP_SCHEMA;
 use crate::cleanup::evidence;
@@ -19,10 +21,11 @@ pub(super) fn markdown(x: &Resolved<'_>, plan_file: &str) -> String {
 fn document(x: &Resolved<'_>, plan_file: &str) -> String {
     let mut out = String::new();
     let meta = &x.catalog.meta;
-    let _ = writeln!(out, "# Cleanup plan: {}\n", meta.source_label);
+    let _ = writeln!(out, "# Cleanup plan: {}\n", visible(&meta.source_label));
     let _ = writeln!(
         out,
-        "Written by pglens from `{plan_file}`{}. The SQL script beside this file carries it out; pglens never runs it.\n",
+        "Written by pglens from `{}`{}. The SQL script beside this file carries it out; pglens never runs it.\n",
+        visible(plan_file),
         meta.captured_at
             .as_deref()
             .map(|t| format!(" against the schema as of {}", evidence::short_time(t)))
@@ -50,7 +53,7 @@ fn document(x: &Resolved<'_>, plan_file: &str) -> String {
         ),
     }
     for (q, m) in x.plan.with_tag("investigate") {
-        let _ = writeln!(out, "- [ ] Investigate `{q}`{}", note_suffix(m));
+        let _ = writeln!(out, "- [ ] Investigate `{}`{}", shown(q), note_suffix(m));
     }
     out.push('\n');
     let mut phase = 2;
@@ -81,7 +84,8 @@ fn document(x: &Resolved<'_>, plan_file: &str) -> String {
             let q = r.qualified_name();
             let _ = writeln!(
                 out,
-                "| `{q}` | {} | {} | {} | {} | {} |",
+                "| `{}` | {} | {} | {} | {} | {} |",
+                cell(&q.to_string()),
                 rows(r),
                 size(r),
                 use_cell(x.catalog, r),
@@ -100,7 +104,7 @@ fn document(x: &Resolved<'_>, plan_file: &str) -> String {
     if !kept.is_empty() {
         out.push_str("## Kept\n\n");
         for (q, m) in kept {
-            let _ = writeln!(out, "- `{q}`{}", note_suffix(m));
+            let _ = writeln!(out, "- `{}`{}", shown(q), note_suffix(m));
         }
         out.push('\n');
     }
@@ -148,9 +152,9 @@ fn summary(out: &mut String, x: &Resolved<'_>) {
 
 fn merge_section(out: &mut String, x: &Resolved<'_>, m: &Merge<'_>) {
     let (from, into) = (m.from.qualified_name(), m.into.qualified_name());
-    let _ = writeln!(out, "### `{from}` into `{into}`\n");
+    let _ = writeln!(out, "### `{}` into `{}`\n", shown(&from), shown(&into));
     if let Some(mark) = x.plan.mark(&from).filter(|m| !m.note.is_empty()) {
-        let _ = writeln!(out, "{}\n", mark.note);
+        let _ = writeln!(out, "{}\n", visible(&mark.note));
     }
     let _ = writeln!(
         out,
@@ -163,18 +167,21 @@ fn merge_section(out: &mut String, x: &Resolved<'_>, m: &Merge<'_>) {
         .values
         .iter()
         .map(|v| match v {
-            MergeValue::Column { name, .. } => format!("`{name}`"),
-            MergeValue::Expression { target, sql } => format!("`{target}` = `{sql}`"),
+            MergeValue::Column { name, .. } => format!("`{}`", shown(name)),
+            MergeValue::Expression { target, sql } => {
+                format!("`{}` = `{}`", shown(target), shown(sql))
+            }
         })
         .collect();
     let _ = writeln!(out, "- Copies: {}.", mapping.join(", "));
     if !m.lost.is_empty() {
         let _ = writeln!(
             out,
-            "- Not copied (only in `{from}`; kept in the backup): {}.",
+            "- Not copied (only in `{}`; kept in the backup): {}.",
+            shown(&from),
             m.lost
                 .iter()
-                .map(|c| format!("`{c}`"))
+                .map(|c| format!("`{}`", shown(c)))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -182,8 +189,9 @@ fn merge_section(out: &mut String, x: &Resolved<'_>, m: &Merge<'_>) {
     if !m.unfilled.is_empty() {
         let _ = writeln!(
             out,
-            "- **Will fail:** `{into}` requires {} and nothing fills it; add a `map` entry to the plan.",
-            m.unfilled.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            "- **Will fail:** `{}` requires {} and nothing fills it; add a `map` entry to the plan.",
+            shown(&into),
+            m.unfilled.iter().map(|c| format!("`{}`", shown(c))).collect::<Vec<_>>().join(", ")
         );
     }
     let _ = writeln!(
@@ -194,7 +202,8 @@ fn merge_section(out: &mut String, x: &Resolved<'_>, m: &Merge<'_>) {
     if m.ledger.is_none() {
         let _ = writeln!(
             out,
-            "- `{into}` has no primary key: the rollback cannot pick out the merged rows."
+            "- `{}` has no primary key: the rollback cannot pick out the merged rows.",
+            shown(&into)
         );
     }
     out.push('\n');
@@ -208,9 +217,10 @@ fn risks(out: &mut String, x: &Resolved<'_>) {
             any = true;
             let _ = writeln!(
                 out,
-                "- **Blocker:** {} {} uses `{table}`; the script stops at its drop until that is changed or removed.",
+                "- **Blocker:** {} {} uses `{}`; the script stops at its drop until that is changed or removed.",
                 d.kind.label(),
-                d.label
+                shown(&d.label),
+                shown(table)
             );
         }
     }
@@ -219,9 +229,9 @@ fn risks(out: &mut String, x: &Resolved<'_>) {
         let _ = writeln!(
             out,
             "- Foreign key `{}` on `{}` points at `{}`; the script detaches it (the rollback puts it back). Repoint the column or drop it.",
-            d.name,
-            d.table.qualified_name(),
-            d.target
+            shown(&d.name),
+            shown(&d.table.qualified_name()),
+            shown(&d.target)
         );
     }
     for (table, deps) in &x.runtime {
@@ -229,9 +239,10 @@ fn risks(out: &mut String, x: &Resolved<'_>) {
             any = true;
             let _ = writeln!(
                 out,
-                "- {} {} mentions `{table}`: it will fail when it runs after the drop.",
+                "- {} {} mentions `{}`: it will fail when it runs after the drop.",
                 d.kind.label(),
-                d.label
+                shown(&d.label),
+                shown(table)
             );
         }
     }
@@ -241,9 +252,9 @@ fn risks(out: &mut String, x: &Resolved<'_>) {
             let _ = writeln!(
                 out,
                 "- Data loss: `{}` has {} that `{}` has no place for.",
-                m.from.qualified_name(),
-                m.lost.join(", "),
-                m.into.qualified_name()
+                shown(&m.from.qualified_name()),
+                shown(&m.lost.join(", ")),
+                shown(&m.into.qualified_name())
             );
         }
     }
@@ -256,14 +267,15 @@ fn risks(out: &mut String, x: &Resolved<'_>) {
         let _ = writeln!(
             out,
             "- Unknown usage: `{}` has no statistics in this source.",
-            r.qualified_name()
+            shown(&r.qualified_name())
         );
     }
     for q in &x.missing {
         any = true;
         let _ = writeln!(
             out,
-            "- `{q}` is in the plan but not in this source; it was left out."
+            "- `{}` is in the plan but not in this source; it was left out.",
+            shown(q)
         );
     }
     if !any {
@@ -278,7 +290,7 @@ fn dependents_cell(x: &Resolved<'_>, q: &QualifiedName) -> String {
         .of(q)
         .iter()
         .filter(|d| !d.goes_with_table)
-        .map(|d| format!("{} {}", d.kind.label(), d.label))
+        .map(|d| format!("{} {}", d.kind.label(), shown(&d.label)))
         .collect();
     if deps.is_empty() {
         "none".into()
@@ -314,15 +326,21 @@ fn size(r: &Relation) -> String {
         .unwrap_or_else(|| "size unknown".into())
 }
 
+/// A name or note as one line of Markdown: control and invisible characters (line breaks
+/// too, which would start a heading or a checklist item of their own) as escapes.
+fn shown(text: &impl std::fmt::Display) -> String {
+    visible(&text.to_string()).into_owned()
+}
+
 fn note_suffix(m: &Mark) -> String {
     if m.note.is_empty() {
         String::new()
     } else {
-        format!(": {}", m.note)
+        format!(": {}", visible(&m.note))
     }
 }
 
 /// Text safe inside a Markdown table cell.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    visible(&text.replace('|', "\\|")).into_owned()
 }

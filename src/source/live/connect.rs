@@ -113,7 +113,9 @@ fn pg_config(params: &ConnParams) -> tokio_postgres::Config {
     use tokio_postgres::config::{ChannelBinding as Cb, SslMode as Ssl, TargetSessionAttrs as Tsa};
     // libpq ignores sslmode over Unix sockets (the server never offers TLS there); so
     // does pglens when every host is a socket directory.
-    let sockets_only = params.hosts.iter().all(|h| h.starts_with('/'));
+    // (With hostaddr the connection is TCP whatever host says.)
+    let sockets_only =
+        params.hostaddrs.is_empty() && params.hosts.iter().all(|h| h.starts_with('/'));
     config
         .user(&params.user)
         .dbname(&params.dbname)
@@ -268,6 +270,7 @@ async fn what_answered(params: &ConnParams) -> Option<&'static str> {
             .unwrap_or(5432);
         let target = match params.hostaddrs.get(i) {
             Some(addr) => std::net::SocketAddr::new(*addr, port).to_string(),
+            None if host.contains(':') => format!("[{host}]:{port}"),
             None => format!("{host}:{port}"),
         };
         let probe = async {
@@ -277,10 +280,14 @@ async fn what_answered(params: &ConnParams) -> Option<&'static str> {
             let n = stream.read(&mut reply).await.ok()?;
             Some(reply[..n].to_vec())
         };
-        let reply = tokio::time::timeout(std::time::Duration::from_secs(2), probe)
+        // A host that does not answer the probe says nothing; try the next.
+        let Some(reply) = tokio::time::timeout(std::time::Duration::from_secs(2), probe)
             .await
             .ok()
-            .flatten()?;
+            .flatten()
+        else {
+            continue;
+        };
         if reply.starts_with(b"HTTP") {
             return Some("an HTTP server");
         }

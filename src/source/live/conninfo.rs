@@ -753,10 +753,12 @@ fn build(
         dbname,
         sslmode,
         sslrootcert,
-        application_name: keys
-            .remove("application_name")
-            .or_else(|| keys.remove("fallback_application_name"))
-            .unwrap_or_else(|| "pglens".into()),
+        application_name: {
+            let fallback = keys.remove("fallback_application_name");
+            keys.remove("application_name")
+                .or(fallback)
+                .unwrap_or_else(|| "pglens".into())
+        },
         connect_timeout,
         options: keys.remove("options"),
         channel_binding,

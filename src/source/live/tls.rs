@@ -55,7 +55,7 @@ pub fn client_config(params: &ConnParams) -> Result<ClientConfig, String> {
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS set-up failed: {e}"))?;
     // Only sockets: no TLS will be attempted, so nothing needs loading.
-    if params.hosts.iter().all(|h| h.starts_with('/')) {
+    if params.hostaddrs.is_empty() && params.hosts.iter().all(|h| h.starts_with('/')) {
         return Ok(builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))

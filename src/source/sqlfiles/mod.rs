@@ -111,7 +111,7 @@ fn load_here(
             });
         }
         for_each_statement(&text, &mut |piece| {
-            let at = piece.text.as_ptr() as usize - text.as_ptr() as usize;
+            let at = (piece.text.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
             let percent = (before + at) * 100 / total;
             if percent != last_percent {
                 last_percent = percent;
@@ -329,7 +329,12 @@ fn cut<'a>(text: &'a str, chunk_bytes: usize, f: &mut dyn FnMut(Piece<'a>)) {
             }
             let mut last = k;
             let mut parsed = parse_one(pieces[k]);
-            if parsed.is_err() {
+            // Only a body the scanner cut short can be mended by joining: the parser ran
+            // out of input, or the piece opens BEGIN ATOMIC.
+            let cut_short = parsed.as_ref().err().is_some_and(|e| {
+                e.contains("end of input") || pieces[k].to_ascii_uppercase().contains("ATOMIC")
+            });
+            if cut_short {
                 for m in k + 1..pieces.len().min(k + MAX_JOINED) {
                     let (_, to) = span(k, m + 1);
                     if let Ok(tree) = parse_one(&text[at..to]) {
@@ -378,7 +383,7 @@ fn parse_chunk<'a>(
         } else {
             (from + len).min(chunk.len())
         };
-        let piece = chunk.get(from..to).unwrap_or("");
+        let piece = chunk.get(from..to).unwrap_or(&chunk[..0]);
         if let Some(stmt) = raw.stmt {
             f(Piece {
                 text: piece,

@@ -456,11 +456,13 @@ fn indexes_table<'a>(
                 Cell::from(shown(&keys.join(", "))),
             ];
             if show_extra {
-                cells.push(Cell::from(match (&i.predicate, i.include.is_empty()) {
-                    (Some(p), _) => format!("WHERE {p}"),
-                    (None, false) => format!("INCLUDE {}", i.include.join(", ")),
-                    _ => String::new(),
-                }));
+                cells.push(Cell::from(shown(
+                    &match (&i.predicate, i.include.is_empty()) {
+                        (Some(p), _) => format!("WHERE {p}"),
+                        (None, false) => format!("INCLUDE {}", i.include.join(", ")),
+                        _ => String::new(),
+                    },
+                )));
             }
             if show_size {
                 cells.push(Cell::from(

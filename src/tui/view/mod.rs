@@ -105,7 +105,7 @@ pub fn render(
         Overlay::Search(s) => overlays::search(frame, size, app, s, view, theme),
         Overlay::Help(offset) => overlays::help(frame, size, *offset, keymap, theme),
         Overlay::Suppress(p) => overlays::suppress(frame, size, app, p, theme),
-        Overlay::Password(typed) => overlays::password(frame, size, app, typed, theme),
+        Overlay::Password(typed) => overlays::password(frame, size, app, &typed.0, theme),
         Overlay::Mark(p) => review::mark(frame, size, p, theme),
         Overlay::Findings(_) | Overlay::Tables(_) | Overlay::Drift(_) | Overlay::None => {}
     }

@@ -63,7 +63,7 @@ fn evidence_lines(
     };
     lines.push(Line::from(vec![
         Span::styled("plan     ", theme.muted),
-        Span::raw(decision),
+        Span::raw(super::shown(&decision)),
     ]));
     lines
 }
