@@ -2,6 +2,8 @@
 //! 2,000 policies): introspecting it (next to `pg_dump --schema-only` of the same database,
 //! printed as a yardstick) and auditing its model with every rule. Run with `scripts/bench`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark fails loudly by design.
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

@@ -1,6 +1,9 @@
 //! Integration tests against a real PostgreSQL (see `tests/common/mod.rs` for the harness).
 //! One test binary, so the throwaway cluster starts once for all of them.
 
+// Tests fail loudly by design; the library denies unwrap and expect (Cargo.toml [lints]).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../common/mod.rs"]
 mod common;
 
