@@ -550,10 +550,23 @@ fn hostile_text_is_shown_as_escapes_on_every_tab() {
         .iter_mut()
         .find(|r| r.schema == "public" && r.name == "leads")
         .unwrap();
-    leads.columns[1].name = "new\nline".into();
+    let old = std::mem::replace(&mut leads.columns[1].name, "new\nline".into());
+    for c in &mut leads.constraints {
+        for col in c.columns.iter_mut().filter(|col| **col == old) {
+            *col = "new\nline".into();
+        }
+    }
     leads.columns[1].comment = Some("\u{202e}nimda \x1b]2;owned\x07".into());
     if let Some(p) = leads.policies.first_mut() {
         p.name = "zero\u{200b}width".into();
+    }
+    // A foreign key's target is named in the Columns tab's key marks.
+    if let Some(fk) = leads
+        .constraints
+        .iter_mut()
+        .find_map(|c| c.foreign_key.as_mut())
+    {
+        fk.referenced_table.name = "tar\ngets".into();
     }
     let findings = audit::run(&catalog, &Selection::default());
     let mut app = App::new("demo".into());
@@ -582,6 +595,7 @@ fn hostile_text_is_shown_as_escapes_on_every_tab() {
         r"new\nline",
         r"\u{202e}nimda \x1b]2;owned\x07",
         r"zero\u{200b}width",
+        r"FK→tar\ngets",
     ] {
         assert!(seen.contains(escape), "{escape} not shown");
     }

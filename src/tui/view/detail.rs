@@ -364,7 +364,7 @@ fn columns_table<'a>(
                     .or_else(|| c.identity.map(|_| "identity".into()));
                 cells.push(Cell::from(shown(&default.unwrap_or_default())));
             }
-            cells.push(Cell::from(key_marks(r, &c.name)));
+            cells.push(Cell::from(shown(&key_marks(r, &c.name))));
             if show_comment {
                 cells.push(Cell::from(shown(c.comment.as_deref().unwrap_or_default())));
             }
