@@ -31,7 +31,7 @@ fn leads() -> ObjectId {
     ObjectId::relation("public", "leads")
 }
 
-fn type_text(app: &mut App, text: &str) {
+pub(crate) fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.update(Action::Input(c));
     }
@@ -264,7 +264,8 @@ fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     terminal
 }
 
-fn screen(app: &App, width: u16, height: u16) -> String {
+/// The screen as text, one line per row (also used by the hostile-input property test).
+pub(crate) fn screen(app: &App, width: u16, height: u16) -> String {
     let terminal = render(app, width, height);
     let buffer = terminal.backend().buffer();
     let mut out = String::new();

@@ -179,9 +179,9 @@ fn drop_everything(catalog: &Catalog, note: &str) -> Plan {
 /// Every tab of the first table, as the explorer draws it at 160x48, one screen after
 /// another.
 fn explorer_screens(catalog: Catalog, findings: Vec<Finding>) -> String {
-    use pglens::tui::action::{Action, Keymap};
+    use crate::explorer::{screen, type_text};
+    use pglens::tui::action::Action;
     use pglens::tui::app::{App, Model, Tab};
-    use ratatui::backend::TestBackend;
     let first = catalog
         .tables()
         .next()
@@ -198,36 +198,15 @@ fn explorer_screens(catalog: Catalog, findings: Vec<Finding>) -> String {
     ))));
     if let Some(name) = first {
         app.update(Action::Search);
-        for c in name.chars() {
-            app.update(Action::Input(c));
-        }
+        type_text(&mut app, &name);
         app.update(Action::Enter);
     }
-    let mut out = String::new();
-    for i in 0..Tab::ALL.len() {
-        app.update(Action::Tab(i as u8));
-        let mut terminal = ratatui::Terminal::new(TestBackend::new(160, 48)).unwrap();
-        let mut state = pglens::tui::view::ViewState::default();
-        terminal
-            .draw(|f| {
-                pglens::tui::view::render(
-                    f,
-                    &app,
-                    &mut state,
-                    &pglens::tui::theme::Theme::default(),
-                    &Keymap::default(),
-                )
-            })
-            .unwrap();
-        let buffer = terminal.backend().buffer();
-        for y in 0..buffer.area.height {
-            for x in 0..buffer.area.width {
-                out.push_str(buffer[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-    }
-    out
+    (0..Tab::ALL.len())
+        .map(|i| {
+            app.update(Action::Tab(i as u8));
+            screen(&app, 160, 48)
+        })
+        .collect()
 }
 
 proptest! {
