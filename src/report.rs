@@ -1,4 +1,5 @@
-//! A plain-text summary of a catalog, printed by `pglens SOURCE` until the explorer lands.
+//! A plain-text summary of a catalog, printed by `pglens SOURCE --summary` and whenever
+//! standard output is not a terminal.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;

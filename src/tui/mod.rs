@@ -1,10 +1,13 @@
 //! The explorer: a full-screen terminal interface over the model and its findings.
 //!
 //! - `app.rs`: the state and its pure `update(action) -> effects`;
+//! - `review.rs`: the cleanup review's state and update (`T`, `m`, `E`);
 //! - `action.rs`: the one `Action` enum and the keymap (key -> action, remappable);
 //! - `view/`: rendering, a pure function of the state;
-//! - `search.rs`: the fuzzy finder's index; `theme.rs`: styles; `config.rs`: the config file;
+//! - `search.rs`: the fuzzy finder's index; `theme.rs`: styles; `config.rs`: the config file
+//!   and the state directory;
 //! - `clipboard.rs`: OSC 52, tmux, desktop clipboard and a file;
+//! - `prompt.rs`: the no-echo password prompt used before the terminal is taken over;
 //! - this file: the runtime, the only part with I/O. It owns the terminal, loads the source
 //!   on a worker thread (the screen is usable while it loads), turns terminal events into
 //!   actions, draws only when something changed, and performs the effects `update` returns.

@@ -1,6 +1,6 @@
 //! One file per rule. Each file's module doc comment is the rule's documentation, in fixed
-//! sections (What it finds, Why it matters, Example, Fix), and is what `pglens rules ID`
-//! prints. Register new rules in `../registry.rs`.
+//! sections (What it finds, Why it matters, Example, Fix, Fix safety), and is what
+//! `pglens rules ID` prints. Register new rules in `../registry.rs`.
 
 mod prelude {
     pub use crate::audit::{

@@ -128,14 +128,6 @@ impl ConnParams {
             .collect();
         format!("{}@{}/{}", self.user, hosts.join(","), self.dbname)
     }
-
-    /// The host actually used for TLS name checks: the first non-socket host.
-    pub fn first_tcp_host(&self) -> Option<&str> {
-        self.hosts
-            .iter()
-            .map(String::as_str)
-            .find(|h| !h.starts_with('/'))
-    }
 }
 
 /// `channel_binding`, as libpq spells it.

@@ -1,4 +1,5 @@
-//! Overlays: the fuzzy finder, the schema-wide findings list, help, and the suppress prompt.
+//! Overlays drawn over the main screen: the fuzzy finder, the schema-wide findings list,
+//! help, the suppress prompt, the password prompt and the drift view.
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
