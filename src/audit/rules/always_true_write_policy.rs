@@ -1,12 +1,14 @@
 //! # always-true-write-policy
 //!
 //! ## What it finds
-//! INSERT, UPDATE, DELETE or ALL policies for the API roles (`anon`, `authenticated`, or
-//! everyone) whose condition is just `true`.
+//! Permissive INSERT, UPDATE, DELETE or ALL policies for the API roles (`anon`, `authenticated`, or
+//! everyone through `public`) whose condition is just `true`: the `WITH CHECK` of an INSERT policy,
+//! or either the `USING` or the `WITH CHECK` of the others. SELECT policies and restrictive
+//! policies are left alone.
 //!
 //! ## Why it matters
-//! Row-level security is on, but the policy lets every caller write every row: anyone with
-//! the public API key can insert notifications for any user, or rewrite other tenants' rows.
+//! Row-level security is on, but the policy lets every caller write every row: anyone with the
+//! public API key can insert notifications for any user, or rewrite other tenants' rows.
 //!
 //! ## Example
 //! ```sql
@@ -15,9 +17,26 @@
 //! ```
 //!
 //! ## Fix
-//! Replace the condition with one that ties the row to the caller. When the table has a
-//! `user_id` column pglens drafts `user_id = (SELECT auth.uid())`; otherwise it drafts
-//! dropping the policy (writes then go through the service role). Review either way.
+//! Replace the condition with one that ties the row to the caller. On Supabase, when the table has
+//! a `user_id` column, pglens drafts the policy again (same name, command and roles) with
+//! `user_id = (SELECT auth.uid())` as its condition: owner-only writes. Otherwise it drafts
+//! dropping the policy, so that only roles that bypass row-level security (such as the service
+//! role) can write; add a narrower policy if clients must write.
+//!
+//! ## Fix safety
+//! pglens marks this fix for review: it changes who may write, and it guesses what the policy was
+//! meant to allow.
+//! - Owner-only writes refuse every legitimate write of another user's row (one user notifying
+//!   another, an admin editing a member's row). Find those writes before applying.
+//! - Check that `user_id` holds the caller's auth user id (a `uuid`); with another type the
+//!   `CREATE POLICY` fails.
+//! - The draft replaces both conditions of the policy; a narrower `WITH CHECK` it had is not kept.
+//! - A `FOR ALL` policy also governs reads: the owner-only draft narrows reads to the caller's own
+//!   rows, and dropping it removes the reads it allowed. Add a SELECT policy first if reads must
+//!   stay as they are.
+//! - `DROP POLICY` and `CREATE POLICY` lock the table exclusively for a moment (they wait behind
+//!   long-running queries and block others while they wait). The draft has no `BEGIN`/`COMMIT`: run
+//!   the drop and the create in one transaction.
 
 use super::prelude::*;
 

@@ -1,22 +1,39 @@
 //! # covered-index
 //!
 //! ## What it finds
-//! Non-unique B-tree indexes whose key columns are the leading columns of a wider index on
-//! the same table (PgHero's "covered by" check).
+//! Non-unique B-tree indexes whose keys are the leading keys of a wider B-tree index on the same
+//! table, in the same order and with the same direction, operator class and collation (PgHero's
+//! "covered by" check). Both indexes must be valid, on plain columns (no expressions) and without a
+//! `WHERE` clause. Unique indexes and indexes that back a constraint are never reported: they
+//! enforce something the wider index does not.
 //!
 //! ## Why it matters
-//! The wider index serves every query the narrow one serves, so the narrow one only costs
-//! writes, space and cache.
+//! The wider index serves every query the narrow one serves, so the narrow one only costs writes,
+//! space and cache.
 //!
 //! ## Example
 //! ```sql
-//! CREATE INDEX idx_deals_workspace       ON deals (workspace_id);
-//! CREATE INDEX idx_deals_workspace_stage ON deals (workspace_id, stage, value DESC);
+//! CREATE INDEX idx_orders_customer        ON orders (customer_id);
+//! CREATE INDEX idx_orders_customer_status ON orders (customer_id, status, created_at DESC);
 //! ```
 //!
 //! ## Fix
-//! `DROP INDEX CONCURRENTLY IF EXISTS` the narrow index. Safe for queries; the wider index
-//! is somewhat larger to scan, which rarely matters.
+//! Drop the narrow index; pglens drafts `DROP INDEX CONCURRENTLY IF EXISTS` for it. Queries that
+//! used it use the wider index instead.
+//!
+//! ## Fix safety
+//! pglens marks this fix safe to paste: no data changes, and every query the narrow index served
+//! can use the wider one.
+//! - `DROP INDEX CONCURRENTLY` cannot run inside a transaction block. It waits for transactions
+//!   using the table to finish, without blocking reads or writes meanwhile.
+//! - The wider index is larger, so some queries read a little more. This rarely matters; on a hot
+//!   path, compare the plans of the main queries on that column.
+//! - `INCLUDE` columns are not compared: if the narrow index has some the wider one lacks,
+//!   index-only scans that relied on them become ordinary index scans.
+//! - If the wider index is dropped later, the narrow one's queries lose their index too.
+//! - PostgreSQL refuses `CONCURRENTLY` for an index on a partitioned table, and an index on a
+//!   partition that belongs to its parent's index cannot be dropped on its own: drop the parent's
+//!   index with a plain `DROP INDEX`, which locks the table while it runs.
 
 use super::prelude::*;
 use crate::model::Index;

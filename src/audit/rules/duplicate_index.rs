@@ -1,22 +1,38 @@
 //! # duplicate-index
 //!
 //! ## What it finds
-//! Two or more indexes on one table with the same method, keys, order, INCLUDE columns and
-//! predicate.
+//! Two or more indexes on one table with the same method, keys (order, direction, operator class,
+//! collation), INCLUDE columns, predicate and NULLS NOT DISTINCT setting. Uniqueness is not
+//! compared, so a plain index that copies a unique one counts. Of each group pglens keeps one (the
+//! one backing a constraint, else a unique one, else the first by name) and reports the others; an
+//! index that backs a constraint is never reported.
 //!
 //! ## Why it matters
-//! Every copy is written on every insert and update, takes space and cache, and none is
-//! ever needed by a query the other could not serve.
+//! Every copy is written on every insert and update, takes space and cache, and none is ever needed
+//! by a query the other could not serve.
 //!
 //! ## Example
 //! ```sql
-//! CREATE INDEX idx_leads_workspace    ON leads (workspace_id);
-//! CREATE INDEX idx_leads_workspace_id ON leads (workspace_id);
+//! CREATE INDEX idx_orders_customer    ON orders (customer_id);
+//! CREATE INDEX idx_orders_customer_id ON orders (customer_id);
 //! ```
 //!
 //! ## Fix
-//! Drop all but one (`DROP INDEX CONCURRENTLY IF EXISTS`). pglens keeps the one backing a
-//! constraint, else a unique one, else the first by name. Safe.
+//! Drop all but one; pglens drafts `DROP INDEX CONCURRENTLY IF EXISTS` for each reported copy. The
+//! finding names the index that stays.
+//!
+//! ## Fix safety
+//! pglens marks this fix safe to paste: no data changes, and the index that stays serves the same
+//! queries.
+//! - `DROP INDEX CONCURRENTLY` cannot run inside a transaction block. It waits for transactions
+//!   using the table to finish, without blocking reads or writes meanwhile.
+//! - Validity is not compared: check that the index that stays is valid (`\d <table>` marks invalid
+//!   ones `INVALID`). If it is not, drop the invalid one instead (see invalid-index).
+//! - Anything that names the dropped index (`CLUSTER ... USING`, planner hints, monitoring) must
+//!   name the one that stays.
+//! - PostgreSQL refuses `CONCURRENTLY` for an index on a partitioned table, and an index on a
+//!   partition that belongs to its parent's index cannot be dropped on its own: drop the parent's
+//!   index with a plain `DROP INDEX`, which locks the table while it runs.
 
 use super::prelude::*;
 use crate::model::Index;

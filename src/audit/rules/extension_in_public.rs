@@ -1,11 +1,11 @@
 //! # extension-in-public
 //!
 //! ## What it finds
-//! Extensions installed into the `public` schema.
+//! Extensions installed into the `public` schema (`plpgsql` is left alone).
 //!
 //! ## Why it matters
-//! Their functions and operators land in the schema the API exposes and that every role
-//! searches first, cluttering it and turning extension functions into RPC endpoints.
+//! Their functions and operators land in the schema the API exposes and that every role searches
+//! first, cluttering it and turning extension functions into RPC endpoints.
 //!
 //! ## Example
 //! ```sql
@@ -13,9 +13,25 @@
 //! ```
 //!
 //! ## Fix
-//! Move it to an `extensions` schema (`ALTER EXTENSION ... SET SCHEMA`), for relocatable
-//! extensions. Indexes using its operator classes keep working; SQL that names its functions
-//! unqualified needs `extensions` on the search_path.
+//! Move the extension to a schema of its own. For an extension that can be relocated, pglens drafts
+//! `CREATE SCHEMA IF NOT EXISTS extensions` and `ALTER EXTENSION ... SET SCHEMA extensions`. An
+//! extension that cannot be relocated gets no draft: it has to be dropped and created again in the
+//! new schema (`CREATE EXTENSION ... SCHEMA extensions`).
+//!
+//! ## Fix safety
+//! pglens marks this fix for review: moving the extension changes how its functions are found by
+//! name.
+//! - Indexes, column defaults and views that use its types, operators or functions keep working:
+//!   they refer to them directly, not by name.
+//! - Function bodies and application SQL that call its functions unqualified (`similarity(a, b)`)
+//!   stop finding them, and so do functions that pin their `search_path` to `public`. Add
+//!   `extensions` to the search_path of the roles and functions concerned, or qualify the calls.
+//! - Roles that call its functions need `USAGE` on the new schema
+//!   (`GRANT USAGE ON SCHEMA extensions TO ...`), unless the schema already exists with those
+//!   grants.
+//! - For an extension that cannot be relocated, no fix is drafted. Dropping it with `CASCADE` also
+//!   drops what depends on it (indexes, and columns of its types, with their data): plan that move
+//!   with care.
 
 use super::prelude::*;
 

@@ -1,23 +1,46 @@
 //! # implied-foreign-key
 //!
 //! ## What it finds
-//! Columns named like references (`deal_id`, `workspace_id`, ...) with the same type as the
-//! `id` of the table they name, but no foreign key: relationships the schema implies and
-//! does not enforce (SchemaSpy's "implied relationships").
+//! Columns named like references (`project_id`, `customer_id`, ...) that no foreign key covers,
+//! where a table of that name (`projects` or `project`; `customers` or `customer`) exists in the
+//! same schema, else in `public`, else in `auth`, and has a primary key on a single `id` column of
+//! the same type: relationships the schema implies and does not enforce (SchemaSpy's "implied
+//! relationships"). A column that would point at its own table is left alone.
 //!
 //! ## Why it matters
-//! Nothing stops orphans: rows pointing at deleted parents accumulate, cascades do not
-//! happen, and tools (and people) reading the schema cannot see the relationship.
+//! Nothing stops orphans: rows pointing at deleted parents accumulate, cascades do not happen, and
+//! tools (and people) reading the schema cannot see the relationship.
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE tasks (deal_id uuid, ...);   -- deals.id is uuid; no REFERENCES
+//! CREATE TABLE projects (id bigint PRIMARY KEY, name text);
+//! CREATE TABLE tasks (id bigint PRIMARY KEY, project_id bigint);   -- no REFERENCES
 //! ```
 //!
 //! ## Fix
-//! Add the foreign key `NOT VALID`, then `VALIDATE CONSTRAINT` (checks old rows without
-//! blocking writes). Validation fails on orphans: decide whether to delete them or null the
-//! column first. Add an index on the column too (see unindexed-foreign-key).
+//! Add the foreign key in two steps. pglens drafts
+//! `ADD CONSTRAINT <table>_<column>_fkey ... NOT VALID`, which checks only new rows, then
+//! `VALIDATE CONSTRAINT`, which checks the existing ones without blocking writes. Add an index on
+//! the column too (see unindexed-foreign-key).
+//!
+//! ## Fix safety
+//! pglens marks this fix for review: a new constraint can refuse what the application does today.
+//! - The match is made by name: check that the column really refers to that table.
+//! - `VALIDATE` fails on orphans, rows whose parent is gone; the constraint then stays `NOT VALID`.
+//!   Find them first, and delete them or set the column to NULL:
+//! ```sql
+//! SELECT t.* FROM tasks t LEFT JOIN projects p ON p.id = t.project_id
+//! WHERE t.project_id IS NOT NULL AND p.id IS NULL;
+//! ```
+//! - From the first statement on, inserts and updates that name a missing parent fail (an import
+//!   that writes children before parents, for one).
+//! - The key has no `ON DELETE` action, so deleting a parent that still has children fails. If
+//!   parents are deleted with children left behind, add `ON DELETE CASCADE` or `ON DELETE SET NULL`
+//!   to the draft, whichever is intended.
+//! - Adding the constraint briefly locks both tables against writes; validation reads the whole
+//!   table (long on a big one) while reads and writes go on.
+//! - `ADD CONSTRAINT` fails on a second run because the constraint exists: after fixing the rows,
+//!   run only the `VALIDATE`.
 
 use super::prelude::*;
 

@@ -1,25 +1,39 @@
 //! # inconsistent-soft-delete
 //!
 //! ## What it finds
-//! Tables that mark deleted rows differently from the rest of the schema: a `deleted_at`
-//! timestamp here, an `is_deleted` flag there, a `'deleted'` status elsewhere. Reported when
-//! at least two patterns are in use, on the tables that do not follow the most common one
-//! (`deleted_at` wins a tie, as the seeds recommend).
+//! Tables that mark deleted rows differently from the rest of the schema. pglens recognises three
+//! markers: a `deleted_at` column; a boolean `is_deleted` or `deleted` column; and a `status`
+//! column whose CHECK constraint or enum type allows `'deleted'` (a table with several counts under
+//! the first of these). Reported when at least two markers are in use, on the tables that do not
+//! use the most common one; on a tie `deleted_at` wins, then the boolean flag.
 //!
 //! ## Why it matters
-//! Every query must remember which convention each table uses; one forgotten filter shows
-//! deleted rows to users, and retention jobs miss tables that use another marker.
+//! Every query must remember which convention each table uses; one forgotten filter shows deleted
+//! rows to users, and retention jobs miss tables that use another marker.
 //!
 //! ## Example
 //! ```sql
-//! leads.deleted_at timestamptz; content_items.is_deleted boolean;
-//! clients.status CHECK (status IN ('active', 'inactive', 'deleted'))
+//! CREATE TABLE orders   (id bigint PRIMARY KEY, deleted_at timestamptz);
+//! CREATE TABLE invoices (id bigint PRIMARY KEY, deleted_at timestamptz);
+//! CREATE TABLE comments (id bigint PRIMARY KEY, is_deleted boolean NOT NULL DEFAULT false);
+//! -- comments is reported: the other tables use deleted_at
 //! ```
 //!
 //! ## Fix
-//! Add the common marker and backfill it from the table's own (when the common marker is
-//! `deleted_at`); drop the old marker once code has switched. Not safe to paste blindly:
-//! queries must change with it.
+//! Move the table to the common marker. When that marker is `deleted_at`, pglens drafts adding a
+//! `deleted_at timestamptz` column and setting it to `now()` on the rows the old marker says are
+//! deleted; then switch queries to `deleted_at IS NULL` and drop the old marker once code no longer
+//! uses it. When the common marker is a flag or a status, no SQL is drafted.
+//!
+//! ## Fix safety
+//! pglens marks this fix for review: it changes rows, and queries must change with it.
+//! - The backfill stamps the time the fix runs, not the time the rows were deleted. If the real
+//!   time matters (retention jobs), take it from another column, such as `updated_at`, instead.
+//! - The `UPDATE` touches every deleted row at once: on a large table it runs long, locks those
+//!   rows, fires update triggers and leaves dead rows for vacuum. Batch it there.
+//! - Until code sets `deleted_at` as well, rows deleted through the old marker are missing from it.
+//!   The `UPDATE` skips rows already stamped, so run it again just before queries switch over.
+//! - Nothing is dropped: the old marker stays until you remove it.
 
 use super::prelude::*;
 

@@ -1,22 +1,44 @@
 //! # large-jsonb-column-without-gin
 //!
 //! ## What it finds
-//! `jsonb` columns with no GIN index, on tables with at least 10,000 rows (by the planner's
-//! estimate; tables without statistics are left alone).
+//! `jsonb` columns with no valid GIN index whose first key is the column, on tables with at least
+//! 10,000 rows by the planner's estimate. Tables without statistics are left alone, and partitions
+//! are not checked one by one.
 //!
 //! ## Why it matters
-//! Filters such as `company_data @> '{"industry": "SaaS"}'` or `company_data ? 'domain'`
-//! scan the whole table without a GIN index. Small tables do not care, which is why only
-//! large ones are reported.
+//! Filters such as `attributes @> '{"color": "red"}'` or `attributes ? 'size'` cannot use a B-tree
+//! index, so they read the whole table; a GIN index turns them into an index lookup, often orders
+//! of magnitude faster. Small tables are read quickly anyway, which is why only large ones are
+//! reported.
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE leads (company_data jsonb, ...);   -- 2 million rows, no GIN index
+//! CREATE TABLE products (id bigint PRIMARY KEY, attributes jsonb);   -- 2 million rows
+//! SELECT * FROM products WHERE attributes @> '{"color": "red"}';     -- reads every row
 //! ```
 //!
 //! ## Fix
-//! `CREATE INDEX CONCURRENTLY IF NOT EXISTS ... USING gin (company_data)`. Safe; if queries
-//! only use `@>`, the smaller `jsonb_path_ops` operator class is worth considering.
+//! Create a GIN index on the column. pglens drafts
+//! `CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_<table>_<column> ON ... USING gin (<column>)` with
+//! the default operator class, which serves `@>`, `?`, `?|`, `?&`, `@?` and `@@`. If queries only
+//! use `@>` (or the jsonpath operators `@?` and `@@`), the smaller and faster `jsonb_path_ops`
+//! operator class is worth writing by hand. Queries on one key's value
+//! (`attributes->>'color' = 'red'`) are better served by a B-tree index on that expression.
+//!
+//! ## Fix safety
+//! pglens marks this fix safe to paste: building an index changes no data, and `CONCURRENTLY` lets
+//! reads and writes go on while it builds.
+//! - `CREATE INDEX CONCURRENTLY` cannot run inside a transaction block: run it on its own, not
+//!   inside a migration tool's transaction.
+//! - On a large table the build takes a while and adds I/O load; it also waits for transactions
+//!   already using the table to finish. A GIN index on a large `jsonb` column can be big: check the
+//!   free disk space.
+//! - A build that fails or is cancelled leaves an invalid index of that name behind, and
+//!   `IF NOT EXISTS` then skips it on a retry: drop the invalid index first (see invalid-index).
+//!   Likewise, if an index of that name already exists (say a B-tree), nothing is created.
+//! - Every later write to the column also updates the index, which slows writes somewhat.
+//! - PostgreSQL refuses `CONCURRENTLY` on a partitioned table: create the index on each partition
+//!   concurrently, or on the parent without `CONCURRENTLY`, which blocks writes while it builds.
 
 use super::array_column_without_gin::{gin_index_fix, has_gin};
 use super::prelude::*;

@@ -1,20 +1,33 @@
 //! # materialized-view-in-api
 //!
 //! ## What it finds
-//! Materialized views in an exposed schema that the API roles can select from.
+//! Materialized views in a schema the HTTP API exposes (PostgREST's `db_schemas`, or `public` on
+//! Supabase) that `anon` or `authenticated` may select from.
 //!
 //! ## Why it matters
-//! Row-level security does not apply to materialized views: whoever can select sees every
-//! row, across all tenants, as of the last refresh.
+//! Row-level security does not apply to materialized views: whoever can select sees every row,
+//! across all tenants, as of the last refresh.
 //!
 //! ## Example
 //! ```sql
-//! CREATE MATERIALIZED VIEW public.mv_campaign_performance AS SELECT workspace_id, ... ;
+//! CREATE MATERIALIZED VIEW public.monthly_sales AS
+//!   SELECT tenant_id, date_trunc('month', created_at) AS month, sum(total) AS total
+//!   FROM orders GROUP BY 1, 2;
 //! ```
 //!
 //! ## Fix
-//! Revoke the API roles' access and serve the data through a function or a view that
-//! filters by tenant, or move the materialized view out of the exposed schema.
+//! Take it out of the API: pglens drafts `REVOKE SELECT ON ... FROM anon, authenticated, PUBLIC`.
+//! Serve the data through a function or a view that filters by tenant, or move the materialized
+//! view to a schema the API does not expose.
+//!
+//! ## Fix safety
+//! pglens marks this fix for review: it takes access away.
+//! - Every client that reads the materialized view through the API loses access at once: find those
+//!   callers, and give them the filtered replacement first.
+//! - Revoking from `PUBLIC` also removes access from other roles that had it only through `PUBLIC`;
+//!   grant it to them by name if they need it.
+//! - The owner and roles with grants of their own keep access, and refreshing is unaffected (it
+//!   needs ownership, not `SELECT`).
 
 use super::prelude::*;
 

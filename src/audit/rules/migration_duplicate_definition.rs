@@ -1,25 +1,38 @@
 //! # migration-duplicate-definition
 //!
 //! ## What it finds
-//! The same table, view or function created by two different migration files (seed 003's
-//! `platform_connections`, defined in both 005 and 007 with different columns).
+//! The same table, view, materialized view or function (same name and argument types) created by
+//! two different migration files. Each later definition is reported against the first one; two
+//! definitions in the same file are not. A later `CREATE OR REPLACE` of a view or function counts
+//! too, even when it is meant as an update.
 //!
 //! ## Why it matters
-//! Which definition a database has depends on which migration ran last, and whether the
-//! second one was guarded with `IF NOT EXISTS` (then it silently did nothing). Production,
-//! staging and a fresh checkout end up with different tables of the same name.
+//! Which definition a database has depends on which migration ran last, and whether the second one
+//! was guarded with `IF NOT EXISTS` (then it silently did nothing). Production, staging and a fresh
+//! checkout end up with different tables of the same name.
 //!
 //! ## Example
 //! ```sql
-//! -- 005_connections.sql
-//! CREATE TABLE IF NOT EXISTS platform_connections (id uuid PRIMARY KEY, platform text);
-//! -- 007_oauth.sql
-//! CREATE TABLE IF NOT EXISTS platform_connections (id uuid PRIMARY KEY, provider text, token text);
+//! -- 005_customers.sql
+//! CREATE TABLE IF NOT EXISTS customers (id uuid PRIMARY KEY, name text);
+//! -- 007_billing.sql
+//! CREATE TABLE IF NOT EXISTS customers (id uuid PRIMARY KEY, email text, plan text);
 //! ```
 //!
 //! ## Fix
-//! Decide which definition is true (`pglens diff` the folder against production), keep that
-//! one, and turn the other into an `ALTER TABLE` migration or delete it. No SQL is drafted.
+//! Decide which definition is true (`pglens diff` the folder against production shows which one it
+//! has), keep that one, and turn the other into an `ALTER TABLE` migration or delete it. Where a
+//! later `CREATE OR REPLACE` is how your migrations update a view or function, suppress the
+//! finding.
+//!
+//! ## Fix safety
+//! No fix is drafted: only you can tell which definition is meant.
+//! - Before editing or deleting a migration file, check whether your databases have applied it.
+//!   Editing an applied migration changes nothing in those databases, and some migration tools
+//!   refuse a file that changed after it was applied. To change a table that already exists, add a
+//!   new migration.
+//! - Compare the live table with the definition you keep: rows, columns and code may already depend
+//!   on the other one.
 
 use super::migration_support::{migrations, place};
 use super::prelude::*;

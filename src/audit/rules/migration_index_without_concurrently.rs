@@ -1,22 +1,36 @@
 //! # migration-index-without-concurrently
 //!
 //! ## What it finds
-//! `CREATE INDEX` without `CONCURRENTLY` on a table that an earlier migration created, so
-//! one that may already hold rows when this migration runs.
+//! `CREATE INDEX` without `CONCURRENTLY` on a table that an earlier migration file created, so one
+//! that may already hold rows when this migration runs. Indexes on a table created in the same
+//! file, or on a table no migration creates, are left alone.
 //!
 //! ## Why it matters
-//! A plain `CREATE INDEX` blocks every write to the table until the index is built: on a
-//! large table, minutes of failed inserts and updates in production.
+//! A plain `CREATE INDEX` blocks every write to the table until the index is built: on a large
+//! table, minutes of failed inserts and updates in production.
 //!
 //! ## Example
 //! ```sql
-//! -- 012_indexes.sql (leads was created in 003)
-//! CREATE INDEX idx_leads_status ON leads (status);
+//! -- 012_indexes.sql (orders was created in 003_orders.sql)
+//! CREATE INDEX idx_orders_status ON orders (status);
 //! ```
 //!
 //! ## Fix
-//! `CREATE INDEX CONCURRENTLY`, in a migration of its own: it cannot run inside a
-//! transaction block, and a failed build leaves an invalid index to drop and retry.
+//! Build the index with `CONCURRENTLY`, in a migration of its own; pglens drafts the statement as
+//! written with `CONCURRENTLY` added.
+//!
+//! ## Fix safety
+//! pglens marks this fix safe to paste: it builds the same index, without blocking writes.
+//! - `CREATE INDEX CONCURRENTLY` cannot run inside a transaction block. Many migration tools run
+//!   each file in a transaction: give the statement a file of its own, and check how your tool lets
+//!   a file run outside a transaction.
+//! - A concurrent build is slower than a plain one and waits for transactions already using the
+//!   table.
+//! - If it fails (a duplicate value for a unique index, a cancelled deploy), it leaves an invalid
+//!   index behind, which must be dropped before a retry (see invalid-index); with `IF NOT EXISTS` a
+//!   retry would silently keep the invalid one.
+//! - PostgreSQL refuses `CONCURRENTLY` on a partitioned table: build the index on each partition
+//!   instead.
 
 use super::migration_support::{existed_before, migrations};
 use super::prelude::*;

@@ -1,14 +1,16 @@
 //! # migration-not-rerunnable
 //!
 //! ## What it finds
-//! In a migration file written to be run more than once (it already guards some statements
-//! with `IF NOT EXISTS`, `IF EXISTS` or `OR REPLACE`): `CREATE POLICY` or `CREATE TRIGGER`
-//! with no `DROP ... IF EXISTS` for the same object before it in the file, and
-//! `CREATE TABLE` or `CREATE INDEX` without `IF NOT EXISTS`.
+//! In a migration file written to be run more than once (it already guards some statements with
+//! `IF NOT EXISTS`, `IF EXISTS` or `OR REPLACE`): `CREATE POLICY` or `CREATE TRIGGER` with no
+//! `DROP ... IF EXISTS` for the same object before it in the file, and `CREATE TABLE` or
+//! `CREATE INDEX` without `IF NOT EXISTS`. Files that guard nothing are left alone.
 //!
 //! ## Why it matters
-//! The seeds' migrations were re-run by hand after partial failures; every unguarded
-//! statement then failed with "already exists" and stopped the rest of the file.
+//! Migration files get run again: by hand after a file failed halfway, or against a database that
+//! already has part of the schema. A file that guards some of its statements is meant to survive
+//! that, but every unguarded statement then fails with "already exists" and stops the rest of the
+//! file.
 //!
 //! ## Example
 //! ```sql
@@ -18,8 +20,21 @@
 //!
 //! ## Fix
 //! The guarded form: `DROP POLICY IF EXISTS own_notes ON notes;` before the `CREATE POLICY`
-//! (likewise for triggers), `CREATE TABLE IF NOT EXISTS`, `CREATE INDEX IF NOT EXISTS`
-//! (which needs an index name: pglens fills in the one PostgreSQL would choose).
+//! (likewise for triggers), `CREATE TABLE IF NOT EXISTS`, `CREATE INDEX IF NOT EXISTS` (which needs
+//! an index name: pglens fills in the one PostgreSQL would choose).
+//!
+//! ## Fix safety
+//! pglens marks this fix safe to paste: each statement does what it did the first time, and a
+//! second run no longer fails.
+//! - `IF NOT EXISTS` silently skips an object of that name that already exists, even with a
+//!   different definition: a re-run does not bring an older table or index up to date (see
+//!   migration-duplicate-definition).
+//! - For an index the file leaves unnamed, check that the name pglens filled in is the one your
+//!   databases have (`\di`). PostgreSQL adds a number when the name is taken; if yours did, the
+//!   re-run builds a second copy.
+//! - Between the `DROP` and the `CREATE` the table is without that policy or trigger (writes in
+//!   between skip the trigger). Both statements also lock the table for a moment. Run the file in a
+//!   transaction so nobody sees the gap.
 
 use super::migration_support::migrations;
 use super::prelude::*;

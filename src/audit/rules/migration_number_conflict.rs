@@ -1,20 +1,32 @@
 //! # migration-number-conflict
 //!
 //! ## What it finds
-//! Two migration files with the same number (`007_add_oauth.sql` and `007_fix_rls.sql`),
-//! in one folder or across the folders given together (seed 003's 007 and 009).
+//! Two migration files whose names start with the same number (`007_add_oauth.sql` and
+//! `007_fix_rls.sql`; `7_` and `007_` count as the same), in one folder or across the folders given
+//! together. Each later file is reported against the first; files whose names do not start with a
+//! number are ignored.
 //!
 //! ## Why it matters
-//! Migration tools order by number; with a tie the order depends on the tool, the file
-//! system or the alphabet, and some tools record only the number as applied, so the second
-//! file never runs.
+//! Migration tools order by number; with a tie the order depends on the tool, the file system or
+//! the alphabet, and some tools record only the number as applied, so the second file never runs.
 //!
 //! ## Example
-//! `supabase/migrations/007_oauth.sql` and `server/migrations/007_rls.sql`.
+//! ```text
+//! supabase/migrations/007_oauth.sql
+//! server/migrations/007_rls.sql
+//! ```
 //!
 //! ## Fix
-//! Renumber one of them, after checking which one production has applied. No SQL is
-//! drafted.
+//! Renumber one of them, after checking which one production has applied. No SQL is drafted.
+//!
+//! ## Fix safety
+//! No fix is drafted: which file to renumber depends on what your databases have applied.
+//! - Look in the migration tool's record of applied migrations (for example
+//!   `supabase_migrations.schema_migrations`) on each database before renaming anything.
+//! - Renumber the file that has not been applied. Renaming an applied file can make the tool run it
+//!   again, or refuse to go on.
+//! - If the tool recorded the number and skipped the second file, that file never ran: apply what
+//!   it does, then renumber it.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,13 +1,16 @@
 //! # migration-statement-failed
 //!
 //! ## What it finds
-//! Statements of a migration file that pglens could not apply: they do not parse, or they
-//! name something that does not exist yet at that point of the migration order (a table
-//! altered before it is created, a foreign key to a table created later).
+//! Statements of a migration file that pglens could not apply: they do not parse; they name
+//! something that does not exist yet at that point of the migration order (a table altered before
+//! it is created, a foreign key to a table created later); or they are a kind of statement pglens
+//! does not model, which the message says.
 //!
 //! ## Why it matters
-//! The same statement fails on a fresh database: the migration folder cannot rebuild the
-//! schema it describes, and whatever the statement meant is missing from the model.
+//! A statement that does not parse, or comes before what it depends on, fails the same way on a
+//! fresh database: the migration folder cannot rebuild the schema it describes. In every case what
+//! the statement does is missing from pglens's model of the schema, so other findings about that
+//! part of it may be missing or wrong.
 //!
 //! ## Example
 //! ```sql
@@ -16,8 +19,17 @@
 //! ```
 //!
 //! ## Fix
-//! Correct the statement or move it after what it depends on. There is no SQL to run: the
-//! migration file itself is wrong.
+//! Correct the statement, or move it after what it depends on. If it depends on something created
+//! outside these files, give pglens the folder or file that creates it as well. A statement pglens
+//! does not model may be fine as it is: suppress the finding.
+//!
+//! ## Fix safety
+//! No fix is drafted: the migration file itself has to change.
+//! - Editing a file your databases have already applied changes nothing in them, and some migration
+//!   tools refuse a changed file. When production already has the schema, correct the file so that
+//!   fresh databases build, and keep further changes to new migrations.
+//! - After moving a statement, run the folder against a fresh database to check that the order now
+//!   works.
 
 use super::migration_support::migrations;
 use super::prelude::*;

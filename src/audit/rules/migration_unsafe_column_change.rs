@@ -1,24 +1,48 @@
 //! # migration-unsafe-column-change
 //!
 //! ## What it finds
-//! On a table an earlier migration created (so one that may hold rows): `ADD COLUMN ...
-//! NOT NULL` without a default, and `ALTER COLUMN ... TYPE`.
+//! On a table that an earlier migration file created (so one that may hold rows):
+//! `ADD COLUMN ... NOT NULL` (or `PRIMARY KEY`) without a default, identity or generated value, and
+//! every `ALTER COLUMN ... TYPE`. A `NOT NULL` column added with a default is left alone. Type
+//! changes are all reported, including those PostgreSQL makes without a rewrite (`varchar(50)` to
+//! `varchar(100)`, `varchar` to `text`), which need no change.
 //!
 //! ## Why it matters
-//! Adding a NOT NULL column without a default fails outright on a table with rows. Changing
-//! a column's type rewrites the whole table under an exclusive lock (most type changes), so
-//! reads and writes wait for the rewrite.
+//! Adding a NOT NULL column without a default fails outright on a table with rows. Changing a
+//! column's type rewrites the whole table under an exclusive lock (most type changes), so reads and
+//! writes wait for the rewrite.
 //!
 //! ## Example
 //! ```sql
-//! ALTER TABLE leads ADD COLUMN tenant_id uuid NOT NULL;
-//! ALTER TABLE leads ALTER COLUMN score TYPE bigint;
+//! ALTER TABLE orders ADD COLUMN region text NOT NULL;
+//! ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;
 //! ```
 //!
 //! ## Fix
-//! The safe pattern: add the column nullable, backfill it, then `SET NOT NULL`; for a type
-//! change, add a new column, backfill it (in batches on a large table), and swap the names.
-//! Code that writes the column must write both during the change.
+//! For a NOT NULL column: add it nullable, backfill it, then `SET NOT NULL`. When one value suits
+//! every existing row, `ADD COLUMN ... NOT NULL DEFAULT <value>` is simpler, and fast for a
+//! constant default. For a type change: add a new column, backfill it (in batches on a large
+//! table), and swap the names. pglens drafts both patterns in place of the statement; code that
+//! writes the column must write both columns during the change.
+//!
+//! ## Fix safety
+//! pglens marks this fix for review: the draft is a template to finish, not a statement to paste.
+//! - The NOT NULL draft's backfill sets the column to `NULL` until you replace the placeholder with
+//!   the value existing rows should have; left as it is, `SET NOT NULL` fails.
+//! - The type in the draft is the column's type in the schema the migrations build (`text` when
+//!   pglens cannot tell): check it is the one you want.
+//! - The backfill is one `UPDATE` of every row: on a large table it runs long, locks rows and
+//!   bloats the table. Batch it there.
+//! - `SET NOT NULL` reads the whole table under an exclusive lock. On a large table, add a
+//!   `CHECK (<column> IS NOT NULL) NOT VALID` constraint and validate it first; `SET NOT NULL` then
+//!   skips the scan (PostgreSQL 12 or later).
+//! - After the type swap, indexes, constraints, defaults, foreign keys, views and policies still
+//!   belong to the old column, renamed `<column>_old`: create them on the new column, then drop the
+//!   old one when nothing needs it.
+//! - Rows written between the backfill and the swap are missing from the new column unless the
+//!   application writes both columns: deploy that first, and run the backfill again just before the
+//!   swap.
+//! - The type-change draft's `ADD COLUMN` has no `IF NOT EXISTS`, so it fails on a second run.
 
 use super::migration_support::{existed_before, migrations};
 use super::prelude::*;

@@ -1,24 +1,47 @@
 //! # missing-tenant-column
 //!
 //! ## What it finds
-//! Tables without the tenant column (the one most tables use, such as `workspace_id`) whose
-//! foreign-key parent is scoped by it (the parent's column references the tenant table): a
-//! child row that cannot say which tenant it belongs to.
+//! Tables without the tenant column whose foreign-key parent is scoped by it (the parent's tenant
+//! column references the tenant table): child rows that cannot say which tenant they belong to. The
+//! tenant column is the one of `workspace_id`, `tenant_id`, `organization_id`, `org_id`,
+//! `account_id` and `team_id` that most tables have (at least two). The tenant table itself is not
+//! reported, and a parent whose tenant column has no foreign key to the tenant table does not
+//! count.
 //!
 //! ## Why it matters
-//! Row-level security on the child then needs a join to the parent on every row, or is
-//! skipped and the table leaks across tenants. The seeds' `asset_approvals` is the case.
+//! Row-level security on the child then needs a join to the parent on every row, or is skipped and
+//! the table leaks across tenants: a member of one tenant can read or change another tenant's rows
+//! through it.
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE assets (id uuid PRIMARY KEY, workspace_id uuid NOT NULL REFERENCES workspaces);
-//! CREATE TABLE asset_approvals (id uuid PRIMARY KEY, asset_id uuid REFERENCES assets);
+//! CREATE TABLE projects (id uuid PRIMARY KEY, workspace_id uuid NOT NULL REFERENCES workspaces);
+//! CREATE TABLE tasks (id uuid PRIMARY KEY, project_id uuid REFERENCES projects);
+//! -- tasks is reported: it has no workspace_id, though its parent projects has one
 //! ```
 //!
 //! ## Fix
-//! Add the column (referencing the same tenant table as the parent's), backfill it from the
-//! parent, make it NOT NULL, and index it. The backfill must run before SET NOT NULL; rows
-//! without a parent stay NULL and make SET NOT NULL fail, which is the point.
+//! Add the column, with the parent's type and referencing the same tenant table (with the same
+//! `ON DELETE` action); backfill it from the parent through the foreign key; make it NOT NULL; and
+//! index it. pglens drafts these four statements. Then add row-level security policies that use the
+//! new column.
+//!
+//! ## Fix safety
+//! pglens marks this fix for review: it changes every row, and inserts must supply the new column
+//! afterwards.
+//! - Rows whose parent key is NULL or points nowhere keep a NULL tenant, and `SET NOT NULL` then
+//!   fails, which is the point: settle those rows first.
+//! - After `SET NOT NULL`, every insert into the table must supply the tenant column. Change the
+//!   application (or add a trigger that copies it from the parent) before that step, or inserts
+//!   fail.
+//! - Rows inserted between the backfill and `SET NOT NULL` have no tenant: run the backfill again
+//!   right before it.
+//! - The backfill is one `UPDATE` of every row: on a large table it runs long, locks rows, fires
+//!   update triggers and bloats the table. Batch it there.
+//! - `SET NOT NULL` reads the whole table under an exclusive lock, blocking reads and writes while
+//!   it runs. Adding a column that references the tenant table also locks that table for a moment.
+//! - `CREATE INDEX CONCURRENTLY` cannot run inside a transaction block: run it on its own.
+//! - The column protects nothing until policies use it.
 
 use super::prelude::*;
 

@@ -1,24 +1,40 @@
 //! # multiple-permissive-policies
 //!
 //! ## What it finds
-//! Two or more permissive policies on one table that apply to the same role and command
-//! (a `FOR ALL` policy counts for every command).
+//! Two or more permissive policies on one table that apply to the same role and command (a
+//! `FOR ALL` policy counts for every command, and a policy for `public` for every role).
+//! Restrictive policies are not counted.
 //!
 //! ## Why it matters
-//! PostgreSQL evaluates every one of them for every row and ORs the results, so each extra
-//! policy costs a full evaluation; and the effective rule is spread over several places,
-//! which makes it easy to loosen access by accident.
+//! PostgreSQL evaluates every one of them for every row and ORs the results, so each extra policy
+//! costs a full evaluation; and the effective rule is spread over several places, which makes it
+//! easy to loosen access by accident.
 //!
 //! ## Example
 //! ```sql
-//! CREATE POLICY "members read deals" ON deals FOR SELECT TO authenticated USING (...);
-//! CREATE POLICY "owners read deals"  ON deals FOR SELECT TO authenticated USING (...);
+//! CREATE POLICY "members read projects" ON projects FOR SELECT TO authenticated USING (...);
+//! CREATE POLICY "owners read projects"  ON projects FOR SELECT TO authenticated USING (...);
 //! ```
 //!
 //! ## Fix
-//! When the policies share one command, pglens drafts a single policy whose condition is the
-//! OR of theirs, replacing them; the meaning is unchanged. When a `FOR ALL` policy overlaps
-//! a specific one, split the `FOR ALL` policy by command first; no SQL is drafted.
+//! When the overlapping policies have the same command and the same roles, pglens drafts one policy
+//! in their place: the old ones are dropped, and the new one, named after them (`"a or b"`), has
+//! the OR of their `USING` conditions and of their `WITH CHECK` conditions. When they differ (a
+//! `FOR ALL` policy overlapping a specific one, or different role lists), no SQL is drafted: split
+//! the `FOR ALL` policy by command, or align the roles, first.
+//!
+//! ## Fix safety
+//! pglens marks this fix safe to paste: PostgreSQL ORs permissive policies anyway, so the merged
+//! policy allows the same rows.
+//! - The draft is separate statements with no `BEGIN`/`COMMIT`: run them in one transaction, or
+//!   requests in between are checked against fewer policies (or none) and can be refused rows and
+//!   writes they are allowed.
+//! - `DROP POLICY` and `CREATE POLICY` lock the table exclusively for a moment: they wait behind
+//!   long-running queries and block others while they wait.
+//! - When only some of the policies have a `WITH CHECK`, the merged policy gets none, and new rows
+//!   are then checked against the merged `USING`. For UPDATE and ALL policies, compare the drafted
+//!   conditions with the old ones in that case.
+//! - Migrations or scripts that refer to the old policy names must use the new one.
 
 use std::collections::BTreeMap;
 

@@ -1,13 +1,14 @@
 //! # policy-auth-function-per-row
 //!
 //! ## What it finds
-//! Policies that call `auth.uid()`, `auth.jwt()`, `auth.role()` or `current_setting()`
-//! directly instead of inside a sub-select.
+//! Policies that call `auth.uid()`, `auth.jwt()`, `auth.role()`, `auth.email()` or
+//! `current_setting(...)` directly instead of inside a sub-select. Calls already inside a `SELECT`
+//! are left alone.
 //!
 //! ## Why it matters
-//! A bare call is evaluated for every row the query touches; wrapped as
-//! `(SELECT auth.uid())` the planner evaluates it once per statement (an InitPlan). On a
-//! large table that is the difference between milliseconds and seconds.
+//! A bare call is evaluated for every row the query touches; wrapped as `(SELECT auth.uid())` the
+//! planner evaluates it once per statement (an InitPlan). On a large table that is the difference
+//! between milliseconds and seconds.
 //!
 //! ## Example
 //! ```sql
@@ -15,8 +16,19 @@
 //! ```
 //!
 //! ## Fix
-//! Recreate the policy with each call wrapped: `USING ((SELECT auth.uid()) = user_id)`.
-//! Same meaning, so safe to paste; the policy is dropped and created in one script.
+//! Recreate the policy with each call wrapped: `USING ((SELECT auth.uid()) = user_id)`. pglens
+//! drafts `DROP POLICY IF EXISTS` and `CREATE POLICY` with the same name, command, roles and mode.
+//!
+//! ## Fix safety
+//! pglens marks this fix safe to paste: the conditions mean the same, only evaluated once per
+//! statement.
+//! - The drop and the create are two statements with no `BEGIN`/`COMMIT`: run them in one
+//!   transaction, or requests in between are checked without the policy.
+//! - Both lock the table exclusively for a moment: they wait behind long-running queries and block
+//!   others while they wait.
+//! - The calls are wrapped by rewriting the condition's text: read the drafted condition once,
+//!   especially around `current_setting(...)` calls whose arguments hold parentheses of their own.
+//! - A comment on the policy (`COMMENT ON POLICY`) is dropped with it and not recreated.
 
 use super::prelude::*;
 

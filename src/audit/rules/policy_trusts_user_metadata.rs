@@ -1,7 +1,8 @@
 //! # policy-trusts-user-metadata
 //!
 //! ## What it finds
-//! Policies that read `user_metadata` (`raw_user_meta_data`) from the JWT or `auth.users`.
+//! Row-level security policies whose USING or WITH CHECK condition reads `user_metadata`
+//! from the JWT (`auth.jwt() -> 'user_metadata'`) or `raw_user_meta_data` from `auth.users`.
 //!
 //! ## Why it matters
 //! Users can change their own user metadata with the public API. A policy that grants
@@ -9,13 +10,28 @@
 //!
 //! ## Example
 //! ```sql
-//! CREATE POLICY "admins manage brands" ON brands
+//! CREATE POLICY "admins manage projects" ON projects
 //!   USING ((auth.jwt() -> 'user_metadata' ->> 'role') = 'admin');
 //! ```
 //!
 //! ## Fix
-//! Read the claim from `app_metadata`, which only the service role can write. pglens drafts
-//! the same policy reading `app_metadata`; move the values there first, or nobody will match.
+//! Read the claim from `app_metadata` (`raw_app_meta_data` in `auth.users`), which only the
+//! service role can write. pglens drafts the same policy, with the same name, command, roles
+//! and mode, reading `app_metadata` instead: `DROP POLICY IF EXISTS`, then `CREATE POLICY`.
+//!
+//! ## Fix safety
+//! Marked for review. The draft changes only where the policy looks; it moves no data. Until
+//! each user's claim has been copied into `app_metadata`, nobody matches the new condition
+//! and everyone loses the access the policy granted, real admins included. Policies that read
+//! the JWT see a changed claim only once the user's token is refreshed.
+//!
+//! The switch is a plain text replacement of `user_metadata` by `app_metadata` in the
+//! conditions: read the new condition in case something else in it carried that name. Run
+//! the two statements in one transaction: in between, the policy does not exist, which
+//! denies what a permissive policy allowed, or lifts what a restrictive one restricted.
+//!
+//! Check first: copy the claims into `app_metadata` from the server (service role), and make
+//! sure the users who must keep access hold a token that carries them.
 
 use super::prelude::*;
 

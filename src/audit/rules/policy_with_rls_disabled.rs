@@ -5,16 +5,28 @@
 //!
 //! ## Why it matters
 //! Policies do nothing until RLS is enabled. Someone wrote them believing the table was
-//! protected; it is not.
+//! protected; it is not: every role with a grant on the table reaches every row.
 //!
 //! ## Example
 //! ```sql
-//! CREATE POLICY "brand isolation" ON publishing_jobs USING (...);   -- RLS never enabled
+//! CREATE POLICY "members read projects" ON projects
+//!   FOR SELECT USING (is_member(team_id));   -- RLS never enabled on projects
 //! ```
 //!
 //! ## Fix
-//! `ALTER TABLE ... ENABLE ROW LEVEL SECURITY`. Safe in the sense that the policies already
-//! say who should see what, but test the policies: they have never been exercised.
+//! `ALTER TABLE ... ENABLE ROW LEVEL SECURITY`, so that the existing policies start to apply.
+//!
+//! ## Fix safety
+//! Marked for review. The policies already say who should see what, but they have never
+//! been enforced, so nothing has shown them to be right. Once RLS is on, every role except
+//! the table's owner and roles with BYPASSRLS gets only what a policy allows: a command with
+//! no policy (a SELECT policy but none for INSERT, say) is refused outright, and a wrong
+//! condition hides rows from users who need them. The statement takes a brief exclusive lock
+//! on the table; `ALTER TABLE ... DISABLE ROW LEVEL SECURITY` undoes it.
+//!
+//! Check first: list the policies by command and role, and try them before enabling, on a
+//! staging copy or in a short transaction that you roll back (enable RLS, `SET LOCAL ROLE`
+//! to each API role, run the application's queries, `ROLLBACK`; the lock is held until then).
 
 use super::prelude::*;
 

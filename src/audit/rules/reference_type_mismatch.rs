@@ -1,9 +1,11 @@
 //! # reference-type-mismatch
 //!
 //! ## What it finds
-//! Text columns named like references (`workspace_id`, `brand_id`, ...) without a foreign
-//! key, where the table they name has a `uuid` or integer `id`: the seeds' `workspace_id TEXT`
-//! next to `workspaces.id UUID`.
+//! Text columns (`text`, `varchar`, `char`) named like references (`project_id`,
+//! `customer_id`, ...) without a foreign key, where the table they name (`projects` or
+//! `project`, looked up in the column's own schema, then `public`, then `auth`) has an `id` of
+//! type `uuid`, `integer` or `bigint`: `project_id text` next to `projects.id uuid`. A column
+//! that names its own table is left alone.
 //!
 //! ## Why it matters
 //! The column cannot carry a foreign key, so nothing stops it from holding ids that do not
@@ -12,12 +14,26 @@
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE milestones (workspace_id text NOT NULL, ...);   -- workspaces.id is uuid
+//! CREATE TABLE projects (id uuid PRIMARY KEY, name text);
+//! CREATE TABLE tasks (id uuid PRIMARY KEY, project_id text NOT NULL, title text);
 //! ```
 //!
 //! ## Fix
-//! Convert the column (`ALTER COLUMN ... TYPE uuid USING workspace_id::uuid`) and add the
-//! foreign key. The conversion fails on values that are not valid ids: clean those first.
+//! Convert the column to the type of the id it refers to (`ALTER COLUMN project_id TYPE uuid
+//! USING project_id::uuid`), then add the foreign key `NOT VALID` and `VALIDATE` it.
+//!
+//! ## Fix safety
+//! Marked for review. The type change rewrites the table and its indexes under an exclusive
+//! lock that blocks reads and writes until it finishes, which can take long on a big table.
+//! It fails, changing nothing, on the first value that does not cast (an empty string, a
+//! name instead of an id), and PostgreSQL refuses it while a view or a policy uses the
+//! column: drop and recreate those around it. The foreign key is added without checking old
+//! rows and applies to new writes at once; `VALIDATE CONSTRAINT` then checks the old rows and
+//! fails on ids with no row in the referenced table. Code that compares the column with text
+//! or stores other values in it must change at the same time.
+//!
+//! Check first: query for values that are not valid ids and for ids with no matching row,
+//! clean them, and run the change at a quiet time.
 
 use super::prelude::*;
 

@@ -1,23 +1,35 @@
 //! # reg-type-column
 //!
 //! ## What it finds
-//! Table columns of the OID-alias types `regproc`, `regprocedure`, `regoper`,
+//! Table columns, and arrays, of the OID-alias types `regproc`, `regprocedure`, `regoper`,
 //! `regoperator`, `regconfig`, `regdictionary`, `regnamespace`, `regrole` and
 //! `regcollation` (`regclass` and `regtype` are fine).
 //!
 //! ## Why it matters
 //! They store OIDs, which `pg_upgrade` does not preserve for these object kinds, so it
 //! refuses to upgrade a cluster that has them in user tables. Supabase's Postgres upgrades
-//! stop on them.
+//! stop on them. (`regrole` is reported too, although `pg_upgrade` itself accepts it, since
+//! it keeps role OIDs.)
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE search_settings (config regconfig);
+//! CREATE TABLE search_settings (id bigint PRIMARY KEY, config regconfig);
 //! ```
 //!
 //! ## Fix
-//! Store the name instead: `ALTER COLUMN ... TYPE text USING config::text`. Casting back
-//! (`config::regconfig`) works wherever the OID was needed.
+//! Store the name instead: `ALTER COLUMN ... TYPE text USING config::text` (`text[]` for
+//! arrays). Casting back (`config::regconfig`) works wherever the OID was needed.
+//!
+//! ## Fix safety
+//! Marked for review. The type change rewrites the table under an exclusive lock that blocks
+//! reads and writes until it finishes, and PostgreSQL refuses it while a view or a policy
+//! uses the column. Afterwards the column holds plain text: code that compared it with OIDs
+//! or joined it to the catalogs must cast back, and nothing checks any more that a stored
+//! name exists. Names are written schema-qualified only where the search_path of the session
+//! running the fix would not find them, so run it with the search_path your application
+//! uses; a `regproc` name casts back only while one function has that name.
+//!
+//! Check first: find the code, views and policies that read the column.
 
 use super::prelude::*;
 

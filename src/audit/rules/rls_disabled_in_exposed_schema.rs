@@ -2,7 +2,7 @@
 //!
 //! ## What it finds
 //! Tables in a schema the HTTP API exposes (`pgrst.db_schemas`, or `public` on Supabase)
-//! with row-level security switched off.
+//! with row-level security switched off. Partitions are checked through their parent.
 //!
 //! ## Why it matters
 //! Supabase grants the `anon` and `authenticated` roles access to every table in the
@@ -11,13 +11,23 @@
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE public.asset_approvals (...);   -- RLS never enabled
+//! CREATE TABLE public.invoices (id uuid PRIMARY KEY, customer_id uuid, total numeric);
+//! -- RLS never enabled
 //! ```
 //!
 //! ## Fix
-//! `ALTER TABLE ... ENABLE ROW LEVEL SECURITY`, then add policies. Not safe to paste alone:
-//! with RLS on and no policy, the API roles see nothing, which breaks clients that relied
-//! on the open table. Write the policies (see rls-enabled-without-policy) in the same change.
+//! `ALTER TABLE ... ENABLE ROW LEVEL SECURITY`, then add policies: write them (see
+//! rls-enabled-without-policy) in the same change. pglens drafts only the first statement.
+//!
+//! ## Fix safety
+//! Marked for review, and not safe to run alone: with RLS on and no policy, the API roles
+//! see no rows and their writes are refused, which breaks every client that relied on the
+//! open table. The table's owner and roles with BYPASSRLS (such as Supabase's `service_role`)
+//! keep full access. The statement takes a brief exclusive lock on the table; `DISABLE ROW
+//! LEVEL SECURITY` undoes it.
+//!
+//! Check first: find which clients read or write the table through the API, write the
+//! policies they need, and apply them and the `ENABLE` in one transaction.
 
 use super::prelude::*;
 

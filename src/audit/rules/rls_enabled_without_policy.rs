@@ -10,13 +10,28 @@
 //!
 //! ## Example
 //! ```sql
-//! ALTER TABLE storage_quotas ENABLE ROW LEVEL SECURITY;   -- and no CREATE POLICY
+//! ALTER TABLE invoices ENABLE ROW LEVEL SECURITY;   -- and no CREATE POLICY
 //! ```
 //!
 //! ## Fix
-//! Add the policies the table needs. When it has a `user_id` column, pglens drafts an
-//! owner-only policy for `authenticated`; otherwise it drafts a policy for `service_role` that
-//! makes the deny-all intent explicit. Review the draft: only you know who should see the rows.
+//! Add the policies the table needs. On Supabase, when the table has a `user_id` column,
+//! pglens drafts an owner-only policy, `FOR ALL TO authenticated USING ((SELECT auth.uid()) =
+//! user_id)` with the same WITH CHECK. Otherwise it drafts a policy for `service_role`,
+//! `USING (true) WITH CHECK (true)`, that makes the service-only intent explicit. Each draft
+//! starts with `DROP POLICY IF EXISTS` of its own name, so it can be run again.
+//!
+//! ## Fix safety
+//! Marked for review: only you know who should see the rows. The owner-only draft opens the
+//! table to every signed-in user for the rows whose `user_id` is theirs, to read, insert,
+//! update and delete; widen it if teammates share rows, and split it by command if users must
+//! not write. It fails if `user_id` is not a `uuid`.
+//!
+//! On Supabase `service_role` bypasses row-level security anyway, so the service draft
+//! records the intent without changing who sees what; elsewhere it gives that role every row.
+//! When no `service_role` role exists, the draft names PUBLIC instead, which would let every
+//! role read and write every row, the opposite of deny-all (as drafted, PostgreSQL rejects
+//! the quoted role name "PUBLIC" as unknown). Do not run that draft: write a policy for the
+//! roles that really need the rows, or, if deny-all is the intent, ignore the finding.
 
 use super::prelude::*;
 

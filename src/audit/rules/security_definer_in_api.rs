@@ -2,7 +2,8 @@
 //!
 //! ## What it finds
 //! SECURITY DEFINER functions in an exposed schema that `anon` or `authenticated` may
-//! execute (functions get EXECUTE for PUBLIC by default).
+//! execute (functions get EXECUTE for PUBLIC by default). Functions that belong to an
+//! extension are left alone.
 //!
 //! ## Why it matters
 //! Every function in an exposed schema is an RPC endpoint. A SECURITY DEFINER function runs
@@ -11,13 +12,26 @@
 //!
 //! ## Example
 //! ```sql
-//! CREATE FUNCTION public.user_has_workspace_access(uuid) ... SECURITY DEFINER ...;
+//! CREATE FUNCTION public.is_project_member(project uuid) RETURNS boolean
+//!   LANGUAGE sql SECURITY DEFINER AS $$ ... $$;
 //! ```
 //!
 //! ## Fix
-//! Move the function to a schema the API does not expose. Policies that use it keep working
-//! (they refer to the function itself, not its name); code that calls it by name must use
-//! the new schema.
+//! Move the function to a schema the API does not expose: pglens drafts `CREATE SCHEMA IF NOT
+//! EXISTS private` and `ALTER FUNCTION ... SET SCHEMA private`. Policies that use it keep
+//! working (they refer to the function itself, not its name); code that calls it by name
+//! must use the new schema.
+//!
+//! ## Fix safety
+//! Marked for review. Anything that calls the function by name breaks until it is updated:
+//! API clients calling it as an RPC, other functions whose bodies name it, scheduled jobs.
+//! Policies, triggers, views and column defaults keep working, as they hold the function
+//! itself. The move fails if `private` already has a function with the same name and
+//! arguments, and gains nothing if `private` is itself exposed. The function keeps its
+//! owner, grants and SECURITY DEFINER; if clients must keep calling it as an endpoint, do not
+//! move it: revoke EXECUTE from the roles that should not call it instead.
+//!
+//! Check first: search the application and other function bodies for the function's name.
 
 use super::prelude::*;
 

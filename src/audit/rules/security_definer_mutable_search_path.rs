@@ -1,7 +1,10 @@
 //! # security-definer-mutable-search-path
 //!
 //! ## What it finds
-//! SECURITY DEFINER functions that do not pin `search_path` in their definition.
+//! SECURITY DEFINER functions that do not set `search_path` in their definition (any
+//! `SET search_path` counts, whatever its value). Functions that belong to an extension or
+//! live in a schema the platform manages (such as Supabase's `auth` and `storage`) are left
+//! alone.
 //!
 //! ## Why it matters
 //! Such a function runs with its owner's rights but resolves unqualified names through the
@@ -10,14 +13,25 @@
 //!
 //! ## Example
 //! ```sql
-//! CREATE FUNCTION public.user_has_workspace_access(uuid) RETURNS boolean
+//! CREATE FUNCTION public.is_project_member(project uuid) RETURNS boolean
 //!   LANGUAGE sql SECURITY DEFINER AS $$ ... $$;
 //! ```
 //!
 //! ## Fix
 //! `ALTER FUNCTION ... SET search_path = ''`. Every name in the body must then be
-//! schema-qualified (`public.workspace_members`, `pg_catalog.now()` is implicit); check the
-//! body before applying.
+//! schema-qualified (`public.members`); built-ins from `pg_catalog`, such as `now()`, still
+//! resolve.
+//!
+//! ## Fix safety
+//! Marked for review. The statement itself is instant and rewrites nothing; the risk is in
+//! the body. With an empty search_path, every table, function, type and operator outside
+//! `pg_catalog` must be schema-qualified (`public.members`, `extensions.uuid_generate_v4()`).
+//! Names are resolved when the function runs, not when the ALTER runs, so an unqualified one
+//! fails with "does not exist" the next time its code path executes.
+//!
+//! Check first: read the body, qualify every name it uses, and call the function once per
+//! branch after the change. If the function needs a search path, pin a fixed list of schemas
+//! that only trusted roles can create objects in rather than leaving it open.
 
 use super::prelude::*;
 

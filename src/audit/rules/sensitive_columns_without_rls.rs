@@ -1,8 +1,13 @@
 //! # sensitive-columns-without-rls
 //!
 //! ## What it finds
-//! Tables in an exposed schema, with row-level security off, that hold columns named like
-//! secrets: passwords, tokens, API keys, secrets, card or social-security numbers.
+//! Tables in an exposed schema, with row-level security off, that hold text-like columns
+//! (`text`, `varchar`, `char`, `bytea`, `json`, `jsonb`) named like secrets: names containing
+//! `password`, `passwd`, `secret`, `token`, `api_key`, `apikey`, `private_key`, `ssn`,
+//! `social_security`, `credit_card`, `card_number`, `cvv` or `iban`, or named
+//! `encrypted_value`. Names ending in `_at`, `_type` or `_name` (`token_expires_at`,
+//! `secret_name`) do not count. The same tables are also reported by
+//! rls-disabled-in-exposed-schema.
 //!
 //! ## Why it matters
 //! The API roles can read every row of such a table through the public endpoint: OAuth
@@ -10,12 +15,25 @@
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE public.platform_connections (access_token text NOT NULL, refresh_token text, ...);
+//! CREATE TABLE public.integrations (id uuid PRIMARY KEY, access_token text NOT NULL,
+//!                                   refresh_token text);
 //! ```
 //!
 //! ## Fix
-//! Enable row-level security (and add policies), and revoke the API roles' access; better
-//! still, keep secrets out of exposed schemas (Supabase Vault, a private schema).
+//! Enable row-level security and revoke the API roles' access: pglens drafts `ENABLE ROW
+//! LEVEL SECURITY` and `REVOKE ALL ON ... FROM anon, authenticated`. Better still, keep
+//! secrets out of exposed schemas (Supabase Vault, a private schema).
+//!
+//! ## Fix safety
+//! Marked for review. Clients that use this table through the API lose all access at once.
+//! Serve what they need from the server with `service_role` (it bypasses row-level security
+//! and keeps its own grants), or add policies and grant back only what is needed: after the
+//! REVOKE, policies alone give nothing. Grants to PUBLIC or to other roles stay as they are.
+//! The REVOKE fails if `anon` or `authenticated` does not exist (an API set up with other
+//! role names): name your API roles instead. Enabling RLS takes a brief exclusive lock.
+//!
+//! The fix closes the exposure from now on only: a secret that was readable may already have
+//! been read, so rotate it.
 
 use super::prelude::*;
 

@@ -1,21 +1,37 @@
 //! # sequence-near-overflow
 //!
 //! ## What it finds
-//! Sequences (serial and identity columns included) that have used more than 75% of the
-//! range of their own type or of the column they feed. Sequences the inspecting role may
-//! not read are reported once per schema, at info, as not evaluated.
+//! Sequences (serial and identity columns included) that have used more than 75% of their
+//! range: the lowest of their MAXVALUE, the maximum of their own type, and the maximum of the
+//! column they feed. Sequences never used yet and descending sequences are skipped.
+//! Sequences the inspecting role may not read are reported once per schema, at info, as not
+//! evaluated.
 //!
 //! ## Why it matters
 //! When an `integer` id column reaches 2,147,483,647, every insert fails. Widening the
 //! column rewrites the table, which is much easier at 75% than at 100% on a Friday night.
 //!
 //! ## Example
-//! `kernel_events.id serial` whose sequence is at 1,900,000,000.
+//! ```text
+//! events.id serial, whose sequence events_id_seq is at 1,900,000,000 of 2,147,483,647
+//! ```
 //!
 //! ## Fix
-//! `ALTER TABLE ... ALTER COLUMN id TYPE bigint` and `ALTER SEQUENCE ... AS bigint`. The
-//! column change rewrites the table under an exclusive lock (and any referencing columns
-//! need the same change); plan it.
+//! `ALTER TABLE ... ALTER COLUMN id TYPE bigint` (when the sequence feeds a column that is
+//! not already `bigint`) and `ALTER SEQUENCE ... AS bigint`.
+//!
+//! ## Fix safety
+//! Marked for review. The column change rewrites the table and its indexes under an
+//! exclusive lock that blocks reads and writes until it finishes: on a table this size, plan
+//! a maintenance window (or add a `bigint` column, backfill it in batches and swap it in,
+//! which pglens does not draft). PostgreSQL refuses the change while a view or policy uses
+//! the column. Columns in other tables that reference this id stay `integer` and overflow at
+//! the same point: widen them too, each one another rewrite. Application code that reads the
+//! id into a 32-bit integer must be ready for larger values.
+//!
+//! `ALTER SEQUENCE ... AS bigint` raises the limit only when the sequence's MAXVALUE was its
+//! old type's default; a MAXVALUE set explicitly stays and must be raised with `ALTER
+//! SEQUENCE ... MAXVALUE`.
 
 use super::prelude::*;
 

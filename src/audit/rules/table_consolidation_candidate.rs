@@ -1,24 +1,29 @@
 //! # table-consolidation-candidate
 //!
 //! ## What it finds
-//! Pairs of tables that look like two versions of one thing: names that nest
-//! (`audit_log` / `audit_logs`, `assets` / `brand_assets`, `publishing_jobs` /
-//! `publish_jobs`) or share their head noun (`brand_assets` / `media_assets`) with most
+//! Pairs of tables in the same schema that look like two versions of one thing: names that
+//! nest (`audit_log` / `audit_logs`, `invoices` / `customer_invoices`, `publishing_jobs` /
+//! `publish_jobs`) or share their head noun (`product_images` / `user_images`) with most
 //! columns in common, or columns so alike that the names do not matter
 //! (`automation_workflows` / `workflow_definitions`). Legacy twins, an old table beside the
 //! new one that replaced it, show up here too. Bookkeeping columns (`id`, `created_at`,
-//! `updated_at`, `deleted_at`) do not count as shared: every table has them. Only tables
-//! whose names share a word are compared (every likeness above involves one). Each table is
+//! `updated_at`, `deleted_at`) do not count as shared: every table has them.
+//!
+//! How alike is alike enough, counting only those other columns, with shares taken of the
+//! smaller table's: the same name (singular or plural) and at least 2 shared; nesting names
+//! and 35% shared, at least 3 columns; the same head noun and 80% shared, at least 3; or,
+//! whatever the names, shared columns making up 85% of all the two tables have, with 5 or
+//! more on the smaller side. Only plain tables whose names share a word are compared (every
+//! likeness above involves one; words made only of digits do not count). Each table is
 //! reported once, against the table it would merge into: the one with more columns (the
-//! newer design, usually), then more incoming foreign keys. Where statistics show the
-//! table unwritten while the other is written, the finding calls it a legacy twin: the old
-//! table left behind after the new one took over.
+//! newer design, usually), then more incoming foreign keys. Where statistics show the table
+//! unwritten while the other is written, the finding calls it a legacy twin: the old table
+//! left behind after the new one took over.
 //!
 //! ## Why it matters
 //! Duplicate tables split the data: writers pick one, readers the other, policies and
-//! indexes are maintained twice, and every report has to union them. Consolidating was the
-//! heart of the seeds' cleanup plan (three asset tables into one, two content tables into
-//! one, legacy connector tables into the new ones).
+//! indexes are maintained twice, and every report has to union them. Merging them leaves one
+//! table to protect, index and query, and one answer to "where is this stored?".
 //!
 //! ## Example
 //! ```sql
@@ -28,12 +33,26 @@
 //! ```
 //!
 //! ## Fix
-//! A draft: back the table up into the `pglens_backup` schema (outside the API), copy its rows into
-//! the kept table through the shared columns (`INSERT ... SELECT`, casting to the kept
-//! table's types), then drop it. Review the column mapping: columns only the dropped table
-//! has are lost, NOT NULL columns only the kept table has need defaults, and code, views
-//! and foreign keys that use the dropped table must move first (the drop refuses while
-//! anything depends on it).
+//! A draft, as one transaction: back the table up into the `pglens_backup` schema (outside
+//! the API), copy its rows into the kept table through the shared columns (`INSERT ...
+//! SELECT`, casting to the kept table's types), then drop it. `id` is not copied (the kept
+//! table numbers its own rows), nor are columns the kept table computes itself.
+//!
+//! ## Fix safety
+//! Marked for review: the column mapping is a guess. Columns only the dropped table has are
+//! not copied (they survive only in the backup); NOT NULL columns only the kept table has,
+//! and its `id`, need defaults or the copy fails. Copied rows get new ids, so anything that
+//! held the old ids (foreign keys, links, caches) does not follow them. Nothing is
+//! de-duplicated: rows present in both tables end up twice, or a unique constraint stops the
+//! copy. Triggers on the kept table fire for every copied row. Code, views and foreign keys
+//! that use the dropped table must move first: the drop has no CASCADE and refuses while
+//! anything depends on it.
+//!
+//! The whole script is one transaction, so any failure (a backup of that name already
+//! exists, a cast fails, a constraint is violated, something depends on the table) leaves
+//! both tables as they were. Stop writes to the dropped table before running it: rows
+//! written while the script runs can miss both the copy and the backup. On big tables the
+//! copy takes time, and the drop waits for every query still reading the table.
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -1,7 +1,8 @@
 //! # table-without-primary-key
 //!
 //! ## What it finds
-//! Tables with no primary key.
+//! Tables with no primary key (a unique constraint does not count). Partitions are checked
+//! through their parent.
 //!
 //! ## Why it matters
 //! Without a key, duplicate rows cannot be told apart or deleted one at a time, logical
@@ -15,8 +16,19 @@
 //!
 //! ## Fix
 //! Add a surrogate key: `ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`
-//! (or `pk_id` when `id` is taken). It rewrites the table under an exclusive lock; if a
-//! natural key exists, make that the primary key instead.
+//! (or `pk_id` when `id` is taken). If a natural key exists (columns that are unique and not
+//! null), make that the primary key instead.
+//!
+//! ## Fix safety
+//! Marked for review. Adding the identity column numbers every existing row, rewriting the
+//! table and building the key's index under an exclusive lock that blocks reads and writes
+//! until it finishes: long on a big table. `GENERATED ALWAYS` refuses inserts that supply
+//! their own value for the new column, so code that copies rows in with `SELECT *` or an
+//! explicit value needs a column list (or `OVERRIDING SYSTEM VALUE`). On a partitioned table
+//! the statement fails: a primary key there must include the partitioning columns.
+//!
+//! Check first: whether a natural key exists, and when the table can be locked for the
+//! rewrite.
 
 use super::prelude::*;
 

@@ -1,24 +1,38 @@
 //! # tenant-fk-to-users
 //!
 //! ## What it finds
-//! A `tenant_id` (or `workspace_id`, `organization_id`, ...) column whose foreign key points
-//! at a users table instead of the tenants table.
+//! A single-column foreign key on a tenant column (`tenant_id`, `workspace_id`,
+//! `organization_id`, `org_id`, `team_id`) that points at a users table (a table named
+//! `users`, `profiles` or `user_profiles`, in any schema) instead of the tenants table.
+//! `account_id` columns are left alone.
 //!
 //! ## Why it matters
 //! A tenant is not a user. Rows end up owned by whichever user created them; when that user
-//! leaves, cascades delete the tenant's data, and policies comparing `tenant_id` with
+//! leaves, a cascading key deletes the tenant's data, and policies comparing `tenant_id` with
 //! `auth.uid()` silently turn a team into a single person.
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE connections (id uuid PRIMARY KEY,
-//!   tenant_id uuid NOT NULL REFERENCES auth.users(id));
+//! CREATE TABLE projects (id uuid PRIMARY KEY,
+//!   team_id uuid NOT NULL REFERENCES auth.users(id));
 //! ```
 //!
 //! ## Fix
 //! Point the key at the tenants table: drop the constraint, map every user id to its tenant,
-//! and add the new key NOT VALID before validating it. The mapping is application knowledge,
-//! so the fix is not safe to paste as is.
+//! and add the new key `NOT VALID` before validating it. pglens drafts the drop and, when it
+//! finds the tenants table (`teams` for `team_id`), the new key and its validation; the
+//! mapping in between is yours to write.
+//!
+//! ## Fix safety
+//! Marked for review: the mapping is application knowledge, and the draft does not contain
+//! it. Run as drafted, the drop and the `NOT VALID` key succeed, `VALIDATE` fails on the old
+//! user ids, and the new key already applies to new writes, so inserts that still carry a
+//! user id are refused. Between the drop and the new key, rewrite every row's value from
+//! its user's id to its tenant's id, and change the application and the policies that
+//! compare the column with `auth.uid()` in the same release. The new key has no ON DELETE
+//! action, whatever the old one had: add one if you want it. When pglens finds no tenants
+//! table, the draft only drops the key, leaving the column unchecked: add the right key
+//! yourself.
 
 use super::prelude::*;
 use crate::audit::context::TENANT_COLUMN_CANDIDATES;

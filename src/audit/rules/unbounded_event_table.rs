@@ -1,25 +1,37 @@
 //! # unbounded-event-table
 //!
 //! ## What it finds
-//! Event, log, metrics, history and outbox tables that are neither partitioned nor indexed
-//! by their time column, when they are large (a million rows or inserts) or their size is
-//! unknown (no statistics).
+//! Event, log, metrics, history, outbox and audit tables (a word of the name, plural or not)
+//! that are neither partitioned nor indexed by their time column (the first of
+//! `created_at`, `occurred_at`, `logged_at`, `recorded_at`, `attempted_at`, `received_at` and
+//! `timestamp` they have; an index counts whatever position the column has in it), when they
+//! are large (a million rows or inserts) or their size is unknown (no statistics).
 //!
 //! ## Why it matters
 //! These tables only grow. Without a time index, every retention `DELETE ... WHERE
 //! created_at < now() - interval '90 days'` and every "latest events" query scans the whole
-//! table; without partitions, old data cannot be dropped cheaply. The seeds call out
-//! `kernel_events`, `channel_outbox` and `campaign_metrics`.
+//! table; without partitions, old data cannot be dropped cheaply, and each delete leaves
+//! dead rows for vacuum to clean up.
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE kernel_events (id serial PRIMARY KEY, payload jsonb, created_at timestamptz);
+//! CREATE TABLE events (id serial PRIMARY KEY, payload jsonb, created_at timestamptz);
 //! ```
 //!
 //! ## Fix
-//! Index the time column now (`CREATE INDEX CONCURRENTLY ... (created_at)`), then plan
-//! retention (a scheduled delete) or monthly range partitions (`PARTITION BY RANGE
-//! (created_at)`), which needs a new table and a copy: pglens drafts only the index.
+//! Index the time column now (`CREATE INDEX CONCURRENTLY IF NOT EXISTS ... (created_at
+//! DESC)`), then plan retention (a scheduled delete) or monthly range partitions (`PARTITION
+//! BY RANGE (created_at)`), which needs a new table and a copy: pglens drafts only the index.
+//!
+//! ## Fix safety
+//! Marked safe to paste: the index changes no data, and building it concurrently does not
+//! block reads or writes. It cannot run inside a transaction block, so a migration tool that
+//! wraps each file in a transaction needs it in a step of its own. On a table this size the
+//! build takes a while, scanning the table twice and waiting for transactions already
+//! running on it. If it fails or is cancelled, it leaves an invalid index under that name,
+//! and running it again does nothing because of `IF NOT EXISTS`: drop the invalid index
+//! first. The retention and partitioning steps are not drafted; they delete or move data,
+//! so plan them separately.
 
 use super::prelude::*;
 

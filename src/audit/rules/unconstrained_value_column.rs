@@ -1,22 +1,42 @@
 //! # unconstrained-value-column
 //!
 //! ## What it finds
-//! Columns whose name promises a shape that nothing enforces: e-mail columns with no CHECK
-//! (and no domain), `score` / `probability` / `percent` columns with no range check, and
-//! money-like columns (`amount`, `price`, `cost`, `value`, `budget`) with no non-negative check.
+//! Columns whose name promises a shape that nothing enforces: e-mail columns (`text` or
+//! `varchar` named `email` or `..._email`) with no CHECK; numeric `score`, `probability`,
+//! `percent`, `percentage` or `..._score` columns with no range check; and numeric
+//! money-like columns (`amount`, `price`, `cost`, `value`, `budget`, `revenue`, alone or as
+//! the first or last word: `total_amount`, `price_cents`) with no non-negative check. Any
+//! CHECK constraint that involves the column counts, and columns typed with a domain or an
+//! enum are left alone.
 //!
 //! ## Why it matters
 //! Validation that lives only in application code is skipped by every other writer: scripts,
-//! imports, a second service, the SQL editor. The seeds list exactly these checks.
+//! imports, a second service, the SQL editor. A CHECK constraint holds for all of them, and
+//! bad values are refused when written instead of discovered in a report months later.
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE leads (email text, score integer, ...);
+//! CREATE TABLE leads (id uuid PRIMARY KEY, email text, score integer, budget numeric);
 //! ```
 //!
 //! ## Fix
 //! Add the CHECK `NOT VALID` (instant), then `VALIDATE CONSTRAINT` (checks old rows without
-//! blocking writes). Validation fails on rows that break it; fix them first.
+//! blocking writes). pglens drafts an e-mail pattern (`email ~* '^[A-Za-z0-9._%+-]+@...'`),
+//! a 0-100 range for scores (`score >= 0 AND score <= 100`) and `amount >= 0` for money.
+//!
+//! ## Fix safety
+//! Marked for review: the rule is a guess from the column's name. The e-mail pattern rejects
+//! some real addresses (non-ASCII ones, for instance) and the empty string (NULL passes); a
+//! score may legitimately go above 100, the 0-100 range lets a 0-1 probability through
+//! unchecked, and a `value` or `cost` may legitimately be negative (refunds, adjustments).
+//!
+//! Adding the constraint takes a brief exclusive lock, and from then on every insert and
+//! update must satisfy it: code that writes a breaking value starts failing at once, before
+//! any validation. `VALIDATE CONSTRAINT` then fails on the first old row that breaks the
+//! rule, leaving the constraint in place but not validated.
+//!
+//! Check first: query for the rows that break the rule, fix them, and confirm that no writer
+//! still produces such values.
 
 use super::prelude::*;
 

@@ -1,8 +1,9 @@
 //! # unindexed-foreign-key
 //!
 //! ## What it finds
-//! Foreign keys whose columns are not the leading columns of any valid index on the
-//! referencing table.
+//! Foreign keys whose columns are not the leading columns (in any order) of a valid index
+//! on the referencing table. Partial indexes do not count. Partitions are checked through
+//! their parent.
 //!
 //! ## Why it matters
 //! Deleting or updating a parent row makes PostgreSQL look for children; without an index
@@ -11,12 +12,23 @@
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE scheduled_content (content_id uuid REFERENCES content_items(id), ...);
+//! CREATE TABLE order_items (id uuid PRIMARY KEY,
+//!   order_id uuid NOT NULL REFERENCES orders(id), quantity integer);
 //! ```
 //!
 //! ## Fix
-//! `CREATE INDEX CONCURRENTLY IF NOT EXISTS ... (content_id)`. Safe; it must run outside a
-//! transaction block, and on a big table takes a while.
+//! `CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_order_items_order_id ON order_items
+//! (order_id)`. It costs some storage and write time.
+//!
+//! ## Fix safety
+//! Marked safe to paste: it changes no data, and building the index concurrently does not
+//! block reads or writes. It cannot run inside a transaction block, so a migration tool that
+//! wraps each file in a transaction needs it in a step of its own. It waits for
+//! transactions already running on the table and scans the table twice, which takes a while
+//! on a big one. If it fails or is cancelled, it leaves an invalid index under that name,
+//! and running it again does nothing because of `IF NOT EXISTS`: drop the invalid index
+//! first. On a partitioned table PostgreSQL refuses `CONCURRENTLY`; build the index on each
+//! partition instead, then on the parent.
 
 use super::prelude::*;
 

@@ -2,18 +2,32 @@
 //!
 //! ## What it finds
 //! Indexes that have not been scanned once since statistics were last reset, and that
-//! enforce nothing (not unique, not a constraint). The finding says how long statistics
-//! have been collected, so a fresh reset is not mistaken for disuse.
+//! enforce nothing (not unique, not a primary key, not backing a constraint). The finding
+//! says how long statistics have been collected, so a fresh reset is not mistaken for
+//! disuse. Invalid indexes are left to invalid-index, and indexes whose scan count is
+//! unknown are skipped.
 //!
 //! ## Why it matters
 //! An index nobody reads still costs every insert and update, plus space and cache.
 //!
 //! ## Example
-//! `idx_leads_source` with `idx_scan = 0` after three months of statistics.
+//! ```text
+//! idx_orders_source on public.orders: idx_scan = 0 in the 92 days since statistics were reset
+//! ```
 //!
 //! ## Fix
-//! `DROP INDEX CONCURRENTLY IF EXISTS`, after checking replicas too: scans on a read replica
-//! are not counted on the primary. Not safe to paste blindly for that reason.
+//! `DROP INDEX CONCURRENTLY IF EXISTS`, once you are sure nothing needs the index.
+//!
+//! ## Fix safety
+//! Marked for review, because zero scans here does not prove the index is unused: scans on
+//! a read replica are not counted on the primary, and a job that runs monthly or yearly may
+//! not have run since the reset. Dropping an index that something does need makes those
+//! queries slow at once, and building it again takes time. The drop cannot run inside a
+//! transaction block; it does not block reads or writes, but waits for transactions already
+//! using the table.
+//!
+//! Check first: the index's scan count on every replica, how long statistics cover, and
+//! the periodic jobs; keep the definition (`pg_get_indexdef`) so you can build it again.
 
 use super::prelude::*;
 

@@ -3,21 +3,42 @@
 //! ## What it finds
 //! Tables that have not been read (no index scan, and no sequential scan beyond the one each
 //! index build makes) nor written (no insert, update or delete) since statistics were last
-//! reset. The finding says how long that is,
-//! so "never used" after yesterday's reset is not mistaken for "never used in a year".
-//! Tables without statistics (snapshots taken without them, offline sources) are left alone.
+//! reset. The finding says how long that is, so "never used" after yesterday's reset is not
+//! mistaken for "never used in a year". Tables without statistics (snapshots taken without
+//! them, offline sources) are left alone, and so are partitioned tables and partitions.
 //!
 //! ## Why it matters
-//! Unused tables are the first thing a cleanup removes: the seeds' plan dropped fifteen.
-//! Each one still costs backups, migrations, policies to maintain, and a reader's attention.
+//! Unused tables are often left over from features that were removed or replaced, and are
+//! the easiest thing a cleanup can remove. Each one still costs backups, migrations,
+//! policies to maintain, and a reader's attention.
 //!
 //! ## Example
-//! `legacy_exports`, no scans and no writes in the 120 days since statistics were reset.
+//! ```text
+//! public.legacy_exports: no scans and no writes in the 120 days since statistics were reset
+//! ```
 //!
 //! ## Fix
-//! Back it up into the `pglens_backup` schema, then drop it. Check first: statistics count
-//! only this server (read replicas and other databases are not counted), and a table read
-//! once a year by a report is still used. Not safe to paste blindly.
+//! Back it up into the `pglens_backup` schema (outside the API), then drop it. pglens
+//! drafts, as one transaction:
+//!
+//! ```sql
+//! CREATE SCHEMA IF NOT EXISTS pglens_backup;
+//! CREATE TABLE pglens_backup."public.legacy_exports" AS TABLE public.legacy_exports;
+//! DROP TABLE IF EXISTS public.legacy_exports;
+//! ```
+//!
+//! ## Fix safety
+//! Marked for review. Statistics count only this server: read replicas are not counted, and
+//! a table read once a year by a report is still used. The backup holds the rows only, not
+//! the indexes, constraints, defaults, triggers, policies or grants, and sequences owned by
+//! the table's columns are dropped with it: restoring means recreating those too. The drop
+//! has no CASCADE, so it refuses while views or foreign keys depend on the table, and
+//! because the script is one transaction, that failure (or an existing backup of the same
+//! name) leaves everything as it was. Make sure nothing writes to the table while it runs:
+//! a row written between the backup and the drop is lost.
+//!
+//! Check first: replicas, scheduled jobs and reports, and the code, for any use of the
+//! table.
 
 use super::prelude::*;
 use crate::audit::context::BACKUP_SCHEMA;

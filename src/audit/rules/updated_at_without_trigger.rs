@@ -1,7 +1,8 @@
 //! # updated-at-without-trigger
 //!
 //! ## What it finds
-//! Tables with an `updated_at` column and no BEFORE UPDATE row trigger that maintains it.
+//! Tables with an `updated_at` column and no BEFORE UPDATE row trigger that maintains it: a
+//! trigger counts when its function is `moddatetime` or its body assigns `NEW.updated_at`.
 //!
 //! ## Why it matters
 //! The column then says when the row was created, or whenever some code path remembered to
@@ -9,13 +10,28 @@
 //!
 //! ## Example
 //! ```sql
-//! CREATE TABLE brands (..., updated_at timestamptz NOT NULL DEFAULT now());   -- no trigger
+//! CREATE TABLE projects (id uuid PRIMARY KEY, name text,
+//!   updated_at timestamptz NOT NULL DEFAULT now());   -- no trigger
 //! ```
 //!
 //! ## Fix
 //! A BEFORE UPDATE trigger that sets `NEW.updated_at = now()`. pglens reuses a trigger
-//! function the schema already has for this (one whose body sets `updated_at`), or creates
-//! one. Safe; `DROP TRIGGER IF EXISTS` first makes it re-runnable.
+//! function the database already has for this (one without arguments, not from an
+//! extension, whose body sets `updated_at`, in any schema), or creates `set_updated_at()` in
+//! the table's schema (`pglens_set_updated_at()` when that name is taken). The trigger is
+//! `set_updated_at`, or `pglens_set_updated_at` when the table already has a trigger of that
+//! name; `DROP TRIGGER IF EXISTS` of the same name first makes the fix re-runnable.
+//!
+//! ## Fix safety
+//! Marked safe to paste: it changes no existing row, and the `DROP TRIGGER` only ever names
+//! the trigger the fix is about to create. It does change every later UPDATE: `updated_at`
+//! is set to the transaction's start time, overwriting any value the statement sets itself,
+//! so imports or syncs that keep original timestamps get the current time instead. A reused
+//! function is called as it is, recognised only by its body assigning `NEW.updated_at`:
+//! read it, in case it does more. Creating the trigger takes a brief lock that blocks writes
+//! to the table.
+//!
+//! Check first: code that sets `updated_at` on purpose, and the reused function if any.
 
 use super::prelude::*;
 use crate::model::{Function, TriggerEvent, TriggerLevel, TriggerTiming};

@@ -2,7 +2,8 @@
 //!
 //! ## What it finds
 //! Views and materialized views in an exposed schema that read `auth.users` and that the
-//! API roles can select from.
+//! API roles (`anon`, `authenticated`) can select from, directly or through a grant to
+//! PUBLIC.
 //!
 //! ## Why it matters
 //! `auth.users` holds every user's e-mail address, phone and metadata. A view over it in
@@ -14,8 +15,18 @@
 //! ```
 //!
 //! ## Fix
-//! Revoke the API roles' access to the view (and serve what is needed through a
-//! `security_invoker` view over a profiles table instead).
+//! Revoke the API roles' access to the view (pglens drafts `REVOKE SELECT ON ... FROM anon,
+//! authenticated, PUBLIC`), and serve what is needed through a `security_invoker` view over a
+//! profiles table instead.
+//!
+//! ## Fix safety
+//! Marked for review. Clients that read the view through the API get "permission denied"
+//! from then on, and any other role that relied on the grant to PUBLIC loses it too. The
+//! view's owner and roles with a grant of their own (such as Supabase's `service_role`) keep
+//! access. The revoke changes no data, and granting SELECT again undoes it.
+//!
+//! Check first: which clients query the view, and build the replacement (a profiles table
+//! with its own policies, holding only what clients need) before revoking.
 
 use super::prelude::*;
 

@@ -4,6 +4,7 @@
 //! Views in an exposed schema that the API roles can read and that run with their owner's
 //! rights, because `security_invoker` is not set. Servers before PostgreSQL 15 have no
 //! `security_invoker`: every API-readable view there runs as its owner, and is reported too.
+//! Materialized views are not covered here: they cannot use `security_invoker`.
 //!
 //! ## Why it matters
 //! A view normally runs as its owner, usually a superuser-like role to which row-level
@@ -12,15 +13,32 @@
 //!
 //! ## Example
 //! ```sql
-//! CREATE VIEW public.client_summary AS SELECT ... FROM clients LEFT JOIN deals ...;
+//! CREATE VIEW public.customer_summary AS
+//!   SELECT c.id, c.name, count(o.id) AS orders
+//!   FROM customers c LEFT JOIN orders o ON o.customer_id = c.id GROUP BY c.id;
 //! ```
 //!
 //! ## Fix
 //! `ALTER VIEW ... SET (security_invoker = true)`, so the caller's rights and policies apply.
 //! Callers who relied on seeing more than their own rows will see less, which is the point.
-//! Before PostgreSQL 15, take the view out of the API instead (`REVOKE SELECT` from the API
-//! roles) until the server is upgraded, or replace it with a function that filters by
-//! `auth.uid()`.
+//! Before PostgreSQL 15, take the view out of the API instead (`REVOKE SELECT` from `anon`,
+//! `authenticated` and PUBLIC) until the server is upgraded, or replace it with a function
+//! that filters by `auth.uid()`.
+//!
+//! ## Fix safety
+//! On PostgreSQL 15 and later, pglens marks the `ALTER VIEW` safe to paste: it changes no
+//! data, takes only a brief lock on the view, and `ALTER VIEW ... RESET (security_invoker)`
+//! undoes it. It does change what callers get. Each caller now sees only the rows their own
+//! policies allow, and needs privileges of their own on every table and function the view
+//! reads: where the API roles lack them (a table in a private schema, `auth.users`), the
+//! view starts failing with "permission denied" instead of returning rows.
+//!
+//! Check first: that the API roles have SELECT on the tables underneath, and policies that
+//! let them see what the view should show.
+//!
+//! Before PostgreSQL 15 the drafted `REVOKE` is marked for review: clients that read the view
+//! through the API lose access to it entirely, as does any role relying on the grant to
+//! PUBLIC.
 
 use super::prelude::*;
 

@@ -10,12 +10,21 @@
 //!
 //! ## Example
 //! ```sql
-//! CREATE POLICY "members update content" ON content_items FOR UPDATE USING (is_member(brand_id));
+//! CREATE POLICY "members update tasks" ON tasks FOR UPDATE USING (is_member(project_id));
 //! ```
 //!
 //! ## Fix
-//! Recreate the policy with WITH CHECK spelled out as the same condition. Behaviour is
-//! unchanged, so the fix is safe.
+//! Recreate the policy with WITH CHECK spelled out as the same condition: `DROP POLICY IF
+//! EXISTS`, then `CREATE POLICY` with the same name, command, roles and mode.
+//!
+//! ## Fix safety
+//! Marked safe to paste: PostgreSQL already checks new rows against USING when WITH CHECK is
+//! missing, so spelling it out leaves behaviour unchanged. pglens does not wrap the two
+//! statements in a transaction; run them in one. Run apart, the table is without the policy
+//! in between, which denies what a permissive policy allowed, or lifts what a restrictive
+//! one restricted; and if the `CREATE` failed, the policy would stay gone. The condition is
+//! copied as PostgreSQL prints it, with names schema-qualified only where the audited
+//! session's search_path needed it: run the fix with the same search_path.
 
 use super::prelude::*;
 
