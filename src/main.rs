@@ -1,11 +1,13 @@
 //! The `pglens` command line. Parses arguments, loads a source, and hands over to the
 //! library; everything interesting lives in `pglens::*`.
 
+mod cli;
+
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser};
 use pglens::audit::{self, Severity};
 use pglens::categorize::{self, CategoryConfig};
 use pglens::cleanup;
@@ -13,178 +15,7 @@ use pglens::source::{self, SourceSpec};
 use pglens::text::{visible, visible_lines};
 use pglens::tui;
 
-/// Terminal schema explorer and auditor for PostgreSQL and Supabase.
-///
-/// SOURCE is a connection string (postgres://user@host/db or "host=... dbname=..."),
-/// a snapshot file written by `pglens snapshot`, or empty to connect with the PG*
-/// environment variables, as psql does. On a terminal it opens the explorer; when the
-/// output is not a terminal it prints a summary instead.
-#[derive(Parser)]
-#[command(name = "pglens", version, about, long_about)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-    /// What to open: a connection string, a snapshot, or .sql files and folders.
-    #[arg(num_args = 0..)]
-    source: Vec<String>,
-    /// Open the embedded demo schema instead of a SOURCE.
-    #[arg(long)]
-    demo: bool,
-    /// Theme: default, light, high-contrast, or a TOML file (overrides the config file).
-    #[arg(long, value_name = "NAME|PATH")]
-    theme: Option<String>,
-    /// Categories file for the tree (overrides the config file).
-    #[arg(long, value_name = "FILE")]
-    categories: Option<PathBuf>,
-    /// Ignore file to read and to write suppressions to (default: ./pglens.toml).
-    #[arg(long, value_name = "FILE")]
-    ignore_file: Option<PathBuf>,
-    /// Cleanup plan file that `m` saves decisions to (default: ./pglens-plan.toml).
-    #[arg(long, value_name = "FILE")]
-    plan: Option<PathBuf>,
-    /// Compare with another source (a migration folder, a snapshot, a database) and show
-    /// the differences in the drift view (D).
-    #[arg(long, value_name = "OTHER")]
-    drift: Option<String>,
-    /// Print the plain-text summary instead of opening the explorer.
-    #[arg(long)]
-    summary: bool,
-    /// Ask for the database password before connecting, as psql -W does. Without it,
-    /// pglens asks only when the server wants a password that was not given.
-    #[arg(short = 'W', long = "password", global = true)]
-    ask_password: bool,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Check a schema against pglens's rules and print the findings.
-    ///
-    /// Exit status: 0, or 1 when a finding at or above --fail-on is open (not suppressed),
-    /// or 2 on a usage or connection error.
-    Audit {
-        /// What to read (see `pglens --help`); several .sql files and folders apply together.
-        #[arg(num_args = 0..)]
-        source: Vec<String>,
-        /// Audit the embedded demo schema.
-        #[arg(long)]
-        demo: bool,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Leave out findings below this severity.
-        #[arg(long, value_enum, default_value_t = SeverityArg::Info)]
-        min_severity: SeverityArg,
-        /// Exit with status 1 when an open finding is at least this severe.
-        #[arg(long, value_enum, default_value_t = SeverityArg::Critical)]
-        fail_on: SeverityArg,
-        /// Run only this rule (repeatable).
-        #[arg(long = "rule", value_name = "ID")]
-        rules: Vec<String>,
-        /// Do not run this rule (repeatable).
-        #[arg(long = "skip", value_name = "ID")]
-        skip: Vec<String>,
-        /// Ignore file (default: ./pglens.toml, then ./.pglens/ignore.toml).
-        #[arg(long, value_name = "FILE")]
-        ignore_file: Option<PathBuf>,
-    },
-    /// Show what pglens detects about this terminal: tmux, SSH, display, clipboard routes,
-    /// config file and theme.
-    Doctor,
-    /// List the rules, or explain one.
-    Rules {
-        /// A rule id, to print its documentation.
-        id: Option<String>,
-        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
-        format: RulesFormat,
-    },
-    /// Compare two schemas: tables, columns, indexes, constraints, policies, views and
-    /// functions only in one, or different.
-    ///
-    /// Exit status: 0 when they agree, 1 when they differ, 2 on an error.
-    Diff {
-        /// The schema as it was (or should be): a connection string, a snapshot, or a
-        /// migration folder or .sql file.
-        old: String,
-        /// The schema as it is.
-        new: String,
-        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-        format: DiffFormat,
-    },
-    /// The cleanup plan: decisions made in the explorer (`m`) or by hand in the plan file.
-    Plan {
-        #[command(subcommand)]
-        command: PlanCommand,
-    },
-    /// Save a source's schema as a JSON snapshot that pglens can open later.
-    Snapshot {
-        /// What to read (see `pglens --help`); several .sql files and folders apply together.
-        #[arg(num_args = 0..)]
-        source: Vec<String>,
-        /// Read the embedded demo schema.
-        #[arg(long)]
-        demo: bool,
-        /// Where to write the snapshot.
-        #[arg(short, long, value_name = "FILE.json")]
-        output: PathBuf,
-    },
-}
-
-#[derive(Subcommand)]
-enum PlanCommand {
-    /// Write the plan as Markdown (phases, evidence, risks) and as one SQL script (backups,
-    /// merges, drops in dependency order, rollback). pglens never runs the script.
-    Export {
-        /// What the plan is about (see `pglens --help`); evidence and dependents come from it.
-        #[arg(num_args = 0..)]
-        source: Vec<String>,
-        /// Use the embedded demo schema.
-        #[arg(long)]
-        demo: bool,
-        /// The plan file (default: ./pglens-plan.toml).
-        #[arg(long, value_name = "FILE")]
-        plan: Option<PathBuf>,
-        /// Where to write PLAN.md and PLAN.sql (default: beside the plan file).
-        #[arg(short, long, value_name = "DIR")]
-        output_dir: Option<PathBuf>,
-    },
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    Sarif,
-    Markdown,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum DiffFormat {
-    Text,
-    Json,
-    Markdown,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum RulesFormat {
-    Text,
-    Json,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum SeverityArg {
-    Info,
-    Warning,
-    Critical,
-}
-
-impl From<SeverityArg> for Severity {
-    fn from(s: SeverityArg) -> Self {
-        match s {
-            SeverityArg::Info => Severity::Info,
-            SeverityArg::Warning => Severity::Warning,
-            SeverityArg::Critical => Severity::Critical,
-        }
-    }
-}
+use cli::{Cli, Command, DiffFormat, Format, PlanCommand, RulesFormat};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -343,6 +174,25 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "pglens", &mut script);
+            emit(&String::from_utf8_lossy(&script))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man { dir: None }) => {
+            emit(&man_page(Cli::command())?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man { dir: Some(dir) }) => {
+            let written = write_man_pages(&dir)?;
+            eprintln!(
+                "pglens: wrote {} manual pages into {}",
+                written,
+                visible(&dir.display().to_string())
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Doctor) => {
             emit(&doctor())?;
@@ -503,6 +353,36 @@ fn emit(text: &str) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(anyhow::anyhow!("cannot write the output: {e}")),
     }
+}
+
+/// One command's manual page, in roff.
+fn man_page(command: clap::Command) -> anyhow::Result<String> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command)
+        .render(&mut page)
+        .map_err(|e| anyhow::anyhow!("cannot render the manual page: {e}"))?;
+    Ok(String::from_utf8_lossy(&page).into_owned())
+}
+
+/// Writes `pglens.1` and one page per subcommand (`pglens-audit.1`, `pglens-plan-export.1`)
+/// into `dir`, as git and cargo ship theirs. Returns how many pages were written.
+fn write_man_pages(dir: &Path) -> anyhow::Result<usize> {
+    if !dir.is_dir() {
+        anyhow::bail!("{} is not a folder", dir.display());
+    }
+    let mut pending = vec![Cli::command().name("pglens")];
+    let mut written = 0;
+    while let Some(command) = pending.pop() {
+        let name = command.get_name().to_string();
+        for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+            pending.push(sub.clone().name(format!("{name}-{}", sub.get_name())));
+        }
+        let path = dir.join(format!("{name}.1"));
+        pglens::files::write(&path, man_page(command)?.as_bytes())
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// Colour only for a terminal, and never when NO_COLOR is set (no-color.org).

@@ -59,3 +59,69 @@ fn bad_input_gets_a_clear_error_and_exit_2() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// What a user of a ripgrep-class tool expects from its installation story.
+#[test]
+fn completions_man_pages_version_and_examples() {
+    for (shell, marker) in [
+        ("bash", "complete -F _pglens"),
+        ("zsh", "#compdef pglens"),
+        ("fish", "complete -c pglens"),
+    ] {
+        let (code, out, err) = pglens(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(out.contains(marker), "{shell}: {out}");
+        // Subcommands and their options are completed, not only the top level.
+        assert!(out.contains("fail-on"), "{shell} lacks audit's options");
+    }
+    let (code, _, err) = pglens(&["completions", "tcsh"]);
+    assert_eq!(code, 2, "an unknown shell is a usage error");
+    assert!(err.contains("bash") && err.contains("fish"), "{err}");
+
+    let (code, page, err) = pglens(&["man"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH pglens 1"),
+        "{page}"
+    );
+    assert!(
+        page.contains(".SH SUBCOMMANDS") && page.contains("audit"),
+        "{page}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = pglens(&["man", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let audit = std::fs::read_to_string(dir.path().join("pglens-audit.1")).unwrap();
+    assert!(audit.contains(".TH pglens-audit 1"), "{audit}");
+    assert!(audit.contains("fail\\-on"), "{audit}");
+    assert!(dir.path().join("pglens-plan-export.1").is_file());
+    let (code, _, err) = pglens(&["man", "--dir", "/no/such/folder"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a folder"), "{err}");
+
+    // Built from this repository, so the version names the commit.
+    let (code, version, _) = pglens(&["--version"]);
+    assert_eq!(code, 0);
+    let commit = std::process::Command::new("git")
+        .args(["log", "-1", "--format=%h"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    assert!(version.starts_with(concat!("pglens ", env!("CARGO_PKG_VERSION"))));
+    if let Some(commit) = commit {
+        assert!(
+            version.contains(&commit),
+            "{version} does not name {commit}"
+        );
+    }
+
+    let (code, help, _) = pglens(&["audit", "--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        help.contains("Examples:") && help.contains("--fail-on warning"),
+        "{help}"
+    );
+}

@@ -1,0 +1,229 @@
+//! The command line's shape: every subcommand, argument and help text, in one place. `main.rs`
+//! runs them; `pglens completions` and `pglens man` are generated from these definitions.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use pglens::audit::Severity;
+
+/// The version `--version` prints: the crate's, and the commit it was built from when the
+/// build could ask git (see `build.rs`); a build from a source archive prints the version
+/// alone.
+const VERSION: &str = env!("PGLENS_VERSION");
+
+/// Terminal schema explorer and auditor for PostgreSQL and Supabase.
+///
+/// SOURCE is a connection string (postgres://user@host/db or "host=... dbname=..."),
+/// a snapshot file written by `pglens snapshot`, or empty to connect with the PG*
+/// environment variables, as psql does. On a terminal it opens the explorer; when the
+/// output is not a terminal it prints a summary instead.
+#[derive(Parser)]
+#[command(name = "pglens", version = VERSION, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// What to open: a connection string, a snapshot, or .sql files and folders.
+    #[arg(num_args = 0..)]
+    pub source: Vec<String>,
+    /// Open the embedded demo schema instead of a SOURCE.
+    #[arg(long)]
+    pub demo: bool,
+    /// Theme: default, light, high-contrast, or a TOML file (overrides the config file).
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// Categories file for the tree (overrides the config file).
+    #[arg(long, value_name = "FILE")]
+    pub categories: Option<PathBuf>,
+    /// Ignore file to read and to write suppressions to (default: ./pglens.toml).
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<PathBuf>,
+    /// Cleanup plan file that `m` saves decisions to (default: ./pglens-plan.toml).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Compare with another source (a migration folder, a snapshot, a database) and show
+    /// the differences in the drift view (D).
+    #[arg(long, value_name = "OTHER")]
+    pub drift: Option<String>,
+    /// Print the plain-text summary instead of opening the explorer.
+    #[arg(long)]
+    pub summary: bool,
+    /// Ask for the database password before connecting, as psql -W does. Without it,
+    /// pglens asks only when the server wants a password that was not given.
+    #[arg(short = 'W', long = "password", global = true)]
+    pub ask_password: bool,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Check a schema against pglens's rules and print the findings.
+    ///
+    /// Exit status: 0, or 1 when a finding at or above --fail-on is open (not suppressed),
+    /// or 2 on a usage or connection error.
+    #[command(after_long_help = AUDIT_EXAMPLES)]
+    Audit {
+        /// What to read (see `pglens --help`); several .sql files and folders apply together.
+        #[arg(num_args = 0..)]
+        source: Vec<String>,
+        /// Audit the embedded demo schema.
+        #[arg(long)]
+        demo: bool,
+        /// How to print the findings: text for people, json and sarif for tools, markdown
+        /// for a review document.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Leave out findings below this severity.
+        #[arg(long, value_enum, default_value_t = SeverityArg::Info)]
+        min_severity: SeverityArg,
+        /// Exit with status 1 when an open finding is at least this severe.
+        #[arg(long, value_enum, default_value_t = SeverityArg::Critical)]
+        fail_on: SeverityArg,
+        /// Run only this rule (repeatable).
+        #[arg(long = "rule", value_name = "ID")]
+        rules: Vec<String>,
+        /// Do not run this rule (repeatable).
+        #[arg(long = "skip", value_name = "ID")]
+        skip: Vec<String>,
+        /// Ignore file (default: ./pglens.toml, then ./.pglens/ignore.toml).
+        #[arg(long, value_name = "FILE")]
+        ignore_file: Option<PathBuf>,
+    },
+    /// Show what pglens detects about this terminal: tmux, SSH, display, clipboard routes,
+    /// config file and theme.
+    Doctor,
+    /// List the rules, or explain one.
+    Rules {
+        /// A rule id, to print its documentation.
+        id: Option<String>,
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+    /// Compare two schemas: tables, columns, indexes, constraints, policies, views and
+    /// functions only in one, or different.
+    ///
+    /// Exit status: 0 when they agree, 1 when they differ, 2 on an error.
+    #[command(after_long_help = DIFF_EXAMPLES)]
+    Diff {
+        /// The schema as it was (or should be): a connection string, a snapshot, or a
+        /// migration folder or .sql file.
+        old: String,
+        /// The schema as it is.
+        new: String,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
+    /// The cleanup plan: decisions made in the explorer (`m`) or by hand in the plan file.
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+    /// Save a source's schema as a JSON snapshot that pglens can open later.
+    Snapshot {
+        /// What to read (see `pglens --help`); several .sql files and folders apply together.
+        #[arg(num_args = 0..)]
+        source: Vec<String>,
+        /// Read the embedded demo schema.
+        #[arg(long)]
+        demo: bool,
+        /// Where to write the snapshot.
+        #[arg(short, long, value_name = "FILE.json")]
+        output: PathBuf,
+    },
+    /// Print a shell completion script for pglens.
+    ///
+    /// bash: `pglens completions bash > ~/.local/share/bash-completion/completions/pglens`;
+    /// zsh: `pglens completions zsh > ~/.zfunc/_pglens` (with ~/.zfunc in $fpath);
+    /// fish: `pglens completions fish > ~/.config/fish/completions/pglens.fish`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder.
+    ///
+    /// `pglens man | man -l -` reads it now; `pglens man --dir /usr/local/share/man/man1`
+    /// installs pglens.1, pglens-audit.1 and the others.
+    Man {
+        /// Write pglens.1 and a page per subcommand into this folder instead of printing.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+const AUDIT_EXAMPLES: &str = "\
+Examples:
+  pglens audit postgres://me@localhost/app
+      Audit a live database (read-only); findings as text.
+  pglens audit supabase/migrations --format sarif > pglens.sarif
+      Audit a migration folder offline, for a code-scanning upload.
+  pglens audit \"$DATABASE_URL\" --fail-on warning --min-severity warning
+      Fail a CI job on any open warning or critical, and print only those.
+  pglens audit snapshot.json --rule unindexed-foreign-key --format json
+      Run one rule on a saved snapshot; `pglens rules` lists the ids.
+  pglens audit --demo --format markdown > AUDIT.md
+      A review document of the embedded demo schema.
+
+Suppressions are read from ./pglens.toml (or --ignore-file); `pglens rules ID` explains a rule.";
+
+const DIFF_EXAMPLES: &str = "\
+Examples:
+  pglens diff supabase/migrations postgres://me@localhost/app
+      What the database has that the migrations do not say, and the reverse.
+  pglens diff before.json after.json --format markdown
+      Two snapshots, as a review document.";
+
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// Write the plan as Markdown (phases, evidence, risks) and as one SQL script (backups,
+    /// merges, drops in dependency order, rollback). pglens never runs the script.
+    Export {
+        /// What the plan is about (see `pglens --help`); evidence and dependents come from it.
+        #[arg(num_args = 0..)]
+        source: Vec<String>,
+        /// Use the embedded demo schema.
+        #[arg(long)]
+        demo: bool,
+        /// The plan file (default: ./pglens-plan.toml).
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+        /// Where to write PLAN.md and PLAN.sql (default: beside the plan file).
+        #[arg(short, long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
