@@ -1,7 +1,7 @@
 //! Which category each object belongs to, for the explorer's tree.
 //!
 //! Tables are grouped, in this order of precedence, by the user's categories file (names or
-//! glob patterns per category, like the seeds' "Brand & Identity"), then by shared name
+//! glob patterns per category, such as "Brand & Identity" = `brand_*`), then by shared name
 //! prefix (`cmo_campaigns`, `cmo_content_assets` -> `cmo_*`), then by foreign-key cluster
 //! (a table joins the group of the table it references), and the rest go to "Other tables".
 //! Views, materialized views, foreign tables, functions and extensions get groups of their
@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
 use crate::audit::Severity;
@@ -22,7 +23,7 @@ pub struct CategoryConfig {
     pub categories: Vec<CategoryRule>,
 }
 
-/// One category: a name and the tables (names, `schema.name`, or `*` / `?` globs) in it.
+/// One category: a name and the tables (names, `schema.name`, or glob patterns) in it.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryRule {
@@ -31,22 +32,68 @@ pub struct CategoryRule {
 }
 
 impl CategoryConfig {
-    /// Parses a categories file; `name` labels errors.
+    /// Parses a categories file and checks its patterns; `name` labels errors.
     pub fn parse(text: &str, name: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|e| format!("{name}: {e}"))
+        let config: Self = toml::from_str(text).map_err(|e| format!("{name}: {e}"))?;
+        config.check().map_err(|e| format!("{name}: {e}"))?;
+        Ok(config)
     }
 
-    fn category_of(&self, q: &QualifiedName) -> Option<&str> {
-        let qualified = q.to_string();
-        self.categories
-            .iter()
-            .find(|c| {
-                c.tables
-                    .iter()
-                    .any(|p| glob_match(p, &q.name) || glob_match(p, &qualified))
-            })
-            .map(|c| c.name.as_str())
+    /// Every pattern compiles: an unbalanced `[` or `{` is an error here, not a category
+    /// that silently matches nothing.
+    pub fn check(&self) -> Result<(), String> {
+        for c in &self.categories {
+            for pattern in &c.tables {
+                glob(pattern).map_err(|e| format!("category \"{}\": {e}", c.name))?;
+            }
+        }
+        Ok(())
     }
+}
+
+/// The categories' patterns, compiled once for a grouping pass.
+struct CategoryMatcher<'a> {
+    sets: Vec<(&'a str, GlobSet)>,
+}
+
+impl<'a> CategoryMatcher<'a> {
+    /// Patterns that do not compile were refused by [`CategoryConfig::check`] when the file
+    /// was read; any that reach here anyway match nothing.
+    fn new(config: &'a CategoryConfig) -> Self {
+        let sets = config
+            .categories
+            .iter()
+            .map(|c| {
+                let mut set = GlobSetBuilder::new();
+                for g in c.tables.iter().filter_map(|p| glob(p).ok()) {
+                    set.add(g);
+                }
+                (
+                    c.name.as_str(),
+                    set.build().unwrap_or_else(|_| GlobSet::empty()),
+                )
+            })
+            .collect();
+        CategoryMatcher { sets }
+    }
+
+    /// The first category with a pattern matching the table's name or `schema.name`.
+    fn category_of(&self, q: &QualifiedName) -> Option<&'a str> {
+        let qualified = q.to_string();
+        self.sets
+            .iter()
+            .find(|(_, set)| set.is_match(&q.name) || set.is_match(&qualified))
+            .map(|(name, _)| *name)
+    }
+}
+
+/// A table pattern: `*` any run of characters, `?` one, `[abc]` one of a set, `{a,b}` either;
+/// everything else literally, case-sensitive as PostgreSQL's names are.
+fn glob(pattern: &str) -> Result<Glob, String> {
+    GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .build()
+        .map_err(|e| format!("bad table pattern \"{pattern}\": {}", e.kind()))
 }
 
 /// How the tree groups objects; `c` cycles through them.
@@ -169,8 +216,9 @@ fn by_category(catalog: &Catalog, config: &CategoryConfig) -> Vec<Group> {
         .collect();
     let mut assigned: HashMap<QualifiedName, String> = HashMap::new();
     // 1. The user's categories.
+    let matcher = CategoryMatcher::new(config);
     for t in &tables {
-        if let Some(c) = config.category_of(&t.qualified_name()) {
+        if let Some(c) = matcher.category_of(&t.qualified_name()) {
             assigned.insert(t.qualified_name(), c.to_string());
         }
     }
@@ -336,31 +384,6 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
-/// `*` matches any run of characters, `?` one character; everything else literally.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,11 +398,35 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_match("brand_*", "brand_members"));
-        assert!(glob_match("*_logs", "publishing_logs"));
-        assert!(glob_match("a?c", "abc"));
-        assert!(!glob_match("brand_*", "brands"));
-        assert!(glob_match("public.*", "public.x"));
+        let config = CategoryConfig::parse(
+            "[[category]]\nname = \"A\"\ntables = [\"brand_*\", \"*_logs\", \"a?c\", \"crm.*\", \"{x,y}_[0-9]\"]\n",
+            "cats.toml",
+        )
+        .unwrap();
+        let matcher = CategoryMatcher::new(&config);
+        let category =
+            |schema: &str, name: &str| matcher.category_of(&QualifiedName::new(schema, name));
+        for (schema, name) in [
+            ("public", "brand_members"),
+            ("public", "publishing_logs"),
+            ("public", "abc"),
+            ("crm", "anything"),
+            ("public", "y_1"),
+        ] {
+            assert_eq!(category(schema, name), Some("A"), "{schema}.{name}");
+        }
+        for (schema, name) in [("public", "brands"), ("public", "abbc"), ("public", "z_1")] {
+            assert_eq!(category(schema, name), None, "{schema}.{name}");
+        }
+        let err = CategoryConfig::parse(
+            "[[category]]\nname = \"B\"\ntables = [\"brand_[\"]\n",
+            "cats.toml",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("cats.toml") && err.contains("brand_["),
+            "{err}"
+        );
     }
 
     #[test]

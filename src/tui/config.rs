@@ -60,7 +60,14 @@ impl Config {
     }
 
     pub fn parse(text: &str, name: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| format!("config {name}: {e}"))
+        let config: Config = toml::from_str(text).map_err(|e| format!("config {name}: {e}"))?;
+        let categories = crate::categorize::CategoryConfig {
+            categories: config.categories.clone(),
+        };
+        categories
+            .check()
+            .map_err(|e| format!("config {name}: {e}"))?;
+        Ok(config)
     }
 
     /// Reads the config file if there is one. A missing default file is fine; a missing
