@@ -13,7 +13,11 @@ mod context;
 pub mod format;
 pub mod ignore;
 mod registry;
+#[cfg(test)]
+mod rule_tests;
 mod rules;
+#[cfg(test)]
+mod testing;
 
 pub use context::{Context, BACKUP_SCHEMA};
 pub use registry::{all_rules, find_rule, RuleEntry};

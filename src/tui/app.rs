@@ -83,7 +83,7 @@ impl Tab {
     }
 
     /// The tab where a finding about this kind of object shows as a marked row.
-    fn for_kind(kind: ObjectKind) -> Tab {
+    pub fn for_kind(kind: ObjectKind) -> Tab {
         match kind {
             ObjectKind::Column => Tab::Columns,
             ObjectKind::Index => Tab::Indexes,

@@ -6,7 +6,7 @@ use pglens::audit::{self, Selection, Severity};
 use pglens::categorize::{CategoryConfig, DEMO_CATEGORIES};
 use pglens::model::ObjectId;
 use pglens::tui::action::{Action, Keymap};
-use pglens::tui::app::{App, Effect, Focus, Model, Node, Overlay, Tab};
+use pglens::tui::app::{App, Effect, FindingsView, Focus, Model, Node, Overlay, Tab};
 use pglens::tui::theme::Theme;
 use pglens::tui::view::{self, ViewState};
 use ratatui::backend::TestBackend;
@@ -219,15 +219,60 @@ fn findings_view_filters_and_jumps_to_the_object() {
                 .iter()
                 .all(|i| model.findings[*i].severity == Severity::Critical)
     );
-    let first = &model.findings[shown[0]];
-    let expected = first.object.clone();
-    app.update(Action::Enter);
-    assert!(matches!(app.overlay, Overlay::None));
-    let selected = app.selected_object().unwrap().label();
+    // Enter on any finding lands on its table, in the tab of its kind, on its own row.
+    let all = FindingsView::default().visible(model);
+    let findings: Vec<pglens::audit::Finding> =
+        all.iter().map(|i| model.findings[*i].clone()).collect();
+    let mut below_the_first_row = 0;
+    for (position, finding) in findings.iter().enumerate() {
+        app.overlay = Overlay::Findings(FindingsView {
+            selected: position,
+            ..FindingsView::default()
+        });
+        app.update(Action::Enter);
+        assert!(matches!(app.overlay, Overlay::None));
+        let o = &finding.object;
+        let schema = o.schema.clone().unwrap_or_default();
+        let name = o.name.clone().unwrap_or_default();
+        let catalog = &app.model.as_ref().unwrap().catalog;
+        let table = match (o.kind, &o.table) {
+            (_, Some(table)) => ObjectId::relation(&schema, table),
+            // A sequence's finding is shown on the table the sequence feeds.
+            (pglens::audit::ObjectKind::Sequence, None) => {
+                let sequence = catalog.sequences.iter().find(|s| s.name == name).unwrap();
+                ObjectId::Relation(sequence.owned_by.as_ref().unwrap().table.clone())
+            }
+            (pglens::audit::ObjectKind::Extension, None) => ObjectId::Extension { name },
+            (pglens::audit::ObjectKind::Function, None) => {
+                let (function, arguments) = name.split_once('(').unwrap();
+                ObjectId::Function {
+                    schema,
+                    name: function.into(),
+                    arguments: arguments.trim_end_matches(')').into(),
+                }
+            }
+            _ => panic!(
+                "the demo's findings are on tables, functions, sequences, extensions: {finding:?}"
+            ),
+        };
+        assert_eq!(app.selected_object(), Some(&table), "{}", finding.message);
+        let tab = Tab::for_kind(o.kind);
+        assert_eq!(app.tab, tab, "{}", finding.message);
+        let part_of_table = o.table.is_some() && tab != Tab::Findings;
+        if let (Some(name), true) = (&o.name, part_of_table) {
+            let rows = pglens::tui::app::detail_rows(app.model.as_ref().unwrap(), &table, tab);
+            assert_eq!(
+                rows[app.row].name.as_ref(),
+                Some(name),
+                "{}",
+                finding.message
+            );
+            below_the_first_row += usize::from(app.row > 0);
+        }
+    }
     assert!(
-        expected.path().starts_with(&selected)
-            || selected.contains(expected.name.as_deref().unwrap_or("")),
-        "{selected} vs {expected:?}"
+        below_the_first_row > 5,
+        "the demo has findings on rows other than the first: the row check must bite"
     );
 }
 
@@ -322,8 +367,9 @@ fn any_size_renders_without_panicking() {
     open_leads(&mut app);
     for w in (1..=90).step_by(7) {
         for h in (1..=30).step_by(3) {
-            for tab in 0..8 {
-                app.update(Action::Tab(tab));
+            for (index, tab) in Tab::ALL.into_iter().enumerate() {
+                app.update(Action::Tab(index as u8));
+                assert_eq!(app.tab, tab, "every tab is drawn, Definition included");
                 render(&app, w, h);
             }
         }

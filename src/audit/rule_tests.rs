@@ -1,0 +1,222 @@
+//! Rules on hand-made catalogs, without PostgreSQL: each case builds the smell and the
+//! look-alikes beside it, and names exactly what must be reported. The same rules are
+//! proved against a real server, fix SQL included, in `tests/integration/rules.rs`.
+
+use super::testing::{findings_of, reported, CatalogBuilder};
+use crate::model::PolicyCommand;
+
+/// Orders and their customer, a line table, and a table whose foreign key leads an index.
+fn shop() -> CatalogBuilder {
+    CatalogBuilder::supabase()
+        .table("public.customers", &[("id", "uuid"), ("name", "text")])
+        .primary_key("public.customers", &["id"])
+        .table(
+            "public.orders",
+            &[
+                ("id", "uuid"),
+                ("customer_id", "uuid"),
+                ("total", "numeric"),
+            ],
+        )
+        .primary_key("public.orders", &["id"])
+        .foreign_key(
+            "public.orders",
+            &["customer_id"],
+            "public.customers",
+            &["id"],
+        )
+        .table(
+            "public.order_lines",
+            &[("order_id", "uuid"), ("line", "int"), ("sku", "text")],
+        )
+        .primary_key("public.order_lines", &["order_id", "line"])
+        .foreign_key(
+            "public.order_lines",
+            &["order_id"],
+            "public.orders",
+            &["id"],
+        )
+}
+
+#[test]
+fn unindexed_foreign_key_needs_the_columns_to_lead_an_index() {
+    let catalog = shop()
+        .table("public.notes", &[("id", "uuid"), ("order_id", "uuid")])
+        .primary_key("public.notes", &["id"])
+        .foreign_key("public.notes", &["order_id"], "public.orders", &["id"])
+        // The index has the column, but second: it cannot serve the lookup.
+        .index("public.notes", "notes_id_order_id", &["id", "order_id"])
+        .build();
+    assert_eq!(
+        reported(&catalog, "unindexed-foreign-key"),
+        [
+            "public.notes.notes_order_id_fkey",
+            "public.orders.orders_customer_id_fkey"
+        ],
+        "order_lines' key leads its primary key, so its foreign key is served"
+    );
+    let fixed = shop()
+        .index("public.orders", "orders_customer_id", &["customer_id"])
+        .build();
+    assert!(reported(&fixed, "unindexed-foreign-key").is_empty());
+}
+
+#[test]
+fn exposed_tables_without_rls_are_reported_and_private_ones_are_not() {
+    let catalog = shop()
+        .enable_rls("public.customers")
+        .policy(
+            "public.customers",
+            "own",
+            PolicyCommand::Select,
+            &["authenticated"],
+            Some("id = auth.uid()"),
+            None,
+        )
+        .table("private.ledger", &[("id", "uuid")])
+        .build();
+    assert_eq!(
+        reported(&catalog, "rls-disabled-in-exposed-schema"),
+        ["public.order_lines", "public.orders"],
+        "private is not exposed, customers has RLS, auth is the platform's"
+    );
+    let fix = findings_of(&catalog, "rls-disabled-in-exposed-schema")
+        .into_iter()
+        .find_map(|f| f.fix)
+        .expect("a fix");
+    assert!(
+        !fix.safe,
+        "enabling RLS hides every row until policies exist"
+    );
+    assert!(fix.script().contains("ENABLE ROW LEVEL SECURITY"));
+}
+
+#[test]
+fn rls_without_policies_is_reported_once_a_policy_exists_it_is_not() {
+    let catalog = shop()
+        .enable_rls("public.orders")
+        .enable_rls("public.customers")
+        .policy(
+            "public.customers",
+            "own",
+            PolicyCommand::All,
+            &["authenticated"],
+            Some("id = auth.uid()"),
+            None,
+        )
+        .build();
+    assert_eq!(
+        reported(&catalog, "rls-enabled-without-policy"),
+        ["public.orders"]
+    );
+}
+
+#[test]
+fn a_table_without_primary_key_is_reported_a_composite_key_counts() {
+    let catalog = shop()
+        .table("public.events", &[("id", "bigint"), ("payload", "jsonb")])
+        .build();
+    assert_eq!(
+        reported(&catalog, "table-without-primary-key"),
+        ["public.events"]
+    );
+    let fix = findings_of(&catalog, "table-without-primary-key")
+        .into_iter()
+        .find_map(|f| f.fix)
+        .expect("a fix");
+    assert!(
+        fix.script().contains("pk_id"),
+        "an existing id column is not clobbered: {}",
+        fix.script()
+    );
+}
+
+#[test]
+fn a_twin_index_is_reported_and_the_constraint_index_is_kept() {
+    let catalog = shop()
+        .index("public.orders", "orders_customer", &["customer_id"])
+        .index("public.orders", "orders_customer_again", &["customer_id"])
+        .index(
+            "public.orders",
+            "orders_customer_total",
+            &["customer_id", "total"],
+        )
+        // Same columns as the primary key: the constraint's index must stay.
+        .index("public.customers", "customers_id_copy", &["id"])
+        .build();
+    let found = reported(&catalog, "duplicate-index");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.contains(&"public.customers.customers_id_copy".to_string()));
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("public.orders.orders_customer")),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&"public.orders.orders_customer_total".to_string()),
+        "a wider index is a different index (covered-index's business)"
+    );
+}
+
+#[test]
+fn dual_tenant_scope_spares_the_workspace_table_itself() {
+    let catalog = CatalogBuilder::supabase()
+        .table(
+            "public.workspaces",
+            &[("id", "uuid"), ("tenant_id", "uuid"), ("name", "text")],
+        )
+        .primary_key("public.workspaces", &["id"])
+        .table(
+            "public.campaigns",
+            &[
+                ("id", "uuid"),
+                ("workspace_id", "uuid"),
+                ("tenant_id", "uuid"),
+            ],
+        )
+        .primary_key("public.campaigns", &["id"])
+        .table("public.notes", &[("id", "uuid"), ("workspace_id", "uuid")])
+        .primary_key("public.notes", &["id"])
+        .build();
+    assert_eq!(
+        reported(&catalog, "dual-tenant-scope"),
+        ["public.campaigns"]
+    );
+}
+
+#[test]
+fn an_always_true_insert_policy_is_critical_an_open_select_is_not_a_write() {
+    let catalog = shop()
+        .enable_rls("public.orders")
+        .policy(
+            "public.orders",
+            "anyone inserts",
+            PolicyCommand::Insert,
+            &["authenticated"],
+            None,
+            Some("true"),
+        )
+        .policy(
+            "public.orders",
+            "anyone reads",
+            PolicyCommand::Select,
+            &["authenticated"],
+            Some("true"),
+            None,
+        )
+        .policy(
+            "public.orders",
+            "service writes",
+            PolicyCommand::All,
+            &["service_role"],
+            Some("true"),
+            Some("true"),
+        )
+        .build();
+    assert_eq!(
+        reported(&catalog, "always-true-write-policy"),
+        ["public.orders.anyone inserts"],
+        "reading is not writing, and the service role bypasses RLS anyway"
+    );
+}
