@@ -27,6 +27,8 @@ pub enum IgnoreError {
     Read { path: String, detail: String },
     #[error("ignore file {path} is not valid: {detail}")]
     Invalid { path: String, detail: String },
+    #[error("cannot write ignore file {path}: {detail}")]
+    Write { path: String, detail: String },
 }
 
 /// The parsed ignore entries.
@@ -150,40 +152,85 @@ impl IgnoreList {
     }
 }
 
-/// Appends one `[[ignore]]` entry to the file (creating it), as the explorer's `s` does.
-pub fn append_entry(path: &Path, key: &str, reason: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+/// Adds one `[[ignore]]` entry to the file (creating it), as the explorer's `s` does. The
+/// file is edited in place: its comments, order and other sections stay as they were. A key
+/// already suppressed gets the new reason instead of a second entry. A file that does not
+/// parse is refused and left untouched, and the write is atomic (`files::write`).
+pub fn append_entry(path: &Path, key: &str, reason: &str) -> Result<(), IgnoreError> {
+    let name = path.display().to_string();
+    let invalid = |detail: String| IgnoreError::Invalid {
+        path: name.clone(),
+        detail,
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(IgnoreError::Read {
+                path: name,
+                detail: e.to_string(),
+            })
+        }
+    };
+    parse(&text, &name)?;
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| invalid(e.to_string()))?;
+    let item = doc
+        .entry("ignore")
+        .or_insert(toml_edit::Item::ArrayOfTables(Default::default()));
+    // Written as an inline list (`ignore = [{ key = .., reason = .. }]`): keep that form.
+    if let Some(list) = item.as_array_mut() {
+        let existing = list
+            .iter_mut()
+            .filter_map(|v| v.as_inline_table_mut())
+            .find(|t| t.get("key").and_then(|v| v.as_str()) == Some(key));
+        match existing {
+            Some(entry) => {
+                entry.insert("reason", reason.into());
+            }
+            None => {
+                let mut entry = toml_edit::InlineTable::new();
+                entry.insert("key", key.into());
+                entry.insert("reason", reason.into());
+                list.push(entry);
+            }
+        }
+        return write_ignore_file(path, &doc, &name);
     }
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    write!(
-        file,
-        "\n[[ignore]]\nkey = {}\nreason = {}\n",
-        toml_string(key),
-        toml_string(reason)
-    )
-}
-
-/// A TOML basic string: quotes, backslashes and control characters escaped.
-fn toml_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
+    let entries = item
+        .as_array_of_tables_mut()
+        .ok_or_else(|| invalid("`ignore` must be a list of [[ignore]] entries".into()))?;
+    let existing = entries
+        .iter_mut()
+        .find(|t| t.get("key").and_then(|v| v.as_str()) == Some(key));
+    match existing {
+        Some(entry) => {
+            entry["reason"] = toml_edit::value(reason);
+        }
+        None => {
+            let mut entry = toml_edit::Table::new();
+            entry["key"] = toml_edit::value(key);
+            entry["reason"] = toml_edit::value(reason);
+            entries.push(entry);
         }
     }
-    out.push('"');
-    out
+    write_ignore_file(path, &doc, &name)
+}
+
+fn write_ignore_file(
+    path: &Path,
+    doc: &toml_edit::DocumentMut,
+    name: &str,
+) -> Result<(), IgnoreError> {
+    let failed = |e: std::io::Error| IgnoreError::Write {
+        path: name.to_string(),
+        detail: e.to_string(),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    crate::files::write(path, doc.to_string().as_bytes()).map_err(failed)
 }
 
 #[cfg(test)]
@@ -212,6 +259,44 @@ mod tests {
         assert_eq!(entries[0].key.as_deref(), Some(key));
         assert_eq!(entries[0].reason, "line one\nline \"two\"");
         assert_eq!(entries[1].key.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn suppressing_edits_the_file_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pglens.toml");
+        let original = "# Reviewed by the platform team.\n\n[[ignore]]\nrule = \"unused-index\" # stats reset weekly\nreason = \"young statistics\"\n\n[explorer]\ntheme = \"light\"\n";
+        std::fs::write(&path, original).unwrap();
+        append_entry(&path, "a:table:public.t", "first").unwrap();
+        append_entry(&path, "a:table:public.t", "second thoughts").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("# Reviewed by the platform team.")
+                && text.contains("# stats reset weekly")
+                && text.contains("[explorer]\ntheme = \"light\""),
+            "comments and other sections stay:\n{text}"
+        );
+        let entries = parse(&text, "f").unwrap();
+        assert_eq!(entries.len(), 2, "one entry per key:\n{text}");
+        assert_eq!(entries[1].reason, "second thoughts");
+
+        // A file that does not parse is refused, not made worse.
+        std::fs::write(&path, "[[ignore]\nkey = \"x\"\n").unwrap();
+        let e = append_entry(&path, "b", "c").unwrap_err().to_string();
+        assert!(e.contains("not valid"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[[ignore]\nkey = \"x\"\n"
+        );
+        // An inline list stays inline.
+        std::fs::write(&path, "ignore = [{ rule = \"x\", reason = \"y\" }]\n").unwrap();
+        append_entry(&path, "b", "c").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(parse(&text, "f").unwrap().len(), 2, "{text}");
+        assert!(text.starts_with("ignore = ["), "{text}");
+        // One whose `ignore` is something else is refused.
+        std::fs::write(&path, "ignore = 3\n").unwrap();
+        assert!(append_entry(&path, "b", "c").is_err());
     }
 
     #[test]

@@ -228,10 +228,8 @@ fn apply(
                         "suppressed {key} in {}",
                         options.ignore_path.display()
                     )),
-                    Err(e) => Action::Failure(format!(
-                        "could not write {}: {e}",
-                        options.ignore_path.display()
-                    )),
+                    // The message names the file; the finding stays unsuppressed.
+                    Err(e) => Action::Failure(format!("not suppressed: {e}")),
                 });
             }
             Effect::SaveMark { table, mark } => {
