@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::model::{Catalog, ObjectId, QualifiedName, Relation, RelationKind, TableStats};
+use crate::sql::mentions::{in_function, in_sql, Mention};
 
 /// Reads and writes of a table, from its statistics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -158,9 +159,8 @@ pub struct Dependent {
 /// policies and trigger functions that mention it, functions whose bodies mention it, and
 /// its own triggers. Built once per model (every text is read once), then looked up.
 ///
-/// Function bodies and policy conditions are matched by name after FROM / JOIN / INTO /
-/// UPDATE / TABLE or a schema prefix; they are text, so this is the best a model can say
-/// without running anything.
+/// Function bodies and policy conditions are read with PostgreSQL's parser (see
+/// [`crate::sql::mentions`]); only SQL built at run time escapes it.
 #[derive(Debug, Default)]
 pub struct Dependents {
     by_table: HashMap<QualifiedName, Vec<Dependent>>,
@@ -168,13 +168,17 @@ pub struct Dependents {
 
 impl Dependents {
     pub fn build(catalog: &Catalog) -> Self {
+        crate::sql::parse::with_deep_stack(|| Self::build_here(catalog))
+    }
+
+    fn build_here(catalog: &Catalog) -> Self {
         let mut by_name: HashMap<&str, Vec<QualifiedName>> = HashMap::new();
         for r in &catalog.relations {
             by_name.entry(&r.name).or_default().push(r.qualified_name());
         }
         // The tables a text names, resolved against the catalog.
-        let resolve = |text: &str| -> Vec<QualifiedName> {
-            let mut found: Vec<QualifiedName> = mentioned_tables(text)
+        let resolve = |mentions: Vec<Mention>| -> Vec<QualifiedName> {
+            let mut found: Vec<QualifiedName> = mentions
                 .into_iter()
                 .flat_map(|(schema, name)| {
                     by_name
@@ -193,11 +197,12 @@ impl Dependents {
             .functions
             .iter()
             .filter(|f| f.extension.is_none())
-            .filter_map(|f| {
-                Some((
+            .filter(|f| f.body.is_some())
+            .map(|f| {
+                (
                     QualifiedName::new(&f.schema, &f.name),
-                    resolve(f.body.as_deref()?),
-                ))
+                    resolve(in_function(f)),
+                )
             })
             .collect();
         let mut out = Dependents::default();
@@ -205,7 +210,8 @@ impl Dependents {
             out.add_relation_dependents(other, &resolve, &function_mentions);
         }
         for f in catalog.functions.iter().filter(|f| f.extension.is_none()) {
-            for table in f.body.as_deref().map(&resolve).unwrap_or_default() {
+            let key = QualifiedName::new(&f.schema, &f.name);
+            for table in function_mentions.get(&key).cloned().unwrap_or_default() {
                 out.push(
                     table,
                     Dependent {
@@ -230,7 +236,7 @@ impl Dependents {
     fn add_relation_dependents(
         &mut self,
         other: &Relation,
-        resolve: &dyn Fn(&str) -> Vec<QualifiedName>,
+        resolve: &dyn Fn(Vec<Mention>) -> Vec<QualifiedName>,
         function_mentions: &HashMap<QualifiedName, Vec<QualifiedName>>,
     ) {
         let me = other.qualified_name();
@@ -264,8 +270,10 @@ impl Dependents {
         }
         for p in &other.policies {
             let texts = [&p.using, &p.with_check].into_iter().flatten();
-            let mut tables: Vec<QualifiedName> =
-                texts.flat_map(|t| resolve(t)).filter(elsewhere).collect();
+            let mut tables: Vec<QualifiedName> = texts
+                .flat_map(|t| resolve(in_sql(t)))
+                .filter(elsewhere)
+                .collect();
             tables.sort();
             tables.dedup();
             for table in tables {
@@ -309,186 +317,9 @@ impl Dependents {
     }
 }
 
-/// Words after which a name is a table: `FROM t`, `JOIN t`, `INSERT INTO t`, `UPDATE t`,
-/// `TRUNCATE TABLE t`, `UPDATE ONLY t`.
-const TABLE_INTRODUCERS: &[&str] = &[
-    "from", "join", "into", "update", "table", "only", "truncate",
-];
-
-/// The tables SQL text names, as `(schema if given, name)`: names (bare ones folded to
-/// lower case as PostgreSQL folds them) after a table-introducing keyword or after a
-/// schema and a dot.
-pub fn mentioned_tables(text: &str) -> Vec<(Option<String>, String)> {
-    let tokens = tokenize(text);
-    let mut out = Vec::new();
-    for (i, tok) in tokens.iter().enumerate() {
-        if !tok.is_name() {
-            continue;
-        }
-        let before = |n: usize| i.checked_sub(n).and_then(|j| tokens.get(j));
-        match before(1) {
-            Some(t) if t.text == "." && !t.quoted => {
-                if let Some(schema) = before(2).filter(|s| s.is_name()) {
-                    out.push((Some(schema.folded()), tok.folded()));
-                }
-            }
-            Some(t) if !t.quoted && TABLE_INTRODUCERS.contains(&t.text.to_lowercase().as_str()) => {
-                // `FROM public.t`: the schema, not a table; the next token is handled above.
-                let qualified = tokens
-                    .get(i + 1)
-                    .is_some_and(|n| n.text == "." && !n.quoted);
-                if !qualified {
-                    out.push((None, tok.folded()));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Whether SQL text uses `table` as a table (see [`mentioned_tables`]).
-pub fn mentions_table(text: &str, table: &QualifiedName) -> bool {
-    mentioned_tables(text)
-        .into_iter()
-        .any(|(schema, name)| name == table.name && schema.is_none_or(|s| s == table.schema))
-}
-
-/// A word, a quoted identifier (quotes removed) or a single punctuation character.
-#[derive(Debug)]
-struct Token {
-    text: String,
-    quoted: bool,
-}
-
-impl Token {
-    /// The name it stands for: quoted names exactly, bare names folded to lower case.
-    fn folded(&self) -> String {
-        if self.quoted {
-            self.text.clone()
-        } else {
-            self.text.to_lowercase()
-        }
-    }
-
-    fn is_name(&self) -> bool {
-        self.quoted
-            || self
-                .text
-                .starts_with(|c: char| c.is_alphabetic() || c == '_')
-    }
-}
-
-fn tokenize(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '"' {
-            let mut ident = String::new();
-            while let Some(n) = chars.next() {
-                if n == '"' {
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        ident.push('"');
-                        continue;
-                    }
-                    break;
-                }
-                ident.push(n);
-            }
-            out.push(Token {
-                text: ident,
-                quoted: true,
-            });
-        } else if c == '\'' {
-            // A string literal: its words are data, not names. '' inside is a quote.
-            while let Some(n) = chars.next() {
-                if n == '\'' {
-                    if chars.peek() == Some(&'\'') {
-                        chars.next();
-                        continue;
-                    }
-                    break;
-                }
-            }
-            out.push(Token {
-                text: "'".into(),
-                quoted: false,
-            });
-        } else if c == '-' && chars.peek() == Some(&'-') {
-            // A comment, to the end of the line.
-            for n in chars.by_ref() {
-                if n == '\n' {
-                    break;
-                }
-            }
-        } else if c.is_alphanumeric() || c == '_' {
-            let mut word = String::from(c);
-            while let Some(&n) = chars.peek() {
-                if n.is_alphanumeric() || n == '_' || n == '$' {
-                    word.push(n);
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            out.push(Token {
-                text: word,
-                quoted: false,
-            });
-        } else if !c.is_whitespace() {
-            out.push(Token {
-                text: c.to_string(),
-                quoted: false,
-            });
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn q(name: &str) -> QualifiedName {
-        QualifiedName::new("public", name)
-    }
-
-    #[test]
-    fn mentions_need_a_table_position() {
-        assert!(mentions_table("SELECT 1 FROM audit_log a", &q("audit_log")));
-        assert!(mentions_table(
-            "insert into public.audit_log values (1)",
-            &q("audit_log")
-        ));
-        assert!(mentions_table(
-            "UPDATE ONLY \"Audit Log\" SET x = 1",
-            &q("Audit Log")
-        ));
-        assert!(mentions_table(
-            "select * from x join Audit_Log on true",
-            &q("audit_log")
-        ));
-        // A column of the same name, a longer name, another schema, a string.
-        assert!(!mentions_table("SELECT audit_log FROM t", &q("audit_log")));
-        assert!(!mentions_table("SELECT 1 FROM audit_logs", &q("audit_log")));
-        assert!(!mentions_table(
-            "SELECT 1 FROM archive.audit_log",
-            &q("audit_log")
-        ));
-        assert!(!mentions_table(
-            "SELECT 'from audit_log' || x",
-            &q("audit_log")
-        ));
-        assert!(!mentions_table(
-            "SELECT 1 -- from audit_log\n",
-            &q("audit_log")
-        ));
-        assert!(!mentions_table(
-            "SELECT 1 FROM \"AUDIT_LOG\"",
-            &q("audit_log")
-        ));
-    }
 
     #[test]
     fn summaries_read_against_the_statistics_window() {

@@ -7,13 +7,17 @@
 //! - `fix.rs`: the statements audit findings suggest.
 //! - `catalog.rs`: constraint and trigger text as the server prints it, for offline models;
 //! - `cleanup.rs`: the cleanup script's merges, drops and restores;
-//! - `ddl.rs`: definitions reconstructed from the model.
+//! - `ddl.rs`: definitions reconstructed from the model;
+//! - reading, not building: `mentions.rs` finds the tables a function body or a policy
+//!   names with PostgreSQL's own parser, which `parse.rs` runs on a deep stack.
 
 pub mod catalog;
 pub mod cleanup;
 pub mod ddl;
 pub mod fix;
 mod index;
+pub mod mentions;
+pub mod parse;
 
 pub use index::create_index;
 
