@@ -90,33 +90,15 @@ impl CatalogBuilder {
         } else {
             Vec::new()
         };
-        self.catalog.relations.push(Relation {
-            schema: name.schema,
-            name: name.name,
-            kind: RelationKind::Table,
-            partition_of: None,
-            partition_key: None,
-            owner: "postgres".into(),
-            comment: None,
-            rls_enabled: false,
-            rls_forced: false,
-            options: Vec::new(),
-            view_definition: None,
-            reads: Vec::new(),
-            extension: None,
-            columns: columns
-                .iter()
-                .enumerate()
-                .map(|(i, (name, data_type))| column(i, name, data_type))
-                .collect(),
-            constraints: Vec::new(),
-            indexes: Vec::new(),
-            policies: Vec::new(),
-            triggers: Vec::new(),
-            grants,
-            stats: None,
-            provenance: Provenance::default(),
-        });
+        let mut relation = Relation::empty(name.schema, name.name, RelationKind::Table);
+        relation.owner = "postgres".into();
+        relation.grants = grants;
+        relation.columns = columns
+            .iter()
+            .enumerate()
+            .map(|(i, (name, data_type))| column(i, name, data_type))
+            .collect();
+        self.catalog.relations.push(relation);
         self
     }
 
@@ -295,17 +277,7 @@ fn index(name: &str, columns: &[&str]) -> Index {
     Index {
         name: name.into(),
         method: "btree".into(),
-        keys: columns
-            .iter()
-            .map(|c| IndexKey {
-                column: Some(c.to_string()),
-                expression: None,
-                descending: false,
-                nulls: None,
-                opclass: None,
-                collation: None,
-            })
-            .collect(),
+        keys: columns.iter().map(|c| IndexKey::on_column(*c)).collect(),
         include: Vec::new(),
         predicate: None,
         unique: false,

@@ -92,6 +92,33 @@ pub struct PartitionOf {
 }
 
 impl Relation {
+    /// A relation with nothing in it yet: no columns, constraints, grants or statistics.
+    pub fn empty(schema: impl Into<String>, name: impl Into<String>, kind: RelationKind) -> Self {
+        Relation {
+            schema: schema.into(),
+            name: name.into(),
+            kind,
+            partition_of: None,
+            partition_key: None,
+            owner: String::new(),
+            comment: None,
+            rls_enabled: false,
+            rls_forced: false,
+            options: Vec::new(),
+            view_definition: None,
+            reads: Vec::new(),
+            extension: None,
+            columns: Vec::new(),
+            constraints: Vec::new(),
+            indexes: Vec::new(),
+            policies: Vec::new(),
+            triggers: Vec::new(),
+            grants: Vec::new(),
+            stats: None,
+            provenance: Provenance::default(),
+        }
+    }
+
     pub fn qualified_name(&self) -> QualifiedName {
         QualifiedName::new(&self.schema, &self.name)
     }
@@ -341,6 +368,20 @@ pub struct IndexKey {
 pub enum NullsOrder {
     First,
     Last,
+}
+
+impl IndexKey {
+    /// A plain ascending key on a column, as a key constraint's index has.
+    pub fn on_column(name: impl Into<String>) -> Self {
+        IndexKey {
+            column: Some(name.into()),
+            expression: None,
+            descending: false,
+            nulls: None,
+            opclass: None,
+            collation: None,
+        }
+    }
 }
 
 impl Index {

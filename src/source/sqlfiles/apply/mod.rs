@@ -307,27 +307,9 @@ impl Builder {
     /// An empty relation as a CREATE makes it: no columns yet, the schema's default grants.
     fn new_relation(&self, q: &QualifiedName, kind: RelationKind, at: &Location) -> Relation {
         Relation {
-            schema: q.schema.clone(),
-            name: q.name.clone(),
-            kind,
-            partition_of: None,
-            partition_key: None,
-            owner: String::new(),
-            comment: None,
-            rls_enabled: false,
-            rls_forced: false,
-            options: Vec::new(),
-            view_definition: None,
-            reads: Vec::new(),
-            extension: None,
-            columns: Vec::new(),
-            constraints: Vec::new(),
-            indexes: Vec::new(),
-            policies: Vec::new(),
-            triggers: Vec::new(),
             grants: self.default_grants(&q.schema, false),
-            stats: None,
             provenance: defined(at),
+            ..Relation::empty(&q.schema, &q.name, kind)
         }
     }
 

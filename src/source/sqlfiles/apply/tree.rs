@@ -35,18 +35,7 @@ pub(super) fn key_index(name: &str, c: &Constraint) -> Index {
     Index {
         name: name.to_string(),
         method: "btree".into(),
-        keys: c
-            .columns
-            .iter()
-            .map(|col| IndexKey {
-                column: Some(col.clone()),
-                expression: None,
-                descending: false,
-                nulls: None,
-                opclass: None,
-                collation: None,
-            })
-            .collect(),
+        keys: c.columns.iter().map(IndexKey::on_column).collect(),
         include: Vec::new(),
         predicate: None,
         unique: true,
