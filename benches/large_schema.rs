@@ -19,7 +19,7 @@ struct Fixture {
     params: ConnParams,
     catalog: pglens::model::Catalog,
     /// The explorer with the schema loaded and a table open.
-    app: std::sync::Mutex<pglens::tui::app::App>,
+    app: std::sync::Mutex<pglens::tui::state::App>,
 }
 
 static FIXTURE: OnceLock<Fixture> = OnceLock::new();
@@ -226,10 +226,10 @@ fn offline_scaling() {
 fn explorer(
     catalog: &pglens::model::Catalog,
     findings: Vec<pglens::audit::Finding>,
-) -> pglens::tui::app::App {
+) -> pglens::tui::state::App {
     use pglens::tui::action::Action;
-    let model = pglens::tui::app::Model::new(catalog.clone(), findings, Default::default());
-    let mut app = pglens::tui::app::App::new("bench".into());
+    let model = pglens::tui::model::Model::new(catalog.clone(), findings, Default::default());
+    let mut app = pglens::tui::state::App::new("bench".into());
     app.update(Action::Resize {
         width: 160,
         height: 48,

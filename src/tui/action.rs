@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{Model, Node};
+use super::model::Model;
+use super::state::Node;
 
 /// Everything that can happen to the explorer.
 #[derive(Debug)]

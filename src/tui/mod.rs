@@ -1,9 +1,12 @@
 //! The explorer: a full-screen terminal interface over the model and its findings.
 //!
-//! - `app.rs`: the state and its pure `update(action) -> effects`;
-//! - `review.rs`: the cleanup review's state and update (`T`, `m`, `E`);
+//! - `tab.rs`: the detail pane's tabs; `model.rs`: the loaded model, indexed once, and the
+//!   rows each tab shows;
+//! - `state.rs`: the [`state::App`], focus, overlays and their state, and the effects;
+//! - `update/`: the pure `update(action) -> effects`, one file per overlay;
 //! - `action.rs`: the one `Action` enum and the keymap (key -> action, remappable);
-//! - `view/`: rendering, a pure function of the state;
+//! - `view/`: rendering, a pure function of the state; `view/tabs/` one file per tab,
+//!   `view/widgets.rs` what they share;
 //! - `search.rs`: the fuzzy finder's index; `theme.rs`: styles; `config.rs`: the config file
 //!   and the state directory;
 //! - `clipboard.rs`: OSC 52, tmux, desktop clipboard and a file;
@@ -13,13 +16,15 @@
 //!   actions, draws only when something changed, and performs the effects `update` returns.
 
 pub mod action;
-pub mod app;
 pub mod clipboard;
 pub mod config;
+pub mod model;
 pub mod prompt;
-pub mod review;
 pub mod search;
+pub mod state;
+pub mod tab;
 pub mod theme;
+mod update;
 pub mod view;
 
 use std::io;
@@ -42,8 +47,10 @@ use ratatui::Terminal;
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use self::action::{Action, Keymap};
-use self::app::{App, Effect, Model, Tab};
 use self::clipboard::{Clipboard, Environment};
+use self::model::{Drift, Model};
+use self::state::{App, Effect, Overlay};
+use self::tab::Tab;
 use self::theme::Theme;
 use self::view::ViewState;
 use crate::audit::{self, ignore::IgnoreList};
@@ -294,10 +301,7 @@ fn translate(
         Event::Key(key) if key.kind == event::KeyEventKind::Press => {
             let typing = matches!(
                 app.overlay,
-                app::Overlay::Search(_)
-                    | app::Overlay::Suppress(_)
-                    | app::Overlay::Mark(_)
-                    | app::Overlay::Password(_)
+                Overlay::Search(_) | Overlay::Suppress(_) | Overlay::Mark(_) | Overlay::Password(_)
             );
             keymap.action_for(&key, typing)
         }
@@ -305,9 +309,7 @@ fn translate(
         Event::Mouse(m) => match m.kind {
             MouseEventKind::ScrollUp => Some(Action::Up),
             MouseEventKind::ScrollDown => Some(Action::Down),
-            MouseEventKind::Down(MouseButton::Left)
-                if matches!(app.overlay, app::Overlay::None) =>
-            {
+            MouseEventKind::Down(MouseButton::Left) if matches!(app.overlay, Overlay::None) => {
                 let areas = view::areas(size);
                 let pos = Position::new(m.column, m.row);
                 if areas.tree.contains(pos) {
@@ -369,7 +371,7 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
                 let drift = drift.and_then(|spec| {
                     let other = runtime.block_on(source::load(&spec, &mut |_| {}, &mut |_| {}));
                     match other {
-                        Ok(other) => Some(app::Drift {
+                        Ok(other) => Some(Drift {
                             against: spec.label(),
                             differences: crate::diff::diff(&other, &catalog),
                             progress: crate::diff::migration_progress(&other, &catalog),

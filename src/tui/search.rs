@@ -5,7 +5,7 @@
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
-use super::app::Tab;
+use super::tab::Tab;
 use crate::model::{Catalog, ObjectId};
 
 /// One searchable thing and where Enter takes you.

@@ -6,7 +6,9 @@ use pglens::audit::{self, Selection, Severity};
 use pglens::categorize::{CategoryConfig, DEMO_CATEGORIES};
 use pglens::model::ObjectId;
 use pglens::tui::action::{Action, Keymap};
-use pglens::tui::app::{App, Effect, FindingsView, Focus, Model, Node, Overlay, Tab};
+use pglens::tui::model::{detail_rows, Drift, Model};
+use pglens::tui::state::{App, Effect, FindingsView, Focus, Node, Overlay, SortKey};
+use pglens::tui::tab::Tab;
 use pglens::tui::theme::Theme;
 use pglens::tui::view::{self, ViewState};
 use ratatui::backend::TestBackend;
@@ -142,7 +144,7 @@ fn copy_effects_carry_the_fix_sql() {
     app.update(Action::Tab(1)); // Indexes: the duplicate index row is marked
     let dup_row = {
         let model = app.model.as_ref().unwrap();
-        pglens::tui::app::detail_rows(model, &leads(), Tab::Indexes)
+        detail_rows(model, &leads(), Tab::Indexes)
             .iter()
             .position(|r| r.name.as_deref() == Some("idx_leads_workspace_id"))
             .unwrap()
@@ -260,7 +262,7 @@ fn findings_view_filters_and_jumps_to_the_object() {
         assert_eq!(app.tab, tab, "{}", finding.message);
         let part_of_table = o.table.is_some() && tab != Tab::Findings;
         if let (Some(name), true) = (&o.name, part_of_table) {
-            let rows = pglens::tui::app::detail_rows(app.model.as_ref().unwrap(), &table, tab);
+            let rows = detail_rows(app.model.as_ref().unwrap(), &table, tab);
             assert_eq!(
                 rows[app.row].name.as_ref(),
                 Some(name),
@@ -423,7 +425,6 @@ fn a_failed_reload_keeps_the_model_and_says_so() {
 fn table_list_sorts_and_marks_tables_for_the_plan() {
     use pglens::cleanup::Decision;
     use pglens::model::QualifiedName;
-    use pglens::tui::review::SortKey;
 
     let mut app = demo_app();
     app.update(Action::Tables);
@@ -567,7 +568,7 @@ fn drift_view_lists_differences_and_opens_the_table() {
         .unwrap();
     leads.rls_enabled = false;
     let model = app.model.as_mut().unwrap();
-    model.drift = Some(pglens::tui::app::Drift {
+    model.drift = Some(Drift {
         against: "migrations/".into(),
         differences: pglens::diff::diff(&new, &old),
         progress: None,

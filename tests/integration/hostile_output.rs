@@ -181,7 +181,9 @@ fn drop_everything(catalog: &Catalog, note: &str) -> Plan {
 fn explorer_screens(catalog: Catalog, findings: Vec<Finding>) -> String {
     use crate::explorer::{screen, type_text};
     use pglens::tui::action::Action;
-    use pglens::tui::app::{App, Model, Tab};
+    use pglens::tui::model::Model;
+    use pglens::tui::state::App;
+    use pglens::tui::tab::Tab;
     let first = catalog
         .tables()
         .next()

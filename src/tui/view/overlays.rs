@@ -6,23 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::detail::finding_detail;
-use super::{fit, severity_mark, ViewState};
+use super::widgets::{
+    centred, finding_detail, finding_style, fit, pane, severity_mark, shown, ViewState,
+};
 use crate::tui::action::Keymap;
-use crate::tui::app::{App, FindingsView, Prompt, SearchState};
+use crate::tui::state::{App, FindingsView, Prompt, SearchState};
 use crate::tui::theme::Theme;
-
-/// A centred rectangle of at most `w` x `h` inside `area`.
-pub fn centred(area: Rect, w: u16, h: u16) -> Rect {
-    let w = w.min(area.width);
-    let h = h.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
 
 pub fn search(
     frame: &mut Frame<'_>,
@@ -38,7 +27,7 @@ pub fn search(
         size.height.saturating_sub(4).max(8),
     );
     frame.render_widget(Clear, area);
-    let block = super::pane(true, theme).title(Span::styled(
+    let block = pane(true, theme).title(Span::styled(
         " find (Enter jumps, Esc closes) ",
         theme.title,
     ));
@@ -51,7 +40,7 @@ pub fn search(
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("/ ", theme.accent),
-            Span::raw(super::shown(&state.query)),
+            Span::raw(shown(&state.query)),
             Span::styled("▏", theme.accent),
         ])),
         parts[0],
@@ -111,7 +100,7 @@ pub fn findings(
         fv.category.map(|c| c.as_str()).unwrap_or("any"),
         fv.rule.unwrap_or("any"),
     );
-    let block = super::pane(true, theme).title(Span::styled(filters, theme.title));
+    let block = pane(true, theme).title(Span::styled(filters, theme.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let parts = Layout::default()
@@ -123,12 +112,12 @@ pub fn findings(
         .iter()
         .map(|i| {
             let f = &model.findings[*i];
-            let style = super::finding_style(f, theme);
+            let style = finding_style(f, theme);
             Row::new(vec![
                 Cell::from(severity_mark(Some(f.severity), theme)),
                 Cell::from(Span::styled(f.rule, theme.accent)),
                 Cell::from(fit(&f.object.path(), obj_width)),
-                Cell::from(super::shown(&f.message)).style(style),
+                Cell::from(shown(&f.message)).style(style),
             ])
         })
         .collect();
@@ -178,7 +167,7 @@ pub fn help(frame: &mut Frame<'_>, size: Rect, offset: usize, keymap: &Keymap, t
             *last = Line::styled(format!("{:>16}  ↓ more (↓ / PageDown)", ""), theme.muted);
         }
     }
-    let block = super::pane(true, theme).title(Span::styled(
+    let block = pane(true, theme).title(Span::styled(
         " keys (remap them in config.toml [keys]); Esc closes ",
         theme.title,
     ));
@@ -204,7 +193,7 @@ pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, t
         ),
         Line::from(vec![
             Span::styled("reason: ", theme.accent),
-            Span::raw(super::shown(&prompt.input)),
+            Span::raw(shown(&prompt.input)),
             Span::styled("▏", theme.accent),
         ]),
         Line::styled(
@@ -214,7 +203,7 @@ pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, t
     ];
     frame.render_widget(
         Paragraph::new(text)
-            .block(super::pane(true, theme).title(Span::styled(" suppress finding ", theme.title))),
+            .block(pane(true, theme).title(Span::styled(" suppress finding ", theme.title))),
         area,
     );
 }
@@ -239,8 +228,7 @@ pub fn password(frame: &mut Frame<'_>, size: Rect, app: &App, typed: &str, theme
         Line::styled("Enter connects; Esc cancels", theme.muted),
     ];
     frame.render_widget(
-        Paragraph::new(text)
-            .block(super::pane(true, theme).title(Span::styled(" connect ", theme.title))),
+        Paragraph::new(text).block(pane(true, theme).title(Span::styled(" connect ", theme.title))),
         area,
     );
 }
@@ -263,7 +251,7 @@ pub fn drift(
         drift.differences.len(),
         drift.against
     );
-    let block = super::pane(true, theme).title(Span::styled(
+    let block = pane(true, theme).title(Span::styled(
         fit(&title, usize::from(area.width.saturating_sub(2))),
         theme.title,
     ));
@@ -311,7 +299,7 @@ pub fn drift(
                 Cell::from(Span::styled(symbol, theme.accent)),
                 Cell::from(d.kind),
                 Cell::from(fit(&d.path(), width)),
-                Cell::from(super::shown(d.defined.as_deref().unwrap_or_default())),
+                Cell::from(shown(d.defined.as_deref().unwrap_or_default())),
             ])
         })
         .collect();
@@ -333,10 +321,7 @@ pub fn drift(
         let line = |label: &'static str, text: &Option<String>| {
             Line::from(vec![
                 Span::styled(label, theme.muted),
-                Span::raw(
-                    text.as_deref()
-                        .map_or_else(|| "(absent)".into(), super::shown),
-                ),
+                Span::raw(text.as_deref().map_or_else(|| "(absent)".into(), shown)),
             ])
         };
         let detail = vec![line("there: ", &d.old), line("here:  ", &d.new)];

@@ -1,203 +1,18 @@
 //! The cleanup review's screens: the Usage tab (evidence, plan decision, dependents), the
 //! sortable table list, and the mark prompt.
 
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use super::{fit, severity_mark, ViewState};
-use crate::cleanup::evidence::{
-    activity, age_words, human_bytes, human_count, last_analyze, last_vacuum, short_time,
-    usage_summary,
-};
+use super::widgets::{bytes, centred, count, fit, pane, severity_mark, shown, ViewState};
+use crate::cleanup::evidence::{activity, age_words, last_analyze, last_vacuum, short_time};
 use crate::cleanup::Plan;
-use crate::model::{Catalog, ObjectId, Relation, TableStats};
-use crate::tui::app::{App, DetailRow, Model};
-use crate::tui::review::{MarkPrompt, MarkStage, TablesView};
+use crate::model::{ObjectId, Relation, TableStats};
+use crate::tui::model::Model;
+use crate::tui::state::{App, MarkPrompt, MarkStage, TablesView};
 use crate::tui::theme::Theme;
-
-fn count(v: Option<i64>) -> String {
-    v.map(human_count).unwrap_or_else(|| "?".into())
-}
-
-fn bytes(v: Option<i64>) -> String {
-    v.map(human_bytes).unwrap_or_else(|| "?".into())
-}
-
-/// The evidence lines above the dependents table.
-fn evidence_lines(
-    catalog: &Catalog,
-    plan: &Plan,
-    r: &Relation,
-    theme: &Theme,
-) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::from(vec![
-        Span::styled("use      ", theme.muted),
-        Span::styled(usage_summary(catalog, r), theme.accent),
-    ])];
-    if let Some(origin) = super::detail::provenance_line(&r.provenance) {
-        lines.push(Line::from(vec![
-            Span::styled("source   ", theme.muted),
-            Span::raw(origin),
-        ]));
-    }
-    if let Some(s) = &r.stats {
-        lines.extend(stats_lines(s, theme));
-    }
-    let reset = match (&catalog.meta.stats_reset, catalog.meta.stats_age_seconds) {
-        (Some(at), Some(age)) => format!("reset {} ({} ago)", short_time(at), age_words(age)),
-        (None, _) => "never reset: counting since the server started".into(),
-        (Some(at), None) => format!("reset {}", short_time(at)),
-    };
-    if r.stats.is_some() {
-        lines.push(Line::from(vec![
-            Span::styled("stats    ", theme.muted),
-            Span::raw(reset),
-        ]));
-    }
-    let decision = match plan.mark(&r.qualified_name()) {
-        Some(m) if m.note.is_empty() => m.decision.label(),
-        Some(m) => format!("{}: {}", m.decision.label(), m.note),
-        None => "not decided (m marks it)".into(),
-    };
-    lines.push(Line::from(vec![
-        Span::styled("plan     ", theme.muted),
-        Span::raw(super::shown(&decision)),
-    ]));
-    lines
-}
-
-fn stats_lines(s: &TableStats, theme: &Theme) -> Vec<Line<'static>> {
-    let when = |t: Option<String>| t.map(|t| short_time(&t)).unwrap_or_else(|| "never".into());
-    let last_read = s
-        .last_read
-        .as_deref()
-        .map(|t| format!(", last {}", short_time(t)))
-        .unwrap_or_default();
-    [
-        (
-            "rows     ",
-            format!(
-                "~{} (live {}, dead {})",
-                count(s.estimated_rows),
-                count(s.live_rows),
-                count(s.dead_rows)
-            ),
-        ),
-        (
-            "size     ",
-            format!(
-                "{} (table {}, indexes {})",
-                bytes(s.total_bytes),
-                bytes(s.table_bytes),
-                bytes(s.index_bytes)
-            ),
-        ),
-        (
-            "reads    ",
-            format!(
-                "{} sequential scans, {} index scans{last_read}",
-                count(s.seq_scans),
-                count(s.index_scans)
-            ),
-        ),
-        (
-            "writes   ",
-            format!(
-                "{} inserts, {} updates, {} deletes",
-                count(s.inserts),
-                count(s.updates),
-                count(s.deletes)
-            ),
-        ),
-        (
-            "upkeep   ",
-            format!(
-                "vacuumed {}, analyzed {}",
-                when(last_vacuum(s)),
-                when(last_analyze(s))
-            ),
-        ),
-    ]
-    .into_iter()
-    .map(|(label, text)| Line::from(vec![Span::styled(label, theme.muted), Span::raw(text)]))
-    .collect()
-}
-
-/// The Usage tab: evidence, the plan's decision, then what depends on the table.
-#[allow(clippy::too_many_arguments)]
-pub fn usage_tab(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    model: &Model,
-    plan: &Plan,
-    r: &Relation,
-    rows: &[DetailRow],
-    view: &mut ViewState,
-    theme: &Theme,
-) {
-    let lines = evidence_lines(&model.catalog, plan, r, theme);
-    let parts = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([
-            Constraint::Length(lines.len() as u16 + 1),
-            Constraint::Min(1),
-        ])
-        .split(area);
-    frame.render_widget(Paragraph::new(lines), parts[0]);
-    let deps = model.dependents.of(&r.qualified_name());
-    if deps.is_empty() {
-        frame.render_widget(
-            Paragraph::new("nothing depends on it").style(theme.muted),
-            parts[1],
-        );
-        return;
-    }
-    let body: Vec<Row<'_>> = deps
-        .iter()
-        .zip(rows)
-        .map(|(d, _)| {
-            let effect = if d.goes_with_table {
-                "goes with it"
-            } else if d.blocks_drop {
-                "blocks DROP"
-            } else {
-                "breaks at run time"
-            };
-            Row::new(vec![
-                Cell::from(if d.object == ObjectId::Relation(r.qualified_name()) {
-                    " "
-                } else {
-                    "→"
-                }),
-                Cell::from(d.kind.label()),
-                Cell::from(super::shown(&d.label)),
-                Cell::from(Span::styled(
-                    effect,
-                    if d.blocks_drop {
-                        theme.warning
-                    } else {
-                        theme.muted
-                    },
-                )),
-            ])
-        })
-        .collect();
-    let table = Table::new(
-        body,
-        [
-            Constraint::Length(1),
-            Constraint::Length(11),
-            Constraint::Fill(1),
-            Constraint::Length(18),
-        ],
-    )
-    .header(Row::new(vec!["", "kind", "dependent", "if dropped"]).style(theme.header))
-    .row_highlight_style(theme.selection)
-    .column_spacing(1);
-    frame.render_stateful_widget(table, parts[1], &mut view.detail);
-}
 
 /// The table list: every listed table with its evidence and decision, sorted.
 pub fn tables(
@@ -222,7 +37,7 @@ pub fn tables(
         tv.order.len(),
         tv.sort.label(),
     );
-    let block = super::pane(true, theme).title(Span::styled(
+    let block = pane(true, theme).title(Span::styled(
         fit(&title, usize::from(area.width.saturating_sub(2))),
         theme.title,
     ));
@@ -313,7 +128,7 @@ fn table_row<'a>(
 
 /// The mark prompt: choose a decision, then (for a merge) the target, then a note.
 pub fn mark(frame: &mut Frame<'_>, size: Rect, prompt: &MarkPrompt, theme: &Theme) {
-    let area = super::overlays::centred(size, 80, 5);
+    let area = centred(size, 80, 5);
     frame.render_widget(Clear, area);
     let width = usize::from(area.width.saturating_sub(2));
     let decided = prompt
@@ -328,7 +143,7 @@ pub fn mark(frame: &mut Frame<'_>, size: Rect, prompt: &MarkPrompt, theme: &Them
     let input = |label: &'static str| {
         Line::from(vec![
             Span::styled(label, theme.accent),
-            Span::raw(super::shown(&prompt.input)),
+            Span::raw(shown(&prompt.input)),
             Span::styled("▏", theme.accent),
         ])
     };
@@ -365,7 +180,7 @@ pub fn mark(frame: &mut Frame<'_>, size: Rect, prompt: &MarkPrompt, theme: &Them
     }
     frame.render_widget(
         Paragraph::new(text)
-            .block(super::pane(true, theme).title(Span::styled(" cleanup plan ", theme.title))),
+            .block(pane(true, theme).title(Span::styled(" cleanup plan ", theme.title))),
         area,
     );
 }

@@ -5,9 +5,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::fit;
+use super::widgets::fit;
 use crate::tui::action::Keymap;
-use crate::tui::app::{App, Focus, Overlay, Tone};
+use crate::tui::state::{App, Focus, Overlay, Tone};
 use crate::tui::theme::Theme;
 
 pub fn render(
@@ -66,7 +66,7 @@ pub fn render(
             k("export_plan")
         ),
         Overlay::Mark(p) => match p.stage {
-            crate::tui::review::MarkStage::Choose => "k keep · d drop · m merge · i investigate · x remove · Esc cancel".to_string(),
+            crate::tui::state::MarkStage::Choose => "k keep · d drop · m merge · i investigate · x remove · Esc cancel".to_string(),
             _ => "type · Enter next · Esc cancel".to_string(),
         },
         Overlay::Findings(_) => format!(

@@ -6,16 +6,18 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use tui_tree_widget::{Tree, TreeItem};
 
-use super::{node_path, severity_mark, ViewState};
+use super::widgets::{pane, severity_mark, shown, ViewState};
 use crate::cleanup::Plan;
 use crate::model::{ObjectId, RelationKind};
-use crate::tui::app::{App, Focus, Model};
+use crate::tui::model::Model;
+use crate::tui::state::{App, Focus, Node};
 use crate::tui::theme::Theme;
 
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState, theme: &Theme) {
-    let focused = app.focus == Focus::Tree && matches!(app.overlay, crate::tui::app::Overlay::None);
+    let focused =
+        app.focus == Focus::Tree && matches!(app.overlay, crate::tui::state::Overlay::None);
     let title = format!(" {} ", app.grouping.label());
-    let block = super::pane(focused, theme).title(Span::styled(title, theme.title));
+    let block = pane(focused, theme).title(Span::styled(title, theme.title));
     let Some(model) = &app.model else {
         let text = match &app.loading {
             Some(step) => step.describe(),
@@ -37,7 +39,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
             let line = Line::from(vec![
                 severity_mark(worst, theme),
                 Span::raw(" "),
-                Span::styled(super::shown(&g.name), theme.header),
+                Span::styled(shown(&g.name), theme.header),
                 Span::styled(format!(" ({})", g.members.len()), theme.muted),
             ]);
             TreeItem::new(g.name.clone(), line, children).ok()
@@ -105,8 +107,29 @@ fn item_line(model: &Model, plan: &Plan, id: &ObjectId, theme: &Theme) -> Line<'
     Line::from(vec![
         severity_mark(model.worst(id), theme),
         Span::raw(" "),
-        Span::raw(super::shown(&name)),
+        Span::raw(shown(&name)),
         Span::styled(kind, theme.muted),
         Span::styled(decision, theme.accent),
     ])
+}
+
+/// The tree's identifier path for a node (group name, then object label).
+pub fn node_path(node: &Node) -> Vec<String> {
+    match node {
+        Node::Group(g) => vec![g.clone()],
+        Node::Item(g, id) => vec![g.clone(), id.label()],
+    }
+}
+
+/// The node at a tree path, for mouse clicks.
+pub fn node_at(app: &App, path: &[String]) -> Option<Node> {
+    let group = app.groups.iter().find(|g| Some(&g.name) == path.first())?;
+    match path.get(1) {
+        None => Some(Node::Group(group.name.clone())),
+        Some(label) => group
+            .members
+            .iter()
+            .find(|m| &m.label() == label)
+            .map(|m| Node::Item(group.name.clone(), m.clone())),
+    }
 }

@@ -1,97 +1,15 @@
-//! The cleanup review in the explorer: the sortable table list with usage evidence (`T`),
-//! marking a table keep / drop / merge into X / investigate with a note (`m`), and exporting
-//! the plan (`E`). Pure state and update, like `app.rs`; the runtime saves the plan file and
-//! writes the export when asked through an [`Effect`].
+//! The cleanup review: the sortable table list with usage evidence (`T`), marking a table
+//! keep / drop / merge into X / investigate with a note (`m`), and exporting the plan (`E`).
+//! The runtime saves the plan file and writes the export when asked through an [`Effect`].
 
-use super::action::Action;
-use super::app::{App, Effect, Model, Overlay, Tab, Tone};
+use super::step;
 use crate::cleanup::evidence::{activity, last_analyze, last_vacuum};
 use crate::cleanup::{Decision, Mark, Plan};
 use crate::model::{ObjectId, QualifiedName, Relation, TableStats};
-
-/// Columns the table list sorts by, in the order `o` cycles through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SortKey {
-    #[default]
-    Name,
-    Rows,
-    Size,
-    Reads,
-    Writes,
-    LastVacuum,
-    LastAnalyze,
-    Dependents,
-    Decision,
-}
-
-impl SortKey {
-    const ALL: [SortKey; 9] = [
-        SortKey::Name,
-        SortKey::Rows,
-        SortKey::Size,
-        SortKey::Reads,
-        SortKey::Writes,
-        SortKey::LastVacuum,
-        SortKey::LastAnalyze,
-        SortKey::Dependents,
-        SortKey::Decision,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            SortKey::Name => "name",
-            SortKey::Rows => "rows",
-            SortKey::Size => "size",
-            SortKey::Reads => "reads",
-            SortKey::Writes => "writes",
-            SortKey::LastVacuum => "vacuumed",
-            SortKey::LastAnalyze => "analyzed",
-            SortKey::Dependents => "dependents",
-            SortKey::Decision => "decision",
-        }
-    }
-
-    fn next(self) -> SortKey {
-        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
-        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
-    }
-
-    /// Numbers sort largest first by default: the big, busy or entangled tables first.
-    fn descending_by_default(self) -> bool {
-        !matches!(self, SortKey::Name | SortKey::Decision)
-    }
-}
-
-/// The table list's state. `order` is computed by `update`, so render and Enter agree.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TablesView {
-    pub sort: SortKey,
-    pub descending: bool,
-    pub selected: usize,
-    pub order: Vec<QualifiedName>,
-}
-
-/// Where the mark prompt is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MarkStage {
-    /// Waiting for k / d / m / i / x.
-    Choose,
-    /// Typing the table to merge into.
-    Target,
-    /// Typing the note.
-    Note,
-}
-
-/// Marking one table for the plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarkPrompt {
-    pub table: QualifiedName,
-    pub stage: MarkStage,
-    pub decision: Option<Decision>,
-    pub input: String,
-    /// The table list to return to, when the prompt was opened from it.
-    pub back: Option<TablesView>,
-}
+use crate::tui::action::Action;
+use crate::tui::model::{merge_suggestion, Model};
+use crate::tui::state::{App, Effect, MarkPrompt, MarkStage, Overlay, SortKey, TablesView, Tone};
+use crate::tui::tab::Tab;
 
 /// The tables the list shows: every table the tree lists, in the current grouping.
 fn listed_tables<'m>(app: &App, model: &'m Model) -> Vec<&'m Relation> {
@@ -159,24 +77,9 @@ impl TablesView {
     }
 }
 
-/// The table a consolidation finding suggests merging into ("... a version of s.t: ...").
-pub fn merge_suggestion(model: &Model, table: &QualifiedName) -> Option<QualifiedName> {
-    model
-        .findings_of(&ObjectId::Relation(table.clone()))
-        .iter()
-        .map(|i| &model.findings[*i])
-        .filter(|f| f.rule == "table-consolidation-candidate")
-        .find_map(|f| {
-            let rest = f.message.split_once("a version of ")?.1;
-            let name = rest.split_once(": ")?.0;
-            let (schema, table) = name.split_once('.')?;
-            Some(QualifiedName::new(schema, table))
-        })
-}
-
 impl App {
     /// Opens the table list.
-    pub(super) fn open_tables(&mut self) {
+    pub(crate) fn open_tables(&mut self) {
         let mut view = TablesView {
             sort: SortKey::Size,
             descending: true,
@@ -190,9 +93,9 @@ impl App {
         self.overlay = Overlay::Tables(view);
     }
 
-    pub(super) fn update_tables(&mut self, mut view: TablesView, action: Action) -> Vec<Effect> {
+    pub(crate) fn update_tables(&mut self, mut view: TablesView, action: Action) -> Vec<Effect> {
         let len = view.order.len();
-        let step = |by: isize| super::app::step(view.selected, by, len);
+        let step = |by: isize| step(view.selected, by, len);
         match action {
             Action::Escape | Action::Tables => return Vec::new(),
             Action::Up => view.selected = step(-1),
@@ -233,7 +136,7 @@ impl App {
     }
 
     /// Opens the mark prompt for a table.
-    pub(super) fn start_mark(&mut self, table: QualifiedName, back: Option<TablesView>) {
+    pub(crate) fn start_mark(&mut self, table: QualifiedName, back: Option<TablesView>) {
         let is_table = self
             .model
             .as_ref()
@@ -255,7 +158,7 @@ impl App {
         });
     }
 
-    pub(super) fn update_mark(&mut self, mut prompt: MarkPrompt, action: Action) -> Vec<Effect> {
+    pub(crate) fn update_mark(&mut self, mut prompt: MarkPrompt, action: Action) -> Vec<Effect> {
         if action == Action::Escape {
             self.status = Some(("plan unchanged".into(), Tone::Info));
             self.close_mark(prompt.back);
@@ -300,7 +203,7 @@ impl App {
         Vec::new()
     }
 
-    fn choose(&mut self, mut prompt: MarkPrompt, key: char) -> Vec<Effect> {
+    pub(crate) fn choose(&mut self, mut prompt: MarkPrompt, key: char) -> Vec<Effect> {
         let decision = match key {
             'k' => Decision::Keep,
             'd' => Decision::Drop,
@@ -342,7 +245,7 @@ impl App {
         Vec::new()
     }
 
-    fn to_note(&self, prompt: &mut MarkPrompt) {
+    pub(crate) fn to_note(&self, prompt: &mut MarkPrompt) {
         prompt.stage = MarkStage::Note;
         prompt.input = self
             .plan
@@ -352,7 +255,7 @@ impl App {
     }
 
     /// The merge target typed: `schema.table`, or `table` in the marked table's schema.
-    fn resolve_target(&self, prompt: &MarkPrompt) -> Result<QualifiedName, String> {
+    pub(crate) fn resolve_target(&self, prompt: &MarkPrompt) -> Result<QualifiedName, String> {
         let typed = prompt.input.trim();
         let q = match typed.split_once('.') {
             Some((s, t)) => QualifiedName::new(s, t),
@@ -367,7 +270,7 @@ impl App {
         }
     }
 
-    fn close_mark(&mut self, back: Option<TablesView>) {
+    pub(crate) fn close_mark(&mut self, back: Option<TablesView>) {
         self.overlay = match back {
             Some(mut view) => {
                 view.refresh(self);

@@ -1,0 +1,363 @@
+//! The loaded model as the explorer reads it: the catalog with its findings, indexed once
+//! (relation lookup, worst finding per object, the finder's index, dependents), and the
+//! rows each tab shows, defined once for update and render so their indexes agree.
+
+use std::collections::HashMap;
+
+use super::search::SearchIndex;
+use super::tab::Tab;
+use crate::audit::{Finding, ObjectKind, Severity};
+use crate::categorize::CategoryConfig;
+use crate::cleanup::evidence::Dependents;
+use crate::model::{Catalog, ObjectId, QualifiedName};
+
+/// What was loaded, with everything derived from it once.
+pub struct Model {
+    pub catalog: Catalog,
+    pub findings: Vec<Finding>,
+    /// Indexes into `findings`, by the object the tree lists them under.
+    pub by_object: HashMap<ObjectId, Vec<usize>>,
+    pub search: SearchIndex,
+    pub categories: CategoryConfig,
+    /// What uses each table, computed once (every policy and function body read once).
+    pub dependents: Dependents,
+    /// Differences from another source (`--drift OTHER`), for the drift view.
+    pub drift: Option<Drift>,
+    /// Relations by name: the tree looks one up for every visible row on every frame.
+    relation_index: HashMap<QualifiedName, usize>,
+    /// Each object's worst open finding, kept current by [`Model::refresh_worst`]; the tree
+    /// reads it for every visible row on every frame.
+    worst: HashMap<ObjectId, Severity>,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("relations", &self.catalog.relations.len())
+            .field("findings", &self.findings.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Model {
+    /// Builds the derived indexes. `findings` should already carry suppressions.
+    pub fn new(catalog: Catalog, findings: Vec<Finding>, categories: CategoryConfig) -> Self {
+        let mut by_object: HashMap<ObjectId, Vec<usize>> = HashMap::new();
+        for (i, f) in findings.iter().enumerate() {
+            if let Some(id) = owner_of(&catalog, f) {
+                by_object.entry(id).or_default().push(i);
+            }
+        }
+        let search = SearchIndex::build(&catalog);
+        let dependents = Dependents::build(&catalog);
+        let mut model = Model {
+            catalog,
+            findings,
+            by_object,
+            search,
+            categories,
+            dependents,
+            drift: None,
+            relation_index: HashMap::new(),
+            worst: HashMap::new(),
+        };
+        model.relation_index = model
+            .catalog
+            .relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.qualified_name(), i))
+            .collect();
+        model.refresh_worst();
+        model
+    }
+
+    /// Recomputes the worst-finding cache (after a suppression).
+    pub fn refresh_worst(&mut self) {
+        self.worst = self
+            .by_object
+            .iter()
+            .filter_map(|(id, list)| {
+                list.iter()
+                    .map(|i| &self.findings[*i])
+                    .filter(|f| f.suppressed.is_none())
+                    .map(|f| f.severity)
+                    .max()
+                    .map(|s| (id.clone(), s))
+            })
+            .collect();
+    }
+
+    /// A relation by name, in constant time.
+    pub fn relation(&self, q: &QualifiedName) -> Option<&crate::model::Relation> {
+        self.relation_index
+            .get(q)
+            .map(|i| &self.catalog.relations[*i])
+    }
+
+    pub fn findings_of(&self, id: &ObjectId) -> &[usize] {
+        self.by_object.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The worst open (not suppressed) finding of an object.
+    pub fn worst(&self, id: &ObjectId) -> Option<Severity> {
+        self.worst.get(id).copied()
+    }
+
+    /// Open findings by severity: (critical, warning, info).
+    pub fn open_counts(&self) -> (usize, usize, usize) {
+        let open = |s| {
+            self.findings
+                .iter()
+                .filter(|f| f.severity == s && f.suppressed.is_none())
+                .count()
+        };
+        (
+            open(Severity::Critical),
+            open(Severity::Warning),
+            open(Severity::Info),
+        )
+    }
+}
+
+/// The loaded source compared with another one.
+#[derive(Debug, Clone)]
+pub struct Drift {
+    /// The other source's label.
+    pub against: String,
+    pub differences: Vec<crate::diff::Difference>,
+    pub progress: Option<crate::diff::MigrationProgress>,
+}
+
+/// The object the tree shows a finding under: its table or view, its function, the table a
+/// sequence feeds, or its extension.
+pub(crate) fn owner_of(catalog: &Catalog, f: &Finding) -> Option<ObjectId> {
+    let o = &f.object;
+    match (o.kind, &o.schema, &o.table, &o.name) {
+        (ObjectKind::Function, Some(schema), _, Some(name)) => {
+            let (fname, rest) = name.split_once('(')?;
+            Some(ObjectId::Function {
+                schema: schema.clone(),
+                name: fname.to_string(),
+                arguments: rest.strip_suffix(')')?.to_string(),
+            })
+        }
+        (ObjectKind::Sequence, Some(schema), _, Some(name)) => catalog
+            .sequences
+            .iter()
+            .find(|s| &s.schema == schema && &s.name == name)
+            .and_then(|s| s.owned_by.as_ref())
+            .map(|o| ObjectId::Relation(o.table.clone())),
+        (ObjectKind::Extension, _, _, Some(name)) => {
+            Some(ObjectId::Extension { name: name.clone() })
+        }
+        (_, Some(schema), Some(table), _) => Some(ObjectId::relation(schema, table)),
+        _ => None,
+    }
+}
+
+/// One row of a detail tab: what it names (for marking and jumping) and its findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetailRow {
+    /// The column, index, constraint, policy or trigger the row shows.
+    pub name: Option<String>,
+    /// Where Enter goes (Relationships rows).
+    pub jump: Option<ObjectId>,
+    /// Findings that point at this row.
+    pub findings: Vec<usize>,
+}
+
+/// The rows of a tab for an object. Render and update both use this, so a row index means
+/// the same thing to both.
+pub fn detail_rows(model: &Model, id: &ObjectId, tab: Tab) -> Vec<DetailRow> {
+    let own = model.findings_of(id);
+    let marked = |kind: ObjectKind, name: &str| -> Vec<usize> {
+        own.iter()
+            .copied()
+            .filter(|i| {
+                let o = &model.findings[*i].object;
+                o.kind == kind && o.name.as_deref() == Some(name)
+            })
+            .collect()
+    };
+    let named = |kind: ObjectKind, names: Vec<&str>| -> Vec<DetailRow> {
+        names
+            .into_iter()
+            .map(|n| DetailRow {
+                name: Some(n.to_string()),
+                jump: None,
+                findings: marked(kind, n),
+            })
+            .collect()
+    };
+    if tab == Tab::Findings {
+        return own
+            .iter()
+            .map(|i| DetailRow {
+                name: None,
+                jump: None,
+                findings: vec![*i],
+            })
+            .collect();
+    }
+    let ObjectId::Relation(q) = id else {
+        return Vec::new();
+    };
+    let Some(r) = model.relation(q) else {
+        return Vec::new();
+    };
+    match tab {
+        Tab::Columns => named(
+            ObjectKind::Column,
+            r.columns.iter().map(|c| c.name.as_str()).collect(),
+        ),
+        Tab::Indexes => named(
+            ObjectKind::Index,
+            r.indexes.iter().map(|i| i.name.as_str()).collect(),
+        ),
+        Tab::Constraints => named(
+            ObjectKind::Constraint,
+            r.constraints.iter().map(|c| c.name.as_str()).collect(),
+        ),
+        Tab::Policies => named(
+            ObjectKind::Policy,
+            r.policies.iter().map(|p| p.name.as_str()).collect(),
+        ),
+        Tab::Triggers => named(
+            ObjectKind::Trigger,
+            r.triggers.iter().map(|t| t.name.as_str()).collect(),
+        ),
+        Tab::Relationships => relationships(model, q)
+            .into_iter()
+            .map(|rel| DetailRow {
+                name: Some(rel.label),
+                jump: Some(ObjectId::Relation(rel.other)),
+                findings: Vec::new(),
+            })
+            .collect(),
+        Tab::Usage => model
+            .dependents
+            .of(q)
+            .iter()
+            .map(|d| DetailRow {
+                name: Some(d.label.clone()),
+                jump: Some(d.object.clone()).filter(|o| *o != *id),
+                findings: Vec::new(),
+            })
+            .collect(),
+        Tab::Findings | Tab::Definition => Vec::new(),
+    }
+}
+
+/// How two relations are related, from the selected one's point of view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationshipKind {
+    References,
+    ReferencedBy,
+    Implied,
+    ReadBy,
+    Reads,
+}
+
+impl RelationshipKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            RelationshipKind::References => "references",
+            RelationshipKind::ReferencedBy => "referenced by",
+            RelationshipKind::Implied => "implied ref.",
+            RelationshipKind::ReadBy => "read by view",
+            RelationshipKind::Reads => "reads",
+        }
+    }
+}
+
+/// A relationship of the selected relation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relationship {
+    pub kind: RelationshipKind,
+    pub other: QualifiedName,
+    /// `(a, b) -> (id)` or the column that implies it.
+    pub label: String,
+}
+
+/// Outgoing and incoming foreign keys, implied references, and views either way.
+pub fn relationships(model: &Model, q: &QualifiedName) -> Vec<Relationship> {
+    let catalog = &model.catalog;
+    let mut out = Vec::new();
+    let Some(r) = model.relation(q) else {
+        return out;
+    };
+    for (c, fk) in r.foreign_keys() {
+        out.push(Relationship {
+            kind: RelationshipKind::References,
+            other: fk.referenced_table.clone(),
+            label: format!(
+                "({}) -> {}({})",
+                c.columns.join(", "),
+                fk.referenced_table,
+                fk.referenced_columns.join(", ")
+            ),
+        });
+    }
+    for other in &catalog.relations {
+        for (c, fk) in other.foreign_keys() {
+            if &fk.referenced_table == q {
+                out.push(Relationship {
+                    kind: RelationshipKind::ReferencedBy,
+                    other: other.qualified_name(),
+                    label: format!("{}.{}({})", other.schema, other.name, c.columns.join(", ")),
+                });
+            }
+        }
+        if other.reads.contains(q) {
+            out.push(Relationship {
+                kind: RelationshipKind::ReadBy,
+                other: other.qualified_name(),
+                label: format!("{} {}", other.kind.label(), other.qualified_name()),
+            });
+        }
+    }
+    for read in &r.reads {
+        out.push(Relationship {
+            kind: RelationshipKind::Reads,
+            other: read.clone(),
+            label: read.to_string(),
+        });
+    }
+    for i in model.findings_of(&ObjectId::Relation(q.clone())) {
+        let f = &model.findings[*i];
+        if f.rule == "implied-foreign-key" {
+            if let (Some(column), Some(target)) = (&f.object.name, implied_target(&f.message)) {
+                out.push(Relationship {
+                    kind: RelationshipKind::Implied,
+                    other: target.clone(),
+                    label: format!("({column}) -> {target} (no foreign key)"),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The table an implied-foreign-key finding names ("... a reference to schema.table but ...").
+fn implied_target(message: &str) -> Option<QualifiedName> {
+    let rest = message.split_once("a reference to ")?.1;
+    let name = rest.split_once(" but")?.0;
+    let (schema, table) = name.split_once('.')?;
+    Some(QualifiedName::new(schema, table))
+}
+
+/// The table a consolidation finding suggests merging into ("... a version of s.t: ...").
+pub fn merge_suggestion(model: &Model, table: &QualifiedName) -> Option<QualifiedName> {
+    model
+        .findings_of(&ObjectId::Relation(table.clone()))
+        .iter()
+        .map(|i| &model.findings[*i])
+        .filter(|f| f.rule == "table-consolidation-candidate")
+        .find_map(|f| {
+            let rest = f.message.split_once("a version of ")?.1;
+            let name = rest.split_once(": ")?.0;
+            let (schema, table) = name.split_once('.')?;
+            Some(QualifiedName::new(schema, table))
+        })
+}

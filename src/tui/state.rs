@@ -1,0 +1,289 @@
+//! The explorer's state: the [`App`], what has focus, the open overlay and each overlay's
+//! own state, and the [`Effect`]s `update` hands the runtime. Plain data: `update/` changes
+//! it, `view/` reads it.
+
+use std::collections::BTreeSet;
+
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use super::model::Model;
+use super::search::Hit;
+use super::tab::Tab;
+use crate::audit::{Category, Severity};
+use crate::categorize::{Group, Grouping};
+use crate::cleanup::{Decision, Plan};
+use crate::model::{ObjectId, QualifiedName};
+
+/// Where keyboard focus is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Tree,
+    Detail,
+}
+
+/// A node of the tree: a group, or an object inside a group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Node {
+    Group(String),
+    Item(String, ObjectId),
+}
+
+/// The fuzzy finder's state.
+#[derive(Debug, Default)]
+pub struct SearchState {
+    pub query: String,
+    pub hits: Vec<Hit>,
+    pub selected: usize,
+}
+
+/// The schema-wide findings list and its filters.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FindingsView {
+    pub min_severity: Option<Severity>,
+    pub category: Option<Category>,
+    pub rule: Option<&'static str>,
+    pub selected: usize,
+}
+
+impl FindingsView {
+    /// The findings shown, as indexes, in report order.
+    pub fn visible(&self, model: &Model) -> Vec<usize> {
+        model
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| self.min_severity.is_none_or(|s| f.severity >= s))
+            .filter(|(_, f)| self.category.is_none_or(|c| f.category == c))
+            .filter(|(_, f)| self.rule.is_none_or(|r| f.rule == r))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// A question waiting for typed input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub finding: usize,
+    pub input: String,
+}
+
+/// What covers the main panes, if anything.
+#[derive(Debug, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Search(SearchState),
+    Findings(FindingsView),
+    /// Help, scrolled down by this many lines.
+    Help(usize),
+    Suppress(Prompt),
+    /// The table list with usage evidence, sortable.
+    Tables(TablesView),
+    /// Marking a table for the cleanup plan.
+    Mark(MarkPrompt),
+    /// Differences from the `--drift` source; the selected row.
+    Drift(usize),
+    /// Asking for the database password; what has been typed (shown masked).
+    Password(Password),
+}
+
+/// A password typed at the prompt. Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(pub String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(********)")
+    }
+}
+
+/// How a status message should look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Error,
+}
+
+/// Side effects for the runtime to perform; `update` never performs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Copy {
+        text: String,
+        what: String,
+    },
+    Suppress {
+        key: String,
+        reason: String,
+    },
+    /// Write `App::plan` to the plan file.
+    /// Save one table's decision (None: removed) into the plan file.
+    SaveMark {
+        table: QualifiedName,
+        mark: Option<crate::cleanup::Mark>,
+    },
+    /// Connect again with this password.
+    Reconnect {
+        password: Password,
+    },
+    /// Write the plan's Markdown and SQL beside the plan file.
+    ExportPlan,
+    Reload,
+    Quit,
+}
+
+/// The whole explorer state.
+pub struct App {
+    pub model: Option<Model>,
+    pub loading: Option<crate::source::live::Progress>,
+    pub source_label: String,
+    pub grouping: Grouping,
+    pub groups: Vec<Group>,
+    pub open_groups: BTreeSet<String>,
+    pub selected: Option<Node>,
+    pub focus: Focus,
+    pub tab: Tab,
+    pub row: usize,
+    pub history: Vec<ObjectId>,
+    pub overlay: Overlay,
+    pub status: Option<(String, Tone)>,
+    /// Rows a page jump moves; set from the terminal size.
+    pub page: usize,
+    /// The cleanup plan's decisions; outlives reloads.
+    pub plan: Plan,
+    /// Decisions whose save failed, kept over what the file holds until one succeeds.
+    pub(crate) unsaved: std::collections::BTreeMap<QualifiedName, Option<crate::cleanup::Mark>>,
+    pub(crate) matcher: SkimMatcherV2,
+}
+
+impl App {
+    pub fn new(source_label: String) -> Self {
+        App {
+            model: None,
+            loading: None,
+            source_label,
+            grouping: Grouping::default(),
+            groups: Vec::new(),
+            open_groups: BTreeSet::new(),
+            selected: None,
+            focus: Focus::Tree,
+            tab: Tab::Columns,
+            row: 0,
+            history: Vec::new(),
+            overlay: Overlay::None,
+            status: None,
+            page: 10,
+            plan: Plan::default(),
+            unsaved: Default::default(),
+            matcher: SkimMatcherV2::default(),
+        }
+    }
+
+    /// The object selected in the tree, if an object (not a group) is selected.
+    pub fn selected_object(&self) -> Option<&ObjectId> {
+        match &self.selected {
+            Some(Node::Item(_, id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The tree's visible rows: groups, and the members of open groups.
+    pub fn visible_nodes(&self) -> Vec<Node> {
+        let mut rows = Vec::new();
+        for g in &self.groups {
+            rows.push(Node::Group(g.name.clone()));
+            if self.open_groups.contains(&g.name) {
+                rows.extend(
+                    g.members
+                        .iter()
+                        .map(|m| Node::Item(g.name.clone(), m.clone())),
+                );
+            }
+        }
+        rows
+    }
+}
+
+/// Columns the table list sorts by, in the order `o` cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Name,
+    Rows,
+    Size,
+    Reads,
+    Writes,
+    LastVacuum,
+    LastAnalyze,
+    Dependents,
+    Decision,
+}
+
+impl SortKey {
+    pub(crate) const ALL: [SortKey; 9] = [
+        SortKey::Name,
+        SortKey::Rows,
+        SortKey::Size,
+        SortKey::Reads,
+        SortKey::Writes,
+        SortKey::LastVacuum,
+        SortKey::LastAnalyze,
+        SortKey::Dependents,
+        SortKey::Decision,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Rows => "rows",
+            SortKey::Size => "size",
+            SortKey::Reads => "reads",
+            SortKey::Writes => "writes",
+            SortKey::LastVacuum => "vacuumed",
+            SortKey::LastAnalyze => "analyzed",
+            SortKey::Dependents => "dependents",
+            SortKey::Decision => "decision",
+        }
+    }
+
+    pub(crate) fn next(self) -> SortKey {
+        let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
+        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+    }
+
+    /// Numbers sort largest first by default: the big, busy or entangled tables first.
+    pub(crate) fn descending_by_default(self) -> bool {
+        !matches!(self, SortKey::Name | SortKey::Decision)
+    }
+}
+
+/// The table list's state. `order` is computed by `update`, so render and Enter agree.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TablesView {
+    pub sort: SortKey,
+    pub descending: bool,
+    pub selected: usize,
+    pub order: Vec<QualifiedName>,
+}
+
+/// Where the mark prompt is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkStage {
+    /// Waiting for k / d / m / i / x.
+    Choose,
+    /// Typing the table to merge into.
+    Target,
+    /// Typing the note.
+    Note,
+}
+
+/// Marking one table for the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkPrompt {
+    pub table: QualifiedName,
+    pub stage: MarkStage,
+    pub decision: Option<Decision>,
+    pub input: String,
+    /// The table list to return to, when the prompt was opened from it.
+    pub back: Option<TablesView>,
+}

@@ -1,0 +1,92 @@
+//! The Columns tab: name, type, nullability, default and key marks; narrow panes drop the
+//! comment, then the default, before squeezing names.
+
+use ratatui::layout::Constraint;
+use ratatui::widgets::{Cell, Row};
+
+use super::TabTable;
+use crate::model::{ConstraintKind, Relation};
+use crate::tui::model::DetailRow;
+use crate::tui::view::widgets::{shown, widest};
+
+/// The Columns tab. Narrow panes drop the comment, then the default, before squeezing
+/// names: a column's name and type matter most.
+pub fn table<'a>(
+    r: &'a Relation,
+    rows: &[DetailRow],
+    width: u16,
+    mark: &dyn Fn(&DetailRow) -> Cell<'a>,
+) -> TabTable<'a> {
+    let show_default = width >= 60;
+    let show_comment = width >= 100;
+    let mut header = vec!["", "name", "type", "null"];
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(widest(r.columns.iter().map(|c| c.name.as_str()), 4, 28)),
+        Constraint::Length(widest(
+            r.columns.iter().map(|c| c.data_type.as_str()),
+            4,
+            26,
+        )),
+        Constraint::Length(4),
+    ];
+    if show_default {
+        header.push("default");
+        widths.push(Constraint::Fill(2));
+    }
+    header.push("key");
+    widths.push(Constraint::Fill(2));
+    if show_comment {
+        header.push("comment");
+        widths.push(Constraint::Fill(2));
+    }
+    let body = r
+        .columns
+        .iter()
+        .zip(rows)
+        .map(|(c, row)| {
+            let mut cells = vec![
+                mark(row),
+                Cell::from(shown(&c.name)),
+                Cell::from(shown(&c.data_type)),
+                Cell::from(if c.not_null { "" } else { "null" }),
+            ];
+            if show_default {
+                let default = c
+                    .default
+                    .clone()
+                    .or_else(|| c.identity.map(|_| "identity".into()));
+                cells.push(Cell::from(shown(&default.unwrap_or_default())));
+            }
+            cells.push(Cell::from(shown(&key_marks(r, &c.name))));
+            if show_comment {
+                cells.push(Cell::from(shown(c.comment.as_deref().unwrap_or_default())));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    TabTable {
+        header,
+        widths,
+        rows: body,
+        caption: None,
+    }
+}
+
+/// `PK`, `UQ`, `FK→table` marks for a column.
+fn key_marks(r: &Relation, column: &str) -> String {
+    let mut marks = Vec::new();
+    for c in r
+        .constraints
+        .iter()
+        .filter(|c| c.columns.iter().any(|x| x == column))
+    {
+        match (&c.kind, &c.foreign_key) {
+            (ConstraintKind::PrimaryKey, _) => marks.push("PK".to_string()),
+            (ConstraintKind::Unique, _) => marks.push("UQ".to_string()),
+            (_, Some(fk)) => marks.push(format!("FK→{}", fk.referenced_table.name)),
+            _ => {}
+        }
+    }
+    marks.join(" ")
+}

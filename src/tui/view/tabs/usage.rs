@@ -1,0 +1,188 @@
+//! The Usage tab: the evidence a cleanup decision rests on (size, reads and writes and how
+//! long statistics have counted them, dependents), and the decision made so far.
+
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+use crate::cleanup::evidence::{age_words, last_analyze, last_vacuum, short_time, usage_summary};
+use crate::cleanup::Plan;
+use crate::model::{Catalog, ObjectId, Relation, TableStats};
+use crate::tui::model::{DetailRow, Model};
+use crate::tui::theme::Theme;
+use crate::tui::view::widgets::{bytes, count, provenance_line, shown, ViewState};
+
+/// The evidence lines above the dependents table.
+fn evidence_lines(
+    catalog: &Catalog,
+    plan: &Plan,
+    r: &Relation,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(vec![
+        Span::styled("use      ", theme.muted),
+        Span::styled(usage_summary(catalog, r), theme.accent),
+    ])];
+    if let Some(origin) = provenance_line(&r.provenance) {
+        lines.push(Line::from(vec![
+            Span::styled("source   ", theme.muted),
+            Span::raw(origin),
+        ]));
+    }
+    if let Some(s) = &r.stats {
+        lines.extend(stats_lines(s, theme));
+    }
+    let reset = match (&catalog.meta.stats_reset, catalog.meta.stats_age_seconds) {
+        (Some(at), Some(age)) => format!("reset {} ({} ago)", short_time(at), age_words(age)),
+        (None, _) => "never reset: counting since the server started".into(),
+        (Some(at), None) => format!("reset {}", short_time(at)),
+    };
+    if r.stats.is_some() {
+        lines.push(Line::from(vec![
+            Span::styled("stats    ", theme.muted),
+            Span::raw(reset),
+        ]));
+    }
+    let decision = match plan.mark(&r.qualified_name()) {
+        Some(m) if m.note.is_empty() => m.decision.label(),
+        Some(m) => format!("{}: {}", m.decision.label(), m.note),
+        None => "not decided (m marks it)".into(),
+    };
+    lines.push(Line::from(vec![
+        Span::styled("plan     ", theme.muted),
+        Span::raw(shown(&decision)),
+    ]));
+    lines
+}
+
+fn stats_lines(s: &TableStats, theme: &Theme) -> Vec<Line<'static>> {
+    let when = |t: Option<String>| t.map(|t| short_time(&t)).unwrap_or_else(|| "never".into());
+    let last_read = s
+        .last_read
+        .as_deref()
+        .map(|t| format!(", last {}", short_time(t)))
+        .unwrap_or_default();
+    [
+        (
+            "rows     ",
+            format!(
+                "~{} (live {}, dead {})",
+                count(s.estimated_rows),
+                count(s.live_rows),
+                count(s.dead_rows)
+            ),
+        ),
+        (
+            "size     ",
+            format!(
+                "{} (table {}, indexes {})",
+                bytes(s.total_bytes),
+                bytes(s.table_bytes),
+                bytes(s.index_bytes)
+            ),
+        ),
+        (
+            "reads    ",
+            format!(
+                "{} sequential scans, {} index scans{last_read}",
+                count(s.seq_scans),
+                count(s.index_scans)
+            ),
+        ),
+        (
+            "writes   ",
+            format!(
+                "{} inserts, {} updates, {} deletes",
+                count(s.inserts),
+                count(s.updates),
+                count(s.deletes)
+            ),
+        ),
+        (
+            "upkeep   ",
+            format!(
+                "vacuumed {}, analyzed {}",
+                when(last_vacuum(s)),
+                when(last_analyze(s))
+            ),
+        ),
+    ]
+    .into_iter()
+    .map(|(label, text)| Line::from(vec![Span::styled(label, theme.muted), Span::raw(text)]))
+    .collect()
+}
+
+/// The Usage tab: evidence, the plan's decision, then what depends on the table.
+#[allow(clippy::too_many_arguments)]
+pub fn render(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    model: &Model,
+    plan: &Plan,
+    r: &Relation,
+    rows: &[DetailRow],
+    view: &mut ViewState,
+    theme: &Theme,
+) {
+    let lines = evidence_lines(&model.catalog, plan, r, theme);
+    let parts = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(lines.len() as u16 + 1),
+            Constraint::Min(1),
+        ])
+        .split(area);
+    frame.render_widget(Paragraph::new(lines), parts[0]);
+    let deps = model.dependents.of(&r.qualified_name());
+    if deps.is_empty() {
+        frame.render_widget(
+            Paragraph::new("nothing depends on it").style(theme.muted),
+            parts[1],
+        );
+        return;
+    }
+    let body: Vec<Row<'_>> = deps
+        .iter()
+        .zip(rows)
+        .map(|(d, _)| {
+            let effect = if d.goes_with_table {
+                "goes with it"
+            } else if d.blocks_drop {
+                "blocks DROP"
+            } else {
+                "breaks at run time"
+            };
+            Row::new(vec![
+                Cell::from(if d.object == ObjectId::Relation(r.qualified_name()) {
+                    " "
+                } else {
+                    "→"
+                }),
+                Cell::from(d.kind.label()),
+                Cell::from(shown(&d.label)),
+                Cell::from(Span::styled(
+                    effect,
+                    if d.blocks_drop {
+                        theme.warning
+                    } else {
+                        theme.muted
+                    },
+                )),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        body,
+        [
+            Constraint::Length(1),
+            Constraint::Length(11),
+            Constraint::Fill(1),
+            Constraint::Length(18),
+        ],
+    )
+    .header(Row::new(vec!["", "kind", "dependent", "if dropped"]).style(theme.header))
+    .row_highlight_style(theme.selection)
+    .column_spacing(1);
+    frame.render_stateful_widget(table, parts[1], &mut view.detail);
+}
