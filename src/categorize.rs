@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::audit::Severity;
 use crate::model::{Catalog, ObjectId, QualifiedName, Relation, RelationKind};
+use crate::text::natural_cmp;
 
 /// Categories defined by the user: `[[category]]` tables in TOML.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -347,41 +348,6 @@ fn kind_groups(catalog: &Catalog) -> Vec<Group> {
         members,
     })
     .collect()
-}
-
-/// Orders names the way people count: `t_2` before `t_10`.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
-    loop {
-        match (x.peek().copied(), y.peek().copied()) {
-            (None, None) => return std::cmp::Ordering::Equal,
-            (None, Some(_)) => return std::cmp::Ordering::Less,
-            (Some(_), None) => return std::cmp::Ordering::Greater,
-            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
-                let take = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
-                    let mut n = String::new();
-                    while let Some(ch) = it.peek().copied().filter(char::is_ascii_digit) {
-                        n.push(ch);
-                        it.next();
-                    }
-                    n
-                };
-                let (m, n) = (take(&mut x), take(&mut y));
-                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
-                let order = m.len().cmp(&n.len()).then_with(|| m.cmp(n));
-                if order != std::cmp::Ordering::Equal {
-                    return order;
-                }
-            }
-            (Some(c), Some(d)) => {
-                if c != d {
-                    return c.cmp(&d);
-                }
-                x.next();
-                y.next();
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::model::{grants_allow, Catalog, QualifiedName, Relation};
+use crate::sql::fix::BACKUP_SCHEMA;
 
 /// Schemas Supabase creates and manages; rules about the user's own schema skip them.
 const SUPABASE_MANAGED_SCHEMAS: &[&str] = &[
@@ -24,9 +25,6 @@ const SUPABASE_MANAGED_SCHEMAS: &[&str] = &[
     "pgbouncer",
     "pgtle",
 ];
-
-/// Where pglens's fixes put backups before dropping anything: rules leave it alone.
-pub const BACKUP_SCHEMA: &str = "pglens_backup";
 
 /// Column names that scope a row to a tenant, in order of preference when tied.
 pub const TENANT_COLUMN_CANDIDATES: &[&str] = &[

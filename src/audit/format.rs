@@ -100,7 +100,7 @@ pub fn text(report: &Report<'_>, colour: bool) -> String {
     }
     // Natural order, so `012_x.sql:9` comes before `012_x.sql:40`.
     let mut groups: Vec<(String, Vec<&Finding>)> = groups.into_iter().collect();
-    groups.sort_by(|a, b| crate::categorize::natural_cmp(&a.0, &b.0));
+    groups.sort_by(|a, b| crate::text::natural_cmp(&a.0, &b.0));
     let mut out = String::new();
     let _ = writeln!(out, "pglens audit of {}", visible(report.source));
     for (group, findings) in &groups {

@@ -19,7 +19,8 @@ mod rules;
 #[cfg(test)]
 mod testing;
 
-pub use context::{Context, BACKUP_SCHEMA};
+pub use crate::sql::fix::FixStatement;
+pub use context::Context;
 pub use registry::{all_rules, find_rule, RuleEntry};
 
 use serde::Serialize;
@@ -176,14 +177,6 @@ impl ObjectRef {
             .collect::<Vec<_>>()
             .join(".")
     }
-}
-
-/// One statement of a fix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FixStatement {
-    pub sql: String,
-    /// True for statements PostgreSQL refuses inside a transaction block (CONCURRENTLY).
-    pub outside_transaction: bool,
 }
 
 /// The SQL that resolves a finding, with what a reviewer must know before running it.

@@ -7,42 +7,6 @@ use std::collections::HashMap;
 use crate::model::{Catalog, ObjectId, QualifiedName, Relation, RelationKind, TableStats};
 use crate::sql::mentions::{in_function, in_sql, Mention};
 
-/// Reads and writes of a table, from its statistics.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Activity {
-    pub reads: i64,
-    pub writes: i64,
-}
-
-/// Scans and row changes since statistics were reset; None without statistics.
-pub fn activity(stats: &TableStats) -> Option<Activity> {
-    let sum = |vals: &[Option<i64>]| -> Option<i64> {
-        vals.iter()
-            .try_fold(0i64, |acc, v| Some(acc.saturating_add((*v)?)))
-    };
-    Some(Activity {
-        reads: sum(&[stats.seq_scans, stats.index_scans])?,
-        writes: sum(&[stats.inserts, stats.updates, stats.deletes])?,
-    })
-}
-
-/// The later of the manual and automatic timestamps, as the server printed them (ISO
-/// format, so the larger string is the later time).
-fn latest(manual: &Option<String>, auto: &Option<String>) -> Option<String> {
-    match (manual, auto) {
-        (Some(a), Some(b)) => Some(a.max(b).clone()),
-        (a, b) => a.clone().or_else(|| b.clone()),
-    }
-}
-
-pub fn last_vacuum(stats: &TableStats) -> Option<String> {
-    latest(&stats.last_vacuum, &stats.last_autovacuum)
-}
-
-pub fn last_analyze(stats: &TableStats) -> Option<String> {
-    latest(&stats.last_analyze, &stats.last_autoanalyze)
-}
-
 /// A timestamp cut to the minute: `2026-11-22 03:40`.
 pub fn short_time(ts: &str) -> String {
     ts.chars().take(16).collect()
@@ -93,7 +57,7 @@ pub fn age_words(seconds: f64) -> String {
 
 /// One line on whether the table is in use: what a reviewer reads first.
 pub fn usage_summary(catalog: &Catalog, r: &Relation) -> String {
-    let Some(a) = r.stats.as_ref().and_then(activity) else {
+    let Some(a) = r.stats.as_ref().and_then(TableStats::activity) else {
         return "no statistics in this source".into();
     };
     let window = match catalog.meta.stats_age_seconds {
@@ -320,6 +284,7 @@ impl Dependents {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Activity;
 
     #[test]
     fn summaries_read_against_the_statistics_window() {
@@ -336,12 +301,12 @@ mod tests {
             ..TableStats::default()
         };
         assert_eq!(
-            activity(&stats),
+            stats.activity(),
             Some(Activity {
                 reads: 0,
                 writes: 3
             })
         );
-        assert_eq!(activity(&TableStats::default()), None);
+        assert_eq!(TableStats::default().activity(), None);
     }
 }

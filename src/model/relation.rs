@@ -510,3 +510,43 @@ pub struct TableStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_read: Option<String>,
 }
+
+/// Reads and writes of a table, from its statistics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Activity {
+    pub reads: i64,
+    pub writes: i64,
+}
+
+impl TableStats {
+    /// Scans and row changes since statistics were reset; None without statistics.
+    pub fn activity(&self) -> Option<Activity> {
+        let sum = |vals: &[Option<i64>]| -> Option<i64> {
+            vals.iter()
+                .try_fold(0i64, |acc, v| Some(acc.saturating_add((*v)?)))
+        };
+        Some(Activity {
+            reads: sum(&[self.seq_scans, self.index_scans])?,
+            writes: sum(&[self.inserts, self.updates, self.deletes])?,
+        })
+    }
+
+    /// The last vacuum, manual or automatic.
+    pub fn last_vacuum(&self) -> Option<String> {
+        latest(&self.last_vacuum, &self.last_autovacuum)
+    }
+
+    /// The last analyze, manual or automatic.
+    pub fn last_analyze(&self) -> Option<String> {
+        latest(&self.last_analyze, &self.last_autoanalyze)
+    }
+}
+
+/// The later of the manual and automatic timestamps, as the server printed them (ISO
+/// format, so the larger string is the later time).
+fn latest(manual: &Option<String>, auto: &Option<String>) -> Option<String> {
+    match (manual, auto) {
+        (Some(a), Some(b)) => Some(a.max(b).clone()),
+        (a, b) => a.clone().or_else(|| b.clone()),
+    }
+}

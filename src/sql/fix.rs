@@ -5,9 +5,21 @@
 //! Statements are re-runnable where PostgreSQL allows: `IF NOT EXISTS`, `IF EXISTS`, and
 //! `DROP POLICY IF EXISTS` before `CREATE POLICY`.
 
+use serde::Serialize;
+
 use super::{ident, literal, qualified, qualified_name};
-use crate::audit::FixStatement;
 use crate::model::{FkAction, Function, Policy, PolicyCommand, QualifiedName, Relation};
+
+/// Where pglens's fixes put backups before dropping anything; rules leave it alone.
+pub const BACKUP_SCHEMA: &str = "pglens_backup";
+
+/// One statement of a fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FixStatement {
+    pub sql: String,
+    /// True for statements PostgreSQL refuses inside a transaction block (CONCURRENTLY).
+    pub outside_transaction: bool,
+}
 
 /// PostgreSQL truncates identifiers to 63 bytes; do it ourselves, on a character boundary,
 /// so `IF NOT EXISTS` and later `DROP`s name what was really created.
@@ -456,7 +468,7 @@ fn backup_named(t: &Relation, suffix: &str) -> QualifiedName {
         .concat();
         with_hash(&name, fnv1a(&exact))
     };
-    QualifiedName::new(crate::audit::BACKUP_SCHEMA, name)
+    QualifiedName::new(BACKUP_SCHEMA, name)
 }
 
 /// `CREATE TABLE pglens_backup."<schema>.<table>" AS TABLE t`: every row, before anything

@@ -57,8 +57,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::prelude::*;
-use crate::audit::context::BACKUP_SCHEMA;
-use crate::cleanup::evidence::activity;
+use crate::sql::fix::BACKUP_SCHEMA;
 
 pub struct TableConsolidationCandidate;
 
@@ -327,7 +326,12 @@ fn finding(t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
     } else {
         format!("; only {} has {}", t.name, only_mine.join(", "))
     };
-    let writes = |r: &Relation| r.stats.as_ref().and_then(activity).map(|a| a.writes);
+    let writes = |r: &Relation| {
+        r.stats
+            .as_ref()
+            .and_then(crate::model::TableStats::activity)
+            .map(|a| a.writes)
+    };
     let legacy = match (writes(t), writes(kept)) {
         (Some(0), Some(n)) if n > 0 => format!(
             "; unwritten since the statistics reset while {} is written: a legacy twin",

@@ -41,7 +41,7 @@
 //! table.
 
 use super::prelude::*;
-use crate::audit::context::BACKUP_SCHEMA;
+use crate::sql::fix::BACKUP_SCHEMA;
 
 pub struct UnusedTable;
 

@@ -5,12 +5,12 @@ use std::fmt::Write;
 use crate::text::visible;
 
 use super::{Merge, Resolved};
-use crate::audit::BACKUP_SCHEMA;
 use crate::cleanup::evidence;
 use crate::cleanup::{Decision, Mark};
 use crate::model::{Catalog, QualifiedName, Relation};
 use crate::sql::cleanup::{self as statements, MergeValue};
 use crate::sql::fix;
+use crate::sql::fix::BACKUP_SCHEMA;
 
 /// The plan as Markdown. Names and notes come from the schema and the plan file, so the
 /// finished text shows any control or invisible character in them as an escape.

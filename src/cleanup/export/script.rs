@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use super::{Detached, Resolved};
-use crate::audit::BACKUP_SCHEMA;
 use crate::sql::cleanup as statements;
+use crate::sql::fix::BACKUP_SCHEMA;
 use crate::sql::{ddl, fix};
 
 fn statement(out: &mut String, sql: &str) {

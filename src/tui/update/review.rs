@@ -3,7 +3,6 @@
 //! The runtime saves the plan file and writes the export when asked through an [`Effect`].
 
 use super::step;
-use crate::cleanup::evidence::{activity, last_analyze, last_vacuum};
 use crate::cleanup::{Decision, Mark, Plan};
 use crate::model::{ObjectId, QualifiedName, Relation, TableStats};
 use crate::tui::action::Action;
@@ -34,10 +33,10 @@ fn sort_value(model: &Model, plan: &Plan, r: &Relation, key: SortKey) -> (i64, S
         SortKey::Name => text(Some(r.qualified_name().to_string())),
         SortKey::Rows => num(|s| s.estimated_rows),
         SortKey::Size => num(|s| s.total_bytes),
-        SortKey::Reads => num(|s| activity(s).map(|a| a.reads)),
-        SortKey::Writes => num(|s| activity(s).map(|a| a.writes)),
-        SortKey::LastVacuum => text(stats.and_then(last_vacuum)),
-        SortKey::LastAnalyze => text(stats.and_then(last_analyze)),
+        SortKey::Reads => num(|s| s.activity().map(|a| a.reads)),
+        SortKey::Writes => num(|s| s.activity().map(|a| a.writes)),
+        SortKey::LastVacuum => text(stats.and_then(TableStats::last_vacuum)),
+        SortKey::LastAnalyze => text(stats.and_then(TableStats::last_analyze)),
         SortKey::Dependents => (
             model.dependents.count_outside(&r.qualified_name()) as i64,
             String::new(),

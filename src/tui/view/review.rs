@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::widgets::{bytes, centred, count, fit, pane, severity_mark, shown, ViewState};
-use crate::cleanup::evidence::{activity, age_words, last_analyze, last_vacuum, short_time};
+use crate::cleanup::evidence::{age_words, short_time};
 use crate::cleanup::Plan;
 use crate::model::{ObjectId, Relation, TableStats};
 use crate::tui::model::Model;
@@ -94,7 +94,7 @@ fn table_row<'a>(
 ) -> Row<'a> {
     let q = r.qualified_name();
     let s = r.stats.as_ref();
-    let a = s.and_then(activity);
+    let a = s.and_then(TableStats::activity);
     let when = |f: fn(&TableStats) -> Option<String>| {
         s.and_then(f)
             .map(|t| short_time(&t))
@@ -112,7 +112,8 @@ fn table_row<'a>(
         Cell::from(count(a.map(|a| a.reads))),
         Cell::from(count(a.map(|a| a.writes))),
     ];
-    let date_columns: [fn(&TableStats) -> Option<String>; 2] = [last_vacuum, last_analyze];
+    let date_columns: [fn(&TableStats) -> Option<String>; 2] =
+        [TableStats::last_vacuum, TableStats::last_analyze];
     cells.extend(
         date_columns
             .into_iter()

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 
-use crate::cleanup::evidence::{age_words, last_analyze, last_vacuum, short_time, usage_summary};
+use crate::cleanup::evidence::{age_words, short_time, usage_summary};
 use crate::cleanup::Plan;
 use crate::model::{Catalog, ObjectId, Relation, TableStats};
 use crate::tui::model::{DetailRow, Model};
@@ -103,8 +103,8 @@ fn stats_lines(s: &TableStats, theme: &Theme) -> Vec<Line<'static>> {
             "upkeep   ",
             format!(
                 "vacuumed {}, analyzed {}",
-                when(last_vacuum(s)),
-                when(last_analyze(s))
+                when(s.last_vacuum()),
+                when(s.last_analyze())
             ),
         ),
     ]
