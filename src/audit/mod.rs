@@ -25,7 +25,7 @@ pub use registry::{all_rules, find_rule, RuleEntry};
 
 use serde::Serialize;
 
-use crate::model::Catalog;
+use crate::model::{Catalog, QualifiedName};
 
 /// How bad a finding is, matching the seeds' red / yellow / green.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -239,6 +239,17 @@ impl Fix {
     }
 }
 
+/// Another table a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "relation", rename_all = "snake_case")]
+pub enum Related {
+    /// The finding's column looks like a reference to this table (implied-foreign-key).
+    ImpliedReference { table: QualifiedName },
+    /// The finding's table looks like a version of this one, to merge into it
+    /// (table-consolidation-candidate).
+    VersionOf { table: QualifiedName },
+}
+
 /// A problem found in the schema.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
@@ -249,6 +260,9 @@ pub struct Finding {
     pub category: Category,
     pub object: ObjectRef,
     pub message: String,
+    /// Another table the finding is about, and how, as data for tools and the explorer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related: Option<Related>,
     pub fix: Option<Fix>,
     /// The reason given in the ignore file, when suppressed.
     pub suppressed: Option<String>,
@@ -277,6 +291,7 @@ impl RuleMeta {
             category: self.category,
             object,
             message,
+            related: None,
             fix: None,
             suppressed: None,
         }
@@ -284,6 +299,11 @@ impl RuleMeta {
 }
 
 impl Finding {
+    pub fn related(mut self, related: Related) -> Self {
+        self.related = Some(related);
+        self
+    }
+
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
         self

@@ -97,124 +97,89 @@ impl PartialEq for Action {
     }
 }
 
-/// Actions a key can be bound to, by the name the config file uses, with help text.
-pub const BINDABLE: &[(&str, &str)] = &[
-    ("up", "move up"),
-    ("down", "move down"),
-    ("left", "back to the tree / close group"),
-    ("right", "open group / go to details"),
-    ("page_up", "page up"),
-    ("page_down", "page down"),
-    ("home", "first row"),
-    ("end", "last row"),
-    ("enter", "open / jump to the related object"),
-    ("back", "go back to the previous object"),
-    ("escape", "close the overlay"),
-    ("next_tab", "next detail tab"),
-    ("prev_tab", "previous detail tab"),
-    (
-        "search",
-        "fuzzy-find tables, columns, indexes, policies, functions",
-    ),
-    ("findings", "schema-wide findings list"),
-    ("copy_fix", "copy the selected finding's fix SQL"),
-    ("copy_all", "copy all fix SQL of the table or category"),
-    (
-        "suppress",
-        "suppress the selected finding (asks for a reason)",
-    ),
-    ("cycle_grouping", "group by categories / schema / severity"),
-    ("filter_severity", "findings list: cycle minimum severity"),
-    ("filter_category", "findings list: cycle category"),
-    ("filter_rule", "findings list: cycle rule"),
-    (
-        "tables",
-        "table list with rows, size, reads, writes, dependents",
-    ),
-    (
-        "mark",
-        "cleanup plan: mark the table keep / drop / merge / investigate",
-    ),
-    ("export_plan", "write the cleanup plan as Markdown and SQL"),
-    ("drift", "differences from the --drift source"),
-    ("sort", "table list: sort by the next column"),
-    ("reverse_sort", "table list: reverse the order"),
-    ("help", "this help"),
-    ("reload", "reconnect and reload"),
-    ("quit", "quit"),
-];
+/// Declares [`Command`] from one table: each bindable action's variant (the same name as
+/// its [`Action`]), the name the config file's `[keys]` uses, its default keys and its help
+/// text. Nothing else spells an action's name.
+macro_rules! commands {
+    ($($variant:ident = $name:literal, [$($key:literal),*], $help:literal;)*) => {
+        /// The actions a key can be bound to.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Command {
+            $($variant),*
+        }
 
-fn action_named(name: &str) -> Option<Action> {
-    Some(match name {
-        "up" => Action::Up,
-        "down" => Action::Down,
-        "left" => Action::Left,
-        "right" => Action::Right,
-        "page_up" => Action::PageUp,
-        "page_down" => Action::PageDown,
-        "home" => Action::Home,
-        "end" => Action::End,
-        "enter" => Action::Enter,
-        "back" => Action::Back,
-        "escape" => Action::Escape,
-        "next_tab" => Action::NextTab,
-        "prev_tab" => Action::PrevTab,
-        "search" => Action::Search,
-        "findings" => Action::Findings,
-        "copy_fix" => Action::CopyFix,
-        "copy_all" => Action::CopyAll,
-        "suppress" => Action::Suppress,
-        "cycle_grouping" => Action::CycleGrouping,
-        "filter_severity" => Action::CycleSeverityFilter,
-        "filter_category" => Action::CycleCategoryFilter,
-        "filter_rule" => Action::CycleRuleFilter,
-        "tables" => Action::Tables,
-        "mark" => Action::Mark,
-        "export_plan" => Action::ExportPlan,
-        "drift" => Action::Drift,
-        "sort" => Action::Sort,
-        "reverse_sort" => Action::ReverseSort,
-        "help" => Action::Help,
-        "reload" => Action::Reload,
-        "quit" => Action::Quit,
-        _ => return None,
-    })
+        impl Command {
+            /// Every command, in the help screen's order.
+            pub const ALL: &'static [Command] = &[$(Command::$variant),*];
+
+            /// The name the config file's `[keys]` table uses.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Command::$variant => $name),*
+                }
+            }
+
+            /// What the help screen says it does.
+            pub fn help(self) -> &'static str {
+                match self {
+                    $(Command::$variant => $help),*
+                }
+            }
+
+            fn default_keys(self) -> &'static [&'static str] {
+                match self {
+                    $(Command::$variant => &[$($key),*]),*
+                }
+            }
+
+            /// The action it performs.
+            pub fn action(self) -> Action {
+                match self {
+                    $(Command::$variant => Action::$variant),*
+                }
+            }
+        }
+    };
 }
 
-fn default_keys(action: &str) -> &'static [&'static str] {
-    match action {
-        "up" => &["Up", "k"],
-        "down" => &["Down", "j"],
-        "left" => &["Left", "h"],
-        "right" => &["Right", "l"],
-        "page_up" => &["PageUp"],
-        "page_down" => &["PageDown"],
-        "home" => &["Home", "g"],
-        "end" => &["End", "G"],
-        "enter" => &["Enter"],
-        "back" => &["Backspace"],
-        "escape" => &["Esc"],
-        "next_tab" => &["Tab"],
-        "prev_tab" => &["BackTab"],
-        "search" => &["/"],
-        "findings" => &["F"],
-        "copy_fix" => &["y"],
-        "copy_all" => &["Y"],
-        "suppress" => &["s"],
-        "cycle_grouping" => &["c"],
-        "filter_severity" => &["v"],
-        "filter_category" => &["t"],
-        "filter_rule" => &["R"],
-        "tables" => &["T"],
-        "mark" => &["m"],
-        "export_plan" => &["E"],
-        "drift" => &["D"],
-        "sort" => &["o"],
-        "reverse_sort" => &["O"],
-        "help" => &["?"],
-        "reload" => &["r"],
-        "quit" => &["q", "Ctrl-c"],
-        _ => &[],
+commands! {
+    Up = "up", ["Up", "k"], "move up";
+    Down = "down", ["Down", "j"], "move down";
+    Left = "left", ["Left", "h"], "back to the tree / close group";
+    Right = "right", ["Right", "l"], "open group / go to details";
+    PageUp = "page_up", ["PageUp"], "page up";
+    PageDown = "page_down", ["PageDown"], "page down";
+    Home = "home", ["Home", "g"], "first row";
+    End = "end", ["End", "G"], "last row";
+    Enter = "enter", ["Enter"], "open / jump to the related object";
+    Back = "back", ["Backspace"], "go back to the previous object";
+    Escape = "escape", ["Esc"], "close the overlay";
+    NextTab = "next_tab", ["Tab"], "next detail tab";
+    PrevTab = "prev_tab", ["BackTab"], "previous detail tab";
+    Search = "search", ["/"], "fuzzy-find tables, columns, indexes, policies, functions";
+    Findings = "findings", ["F"], "schema-wide findings list";
+    CopyFix = "copy_fix", ["y"], "copy the selected finding's fix SQL";
+    CopyAll = "copy_all", ["Y"], "copy all fix SQL of the table or category";
+    Suppress = "suppress", ["s"], "suppress the selected finding (asks for a reason)";
+    CycleGrouping = "cycle_grouping", ["c"], "group by categories / schema / severity";
+    CycleSeverityFilter = "filter_severity", ["v"], "findings list: cycle minimum severity";
+    CycleCategoryFilter = "filter_category", ["t"], "findings list: cycle category";
+    CycleRuleFilter = "filter_rule", ["R"], "findings list: cycle rule";
+    Tables = "tables", ["T"], "table list with rows, size, reads, writes, dependents";
+    Mark = "mark", ["m"], "cleanup plan: mark the table keep / drop / merge / investigate";
+    ExportPlan = "export_plan", ["E"], "write the cleanup plan as Markdown and SQL";
+    Drift = "drift", ["D"], "differences from the --drift source";
+    Sort = "sort", ["o"], "table list: sort by the next column";
+    ReverseSort = "reverse_sort", ["O"], "table list: reverse the order";
+    Help = "help", ["?"], "this help";
+    Reload = "reload", ["r"], "reconnect and reload";
+    Quit = "quit", ["q", "Ctrl-c"], "quit";
+}
+
+impl Command {
+    /// The command the config file calls `name`.
+    pub fn named(name: &str) -> Option<Command> {
+        Command::ALL.iter().copied().find(|c| c.name() == name)
     }
 }
 
@@ -280,10 +245,10 @@ impl KeySpec {
     }
 }
 
-/// Key -> action name, built from the defaults and the config's overrides.
+/// Key -> command, built from the defaults and the config's overrides.
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: HashMap<KeySpec, &'static str>,
+    bindings: HashMap<KeySpec, Command>,
 }
 
 impl Default for Keymap {
@@ -299,20 +264,25 @@ impl Keymap {
     /// names and unparsable keys are errors naming them.
     pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<Self, String> {
         for name in overrides.keys() {
-            if !BINDABLE.iter().any(|(n, _)| n == name) {
+            if Command::named(name).is_none() {
                 return Err(format!("unknown action \"{name}\" in [keys]"));
             }
         }
         let mut bindings = HashMap::new();
-        for (name, _) in BINDABLE {
-            let keys: Vec<String> = match overrides.get(*name) {
+        for &command in Command::ALL {
+            let name = command.name();
+            let keys: Vec<String> = match overrides.get(name) {
                 Some(keys) => keys.clone(),
-                None => default_keys(name).iter().map(|k| k.to_string()).collect(),
+                None => command
+                    .default_keys()
+                    .iter()
+                    .map(|k| k.to_string())
+                    .collect(),
             };
             for k in keys {
                 let spec = KeySpec::parse(&k)
                     .map_err(|e| format!("{e} for action \"{name}\" in [keys]"))?;
-                bindings.insert(spec, *name);
+                bindings.insert(spec, command);
             }
         }
         Ok(Keymap { bindings })
@@ -344,40 +314,39 @@ impl Keymap {
         }
         self.bindings
             .get(&KeySpec::from_event(key))
-            .and_then(|name| action_named(name))
+            .map(|command| command.action())
     }
 
     /// `(keys, description)` for every bindable action, for the help screen.
     pub fn help_lines(&self) -> Vec<(String, &'static str)> {
-        let mut lines: Vec<(String, &'static str)> = BINDABLE
+        let mut lines: Vec<(String, &'static str)> = Command::ALL
             .iter()
-            .map(|(name, text)| {
-                let mut keys: Vec<String> = self
-                    .bindings
-                    .iter()
-                    .filter(|(_, n)| *n == name)
-                    .map(|(k, _)| k.display())
-                    .collect();
-                // Single characters first, then named keys: "k Up", stable across runs.
-                keys.sort_by_key(|k| (k.chars().count() > 1, k.clone()));
-                (keys.join(" "), *text)
-            })
+            .map(|&command| (self.keys_for(command).join(" "), command.help()))
             .collect();
         lines.push(("1-9".into(), "detail tab by number"));
         lines.push(("mouse".into(), "click to select, wheel to scroll"));
         lines
     }
 
-    /// The first key bound to an action, for hints.
-    pub fn key_for(&self, action: &str) -> String {
+    /// The first key bound to a command, for hints.
+    pub fn key_for(&self, command: Command) -> String {
+        self.keys_for(command)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    }
+
+    /// The keys bound to a command: single characters first, then named keys ("k Up"),
+    /// stable across runs.
+    fn keys_for(&self, command: Command) -> Vec<String> {
         let mut keys: Vec<String> = self
             .bindings
             .iter()
-            .filter(|(_, n)| **n == action)
+            .filter(|(_, c)| **c == command)
             .map(|(k, _)| k.display())
             .collect();
         keys.sort_by_key(|k| (k.chars().count() > 1, k.clone()));
-        keys.into_iter().next().unwrap_or_default()
+        keys
     }
 }
 
@@ -387,6 +356,22 @@ mod tests {
 
     fn key(c: KeyCode) -> KeyEvent {
         KeyEvent::new(c, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn every_command_is_named_once_and_keys_do_not_clash() {
+        let mut keys = std::collections::HashMap::new();
+        for &command in Command::ALL {
+            assert_eq!(Command::named(command.name()), Some(command));
+            assert!(!command.help().is_empty());
+            for key in command.default_keys() {
+                let spec = KeySpec::parse(key).unwrap();
+                if let Some(other) = keys.insert(spec, command) {
+                    panic!("{key} is bound to both {other:?} and {command:?}");
+                }
+            }
+        }
+        assert_eq!(Keymap::default().bindings.len(), keys.len());
     }
 
     #[test]

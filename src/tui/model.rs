@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::search::SearchIndex;
 use super::tab::Tab;
-use crate::audit::{Finding, ObjectKind, Severity};
+use crate::audit::{Finding, ObjectKind, Related, Severity};
 use crate::categorize::CategoryConfig;
 use crate::cleanup::evidence::Dependents;
 use crate::model::{Catalog, ObjectId, QualifiedName};
@@ -15,6 +15,8 @@ use crate::model::{Catalog, ObjectId, QualifiedName};
 pub struct Model {
     pub catalog: Catalog,
     pub findings: Vec<Finding>,
+    /// The object the tree lists each finding under, by finding index.
+    pub owners: Vec<Option<ObjectId>>,
     /// Indexes into `findings`, by the object the tree lists them under.
     pub by_object: HashMap<ObjectId, Vec<usize>>,
     pub search: SearchIndex,
@@ -42,10 +44,11 @@ impl std::fmt::Debug for Model {
 impl Model {
     /// Builds the derived indexes. `findings` should already carry suppressions.
     pub fn new(catalog: Catalog, findings: Vec<Finding>, categories: CategoryConfig) -> Self {
+        let owners = owners(&catalog, &findings);
         let mut by_object: HashMap<ObjectId, Vec<usize>> = HashMap::new();
-        for (i, f) in findings.iter().enumerate() {
-            if let Some(id) = owner_of(&catalog, f) {
-                by_object.entry(id).or_default().push(i);
+        for (i, owner) in owners.iter().enumerate() {
+            if let Some(id) = owner {
+                by_object.entry(id.clone()).or_default().push(i);
             }
         }
         let search = SearchIndex::build(&catalog);
@@ -53,6 +56,7 @@ impl Model {
         let mut model = Model {
             catalog,
             findings,
+            owners,
             by_object,
             search,
             categories,
@@ -129,31 +133,47 @@ pub struct Drift {
     pub progress: Option<crate::diff::MigrationProgress>,
 }
 
-/// The object the tree shows a finding under: its table or view, its function, the table a
-/// sequence feeds, or its extension.
-pub(crate) fn owner_of(catalog: &Catalog, f: &Finding) -> Option<ObjectId> {
-    let o = &f.object;
-    match (o.kind, &o.schema, &o.table, &o.name) {
-        (ObjectKind::Function, Some(schema), _, Some(name)) => {
-            let (fname, rest) = name.split_once('(')?;
-            Some(ObjectId::Function {
-                schema: schema.clone(),
-                name: fname.to_string(),
-                arguments: rest.strip_suffix(')')?.to_string(),
-            })
-        }
-        (ObjectKind::Sequence, Some(schema), _, Some(name)) => catalog
-            .sequences
-            .iter()
-            .find(|s| &s.schema == schema && &s.name == name)
-            .and_then(|s| s.owned_by.as_ref())
-            .map(|o| ObjectId::Relation(o.table.clone())),
-        (ObjectKind::Extension, _, _, Some(name)) => {
-            Some(ObjectId::Extension { name: name.clone() })
-        }
-        (_, Some(schema), Some(table), _) => Some(ObjectId::relation(schema, table)),
-        _ => None,
-    }
+/// The object the tree shows each finding under: its table or view, its function, the
+/// table a sequence feeds, or its extension. Functions are looked up by the name a finding
+/// gives them (`name(argument types)`), never parsed out of it.
+fn owners(catalog: &Catalog, findings: &[Finding]) -> Vec<Option<ObjectId>> {
+    let functions: HashMap<(&str, String), ObjectId> = catalog
+        .functions
+        .iter()
+        .map(|f| {
+            let label = format!("{}({})", f.name, f.identity_arguments);
+            ((f.schema.as_str(), label), f.object_id())
+        })
+        .collect();
+    let sequences: HashMap<(&str, &str), &QualifiedName> = catalog
+        .sequences
+        .iter()
+        .filter_map(|s| {
+            Some((
+                (s.schema.as_str(), s.name.as_str()),
+                &s.owned_by.as_ref()?.table,
+            ))
+        })
+        .collect();
+    findings
+        .iter()
+        .map(|f| {
+            let o = &f.object;
+            match (o.kind, o.schema.as_deref(), &o.table, &o.name) {
+                (ObjectKind::Function, Some(schema), _, Some(name)) => {
+                    functions.get(&(schema, name.clone())).cloned()
+                }
+                (ObjectKind::Sequence, Some(schema), _, Some(name)) => sequences
+                    .get(&(schema, name.as_str()))
+                    .map(|table| ObjectId::Relation((*table).clone())),
+                (ObjectKind::Extension, _, _, Some(name)) => {
+                    Some(ObjectId::Extension { name: name.clone() })
+                }
+                (_, Some(schema), Some(table), _) => Some(ObjectId::relation(schema, table)),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// One row of a detail tab: what it names (for marking and jumping) and its findings.
@@ -326,38 +346,26 @@ pub fn relationships(model: &Model, q: &QualifiedName) -> Vec<Relationship> {
     }
     for i in model.findings_of(&ObjectId::Relation(q.clone())) {
         let f = &model.findings[*i];
-        if f.rule == "implied-foreign-key" {
-            if let (Some(column), Some(target)) = (&f.object.name, implied_target(&f.message)) {
-                out.push(Relationship {
-                    kind: RelationshipKind::Implied,
-                    other: target.clone(),
-                    label: format!("({column}) -> {target} (no foreign key)"),
-                });
-            }
+        if let (Some(column), Some(Related::ImpliedReference { table })) =
+            (&f.object.name, &f.related)
+        {
+            out.push(Relationship {
+                kind: RelationshipKind::Implied,
+                other: table.clone(),
+                label: format!("({column}) -> {table} (no foreign key)"),
+            });
         }
     }
     out
 }
 
-/// The table an implied-foreign-key finding names ("... a reference to schema.table but ...").
-fn implied_target(message: &str) -> Option<QualifiedName> {
-    let rest = message.split_once("a reference to ")?.1;
-    let name = rest.split_once(" but")?.0;
-    let (schema, table) = name.split_once('.')?;
-    Some(QualifiedName::new(schema, table))
-}
-
-/// The table a consolidation finding suggests merging into ("... a version of s.t: ...").
+/// The table a consolidation finding suggests merging into.
 pub fn merge_suggestion(model: &Model, table: &QualifiedName) -> Option<QualifiedName> {
     model
         .findings_of(&ObjectId::Relation(table.clone()))
         .iter()
-        .map(|i| &model.findings[*i])
-        .filter(|f| f.rule == "table-consolidation-candidate")
-        .find_map(|f| {
-            let rest = f.message.split_once("a version of ")?.1;
-            let name = rest.split_once(": ")?.0;
-            let (schema, table) = name.split_once('.')?;
-            Some(QualifiedName::new(schema, table))
+        .find_map(|i| match &model.findings[*i].related {
+            Some(Related::VersionOf { table }) => Some(table.clone()),
+            _ => None,
         })
 }

@@ -585,6 +585,34 @@ fn drift_view_lists_differences_and_opens_the_table() {
         app.selected_object(),
         Some(&ObjectId::relation("public", "audit_log"))
     );
+    // A function whose body changed: Enter on it opens the function, not a table named
+    // after its signature.
+    let mut changed = old.clone();
+    let function = changed
+        .functions
+        .iter_mut()
+        .find(|f| f.schema == "public" && f.body.is_some())
+        .unwrap();
+    function.body = Some("SELECT 1".into());
+    let function_id = function.object_id();
+    let differences = pglens::diff::diff(&old, &changed);
+    let at = differences
+        .iter()
+        .position(|d| d.kind == "function")
+        .unwrap();
+    app.model.as_mut().unwrap().drift = Some(Drift {
+        against: "migrations/".into(),
+        differences,
+        progress: None,
+    });
+    app.overlay = Overlay::Drift(at);
+    app.update(Action::Enter);
+    assert_eq!(
+        app.selected_object(),
+        Some(&function_id),
+        "{:?}",
+        app.status
+    );
 }
 
 /// Names and text holding control, bidi and zero-width characters are shown as escapes on

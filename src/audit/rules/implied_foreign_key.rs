@@ -95,6 +95,9 @@ impl Rule for ImpliedForeignKey {
                             t.schema, t.name, c.name
                         ),
                     )
+                    .related(Related::ImpliedReference {
+                        table: target_name.clone(),
+                    })
                     .with_fix(fix),
                 );
             }

@@ -4,8 +4,8 @@
 
 mod prelude {
     pub use crate::audit::{
-        Category, Context, Finding, Fix, FixStatement, ObjectKind, ObjectRef, Rule, RuleMeta,
-        Severity,
+        Category, Context, Finding, Fix, FixStatement, ObjectKind, ObjectRef, Related, Rule,
+        RuleMeta, Severity,
     };
     pub use crate::model::version::Feature;
     pub use crate::model::{

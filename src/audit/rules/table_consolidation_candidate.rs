@@ -351,6 +351,9 @@ fn finding(t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
             shared.join(", ")
         ),
     )
+    .related(Related::VersionOf {
+        table: kept.qualified_name(),
+    })
     .with_fix(fix)
 }
 

@@ -8,7 +8,10 @@ use crate::tui::tab::Tab;
 
 impl App {
     pub(crate) fn update_drift(&mut self, selected: usize, action: Action) -> Vec<Effect> {
-        let Some(drift) = self.model.as_ref().and_then(|m| m.drift.as_ref()) else {
+        let Some(model) = &self.model else {
+            return Vec::new();
+        };
+        let Some(drift) = &model.drift else {
             return Vec::new();
         };
         let len = drift.differences.len();
@@ -22,8 +25,23 @@ impl App {
             Action::End => len.saturating_sub(1),
             Action::Enter => {
                 let target = drift.differences.get(selected).map(|d| {
-                    let table = d.table.clone().unwrap_or_else(|| d.name.clone());
-                    (ObjectId::relation(&d.schema, &table), d.kind)
+                    // A function is named `name(argument types)`: found by that label.
+                    let function = (d.kind == "function")
+                        .then(|| {
+                            model.catalog.functions.iter().find(|f| {
+                                f.schema == d.schema
+                                    && format!("{}({})", f.name, f.identity_arguments) == d.name
+                            })
+                        })
+                        .flatten();
+                    let id = match function {
+                        Some(f) => f.object_id(),
+                        None => {
+                            let table = d.table.clone().unwrap_or_else(|| d.name.clone());
+                            ObjectId::relation(&d.schema, &table)
+                        }
+                    };
+                    (id, d.kind)
                 });
                 if let Some((id, kind)) = target {
                     let tab = match kind {

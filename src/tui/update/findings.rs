@@ -4,7 +4,6 @@ use super::step;
 use crate::audit::{self, Category, Finding, Severity};
 use crate::model::ObjectId;
 use crate::tui::action::Action;
-use crate::tui::model::owner_of;
 use crate::tui::state::{App, Effect, FindingsView, Focus, Node, Overlay, Tone};
 use crate::tui::tab::Tab;
 
@@ -173,7 +172,7 @@ impl App {
                     let f = &model.findings[i];
                     let tab = Tab::for_kind(f.object.kind);
                     let row = f.object.name.clone();
-                    if let Some(owner) = owner_of(&model.catalog, f) {
+                    if let Some(owner) = model.owners[i].clone() {
                         self.jump(&owner, tab, row.as_deref());
                     }
                     return Vec::new();

@@ -79,7 +79,7 @@ pub fn render(
     tree::render(frame, a.tree, app, view, theme);
     match &app.overlay {
         Overlay::Findings(fv) => {
-            overlays::findings(frame, a.tree.union(a.detail), app, fv, view, theme)
+            overlays::findings(frame, a.tree.union(a.detail), app, fv, view, keymap, theme)
         }
         Overlay::Tables(tv) => review::tables(frame, a.tree.union(a.detail), app, tv, view, theme),
         Overlay::Drift(selected) => {

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::widgets::{
     centred, finding_detail, finding_style, fit, pane, severity_mark, shown, ViewState,
 };
-use crate::tui::action::Keymap;
+use crate::tui::action::{Command, Keymap};
 use crate::tui::state::{App, FindingsView, Prompt, SearchState};
 use crate::tui::theme::Theme;
 
@@ -88,17 +88,22 @@ pub fn findings(
     app: &App,
     fv: &FindingsView,
     view: &mut ViewState,
+    keymap: &Keymap,
     theme: &Theme,
 ) {
     frame.render_widget(Clear, area);
     let Some(model) = &app.model else { return };
     let visible = fv.visible(model);
     let filters = format!(
-        " findings: {} shown · severity ≥ {} (v) · category {} (t) · rule {} (R) · Esc closes ",
+        " findings: {} shown · severity ≥ {} ({}) · category {} ({}) · rule {} ({}) · {} closes ",
         visible.len(),
         fv.min_severity.map(|s| s.as_str()).unwrap_or("any"),
+        keymap.key_for(Command::CycleSeverityFilter),
         fv.category.map(|c| c.as_str()).unwrap_or("any"),
+        keymap.key_for(Command::CycleCategoryFilter),
         fv.rule.unwrap_or("any"),
+        keymap.key_for(Command::CycleRuleFilter),
+        keymap.key_for(Command::Escape),
     );
     let block = pane(true, theme).title(Span::styled(filters, theme.title));
     let inner = block.inner(area);

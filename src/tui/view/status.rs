@@ -6,7 +6,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::widgets::fit;
-use crate::tui::action::Keymap;
+use crate::tui::action::{Command, Keymap};
 use crate::tui::state::{App, Focus, Overlay, Tone};
 use crate::tui::theme::Theme;
 
@@ -51,7 +51,7 @@ pub fn render(
         ),
     };
     frame.render_widget(Paragraph::new(line).style(theme.status), status);
-    let k = |a: &str| keymap.key_for(a);
+    let k = |c: Command| keymap.key_for(c);
     let text = match &app.overlay {
         Overlay::Search(_) => "type to filter · ↑↓ choose · Enter jump · Esc close".to_string(),
         Overlay::Suppress(_) => "type a reason · Enter save · Esc cancel".to_string(),
@@ -60,39 +60,42 @@ pub fn render(
         Overlay::Drift(_) => "↑↓ move · Enter open the table · Esc close".to_string(),
         Overlay::Tables(_) => format!(
             "↑↓ move · Enter open · {} sort · {} reverse · {} mark · {} export plan · Esc close",
-            k("sort"),
-            k("reverse_sort"),
-            k("mark"),
-            k("export_plan")
+            k(Command::Sort),
+            k(Command::ReverseSort),
+            k(Command::Mark),
+            k(Command::ExportPlan)
         ),
         Overlay::Mark(p) => match p.stage {
             crate::tui::state::MarkStage::Choose => "k keep · d drop · m merge · i investigate · x remove · Esc cancel".to_string(),
             _ => "type · Enter next · Esc cancel".to_string(),
         },
         Overlay::Findings(_) => format!(
-            "↑↓ move · Enter go to object · {} copy fix · {} suppress · v/t/R filter · Esc close",
-            k("copy_fix"),
-            k("suppress")
+            "↑↓ move · Enter go to object · {} copy fix · {} suppress · {}/{}/{} filter · Esc close",
+            k(Command::CopyFix),
+            k(Command::Suppress),
+            k(Command::CycleSeverityFilter),
+            k(Command::CycleCategoryFilter),
+            k(Command::CycleRuleFilter)
         ),
         Overlay::None if app.focus == Focus::Detail => format!(
             "↑↓ rows · Tab/1-9 tabs · Enter jump · {} back · {} copy fix · {} suppress · {} mark · {} find · {} help",
-            k("back"),
-            k("copy_fix"),
-            k("suppress"),
-            k("mark"),
-            k("search"),
-            k("help")
+            k(Command::Back),
+            k(Command::CopyFix),
+            k(Command::Suppress),
+            k(Command::Mark),
+            k(Command::Search),
+            k(Command::Help)
         ),
         Overlay::None => format!(
             "↑↓ move · Enter open · {} find · {} findings · {} tables · {} mark · {} copy fix · {} group · {} help · {} quit",
-            k("search"),
-            k("findings"),
-            k("tables"),
-            k("mark"),
-            k("copy_fix"),
-            k("cycle_grouping"),
-            k("help"),
-            k("quit")
+            k(Command::Search),
+            k(Command::Findings),
+            k(Command::Tables),
+            k(Command::Mark),
+            k(Command::CopyFix),
+            k(Command::CycleGrouping),
+            k(Command::Help),
+            k(Command::Quit)
         ),
     };
     frame.render_widget(
