@@ -44,6 +44,10 @@ pub struct Cli {
     /// the differences in the drift view (D).
     #[arg(long, value_name = "OTHER")]
     pub drift: Option<String>,
+    /// Show only this schema in the explorer (repeatable; overrides the config's
+    /// `[schemas] include`).
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
     /// Print the plain-text summary instead of opening the explorer.
     #[arg(long)]
     pub summary: bool,

@@ -276,6 +276,15 @@ fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
         ignore_path,
         plan_path,
         plan,
+        schemas: pglens::categorize::SchemaFilter {
+            include: if cli.schemas.is_empty() {
+                config.schemas.include.clone()
+            } else {
+                cli.schemas.clone()
+            },
+            exclude: config.schemas.exclude.clone(),
+            hide_platform: config.schemas.hide_platform,
+        },
         drift: cli
             .drift
             .as_deref()

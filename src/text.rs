@@ -124,6 +124,13 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn natural_order() {
+        let mut v = vec!["t_10", "t_2", "t_1", "s", "t_02"];
+        v.sort_by(|a, b| super::natural_cmp(a, b));
+        assert_eq!(v, ["s", "t_1", "t_2", "t_02", "t_10"]);
+    }
+
     use super::*;
 
     #[test]

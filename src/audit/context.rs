@@ -2,29 +2,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::model::platform::SUPABASE_SCHEMAS;
 use crate::model::{grants_allow, Catalog, QualifiedName, Relation};
 use crate::sql::fix::BACKUP_SCHEMA;
-
-/// Schemas Supabase creates and manages; rules about the user's own schema skip them.
-const SUPABASE_MANAGED_SCHEMAS: &[&str] = &[
-    "auth",
-    "storage",
-    "realtime",
-    "_realtime",
-    "extensions",
-    "graphql",
-    "graphql_public",
-    "vault",
-    "pgsodium",
-    "pgsodium_masks",
-    "net",
-    "cron",
-    "supabase_functions",
-    "supabase_migrations",
-    "_analytics",
-    "pgbouncer",
-    "pgtle",
-];
 
 /// Column names that scope a row to a tenant, in order of preference when tied.
 pub const TENANT_COLUMN_CANDIDATES: &[&str] = &[
@@ -89,7 +69,7 @@ impl<'a> Context<'a> {
     /// Whether the schema belongs to the platform (or to pglens's own backups) rather than
     /// the application.
     pub fn is_managed_schema(&self, schema: &str) -> bool {
-        schema == BACKUP_SCHEMA || (self.supabase && SUPABASE_MANAGED_SCHEMAS.contains(&schema))
+        schema == BACKUP_SCHEMA || (self.supabase && SUPABASE_SCHEMAS.contains(&schema))
     }
 
     /// The application's relations: not created by an extension, not in a managed schema.

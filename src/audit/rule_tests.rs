@@ -2,7 +2,8 @@
 //! look-alikes beside it, and names exactly what must be reported. The same rules are
 //! proved against a real server, fix SQL included, in `tests/integration/rules.rs`.
 
-use super::testing::{findings_of, reported, CatalogBuilder};
+use super::testing::{findings_of, reported};
+use crate::model::testing::CatalogBuilder;
 use crate::model::PolicyCommand;
 
 /// Orders and their customer, a line table, and a table whose foreign key leads an index.

@@ -10,7 +10,10 @@
 
 pub mod migrations;
 mod objects;
+pub mod platform;
 mod relation;
+#[cfg(test)]
+pub mod testing;
 pub mod version;
 
 pub use objects::*;

@@ -10,8 +10,7 @@ use serde::Serialize;
 use super::{ident, literal, qualified, qualified_name};
 use crate::model::{FkAction, Function, Policy, PolicyCommand, QualifiedName, Relation};
 
-/// Where pglens's fixes put backups before dropping anything; rules leave it alone.
-pub const BACKUP_SCHEMA: &str = "pglens_backup";
+pub use crate::model::platform::BACKUP_SCHEMA;
 
 /// One statement of a fix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -33,6 +33,8 @@ pub enum Action {
     CopyAll,
     Suppress,
     CycleGrouping,
+    /// Show or hide the platform's schemas everywhere.
+    TogglePlatform,
     CycleSeverityFilter,
     CycleCategoryFilter,
     CycleRuleFilter,
@@ -162,6 +164,7 @@ commands! {
     CopyAll = "copy_all", ["Y"], "copy all fix SQL of the table or category";
     Suppress = "suppress", ["s"], "suppress the selected finding (asks for a reason)";
     CycleGrouping = "cycle_grouping", ["c"], "group by categories / schema / severity";
+    TogglePlatform = "toggle_platform", ["P"], "show / hide the platform's schemas (auth, storage, ...)";
     CycleSeverityFilter = "filter_severity", ["v"], "findings list: cycle minimum severity";
     CycleCategoryFilter = "filter_category", ["t"], "findings list: cycle category";
     CycleRuleFilter = "filter_rule", ["R"], "findings list: cycle rule";

@@ -12,6 +12,10 @@
 //! [[category]]
 //! name = "Billing"
 //! tables = ["billing_*", "stripe_*"]
+//! [schemas]
+//! include = ["public", "billing"] # only these (default: all)
+//! exclude = ["archive"]           # never these
+//! hide_platform = true            # start with auth, storage, ... hidden (P shows them)
 //! ```
 
 use std::collections::BTreeMap;
@@ -34,6 +38,20 @@ pub struct Config {
     pub keys: BTreeMap<String, OneOrMany>,
     #[serde(default, rename = "category")]
     pub categories: Vec<CategoryRule>,
+    #[serde(default)]
+    pub schemas: SchemasConfig,
+}
+
+/// `[schemas]`: which schemas the explorer shows.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemasConfig {
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default)]
+    pub hide_platform: bool,
 }
 
 /// A key binding given as one string or a list of them.

@@ -73,6 +73,8 @@ pub struct Options {
     pub plan: crate::cleanup::Plan,
     /// A source to compare with (`--drift`): the drift view shows the differences.
     pub drift: Option<SourceSpec>,
+    /// Which schemas to show at start (`--schema`, the config's `[schemas]`).
+    pub schemas: crate::categorize::SchemaFilter,
 }
 
 /// The explorer ended because of this signal (its number); the process should exit with
@@ -128,6 +130,7 @@ pub fn run(mut options: Options) -> anyhow::Result<()> {
     spawn_loader(&options, tx.clone());
     let mut app = App::new(options.label.clone());
     app.plan = options.plan.clone();
+    app.schemas = options.schemas.clone();
     let mut view = ViewState::default();
     let mut clipboard = Clipboard::new(Environment::detect(), config::state_dir());
     let size = terminal.size()?;

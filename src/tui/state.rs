@@ -10,7 +10,7 @@ use super::model::Model;
 use super::search::Hit;
 use super::tab::Tab;
 use crate::audit::{Category, Severity};
-use crate::categorize::{Group, Grouping};
+use crate::categorize::{Group, Grouping, SchemaFilter};
 use crate::cleanup::{Decision, Plan};
 use crate::model::{ObjectId, QualifiedName};
 
@@ -48,11 +48,16 @@ pub struct FindingsView {
 
 impl FindingsView {
     /// The findings shown, as indexes, in report order.
-    pub fn visible(&self, model: &Model) -> Vec<usize> {
+    pub fn visible(&self, model: &Model, schemas: &SchemaFilter) -> Vec<usize> {
         model
             .findings
             .iter()
             .enumerate()
+            .filter(|(i, _)| {
+                model.owners[*i]
+                    .as_ref()
+                    .is_none_or(|o| schemas.shows_object(o))
+            })
             .filter(|(_, f)| self.min_severity.is_none_or(|s| f.severity >= s))
             .filter(|(_, f)| self.category.is_none_or(|c| f.category == c))
             .filter(|(_, f)| self.rule.is_none_or(|r| f.rule == r))
@@ -138,6 +143,8 @@ pub struct App {
     pub loading: Option<crate::source::live::Progress>,
     pub source_label: String,
     pub grouping: Grouping,
+    /// Which schemas the tree, the lists and the finder show.
+    pub schemas: SchemaFilter,
     pub groups: Vec<Group>,
     pub open_groups: BTreeSet<String>,
     pub selected: Option<Node>,
@@ -163,6 +170,7 @@ impl App {
             loading: None,
             source_label,
             grouping: Grouping::default(),
+            schemas: SchemaFilter::default(),
             groups: Vec::new(),
             open_groups: BTreeSet::new(),
             selected: None,

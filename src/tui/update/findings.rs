@@ -13,7 +13,10 @@ impl App {
     pub(crate) fn current_finding(&self) -> Option<usize> {
         let model = self.model.as_ref()?;
         if let Overlay::Findings(view) = &self.overlay {
-            return view.visible(model).get(view.selected).copied();
+            return view
+                .visible(model, &self.schemas)
+                .get(view.selected)
+                .copied();
         }
         let id = self.selected_object()?;
         if self.focus == Focus::Detail {
@@ -119,7 +122,7 @@ impl App {
         let Some(model) = &self.model else {
             return Vec::new();
         };
-        let visible = view.visible(model);
+        let visible = view.visible(model, &self.schemas);
         match action {
             Action::Escape | Action::Findings => return Vec::new(),
             Action::Up => view.selected = view.selected.saturating_sub(1),

@@ -20,14 +20,22 @@ use crate::model::ObjectId;
 impl App {
     pub(crate) fn regroup(&mut self) {
         let Some(model) = &self.model else { return };
-        self.groups = categorize::group(&model.catalog, self.grouping, &model.categories, &|id| {
-            model.worst(id)
-        });
-        // Keep the selected object selected, under whichever group now holds it.
-        if let Some(id) = self.selected_object().cloned() {
-            self.select_object(&id);
-        } else if !matches!(&self.selected, Some(Node::Group(g)) if self.groups.iter().any(|x| &x.name == g))
-        {
+        self.groups = categorize::group(
+            &model.catalog,
+            self.grouping,
+            &model.categories,
+            &self.schemas,
+            &|id| model.worst(id),
+        );
+        // Keep the selected object selected, under whichever group now holds it; if it is
+        // hidden now, the first group.
+        let kept = match self.selected_object().cloned() {
+            Some(id) => self.select_object(&id),
+            None => {
+                matches!(&self.selected, Some(Node::Group(g)) if self.groups.iter().any(|x| &x.name == g))
+            }
+        };
+        if !kept {
             self.selected = self.groups.first().map(|g| Node::Group(g.name.clone()));
         }
     }
@@ -209,6 +217,16 @@ impl App {
                 self.grouping = self.grouping.next();
                 self.regroup();
                 self.status = Some((format!("grouped by {}", self.grouping.label()), Tone::Info));
+            }
+            Action::TogglePlatform => {
+                self.schemas.hide_platform = !self.schemas.hide_platform;
+                self.regroup();
+                let said = if self.schemas.hide_platform {
+                    "platform schemas hidden"
+                } else {
+                    "platform schemas shown (last group)"
+                };
+                self.status = Some((said.into(), Tone::Info));
             }
             Action::Tables => self.open_tables(),
             Action::Drift => match self.model.as_ref().and_then(|m| m.drift.as_ref()) {

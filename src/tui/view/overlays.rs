@@ -93,7 +93,7 @@ pub fn findings(
 ) {
     frame.render_widget(Clear, area);
     let Some(model) = &app.model else { return };
-    let visible = fv.visible(model);
+    let visible = fv.visible(model, &app.schemas);
     let filters = format!(
         " findings: {} shown · severity ≥ {} ({}) · category {} ({}) · rule {} ({}) · {} closes ",
         visible.len(),

@@ -39,7 +39,11 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
             let line = Line::from(vec![
                 severity_mark(worst, theme),
                 Span::raw(" "),
-                Span::styled(shown(&g.name), theme.header),
+                // The platform's group is the application's background: muted.
+                Span::styled(
+                    shown(&g.name),
+                    if g.platform { theme.muted } else { theme.header },
+                ),
                 Span::styled(format!(" ({})", g.members.len()), theme.muted),
             ]);
             TreeItem::new(g.name.clone(), line, children).ok()

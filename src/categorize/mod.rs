@@ -1,0 +1,290 @@
+//! Which group each object belongs to, for the explorer's tree. Pure.
+//!
+//! Three groupings (`c` cycles): by category, by schema, by worst finding. In each, the
+//! application comes first and the platform (Supabase's `auth`, `storage`, ...; PostGIS's
+//! `tiger`, `topology`) is folded into one group at the bottom, so the first screen is the
+//! application's own tables. A [`SchemaFilter`] hides schemas altogether.
+//!
+//! - `config.rs`: the user's categories (names and glob patterns, from a file or the config);
+//! - `tables.rs`: how the application's tables are grouped when by category.
+
+mod config;
+mod tables;
+
+use std::collections::{BTreeMap, HashMap};
+
+use config::CategoryMatcher;
+pub use config::{CategoryConfig, CategoryRule};
+pub use tables::{CORE, OTHER};
+
+use crate::audit::Severity;
+use crate::model::platform::is_platform_schema;
+use crate::model::{Catalog, ObjectId, QualifiedName, Relation, RelationKind};
+use crate::text::natural_cmp;
+
+/// How the tree groups objects; `c` cycles through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Grouping {
+    #[default]
+    Categories,
+    Schema,
+    Severity,
+}
+
+impl Grouping {
+    pub fn next(self) -> Self {
+        match self {
+            Grouping::Categories => Grouping::Schema,
+            Grouping::Schema => Grouping::Severity,
+            Grouping::Severity => Grouping::Categories,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Grouping::Categories => "categories",
+            Grouping::Schema => "schema",
+            Grouping::Severity => "severity",
+        }
+    }
+}
+
+/// A named group of objects, in display order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub name: String,
+    pub members: Vec<ObjectId>,
+    /// The platform's objects: drawn last and folded.
+    pub platform: bool,
+}
+
+/// Which schemas the explorer shows: `--schema` / the config's `schemas.include` (empty:
+/// all), `schemas.exclude`, and whether the platform's schemas are hidden (`P`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemaFilter {
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub hide_platform: bool,
+}
+
+impl SchemaFilter {
+    pub fn shows(&self, schema: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|s| s == schema))
+            && !self.exclude.iter().any(|s| s == schema)
+            && !(self.hide_platform && is_platform_schema(schema))
+    }
+
+    /// Whether an object is shown: by its schema; extensions always are.
+    pub fn shows_object(&self, id: &ObjectId) -> bool {
+        match id {
+            ObjectId::Relation(q) => self.shows(&q.schema),
+            ObjectId::Function { schema, .. } => self.shows(schema),
+            ObjectId::Extension { .. } => true,
+        }
+    }
+}
+
+/// The group of the platform's objects.
+pub fn platform_group_name(schemas: &[&str]) -> String {
+    format!("Platform: {}", schemas.join(", "))
+}
+
+/// Groups the catalog's objects. `worst` gives an object's worst open finding.
+pub fn group(
+    catalog: &Catalog,
+    grouping: Grouping,
+    config: &CategoryConfig,
+    filter: &SchemaFilter,
+    worst: &dyn Fn(&ObjectId) -> Option<Severity>,
+) -> Vec<Group> {
+    // A platform table the user's categories name is theirs to see among the app's.
+    let matcher = CategoryMatcher::new(config);
+    let claimed = |id: &ObjectId| match id {
+        ObjectId::Relation(q) => matcher.category_of(q).is_some(),
+        _ => false,
+    };
+    let (app, platform): (Vec<ObjectId>, Vec<ObjectId>) = listed_objects(catalog)
+        .into_iter()
+        .filter(|id| filter.shows_object(id))
+        .partition(|id| !on_platform(id) || (grouping == Grouping::Categories && claimed(id)));
+    let mut groups = match grouping {
+        Grouping::Categories => by_category(catalog, &app, config),
+        Grouping::Schema => by_key(&app, |id| match id {
+            ObjectId::Relation(q) => q.schema.clone(),
+            ObjectId::Function { schema, .. } => schema.clone(),
+            // Not a schema: Supabase even has one named "extensions".
+            ObjectId::Extension { .. } => "Installed extensions".into(),
+        }),
+        Grouping::Severity => {
+            let mut groups = by_key(&app, |id| {
+                match worst(id) {
+                    Some(Severity::Critical) => "1 Critical",
+                    Some(Severity::Warning) => "2 Warning",
+                    Some(Severity::Info) => "3 Info",
+                    None => "4 No findings",
+                }
+                .to_string()
+            });
+            for g in &mut groups {
+                g.name = g.name[2..].to_string();
+            }
+            groups
+        }
+    };
+    if !platform.is_empty() {
+        let mut schemas: Vec<&str> = platform.iter().filter_map(schema_of).collect();
+        schemas.sort_unstable();
+        schemas.dedup();
+        groups.push(Group {
+            name: platform_group_name(&schemas),
+            members: platform,
+            platform: true,
+        });
+    }
+    for g in &mut groups {
+        g.members
+            .sort_by(|a, b| natural_cmp(&a.label(), &b.label()));
+    }
+    groups
+}
+
+fn schema_of(id: &ObjectId) -> Option<&str> {
+    match id {
+        ObjectId::Relation(q) => Some(&q.schema),
+        ObjectId::Function { schema, .. } => Some(schema),
+        ObjectId::Extension { .. } => None,
+    }
+}
+
+fn on_platform(id: &ObjectId) -> bool {
+    schema_of(id).is_some_and(is_platform_schema)
+}
+
+/// Every object the tree lists: relations (extension-owned ones left out), the application's
+/// functions, and extensions.
+fn listed_objects(catalog: &Catalog) -> Vec<ObjectId> {
+    let relations = catalog
+        .relations
+        .iter()
+        .filter(|r| r.extension.is_none())
+        .map(|r| ObjectId::Relation(r.qualified_name()));
+    let functions = catalog
+        .functions
+        .iter()
+        .filter(|f| f.extension.is_none())
+        .map(|f| f.object_id());
+    let extensions = catalog.extensions.iter().map(|e| ObjectId::Extension {
+        name: e.name.clone(),
+    });
+    relations.chain(functions).chain(extensions).collect()
+}
+
+fn by_key(objects: &[ObjectId], key: impl Fn(&ObjectId) -> String) -> Vec<Group> {
+    let mut map: BTreeMap<String, Vec<ObjectId>> = BTreeMap::new();
+    for o in objects {
+        map.entry(key(o)).or_default().push(o.clone());
+    }
+    map.into_iter()
+        .map(|(name, members)| Group {
+            name,
+            members,
+            platform: false,
+        })
+        .collect()
+}
+
+/// The application's objects by category: tables as `tables.rs` groups them, then views,
+/// materialized views, foreign tables, functions (by schema, `public` first) and
+/// extensions.
+fn by_category(catalog: &Catalog, app: &[ObjectId], config: &CategoryConfig) -> Vec<Group> {
+    let relations: HashMap<QualifiedName, &Relation> = catalog
+        .relations
+        .iter()
+        .map(|r| (r.qualified_name(), r))
+        .collect();
+    let relation = |id: &ObjectId| match id {
+        ObjectId::Relation(q) => relations.get(q).copied(),
+        _ => None,
+    };
+    let app_tables: Vec<&Relation> = app
+        .iter()
+        .filter_map(relation)
+        .filter(|r| r.kind.is_table())
+        .collect();
+    let matcher = CategoryMatcher::new(config);
+    let (assigned, order) = tables::assign(&app_tables, &matcher);
+    let mut by_name: HashMap<&str, Vec<ObjectId>> = HashMap::new();
+    for t in &app_tables {
+        if let Some(group) = assigned.get(&t.qualified_name()) {
+            by_name
+                .entry(group.as_str())
+                .or_default()
+                .push(ObjectId::Relation(t.qualified_name()));
+        }
+    }
+    let mut out: Vec<Group> = order
+        .iter()
+        .filter_map(|name| {
+            by_name.remove(name.as_str()).map(|members| Group {
+                name: name.clone(),
+                members,
+                platform: false,
+            })
+        })
+        .collect();
+    let of_kind = |kind: RelationKind| -> Vec<ObjectId> {
+        app.iter()
+            .filter(|id| relation(id).is_some_and(|r| r.kind == kind))
+            .cloned()
+            .collect()
+    };
+    let mut kinds: Vec<(String, Vec<ObjectId>)> = vec![
+        ("Views".into(), of_kind(RelationKind::View)),
+        (
+            "Materialized views".into(),
+            of_kind(RelationKind::MaterializedView),
+        ),
+        ("Foreign tables".into(), of_kind(RelationKind::ForeignTable)),
+    ];
+    let mut functions: BTreeMap<(bool, String), Vec<ObjectId>> = BTreeMap::new();
+    for id in app {
+        if let ObjectId::Function { schema, .. } = id {
+            functions
+                .entry((schema != "public", schema.clone()))
+                .or_default()
+                .push(id.clone());
+        }
+    }
+    let several = functions.len() > 1;
+    for ((_, schema), members) in functions {
+        let name = if several {
+            format!("Functions in {schema}")
+        } else {
+            "Functions".to_string()
+        };
+        kinds.push((name, members));
+    }
+    let extensions: Vec<ObjectId> = app
+        .iter()
+        .filter(|id| matches!(id, ObjectId::Extension { .. }))
+        .cloned()
+        .collect();
+    kinds.push(("Extensions".into(), extensions));
+    out.extend(
+        kinds
+            .into_iter()
+            .filter(|(_, m)| !m.is_empty())
+            .map(|(name, members)| Group {
+                name,
+                members,
+                platform: false,
+            }),
+    );
+    out
+}
+
+/// The demo's categories, after the business domains its tables come from.
+pub const DEMO_CATEGORIES: &str = include_str!("../../assets/demo/categories.toml");
+
+#[cfg(test)]
+mod tests;
