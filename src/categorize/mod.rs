@@ -50,12 +50,44 @@ impl Grouping {
 }
 
 /// A named group of objects, in display order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Group {
     pub name: String,
+    /// Every object of the group, partitions included.
     pub members: Vec<ObjectId>,
     /// The platform's objects: drawn last and folded.
     pub platform: bool,
+    /// Partitions nest under their partitioned parent: child -> parent, both members.
+    pub parent: BTreeMap<ObjectId, ObjectId>,
+}
+
+impl Group {
+    /// The members not nested under another member, in order.
+    pub fn top_level(&self) -> impl Iterator<Item = &ObjectId> {
+        self.members
+            .iter()
+            .filter(|m| !self.parent.contains_key(*m))
+    }
+
+    /// The members nested directly under `id`, in order.
+    pub fn children_of<'a>(&'a self, id: &'a ObjectId) -> impl Iterator<Item = &'a ObjectId> {
+        self.members
+            .iter()
+            .filter(move |m| self.parent.get(*m) == Some(id))
+    }
+
+    /// `id` and the members it is nested under, outermost first.
+    pub fn path_to(&self, id: &ObjectId) -> Vec<ObjectId> {
+        let mut path = vec![id.clone()];
+        while let Some(up) = path.last().and_then(|at| self.parent.get(at)) {
+            if path.contains(up) {
+                break;
+            }
+            path.push(up.clone());
+        }
+        path.reverse();
+        path
+    }
 }
 
 /// Which schemas the explorer shows: `--schema` / the config's `schemas.include` (empty:
@@ -139,11 +171,32 @@ pub fn group(
             name: platform_group_name(&schemas),
             members: platform,
             platform: true,
+            ..Group::default()
         });
     }
+    let parents: HashMap<ObjectId, ObjectId> = catalog
+        .relations
+        .iter()
+        .filter_map(|r| {
+            let parent = r.partition_of.as_ref()?;
+            Some((
+                ObjectId::Relation(r.qualified_name()),
+                ObjectId::Relation(parent.parent.clone()),
+            ))
+        })
+        .collect();
     for g in &mut groups {
         g.members
             .sort_by(|a, b| natural_cmp(&a.label(), &b.label()));
+        let members: std::collections::HashSet<&ObjectId> = g.members.iter().collect();
+        g.parent = g
+            .members
+            .iter()
+            .filter_map(|m| {
+                let up = parents.get(m)?;
+                members.contains(up).then(|| (m.clone(), up.clone()))
+            })
+            .collect();
     }
     groups
 }
@@ -188,7 +241,7 @@ fn by_key(objects: &[ObjectId], key: impl Fn(&ObjectId) -> String) -> Vec<Group>
         .map(|(name, members)| Group {
             name,
             members,
-            platform: false,
+            ..Group::default()
         })
         .collect()
 }
@@ -228,7 +281,7 @@ fn by_category(catalog: &Catalog, app: &[ObjectId], config: &CategoryConfig) -> 
             by_name.remove(name.as_str()).map(|members| Group {
                 name: name.clone(),
                 members,
-                platform: false,
+                ..Group::default()
             })
         })
         .collect();
@@ -277,7 +330,7 @@ fn by_category(catalog: &Catalog, app: &[ObjectId], config: &CategoryConfig) -> 
             .map(|(name, members)| Group {
                 name,
                 members,
-                platform: false,
+                ..Group::default()
             }),
     );
     out

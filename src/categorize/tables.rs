@@ -49,15 +49,18 @@ pub fn assign(
             assigned.insert(q.clone(), family.name.clone());
         }
     }
-    for q in hubs(&roots) {
-        assigned.entry(q).or_insert_with(|| CORE.to_string());
+    let hubs = hubs(&roots);
+    for q in &hubs {
+        assigned
+            .entry(q.clone())
+            .or_insert_with(|| CORE.to_string());
     }
     let components = components(&roots, &assigned);
     let mut grown: HashMap<String, usize> = HashMap::new();
     for component in components {
         // Linked to one family only (messages -> chats): it joins the family, which is then
         // named as a cluster, since its prefix no longer describes all of it.
-        let neighbours = family_neighbours(&roots, &component.members, &families, &assigned);
+        let neighbours = family_neighbours(&roots, &component.members, &families, &assigned, &hubs);
         if let [family] = neighbours.as_slice() {
             *grown.entry(family.clone()).or_default() += component.members.len();
             for q in component.members {
@@ -70,10 +73,10 @@ pub fn assign(
         }
     }
     for family in &families {
-        if let Some(added) = grown.get(&family.name) {
+        if let (Some(added), Some(head)) = (grown.get(&family.name), &family.head) {
             let renamed = format!(
                 "{} and {} related",
-                in_schema(&family.head.schema, &family.head.name),
+                in_schema(&head.schema, &head.name),
                 family.members.len() + added - 1
             );
             for group in assigned.values_mut().filter(|g| **g == family.name) {
@@ -107,6 +110,16 @@ pub fn assign(
         };
         assigned.insert(t.qualified_name(), group);
     }
+    // The schema most tables are in reads without its name: `artist*`, "Other tables".
+    let main = main_schema(&roots);
+    let qualified = format!("{main}.");
+    for group in assigned.values_mut() {
+        if let Some(rest) = group.strip_prefix(&qualified) {
+            *group = rest.to_string();
+        } else if *group == leftover(&main) {
+            *group = OTHER.to_string();
+        }
+    }
     let configured: Vec<String> = matcher.names().map(String::from).collect();
     let mut automatic: Vec<String> = assigned
         .values()
@@ -133,6 +146,18 @@ pub fn assign(
     (assigned, order)
 }
 
+/// The schema with the most tables; `public` on a tie.
+fn main_schema(roots: &[&Relation]) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for t in roots {
+        *counts.entry(t.schema.as_str()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(schema, n)| (*n, *schema == "public"))
+        .map_or_else(|| "public".to_string(), |(schema, _)| schema.to_string())
+}
+
 fn leftover(schema: &str) -> String {
     if schema == "public" {
         OTHER.to_string()
@@ -153,78 +178,187 @@ fn in_schema(schema: &str, name: &str) -> String {
     }
 }
 
-/// Name families: the tables of a schema whose names start with `prefix_`, with the table
-/// the prefix names (`artist`, `chats` for `chat_`) if any; at least two tables in all.
-/// A name family and the table it is named after (its stem, or its first member).
+/// A name family: its group name, the table it is named after when it has one of its own
+/// (`chats` for `chat*`), and its members.
 struct Family {
     name: String,
-    head: QualifiedName,
+    head: Option<QualifiedName>,
     members: Vec<QualifiedName>,
 }
 
+/// Families larger than this are split by their longest entity stems (`release_group*`
+/// out of `release*`), so one prefix does not swallow a second entity.
+const SPLIT_ABOVE: usize = 15;
+
+/// Name families: tables of a schema whose names start with the same word, with the
+/// table that word names if there is one (`chats` with `chat_files`, `orders` with
+/// `order_items` and `orders_history`); at least two tables. Named by what all members'
+/// names share: `chat*`, `order*`, `cmo_*`.
 fn families(roots: &[&Relation], assigned: &HashMap<QualifiedName, String>) -> Vec<Family> {
-    let free: Vec<&&Relation> = roots
+    let free: Vec<QualifiedName> = roots
         .iter()
-        .filter(|t| !assigned.contains_key(&t.qualified_name()))
+        .map(|t| t.qualified_name())
+        .filter(|q| !assigned.contains_key(q))
         .collect();
-    let mut by_prefix: BTreeMap<(&str, &str), Vec<QualifiedName>> = BTreeMap::new();
-    for t in &free {
-        if let Some((prefix, rest)) = t.name.split_once('_') {
-            if !prefix.is_empty() && !rest.is_empty() {
-                by_prefix
-                    .entry((t.schema.as_str(), prefix))
+    // The first word of each name; a plural first word files under its singular when
+    // both occur (`orders_history` beside `order_items`).
+    let mut by_word: BTreeMap<(String, String), Vec<QualifiedName>> = BTreeMap::new();
+    for q in &free {
+        let word = q.name.split('_').next().unwrap_or(&q.name);
+        by_word
+            .entry((q.schema.clone(), word.to_string()))
+            .or_default()
+            .push(q.clone());
+    }
+    let words: Vec<(String, String)> = by_word.keys().cloned().collect();
+    for (schema, word) in &words {
+        let plural = stem_names(word)
+            .into_iter()
+            .skip(1)
+            .find(|p| by_word.contains_key(&(schema.clone(), p.clone())));
+        if let Some(plural) = plural {
+            if let Some(members) = by_word.remove(&(schema.clone(), plural)) {
+                by_word
+                    .entry((schema.clone(), word.clone()))
                     .or_default()
-                    .push(t.qualified_name());
+                    .extend(members);
             }
         }
     }
     let mut out = Vec::new();
-    for ((schema, prefix), mut members) in by_prefix {
-        let stems = stem_names(prefix);
-        let stem = free
-            .iter()
-            .find(|t| t.schema == schema && stems.contains(&t.name));
-        // Two tables make a family: two `chat_*`, or `chats` and one `chat_*`.
-        if members.len() + usize::from(stem.is_some()) < 2 {
+    for ((_, word), members) in by_word {
+        if members.len() < 2 {
             continue;
         }
-        let (name, head) = match stem {
-            Some(t) => {
-                members.push(t.qualified_name());
-                // `artist*` matches `artist` and `artist_alias`; `chat*` matches `chats`.
-                (in_schema(schema, &format!("{prefix}*")), t.qualified_name())
-            }
-            None => (
-                in_schema(schema, &format!("{prefix}_*")),
-                members[0].clone(),
-            ),
-        };
-        out.push(Family {
-            name,
-            head,
-            members,
-        });
+        if members.len() > SPLIT_ABOVE {
+            out.extend(split_by_stems(members));
+        } else {
+            out.push(family(members, &word));
+        }
     }
     out
 }
 
-/// The names a family's own table may have: the prefix itself and its plurals.
-fn stem_names(prefix: &str) -> Vec<String> {
-    let mut names = vec![
-        prefix.to_string(),
-        format!("{prefix}s"),
-        format!("{prefix}es"),
-    ];
-    if let Some(base) = prefix.strip_suffix('y') {
+/// One family: named by its members' common prefix, headed by the member its word names.
+fn family(mut members: Vec<QualifiedName>, word: &str) -> Family {
+    members.sort();
+    let stems = stem_names(word);
+    let head = members.iter().find(|q| stems.contains(&q.name)).cloned();
+    let mut common = common_prefix(members.iter().map(|q| q.name.as_str()));
+    // Without a table of its own the name ends at a word: `cmo_*`, not `cmo_c*`.
+    if head.is_none() {
+        common.truncate(common.rfind('_').map_or(0, |i| i + 1));
+    }
+    let schema = members
+        .first()
+        .map(|q| q.schema.clone())
+        .unwrap_or_default();
+    Family {
+        name: in_schema(&schema, &format!("{common}*")),
+        head,
+        members,
+    }
+}
+
+/// Splits a large family: each member whose name is another's longest word-prefix, with
+/// at least two such members, heads a family of its own; the rest stay together.
+fn split_by_stems(members: Vec<QualifiedName>) -> Vec<Family> {
+    let names: HashSet<String> = members.iter().map(|q| q.name.clone()).collect();
+    // The longest proper word-prefix of a name that is itself a member.
+    let stem_of = |name: &str| -> Option<String> {
+        let words: Vec<&str> = name.split('_').collect();
+        (1..words.len())
+            .rev()
+            .map(|n| words[..n].join("_"))
+            .find(|p| names.contains(p))
+    };
+    let mut children: BTreeMap<String, Vec<QualifiedName>> = BTreeMap::new();
+    for q in &members {
+        if let Some(stem) = stem_of(&q.name) {
+            children.entry(stem).or_default().push(q.clone());
+        }
+    }
+    // A stem with at least two tables under it heads a family of its own, except the
+    // family's own head (the shortest stem), which keeps everything not split off.
+    let shortest = children.keys().min_by_key(|k| k.len()).cloned();
+    let heads: HashSet<&String> = children
+        .iter()
+        .filter(|(k, v)| Some(*k) != shortest.as_ref() && v.len() >= 2)
+        .map(|(k, _)| k)
+        .collect();
+    // Each member goes to its nearest head up the chain of stems
+    // (`release_group_alias_type` -> `release_group_alias` -> `release_group`).
+    let head_of = |name: &str| -> String {
+        let mut at = Some(name.to_string());
+        let mut hops = 0;
+        while let Some(n) = at {
+            if heads.contains(&n) || hops > 16 {
+                return n;
+            }
+            at = stem_of(&n);
+            hops += 1;
+        }
+        String::new()
+    };
+    let mut groups: BTreeMap<String, Vec<QualifiedName>> = BTreeMap::new();
+    for q in members {
+        let key = head_of(&q.name);
+        let key = if heads.contains(&key) {
+            key
+        } else {
+            String::new()
+        };
+        groups.entry(key).or_default().push(q);
+    }
+    groups
+        .into_iter()
+        .map(|(stem, members)| {
+            let word = if stem.is_empty() {
+                members[0]
+                    .name
+                    .split('_')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            } else {
+                stem
+            };
+            family(members, &word)
+        })
+        .collect()
+}
+
+/// The longest common prefix of names, cut back to a character boundary.
+fn common_prefix<'a>(mut names: impl Iterator<Item = &'a str>) -> String {
+    let Some(first) = names.next() else {
+        return String::new();
+    };
+    let mut len = first.len();
+    for n in names {
+        len = first
+            .char_indices()
+            .zip(n.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, c), _)| i + c.len_utf8())
+            .min(len);
+    }
+    first[..len].to_string()
+}
+
+/// The names a family's own table may have: the word itself and its plurals.
+fn stem_names(word: &str) -> Vec<String> {
+    let mut names = vec![word.to_string(), format!("{word}s"), format!("{word}es")];
+    if let Some(base) = word.strip_suffix('y') {
         names.push(format!("{base}ies"));
     }
     names
 }
 
-/// Tables referenced by many others: at least 4, and at least a tenth of the tables.
+/// Tables referenced by many others: at least 3, and at least a tenth of the tables.
 fn hubs(roots: &[&Relation]) -> Vec<QualifiedName> {
     let referrers = referrers(roots);
-    let threshold = (roots.len().div_ceil(10)).max(4);
+    let threshold = (roots.len().div_ceil(10)).max(3);
     let mut out: Vec<QualifiedName> = referrers
         .into_iter()
         .filter(|(_, by)| by.len() >= threshold)
@@ -323,17 +457,22 @@ fn components(roots: &[&Relation], assigned: &HashMap<QualifiedName, String>) ->
         .collect()
 }
 
-/// The families a set of tables is linked to by foreign keys, either way.
+/// The families with a table of their own (`chats`) that a set of tables is linked to by
+/// foreign keys, either way, not counting links to hubs.
 fn family_neighbours(
     roots: &[&Relation],
     members: &[QualifiedName],
     families: &[Family],
     assigned: &HashMap<QualifiedName, String>,
+    hubs: &[QualifiedName],
 ) -> Vec<String> {
     let family_of = |q: &QualifiedName| {
+        if hubs.contains(q) {
+            return None;
+        }
         assigned
             .get(q)
-            .filter(|g| families.iter().any(|f| &f.name == *g))
+            .filter(|g| families.iter().any(|f| &f.name == *g && f.head.is_some()))
             .cloned()
     };
     let mut out: Vec<String> = Vec::new();

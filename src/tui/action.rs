@@ -55,6 +55,12 @@ pub enum Action {
     Quit,
     /// A character typed into the finder or a prompt.
     Input(char),
+    /// Typing: delete the character under the cursor (Delete).
+    DeleteForward,
+    /// Typing: delete the word before the cursor (Ctrl-W).
+    DeleteWord,
+    /// Typing: delete everything before the cursor (Ctrl-U).
+    ClearLine,
     /// A tree node clicked.
     Select(Node),
     /// A detail row clicked.
@@ -295,20 +301,29 @@ impl Keymap {
     /// printable keys are then text, and only control keys act.
     pub fn action_for(&self, key: &KeyEvent, typing: bool) -> Option<Action> {
         if typing {
-            match key.code {
-                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    return Some(Action::Quit)
-                }
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    return Some(Action::Input(c))
-                }
-                KeyCode::Enter => return Some(Action::Enter),
-                KeyCode::Esc => return Some(Action::Escape),
-                KeyCode::Backspace => return Some(Action::Back),
-                KeyCode::Up => return Some(Action::Up),
-                KeyCode::Down => return Some(Action::Down),
-                _ => return None,
-            }
+            // Line editing as a shell prompt does it; these keys are not remappable.
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            return match key.code {
+                KeyCode::Char('c') if ctrl => Some(Action::Quit),
+                KeyCode::Char('u') if ctrl => Some(Action::ClearLine),
+                KeyCode::Char('w') if ctrl => Some(Action::DeleteWord),
+                KeyCode::Char('a') if ctrl => Some(Action::Home),
+                KeyCode::Char('e') if ctrl => Some(Action::End),
+                KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
+                KeyCode::Enter => Some(Action::Enter),
+                KeyCode::Esc => Some(Action::Escape),
+                KeyCode::Backspace => Some(Action::Back),
+                KeyCode::Delete => Some(Action::DeleteForward),
+                KeyCode::Left => Some(Action::Left),
+                KeyCode::Right => Some(Action::Right),
+                KeyCode::Home => Some(Action::Home),
+                KeyCode::End => Some(Action::End),
+                KeyCode::Up => Some(Action::Up),
+                KeyCode::Down => Some(Action::Down),
+                KeyCode::PageUp => Some(Action::PageUp),
+                KeyCode::PageDown => Some(Action::PageDown),
+                _ => None,
+            };
         }
         if let KeyCode::Char(c @ '1'..='9') = key.code {
             if key.modifiers.is_empty() || key.modifiers == KeyModifiers::SHIFT {

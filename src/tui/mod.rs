@@ -18,6 +18,7 @@
 pub mod action;
 pub mod clipboard;
 pub mod config;
+pub mod line;
 pub mod model;
 pub mod prompt;
 pub mod search;

@@ -1,144 +1,403 @@
-//! The fuzzy finder's index: every table, view, column, index, policy, function and
-//! extension as a searchable label (`schema.table`, `table.column`, `table.index`, ...),
-//! ranked with fuzzy-matcher's skim algorithm. Pure.
+//! The finder's index. Two modes:
+//!
+//! - **names**: every table, view, column, index, policy, function, sequence, enum type and
+//!   value, and domain, labelled as SQL names them (`schema.table.column`). Ranked exact
+//!   name > prefix > word start > substring > fuzzy (skim), and within a tier tables and
+//!   views before functions and types, before their columns, before indexes and policies.
+//!   Refining a query only re-reads what the shorter query matched.
+//! - **text** (a query starting with `?`): function bodies, policy conditions, view
+//!   definitions and comments, by case-insensitive substring.
+//!
+//! Pure: the incremental state lives in the finder's own state.
+
+use std::collections::HashMap;
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
 use super::tab::Tab;
-use crate::model::{Catalog, ObjectId};
+use crate::model::{Catalog, ObjectId, QualifiedName, TypeKind};
 
 /// One searchable thing and where Enter takes you.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// As SQL names it: `schema.table`, `schema.table.column`, `schema.function(args)`.
     pub label: String,
     pub kind: &'static str,
-    pub target: ObjectId,
+    /// The object Enter opens; None for a type nothing uses.
+    pub target: Option<ObjectId>,
     /// The tab to open, and the row name to select in it.
     pub tab: Tab,
     pub row: Option<String>,
+    /// The text searched in text mode (a body, a condition, a comment); empty in names.
+    pub text: String,
 }
 
 /// A ranked match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     pub entry: usize,
-    pub score: i64,
+    /// Which list `entry` indexes.
+    pub mode: Mode,
+    /// Where the query matched in the entry's text (text mode), in bytes.
+    pub at: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Names,
+    Text,
+}
+
+impl Mode {
+    /// The mode a query asks for, and the query without its mode marker.
+    pub fn of(query: &str) -> (Mode, &str) {
+        match query.strip_prefix('?') {
+            Some(rest) => (Mode::Text, rest),
+            None => (Mode::Names, query),
+        }
+    }
+}
+
+/// What the last names query matched, so a longer one only re-reads those.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Incremental {
+    query: String,
+    candidates: Vec<u32>,
 }
 
 /// All entries of a catalog, built once per load.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
     pub entries: Vec<Entry>,
-    /// Lower-cased labels, so a query's letters can be checked cheaply before scoring.
-    lowered: Vec<String>,
+    pub texts: Vec<Entry>,
+    /// Lower-cased labels and own names (the last part of the label), for cheap tiers.
+    labels: Vec<String>,
+    names: Vec<String>,
+    /// Lower-cased texts.
+    lowered_texts: Vec<String>,
+    /// 0 tables and views, 1 functions and types, 2 columns, 3 indexes, policies, values.
+    ranks: Vec<u8>,
 }
 
 /// How many hits the finder keeps.
 pub const MAX_HITS: usize = 200;
 
+struct Builder {
+    entries: Vec<Entry>,
+    names: Vec<String>,
+    ranks: Vec<u8>,
+    texts: Vec<Entry>,
+}
+
+impl Builder {
+    fn name(&mut self, label: String, name: &str, kind: &'static str, rank: u8, at: Target) {
+        self.entries.push(Entry {
+            label,
+            kind,
+            target: at.0,
+            tab: at.1,
+            row: at.2,
+            text: String::new(),
+        });
+        self.names.push(name.to_lowercase());
+        self.ranks.push(rank);
+    }
+
+    fn text(&mut self, label: String, kind: &'static str, text: &str, at: Target) {
+        if text.trim().is_empty() {
+            return;
+        }
+        self.texts.push(Entry {
+            label,
+            kind,
+            target: at.0,
+            tab: at.1,
+            row: at.2,
+            text: text.to_string(),
+        });
+    }
+}
+
+/// Where an entry leads: object, tab, row.
+type Target = (Option<ObjectId>, Tab, Option<String>);
+
 impl SearchIndex {
     pub fn build(catalog: &Catalog) -> Self {
-        let mut entries = Vec::new();
+        let mut b = Builder {
+            entries: Vec::new(),
+            names: Vec::new(),
+            ranks: Vec::new(),
+            texts: Vec::new(),
+        };
+        // Where a type is used, for Enter on the type: the first column of that type.
+        let mut users: HashMap<QualifiedName, (ObjectId, String)> = HashMap::new();
         for r in catalog.relations.iter().filter(|r| r.extension.is_none()) {
-            let target = ObjectId::Relation(r.qualified_name());
-            let mut push = |label: String, kind, tab, row: Option<&str>| {
-                entries.push(Entry {
-                    label,
-                    kind,
-                    target: target.clone(),
-                    tab,
-                    row: row.map(str::to_string),
-                })
-            };
-            push(
-                format!("{}.{}", r.schema, r.name),
+            let q = r.qualified_name();
+            let id = ObjectId::Relation(q.clone());
+            let at = |tab, row: Option<&str>| (Some(id.clone()), tab, row.map(str::to_string));
+            b.name(
+                q.to_string(),
+                &r.name,
                 r.kind.label(),
-                Tab::Columns,
-                None,
+                0,
+                at(Tab::Columns, None),
             );
+            if let Some(c) = &r.comment {
+                b.text(q.to_string(), "comment", c, at(Tab::Definition, None));
+            }
+            if let Some(v) = &r.view_definition {
+                b.text(q.to_string(), "view", v, at(Tab::Definition, None));
+            }
             for c in &r.columns {
-                push(
-                    format!("{}.{}", r.name, c.name),
+                let label = format!("{q}.{}", c.name);
+                b.name(
+                    label.clone(),
+                    &c.name,
                     "column",
-                    Tab::Columns,
-                    Some(&c.name),
+                    2,
+                    at(Tab::Columns, Some(&c.name)),
                 );
+                if let Some(comment) = &c.comment {
+                    b.text(label, "comment", comment, at(Tab::Columns, Some(&c.name)));
+                }
+                if let TypeKind::Enum { type_name } | TypeKind::Domain { type_name, .. } =
+                    &c.type_kind
+                {
+                    users
+                        .entry(type_name.clone())
+                        .or_insert_with(|| (id.clone(), c.name.clone()));
+                }
             }
             for i in &r.indexes {
-                push(
-                    format!("{}.{}", r.name, i.name),
+                b.name(
+                    format!("{q}.{}", i.name),
+                    &i.name,
                     "index",
-                    Tab::Indexes,
-                    Some(&i.name),
+                    3,
+                    at(Tab::Indexes, Some(&i.name)),
                 );
             }
             for p in &r.policies {
-                push(
-                    format!("{}.{}", r.name, p.name),
+                let label = format!("{q}.{}", p.name);
+                b.name(
+                    label.clone(),
+                    &p.name,
                     "policy",
-                    Tab::Policies,
-                    Some(&p.name),
+                    3,
+                    at(Tab::Policies, Some(&p.name)),
                 );
+                let text = [p.using.as_deref(), p.with_check.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                b.text(label, "policy", &text, at(Tab::Policies, Some(&p.name)));
             }
         }
         for f in catalog.functions.iter().filter(|f| f.extension.is_none()) {
-            entries.push(Entry {
-                label: format!("{}.{}({})", f.schema, f.name, f.identity_arguments),
-                kind: "function",
-                target: f.object_id(),
-                tab: Tab::Definition,
-                row: None,
+            let label = format!("{}.{}({})", f.schema, f.name, f.identity_arguments);
+            let at = || (Some(f.object_id()), Tab::Definition, None);
+            b.name(label.clone(), &f.name, "function", 1, at());
+            if let Some(body) = &f.body {
+                b.text(label.clone(), "function", body, at());
+            }
+            if let Some(c) = &f.comment {
+                b.text(label, "comment", c, at());
+            }
+        }
+        for s in &catalog.sequences {
+            let target = s.owned_by.as_ref().map(|o| {
+                (
+                    Some(ObjectId::Relation(o.table.clone())),
+                    Tab::Columns,
+                    Some(o.column.clone()),
+                )
             });
+            let at = target.unwrap_or((None, Tab::Columns, None));
+            b.name(
+                format!("{}.{}", s.schema, s.name),
+                &s.name,
+                "sequence",
+                1,
+                at,
+            );
+        }
+        let used = |q: QualifiedName| -> Target {
+            match users.get(&q) {
+                Some((id, column)) => (Some(id.clone()), Tab::Columns, Some(column.clone())),
+                None => (None, Tab::Columns, None),
+            }
+        };
+        for e in catalog.enums.iter().filter(|e| e.extension.is_none()) {
+            let q = QualifiedName::new(&e.schema, &e.name);
+            b.name(q.to_string(), &e.name, "enum", 1, used(q.clone()));
+            for label in &e.labels {
+                b.name(format!("{q}.{label}"), label, "value", 3, used(q.clone()));
+            }
+        }
+        for d in &catalog.domains {
+            let q = QualifiedName::new(&d.schema, &d.name);
+            b.name(q.to_string(), &d.name, "domain", 1, used(q.clone()));
         }
         for e in &catalog.extensions {
-            entries.push(Entry {
-                label: e.name.clone(),
-                kind: "extension",
-                target: ObjectId::Extension {
+            let at = (
+                Some(ObjectId::Extension {
                     name: e.name.clone(),
-                },
-                tab: Tab::Definition,
-                row: None,
-            });
+                }),
+                Tab::Definition,
+                None,
+            );
+            b.name(e.name.clone(), &e.name, "extension", 1, at);
         }
-        let lowered = entries.iter().map(|e| e.label.to_lowercase()).collect();
-        SearchIndex { entries, lowered }
+        let labels = b.entries.iter().map(|e| e.label.to_lowercase()).collect();
+        let lowered_texts = b.texts.iter().map(|e| e.text.to_lowercase()).collect();
+        SearchIndex {
+            entries: b.entries,
+            texts: b.texts,
+            labels,
+            names: b.names,
+            lowered_texts,
+            ranks: b.ranks,
+        }
     }
 
-    /// The best matches for `query`, best first; ties go to the shorter label.
-    pub fn search(&self, matcher: &SkimMatcherV2, query: &str) -> Vec<Hit> {
+    /// The entry a hit points at.
+    pub fn entry(&self, hit: &Hit) -> &Entry {
+        match hit.mode {
+            Mode::Names => &self.entries[hit.entry],
+            Mode::Text => &self.texts[hit.entry],
+        }
+    }
+
+    /// The best matches for `query` (names mode, or text mode after `?`), best first.
+    /// `previous` carries what the last names query matched and is updated.
+    pub fn search(
+        &self,
+        matcher: &SkimMatcherV2,
+        query: &str,
+        previous: &mut Incremental,
+        shown: &dyn Fn(&Entry) -> bool,
+    ) -> Vec<Hit> {
+        let (mode, query) = Mode::of(query);
         let query = query.trim();
         if query.is_empty() {
+            *previous = Incremental::default();
             return Vec::new();
         }
-        let needle: Vec<char> = query
-            .to_lowercase()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let mut hits: Vec<Hit> = self
-            .lowered
+        let needle = query.to_lowercase();
+        match mode {
+            Mode::Text => self.search_text(&needle, shown),
+            Mode::Names => self.search_names(matcher, query, &needle, previous, shown),
+        }
+    }
+
+    fn search_text(&self, needle: &str, shown: &dyn Fn(&Entry) -> bool) -> Vec<Hit> {
+        self.lowered_texts
             .iter()
             .enumerate()
-            // Cheap pre-check: every query letter appears in order (what a fuzzy match needs).
-            .filter(|(_, l)| contains_in_order(l, &needle))
-            .filter_map(|(i, _)| {
-                matcher
-                    .fuzzy_match(&self.entries[i].label, query)
-                    .map(|score| Hit { entry: i, score })
+            .filter_map(|(i, t)| t.find(needle).map(|at| (i, at)))
+            .filter(|(i, _)| shown(&self.texts[*i]))
+            .take(MAX_HITS)
+            .map(|(entry, at)| {
+                // The position is in the lower-cased text; lower-casing can change byte
+                // lengths outside ASCII, so it must land on a character of the original.
+                let text = &self.texts[entry].text;
+                let at = if at <= text.len() && text.is_char_boundary(at) {
+                    at
+                } else {
+                    0
+                };
+                Hit {
+                    entry,
+                    mode: Mode::Text,
+                    at: Some(at),
+                }
             })
+            .collect()
+    }
+
+    fn search_names(
+        &self,
+        matcher: &SkimMatcherV2,
+        query: &str,
+        needle: &str,
+        previous: &mut Incremental,
+        shown: &dyn Fn(&Entry) -> bool,
+    ) -> Vec<Hit> {
+        let letters: Vec<char> = needle.chars().filter(|c| !c.is_whitespace()).collect();
+        // What matched a prefix of this query is all that can match it.
+        let refine = !previous.query.is_empty() && needle.starts_with(previous.query.as_str());
+        let pool: Box<dyn Iterator<Item = u32>> = if refine {
+            Box::new(std::mem::take(&mut previous.candidates).into_iter())
+        } else {
+            Box::new(0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX))
+        };
+        let candidates: Vec<u32> = pool
+            .filter(|&i| contains_in_order(&self.labels[i as usize], &letters))
             .collect();
-        hits.sort_by(|a, b| {
-            b.score.cmp(&a.score).then_with(|| {
-                self.entries[a.entry]
-                    .label
-                    .len()
-                    .cmp(&self.entries[b.entry].label.len())
-            })
+        *previous = Incremental {
+            query: needle.to_string(),
+            candidates: candidates.clone(),
+        };
+        let mut ranked: Vec<(u8, u8, i64, usize)> = Vec::new();
+        let mut fuzzy: Vec<usize> = Vec::new();
+        for &i in &candidates {
+            let i = i as usize;
+            match tier(&self.labels[i], &self.names[i], needle) {
+                0 => fuzzy.push(i),
+                t => ranked.push((t, self.ranks[i], 0, i)),
+            }
+        }
+        // Fuzzy matches rank below every substring match: score them only when the
+        // substring matches leave room.
+        if ranked.len() < MAX_HITS {
+            for i in fuzzy {
+                if let Some(score) = matcher.fuzzy_match(&self.entries[i].label, query) {
+                    ranked.push((0, self.ranks[i], score, i));
+                }
+            }
+        }
+        ranked.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(a.1.cmp(&b.1))
+                .then(b.2.cmp(&a.2))
+                .then_with(|| self.labels[a.3].len().cmp(&self.labels[b.3].len()))
+                .then_with(|| self.labels[a.3].cmp(&self.labels[b.3]))
         });
-        hits.truncate(MAX_HITS);
-        hits
+        ranked
+            .into_iter()
+            .filter(|r| shown(&self.entries[r.3]))
+            .take(MAX_HITS)
+            .map(|(_, _, _, entry)| Hit {
+                entry,
+                mode: Mode::Names,
+                at: None,
+            })
+            .collect()
+    }
+}
+
+/// How well a label matches: 5 the object's own name exactly, 4 the whole label, 3 a
+/// prefix of either, 2 at the start of a word of the label (after `.` or `_`), 1 anywhere
+/// in it, 0 only fuzzily.
+fn tier(label: &str, name: &str, needle: &str) -> u8 {
+    if name == needle {
+        5
+    } else if label == needle {
+        4
+    } else if name.starts_with(needle) || label.starts_with(needle) {
+        3
+    } else if label
+        .match_indices(needle)
+        .any(|(at, _)| label[..at].ends_with(['.', '_', ' ', '(']))
+    {
+        2
+    } else if label.contains(needle) {
+        1
+    } else {
+        0
     }
 }
 
@@ -151,21 +410,99 @@ fn contains_in_order(haystack: &str, needle: &[char]) -> bool {
 mod tests {
     use super::*;
 
+    fn top(index: &SearchIndex, q: &str) -> Vec<String> {
+        let matcher = SkimMatcherV2::default();
+        index
+            .search(&matcher, q, &mut Incremental::default(), &|_| true)
+            .iter()
+            .take(3)
+            .map(|h| index.entry(h).label.clone())
+            .collect()
+    }
+
     #[test]
-    fn table_and_column_forms_rank_sensibly() {
+    fn a_table_comes_before_its_own_columns_and_indexes() {
+        let index = SearchIndex::build(&crate::source::snapshot::demo());
+        assert_eq!(top(&index, "leads")[0], "public.leads");
+        assert_eq!(top(&index, "public.leads")[0], "public.leads");
+        assert_eq!(
+            top(&index, "LEADS")[0],
+            "public.leads",
+            "case does not matter"
+        );
+        assert_eq!(
+            top(&index, "brands.workspace_id")[0],
+            "public.brands.workspace_id"
+        );
+        assert_eq!(
+            top(&index, "public.leads.idx_leads_workspace_id")[0],
+            "public.leads.idx_leads_workspace_id"
+        );
+        assert_eq!(
+            top(&index, "lead")[0],
+            "public.leads",
+            "a prefix of the name"
+        );
+        assert!(top(&index, "zzzzqqq").is_empty());
+        assert!(top(&index, "  ").is_empty());
+    }
+
+    #[test]
+    fn refining_a_query_gives_what_a_fresh_search_gives() {
         let index = SearchIndex::build(&crate::source::snapshot::demo());
         let matcher = SkimMatcherV2::default();
-        let top = |q: &str| {
-            let hits = index.search(&matcher, q);
-            index.entries[hits[0].entry].label.clone()
-        };
-        assert_eq!(top("public.leads"), "public.leads");
-        assert_eq!(top("brands.workspace_id"), "brands.workspace_id");
-        assert_eq!(
-            top("leads.idx_leads_workspace_id"),
-            "leads.idx_leads_workspace_id"
+        let mut incremental = Incremental::default();
+        let mut typed = String::new();
+        for c in "wrkspc".chars() {
+            typed.push(c);
+            let refined = index.search(&matcher, &typed, &mut incremental, &|_| true);
+            let fresh = index.search(&matcher, &typed, &mut Incremental::default(), &|_| true);
+            assert_eq!(refined, fresh, "{typed}");
+        }
+    }
+
+    #[test]
+    fn text_mode_searches_bodies_conditions_and_comments() {
+        let index = SearchIndex::build(&crate::source::snapshot::demo());
+        let matcher = SkimMatcherV2::default();
+        let hits = index.search(
+            &matcher,
+            "?auth.uid()",
+            &mut Incremental::default(),
+            &|_| true,
         );
-        assert!(index.search(&matcher, "zzzzqqq").is_empty());
-        assert!(index.search(&matcher, "  ").is_empty());
+        assert!(!hits.is_empty());
+        assert!(hits.iter().all(|h| h.mode == Mode::Text));
+        assert!(hits.iter().any(|h| index.entry(h).kind == "policy"));
+        let hit = &hits[0];
+        let entry = index.entry(hit);
+        let at = hit.at.unwrap();
+        assert_eq!(entry.text[at..].to_lowercase().find("auth.uid()"), Some(0));
+    }
+
+    #[test]
+    fn enum_values_sequences_and_domains_are_found() {
+        let catalog = crate::source::snapshot::demo();
+        let index = SearchIndex::build(&catalog);
+        let kinds: Vec<&str> = index.entries.iter().map(|e| e.kind).collect();
+        for kind in ["enum", "value", "sequence"] {
+            assert!(
+                kinds.contains(&kind) == catalog_has(&catalog, kind),
+                "{kind}"
+            );
+        }
+        if let Some(e) = catalog.enums.first() {
+            let value = &e.labels[0];
+            let hits = top(&index, &format!("{}.{}.{value}", e.schema, e.name));
+            assert_eq!(hits[0], format!("{}.{}.{value}", e.schema, e.name));
+        }
+    }
+
+    fn catalog_has(catalog: &Catalog, kind: &str) -> bool {
+        match kind {
+            "enum" | "value" => catalog.enums.iter().any(|e| e.extension.is_none()),
+            "sequence" => !catalog.sequences.is_empty(),
+            _ => false,
+        }
     }
 }

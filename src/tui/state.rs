@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 
+use super::line::LineEdit;
 use super::model::Model;
-use super::search::Hit;
+use super::search::{Hit, Incremental};
 use super::tab::Tab;
 use crate::audit::{Category, Severity};
 use crate::categorize::{Group, Grouping, SchemaFilter};
@@ -32,9 +33,17 @@ pub enum Node {
 /// The fuzzy finder's state.
 #[derive(Debug, Default)]
 pub struct SearchState {
-    pub query: String,
+    pub line: LineEdit,
     pub hits: Vec<Hit>,
     pub selected: usize,
+    /// What the last query matched, so typing on only re-reads that.
+    pub incremental: Incremental,
+}
+
+impl SearchState {
+    pub fn query(&self) -> &str {
+        self.line.text()
+    }
 }
 
 /// The schema-wide findings list and its filters.
@@ -147,6 +156,8 @@ pub struct App {
     pub schemas: SchemaFilter,
     pub groups: Vec<Group>,
     pub open_groups: BTreeSet<String>,
+    /// Partitioned tables whose partitions are shown under them.
+    pub open_items: BTreeSet<ObjectId>,
     pub selected: Option<Node>,
     pub focus: Focus,
     pub tab: Tab,
@@ -161,6 +172,8 @@ pub struct App {
     /// Decisions whose save failed, kept over what the file holds until one succeeds.
     pub(crate) unsaved: std::collections::BTreeMap<QualifiedName, Option<crate::cleanup::Mark>>,
     pub(crate) matcher: SkimMatcherV2,
+    /// The finder's last query, offered again when it reopens.
+    pub last_query: String,
 }
 
 impl App {
@@ -173,6 +186,7 @@ impl App {
             schemas: SchemaFilter::default(),
             groups: Vec::new(),
             open_groups: BTreeSet::new(),
+            open_items: BTreeSet::new(),
             selected: None,
             focus: Focus::Tree,
             tab: Tab::Columns,
@@ -184,6 +198,7 @@ impl App {
             plan: Plan::default(),
             unsaved: Default::default(),
             matcher: SkimMatcherV2::default(),
+            last_query: String::new(),
         }
     }
 
@@ -201,14 +216,27 @@ impl App {
         for g in &self.groups {
             rows.push(Node::Group(g.name.clone()));
             if self.open_groups.contains(&g.name) {
-                rows.extend(
-                    g.members
-                        .iter()
-                        .map(|m| Node::Item(g.name.clone(), m.clone())),
-                );
+                for m in g.top_level() {
+                    self.push_item(g, m, &mut rows);
+                }
             }
         }
         rows
+    }
+
+    /// An item and, when it is open, what is nested under it.
+    fn push_item(&self, g: &Group, id: &ObjectId, rows: &mut Vec<Node>) {
+        rows.push(Node::Item(g.name.clone(), id.clone()));
+        if self.open_items.contains(id) {
+            for child in g.children_of(id) {
+                self.push_item(g, child, rows);
+            }
+        }
+    }
+
+    /// The group an item is listed in.
+    pub fn group_of(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.name == name)
     }
 }
 

@@ -68,7 +68,7 @@ impl Tmux {
     /// Finds a table with `/`, waits for `hit` among the results, and opens it.
     fn open_table(&self, table: &str, hit: &str) {
         self.keys(&["/"]);
-        self.wait_for("find (Enter jumps");
+        self.wait_for("find by name");
         self.keys(&["-l", table]);
         self.wait_for(hit);
         self.keys(&["Enter"]);

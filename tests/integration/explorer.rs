@@ -297,7 +297,8 @@ fn keys_map_to_actions_before_update() {
         panic!()
     };
     assert_eq!(
-        state.query, "leads",
+        state.query(),
+        "leads",
         "letters after / are text, not navigation"
     );
     assert!(matches!(

@@ -21,6 +21,7 @@ mod introspection;
 mod migrations;
 mod offline;
 mod rules;
+mod shapes;
 
 /// Runs the `pglens` binary as a user would: no PG* variables from the developer's shell,
 /// no colour, in a neutral working directory (so no stray ignore file applies).

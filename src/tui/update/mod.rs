@@ -12,7 +12,7 @@ mod suppress;
 
 use super::action::Action;
 use super::model::{detail_rows, DetailRow};
-use super::state::{App, Effect, FindingsView, Focus, Node, Overlay, Password, SearchState, Tone};
+use super::state::{App, Effect, FindingsView, Focus, Node, Overlay, Password, Tone};
 use super::tab::Tab;
 use crate::categorize;
 use crate::model::ObjectId;
@@ -46,6 +46,10 @@ impl App {
             return false;
         };
         self.open_groups.insert(group.name.clone());
+        // A partition is shown under its parent, which opens.
+        let path = group.path_to(id);
+        self.open_items
+            .extend(path[..path.len() - 1].iter().cloned());
         self.selected = Some(Node::Item(group.name.clone(), id.clone()));
         true
     }
@@ -210,7 +214,7 @@ impl App {
                     self.set_tab(*t);
                 }
             }
-            Action::Search => self.overlay = Overlay::Search(SearchState::default()),
+            Action::Search => self.open_search(),
             Action::Findings => self.overlay = Overlay::Findings(FindingsView::default()),
             Action::Help => self.overlay = Overlay::Help(0),
             Action::CycleGrouping => {
@@ -296,7 +300,19 @@ impl App {
             return;
         }
         match self.selected.clone() {
-            Some(Node::Item(group, _)) => self.selected = Some(Node::Group(group)),
+            Some(Node::Item(group, id)) => {
+                // Close an open parent, else go up: to the parent, or the group.
+                if self.open_items.remove(&id) {
+                    return;
+                }
+                let parent = self
+                    .group_of(&group)
+                    .and_then(|g| g.parent.get(&id).cloned());
+                self.selected = Some(match parent {
+                    Some(parent) => Node::Item(group, parent),
+                    None => Node::Group(group),
+                });
+            }
             Some(Node::Group(group)) => {
                 self.open_groups.remove(&group);
             }
@@ -309,7 +325,16 @@ impl App {
             Some(Node::Group(group)) => {
                 self.open_groups.insert(group);
             }
-            Some(Node::Item(..)) => self.focus = Focus::Detail,
+            Some(Node::Item(group, id)) => {
+                let has_children = self
+                    .group_of(&group)
+                    .is_some_and(|g| g.children_of(&id).next().is_some());
+                if has_children && !self.open_items.contains(&id) {
+                    self.open_items.insert(id);
+                } else {
+                    self.focus = Focus::Detail;
+                }
+            }
             None => {}
         }
     }

@@ -10,6 +10,7 @@ use super::widgets::{
     centred, finding_detail, finding_style, fit, pane, severity_mark, shown, ViewState,
 };
 use crate::tui::action::{Command, Keymap};
+use crate::tui::search::Mode;
 use crate::tui::state::{App, FindingsView, Prompt, SearchState};
 use crate::tui::theme::Theme;
 
@@ -27,28 +28,38 @@ pub fn search(
         size.height.saturating_sub(4).max(8),
     );
     frame.render_widget(Clear, area);
-    let block = pane(true, theme).title(Span::styled(
-        " find (Enter jumps, Esc closes) ",
-        theme.title,
-    ));
+    let (mode, _) = Mode::of(state.query());
+    let title = match mode {
+        Mode::Names => " find by name (? first: search in bodies, policies, views, comments) ",
+        Mode::Text => " find in bodies, policy conditions, view definitions, comments ",
+    };
+    let block = pane(true, theme).title(Span::styled(title, theme.title));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let parts = Layout::default()
         .direction(Direction::Vertical)
         .constraints([Constraint::Length(1), Constraint::Min(1)])
         .split(inner);
+    let (before, after) = state.line.split();
+    // A pre-filled last query is drawn selected: typing replaces it.
+    let typed = if state.line.is_fresh() {
+        theme.selection
+    } else {
+        ratatui::style::Style::default()
+    };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("/ ", theme.accent),
-            Span::raw(shown(&state.query)),
+            Span::styled(shown(before), typed),
             Span::styled("▏", theme.accent),
+            Span::styled(shown(after), typed),
         ])),
         parts[0],
     );
     let Some(model) = &app.model else { return };
     if state.hits.is_empty() {
-        let hint = if state.query.is_empty() {
-            "type a name: table, schema.table, table.column, index, policy, function"
+        let hint = if state.query().is_empty() {
+            "type a name (table, schema.table.column, index, policy, function, type, enum value), or ? and text"
         } else {
             "no match"
         };
@@ -60,12 +71,16 @@ pub fn search(
         .hits
         .iter()
         .map(|h| {
-            let e = &model.search.entries[h.entry];
-            let worst = model.worst(&e.target);
+            let e = model.search.entry(h);
+            let worst = e.target.as_ref().and_then(|t| model.worst(t));
+            let text = match h.at {
+                Some(at) => format!("{}: {}", e.label, snippet(&e.text, at, width)),
+                None => e.label.clone(),
+            };
             Row::new(vec![
                 Cell::from(severity_mark(worst, theme)),
                 Cell::from(Span::styled(e.kind, theme.muted)),
-                Cell::from(fit(&e.label, width)),
+                Cell::from(fit(&text, width)),
             ])
         })
         .collect();
@@ -80,6 +95,26 @@ pub fn search(
     )
     .row_highlight_style(theme.selection);
     frame.render_stateful_widget(table, parts[1], &mut view.search);
+}
+
+/// The text around a match, on one line: a little before it, as much after as fits.
+fn snippet(text: &str, at: usize, width: usize) -> String {
+    let start = text[..at.min(text.len())]
+        .char_indices()
+        .rev()
+        .nth(20)
+        .map_or(0, |(i, _)| i);
+    let flat: String = text[start..]
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .take(width.max(20))
+        .collect();
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    if start > 0 {
+        format!("…{flat}")
+    } else {
+        flat
+    }
 }
 
 pub fn findings(

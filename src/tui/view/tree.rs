@@ -7,6 +7,7 @@ use ratatui::Frame;
 use tui_tree_widget::{Tree, TreeItem};
 
 use super::widgets::{pane, severity_mark, shown, ViewState};
+use crate::categorize::Group;
 use crate::cleanup::Plan;
 use crate::model::{ObjectId, RelationKind};
 use crate::tui::model::Model;
@@ -32,9 +33,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
         .filter_map(|g| {
             let worst = g.members.iter().filter_map(|m| model.worst(m)).max();
             let children: Vec<TreeItem<'_, String>> = g
-                .members
-                .iter()
-                .map(|m| TreeItem::new_leaf(m.label(), item_line(model, &app.plan, m, theme)))
+                .top_level()
+                .map(|m| tree_item(model, &app.plan, g, m, theme))
                 .collect();
             let line = Line::from(vec![
                 severity_mark(worst, theme),
@@ -42,22 +42,35 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
                 // The platform's group is the application's background: muted.
                 Span::styled(
                     shown(&g.name),
-                    if g.platform { theme.muted } else { theme.header },
+                    if g.platform {
+                        theme.muted
+                    } else {
+                        theme.header
+                    },
                 ),
-                Span::styled(format!(" ({})", g.members.len()), theme.muted),
+                Span::styled(format!(" ({})", g.top_level().count()), theme.muted),
             ]);
             TreeItem::new(g.name.clone(), line, children).ok()
         })
         .collect();
     // Sync the widget's selection and open groups from the app, which owns them.
     if let Some(node) = &app.selected {
-        view.tree.select(node_path(node));
+        view.tree.select(node_path(app, node));
     }
     for g in &app.groups {
         if app.open_groups.contains(&g.name) {
             view.tree.open(vec![g.name.clone()]);
         } else {
             view.tree.close(std::slice::from_ref(&g.name));
+        }
+        let parents: std::collections::BTreeSet<&ObjectId> = g.parent.values().collect();
+        for parent in parents {
+            let path = node_path(app, &Node::Item(g.name.clone(), parent.clone()));
+            if app.open_items.contains(parent) {
+                view.tree.open(path);
+            } else {
+                view.tree.close(&path);
+            }
         }
     }
     match Tree::new(&items) {
@@ -74,6 +87,33 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
             Paragraph::new(format!("cannot draw tree: {e}")).block(block),
             area,
         ),
+    }
+}
+
+/// An object's row, with its partitions nested under it.
+fn tree_item<'a>(
+    model: &Model,
+    plan: &Plan,
+    g: &Group,
+    id: &ObjectId,
+    theme: &Theme,
+) -> TreeItem<'a, String> {
+    let children: Vec<TreeItem<'a, String>> = g
+        .children_of(id)
+        .map(|c| tree_item(model, plan, g, c, theme))
+        .collect();
+    let mut line = item_line(model, plan, id, theme);
+    if children.is_empty() {
+        return TreeItem::new_leaf(id.label(), line);
+    }
+    line.spans.push(Span::styled(
+        format!(" ({} partitions)", children.len()),
+        theme.muted,
+    ));
+    let label = id.label();
+    match TreeItem::new(label.clone(), line.clone(), children) {
+        Ok(item) => item,
+        Err(_) => TreeItem::new_leaf(label, line),
     }
 }
 
@@ -117,23 +157,32 @@ fn item_line(model: &Model, plan: &Plan, id: &ObjectId, theme: &Theme) -> Line<'
     ])
 }
 
-/// The tree's identifier path for a node (group name, then object label).
-pub fn node_path(node: &Node) -> Vec<String> {
+/// The tree's identifier path for a node: group name, then the labels of the objects it
+/// is nested under, then its own.
+pub fn node_path(app: &App, node: &Node) -> Vec<String> {
     match node {
         Node::Group(g) => vec![g.clone()],
-        Node::Item(g, id) => vec![g.clone(), id.label()],
+        Node::Item(g, id) => {
+            let nested = app
+                .group_of(g)
+                .map_or_else(|| vec![id.clone()], |group| group.path_to(id));
+            std::iter::once(g.clone())
+                .chain(nested.iter().map(ObjectId::label))
+                .collect()
+        }
     }
 }
 
 /// The node at a tree path, for mouse clicks.
 pub fn node_at(app: &App, path: &[String]) -> Option<Node> {
     let group = app.groups.iter().find(|g| Some(&g.name) == path.first())?;
-    match path.get(1) {
-        None => Some(Node::Group(group.name.clone())),
-        Some(label) => group
+    // The last label names the object; labels are unique within a group.
+    match path.last() {
+        Some(label) if path.len() > 1 => group
             .members
             .iter()
             .find(|m| &m.label() == label)
             .map(|m| Node::Item(group.name.clone(), m.clone())),
+        _ => Some(Node::Group(group.name.clone())),
     }
 }

@@ -1,0 +1,319 @@
+//! The explorer's grouping and finder on schemas shaped like real ones (Supabase apps, an
+//! ORM-generated ERP, a music database, partitions): `tests/fixtures/shapes/README.md`
+//! says what a reader of each should see, and these tests hold pglens to it.
+
+use std::path::PathBuf;
+
+use pglens::categorize::{self, CategoryConfig, Group, Grouping, SchemaFilter};
+use pglens::model::{Catalog, ObjectId};
+
+fn load(file: &str) -> Catalog {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/shapes")
+        .join(file);
+    pglens::source::sqlfiles::load(&[path]).expect("fixture loads")
+}
+
+fn groups(catalog: &Catalog) -> Vec<Group> {
+    categorize::group(
+        catalog,
+        Grouping::Categories,
+        &CategoryConfig::default(),
+        &SchemaFilter::default(),
+        &|_| None,
+    )
+}
+
+/// The group a table is in (`schema.name`, or a name in the fixture's main schema).
+fn group_of<'a>(groups: &'a [Group], catalog: &Catalog, table: &str) -> &'a Group {
+    let q = match table.split_once('.') {
+        Some((schema, name)) => pglens::model::QualifiedName::new(schema, name),
+        None => catalog
+            .relations
+            .iter()
+            .find(|r| r.name == table && r.schema != "auth" && r.schema != "storage")
+            .map(|r| r.qualified_name())
+            .unwrap_or_else(|| panic!("no table {table}")),
+    };
+    let id = ObjectId::Relation(q);
+    groups
+        .iter()
+        .find(|g| g.members.contains(&id))
+        .unwrap_or_else(|| panic!("{table} is in no group"))
+}
+
+fn together(groups: &[Group], catalog: &Catalog, tables: &[&str]) {
+    let first = &group_of(groups, catalog, tables[0]).name;
+    for t in &tables[1..] {
+        assert_eq!(
+            &group_of(groups, catalog, t).name,
+            first,
+            "{t} apart from {}",
+            tables[0]
+        );
+    }
+}
+
+fn apart(groups: &[Group], catalog: &Catalog, a: &str, b: &str) {
+    assert_ne!(
+        group_of(groups, catalog, a).name,
+        group_of(groups, catalog, b).name,
+        "{a} with {b}"
+    );
+}
+
+/// What every grouping must hold: each object in one group, a group named `x*` holds
+/// only tables whose names start with `x`, partitions under their parent, platform last.
+fn holds_everywhere(catalog: &Catalog, groups: &[Group]) {
+    let mut seen = std::collections::HashSet::new();
+    for g in groups {
+        for m in &g.members {
+            assert!(seen.insert(m.clone()), "{} is in two groups", m.label());
+        }
+        if let Some(prefix) = g.name.strip_suffix('*') {
+            for m in &g.members {
+                let ObjectId::Relation(q) = m else { continue };
+                let name = match prefix.split_once('.') {
+                    Some(_) => q.to_string(),
+                    None => q.name.clone(),
+                };
+                assert!(name.starts_with(prefix), "{} in {}", q, g.name);
+            }
+        }
+        for m in g.top_level() {
+            if let ObjectId::Relation(q) = m {
+                let partition = catalog
+                    .relation(&q.schema, &q.name)
+                    .is_some_and(|r| r.partition_of.is_some());
+                assert!(!partition, "partition {q} listed at the top of {}", g.name);
+            }
+        }
+    }
+    let platform: Vec<&Group> = groups.iter().filter(|g| g.platform).collect();
+    assert!(platform.len() <= 1);
+    if let Some(p) = platform.first() {
+        assert_eq!(
+            &groups.last().map(|g| &g.name),
+            &Some(&p.name),
+            "platform last"
+        );
+    }
+}
+
+/// The first finder hit for each query.
+fn first_hits(catalog: &Catalog, cases: &[(&str, &str)]) {
+    let index = pglens::tui::search::SearchIndex::build(catalog);
+    let matcher = fuzzy_matcher::skim::SkimMatcherV2::default();
+    for (query, expected) in cases {
+        let hits = index.search(
+            &matcher,
+            query,
+            &mut pglens::tui::search::Incremental::default(),
+            &|_| true,
+        );
+        let top: Vec<String> = hits
+            .iter()
+            .take(3)
+            .map(|h| index.entry(h).label.clone())
+            .collect();
+        assert_eq!(
+            top.first().map(String::as_str),
+            Some(*expected),
+            "/{query}: {top:?}"
+        );
+    }
+}
+
+#[test]
+fn a_supabase_chat_app_shows_its_own_tables_first() {
+    let catalog = load("supabase_chat.sql");
+    let groups = groups(&catalog);
+    holds_everywhere(&catalog, &groups);
+    assert!(!groups[0].platform);
+    for g in groups.iter().filter(|g| !g.platform) {
+        assert!(
+            !g.name.contains("auth") && !g.name.contains("mfa"),
+            "an app group named after the platform: {}",
+            g.name
+        );
+        for m in &g.members {
+            if let ObjectId::Relation(q) = m {
+                assert_eq!(q.schema, "public", "{q} in {}", g.name);
+            }
+        }
+    }
+    together(&groups, &catalog, &["chats", "chat_files"]);
+    together(
+        &groups,
+        &catalog,
+        &["assistants", "assistant_tools", "assistant_files"],
+    );
+    together(&groups, &catalog, &["messages", "message_file_items"]);
+    together(&groups, &catalog, &["files", "file_items"]);
+    apart(&groups, &catalog, "chat_files", "files");
+    apart(&groups, &catalog, "message_file_items", "file_items");
+    first_hits(
+        &catalog,
+        &[
+            ("messages", "public.messages"),
+            ("chat_files", "public.chat_files"),
+            ("assistants", "public.assistants"),
+            ("files", "public.files"),
+            ("users", "auth.users"),
+            ("uid", "auth.uid()"),
+            ("profiles.user_id", "public.profiles.user_id"),
+            ("idx_chats_user_id", "public.chats.idx_chats_user_id"),
+        ],
+    );
+}
+
+#[test]
+fn a_supabase_saas_app_keeps_its_users_table_and_its_hub_apart() {
+    let catalog = load("supabase_saas.sql");
+    let groups = groups(&catalog);
+    holds_everywhere(&catalog, &groups);
+    assert!(!group_of(&groups, &catalog, "public.users").platform);
+    together(
+        &groups,
+        &catalog,
+        &["organizations", "organization_members"],
+    );
+    together(
+        &groups,
+        &catalog,
+        &["billing_customers", "subscriptions", "invoices"],
+    );
+    together(&groups, &catalog, &["tasks", "task_labels"]);
+    first_hits(
+        &catalog,
+        &[
+            ("organizations", "public.organizations"),
+            ("organization_members", "public.organization_members"),
+            ("auth.users", "auth.users"),
+            ("public.users", "public.users"),
+            ("tasks", "public.tasks"),
+            ("audit_logs", "public.audit_logs"),
+            (
+                "invoices.subscription_id",
+                "public.invoices.subscription_id",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn an_orm_generated_erp_groups_by_module_not_by_its_hubs() {
+    let catalog = load("erp.sql");
+    let groups = groups(&catalog);
+    holds_everywhere(&catalog, &groups);
+    assert_eq!(group_of(&groups, &catalog, "res_users").name, "res_*");
+    apart(&groups, &catalog, "resource_calendar", "res_users");
+    apart(&groups, &catalog, "product_product", "project_task");
+    together(&groups, &catalog, &["sale_order", "sale_order_line"]);
+    together(
+        &groups,
+        &catalog,
+        &["stock_move", "stock_picking", "stock_location"],
+    );
+    let biggest = groups.iter().map(|g| g.members.len()).max().unwrap_or(0);
+    assert!(biggest <= 25, "no group swallows the schema: {biggest}");
+    first_hits(
+        &catalog,
+        &[
+            ("res_users", "public.res_users"),
+            ("res_partner", "public.res_partner"),
+            ("account_move", "public.account_move"),
+            ("account_move_line", "public.account_move_line"),
+            ("sale_order", "public.sale_order"),
+            ("stock_move", "public.stock_move"),
+            ("uom", "public.uom_uom"),
+        ],
+    );
+}
+
+#[test]
+fn a_music_database_keeps_each_entity_with_its_own_tables() {
+    let catalog = load("music.sql");
+    let groups = groups(&catalog);
+    holds_everywhere(&catalog, &groups);
+    together(
+        &groups,
+        &catalog,
+        &["artist", "artist_alias", "artist_type", "artist_tag"],
+    );
+    together(
+        &groups,
+        &catalog,
+        &[
+            "release_group",
+            "release_group_alias",
+            "release_group_alias_type",
+        ],
+    );
+    together(
+        &groups,
+        &catalog,
+        &["release", "release_alias", "release_label"],
+    );
+    apart(&groups, &catalog, "release", "release_group");
+    apart(&groups, &catalog, "editor", "edit");
+    together(
+        &groups,
+        &catalog,
+        &["l_artist_recording", "l_release_url", "l_area_area"],
+    );
+    assert_eq!(
+        group_of(&groups, &catalog, "artist").name,
+        "artist*",
+        "no schema prefix for the main schema"
+    );
+    first_hits(
+        &catalog,
+        &[
+            ("artist", "musicbrainz.artist"),
+            ("release", "musicbrainz.release"),
+            ("release_group", "musicbrainz.release_group"),
+            ("link", "musicbrainz.link"),
+            ("l_artist_recording", "musicbrainz.l_artist_recording"),
+            ("artist_credit", "musicbrainz.artist_credit"),
+            ("release_event", "musicbrainz.release_event"),
+        ],
+    );
+}
+
+#[test]
+fn partitions_nest_under_their_parent_and_history_stays_with_its_table() {
+    let catalog = load("partitions.sql");
+    let groups = groups(&catalog);
+    holds_everywhere(&catalog, &groups);
+    together(
+        &groups,
+        &catalog,
+        &["orders", "orders_history", "order_items"],
+    );
+    together(
+        &groups,
+        &catalog,
+        &["sensors", "sensor_readings", "sensor_readings_2025_07"],
+    );
+    let events = group_of(&groups, &catalog, "events");
+    let eu = ObjectId::relation("public", "events_eu");
+    let h1 = ObjectId::relation("public", "events_eu_2025h1");
+    assert_eq!(
+        events.path_to(&h1),
+        [ObjectId::relation("public", "events"), eu, h1],
+        "a sub-partition nests under its partition, under the parent"
+    );
+    first_hits(
+        &catalog,
+        &[
+            ("sensor_readings", "public.sensor_readings"),
+            ("sensor_readings_2025_07", "public.sensor_readings_2025_07"),
+            ("orders", "public.orders"),
+            ("orders_history", "public.orders_history"),
+            ("events", "public.events"),
+            ("events_eu", "public.events_eu"),
+            ("app_log", "public.app_log"),
+        ],
+    );
+}
