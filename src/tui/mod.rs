@@ -303,10 +303,14 @@ fn translate(
 ) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind == event::KeyEventKind::Press => {
-            let typing = matches!(
-                app.overlay,
-                Overlay::Search(_) | Overlay::Suppress(_) | Overlay::Mark(_) | Overlay::Password(_)
-            );
+            let typing = match &app.overlay {
+                Overlay::Search(_)
+                | Overlay::Suppress(_)
+                | Overlay::Mark(_)
+                | Overlay::Password(_) => true,
+                Overlay::Tables(view) => view.typing,
+                _ => false,
+            };
             keymap.action_for(&key, typing)
         }
         Event::Resize(width, height) => Some(Action::Resize { width, height }),

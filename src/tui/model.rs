@@ -227,10 +227,19 @@ pub fn detail_rows(model: &Model, id: &ObjectId, tab: Tab) -> Vec<DetailRow> {
         return Vec::new();
     };
     match tab {
-        Tab::Columns => named(
-            ObjectKind::Column,
-            r.columns.iter().map(|c| c.name.as_str()).collect(),
-        ),
+        // Enter on a foreign-key column opens the table it references.
+        Tab::Columns => r
+            .columns
+            .iter()
+            .map(|c| DetailRow {
+                name: Some(c.name.clone()),
+                jump: r
+                    .foreign_keys()
+                    .find(|(k, _)| k.columns.first() == Some(&c.name))
+                    .map(|(_, fk)| ObjectId::Relation(fk.referenced_table.clone())),
+                findings: marked(ObjectKind::Column, &c.name),
+            })
+            .collect(),
         Tab::Indexes => named(
             ObjectKind::Index,
             r.indexes.iter().map(|i| i.name.as_str()).collect(),

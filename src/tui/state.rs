@@ -31,7 +31,7 @@ pub enum Node {
 }
 
 /// The fuzzy finder's state.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SearchState {
     pub line: LineEdit,
     pub hits: Vec<Hit>,
@@ -83,7 +83,7 @@ pub struct Prompt {
 }
 
 /// What covers the main panes, if anything.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub enum Overlay {
     #[default]
     None,
@@ -146,6 +146,14 @@ pub enum Effect {
     Quit,
 }
 
+/// A place Backspace returns to: the object that was selected, and the list that was
+/// open (with its filter and cursor) when a jump left it.
+#[derive(Debug, Clone)]
+pub struct Return {
+    pub object: Option<ObjectId>,
+    pub overlay: Option<Overlay>,
+}
+
 /// The whole explorer state.
 pub struct App {
     pub model: Option<Model>,
@@ -162,7 +170,11 @@ pub struct App {
     pub focus: Focus,
     pub tab: Tab,
     pub row: usize,
-    pub history: Vec<ObjectId>,
+    /// Where Backspace goes back to.
+    pub history: Vec<Return>,
+    /// The list a jump is made from (`T`, `F`, the finder), so Backspace reopens it as it
+    /// was; set by the list's update just before it jumps.
+    pub(crate) coming_from: Option<Overlay>,
     pub overlay: Overlay,
     pub status: Option<(String, Tone)>,
     /// Rows a page jump moves; set from the terminal size.
@@ -192,6 +204,7 @@ impl App {
             tab: Tab::Columns,
             row: 0,
             history: Vec::new(),
+            coming_from: None,
             overlay: Overlay::None,
             status: None,
             page: 10,
@@ -300,6 +313,10 @@ pub struct TablesView {
     pub descending: bool,
     pub selected: usize,
     pub order: Vec<QualifiedName>,
+    /// Only tables whose `schema.name` contains this (case-insensitive); `/` edits it.
+    pub filter: LineEdit,
+    /// The filter is being typed: keys are text until Enter or Esc.
+    pub typing: bool,
 }
 
 /// Where the mark prompt is.

@@ -122,6 +122,74 @@ fn search_jumps_to_the_row_and_back_returns() {
 }
 
 #[test]
+fn foreign_key_columns_jump_and_backspace_reopens_the_list_it_came_from() {
+    let mut app = demo_app();
+    // The finder: Enter on workspace_members.workspace_id, then Enter on that foreign-key
+    // column opens workspaces; Backspace twice is workspace_members, then the finder.
+    app.update(Action::Search);
+    type_text(&mut app, "workspace_members.workspace_id");
+    app.update(Action::Enter);
+    app.update(Action::Enter);
+    assert_eq!(
+        app.selected_object(),
+        Some(&ObjectId::relation("public", "workspaces"))
+    );
+    app.update(Action::Back);
+    assert_eq!(
+        app.selected_object(),
+        Some(&ObjectId::relation("public", "workspace_members"))
+    );
+    assert!(matches!(app.overlay, Overlay::None));
+    app.update(Action::Back);
+    let Overlay::Search(state) = &app.overlay else {
+        panic!("the finder comes back: {:?}", app.overlay)
+    };
+    assert_eq!(state.query(), "workspace_members.workspace_id");
+    app.update(Action::Escape);
+
+    // The table list: its filter and cursor survive the round trip.
+    app.update(Action::Tables);
+    app.update(Action::Search);
+    type_text(&mut app, "brand");
+    app.update(Action::Enter);
+    app.update(Action::Down);
+    let Overlay::Tables(before) = app.overlay.clone() else {
+        panic!()
+    };
+    assert!(
+        before.order.iter().all(|q| q.name.contains("brand")) && before.order.len() >= 2,
+        "{:?}",
+        before.order
+    );
+    app.update(Action::Enter);
+    assert!(matches!(app.overlay, Overlay::None));
+    app.update(Action::Back);
+    let Overlay::Tables(after) = &app.overlay else {
+        panic!("the table list comes back")
+    };
+    assert_eq!((&after.order, after.selected), (&before.order, before.selected));
+    // Esc clears the filter first, then closes.
+    app.update(Action::Escape);
+    let Overlay::Tables(cleared) = &app.overlay else {
+        panic!()
+    };
+    assert!(cleared.order.len() > before.order.len());
+
+    // The findings list, filtered to criticals, comes back filtered.
+    app.update(Action::Escape);
+    app.update(Action::Findings);
+    app.update(Action::CycleSeverityFilter);
+    app.update(Action::CycleSeverityFilter);
+    app.update(Action::Down);
+    app.update(Action::Enter);
+    app.update(Action::Back);
+    let Overlay::Findings(view) = &app.overlay else {
+        panic!("the findings list comes back")
+    };
+    assert_eq!((view.min_severity, view.selected), (Some(Severity::Critical), 1));
+}
+
+#[test]
 fn grouping_cycles_and_keeps_the_selection() {
     let mut app = demo_app();
     open_leads(&mut app);

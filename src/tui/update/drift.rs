@@ -51,6 +51,7 @@ impl App {
                         "policy" => Tab::Policies,
                         _ => Tab::Definition,
                     };
+                    self.coming_from = Some(Overlay::Drift(selected));
                     self.jump(&id, tab, None);
                     return Vec::new();
                 }

@@ -176,6 +176,7 @@ impl App {
                     let tab = Tab::for_kind(f.object.kind);
                     let row = f.object.name.clone();
                     if let Some(owner) = model.owners[i].clone() {
+                        self.coming_from = Some(Overlay::Findings(view.clone()));
                         self.jump(&owner, tab, row.as_deref());
                     }
                     return Vec::new();

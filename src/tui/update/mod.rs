@@ -12,7 +12,7 @@ mod suppress;
 
 use super::action::Action;
 use super::model::{detail_rows, DetailRow};
-use super::state::{App, Effect, FindingsView, Focus, Node, Overlay, Password, Tone};
+use super::state::{App, Effect, FindingsView, Focus, Node, Overlay, Password, Return, Tone};
 use super::tab::Tab;
 use crate::categorize;
 use crate::model::ObjectId;
@@ -62,12 +62,16 @@ impl App {
     /// Goes to an object, remembering where we were for Backspace.
     pub(crate) fn jump(&mut self, id: &ObjectId, tab: Tab, row_name: Option<&str>) {
         let from = self.selected_object().cloned();
+        let overlay = self.coming_from.take();
         if !self.select_object(id) {
             self.status = Some((format!("{} is not listed", id.label()), Tone::Error));
             return;
         }
-        if let Some(from) = from.filter(|f| f != id) {
-            self.history.push(from);
+        if overlay.is_some() || from.as_ref().is_some_and(|f| f != id) {
+            self.history.push(Return {
+                object: from,
+                overlay,
+            });
         }
         self.focus = Focus::Detail;
         self.tab = tab;
@@ -202,9 +206,14 @@ impl App {
             Action::Right => self.right(),
             Action::Enter => self.enter(),
             Action::Back => {
-                if let Some(prev) = self.history.pop() {
-                    self.select_object(&prev);
-                    self.row = 0;
+                if let Some(back) = self.history.pop() {
+                    if let Some(prev) = &back.object {
+                        self.select_object(prev);
+                        self.row = 0;
+                    }
+                    if let Some(overlay) = back.overlay {
+                        self.overlay = overlay;
+                    }
                 }
             }
             Action::NextTab => self.set_tab(self.tab.offset(1)),

@@ -54,8 +54,16 @@ impl TablesView {
     fn refresh(&mut self, app: &App) {
         let Some(model) = &app.model else { return };
         let keep = self.order.get(self.selected).cloned();
+        let filter = self.filter.text().to_lowercase();
         let mut rows: Vec<(&Relation, (i64, String))> = listed_tables(app, model)
             .into_iter()
+            .filter(|r| {
+                filter.is_empty()
+                    || r.qualified_name()
+                        .to_string()
+                        .to_lowercase()
+                        .contains(&filter)
+            })
             .map(|r| (r, sort_value(model, &app.plan, r, self.sort)))
             .collect();
         let descending = self.descending;
@@ -95,8 +103,28 @@ impl App {
     pub(crate) fn update_tables(&mut self, mut view: TablesView, action: Action) -> Vec<Effect> {
         let len = view.order.len();
         let step = |by: isize| step(view.selected, by, len);
+        if view.typing {
+            match action {
+                Action::Enter | Action::Escape => view.typing = false,
+                Action::Up => view.selected = step(-1),
+                Action::Down => view.selected = step(1),
+                edit => {
+                    if view.filter.apply(&edit) == Some(true) {
+                        view.refresh(self);
+                    }
+                }
+            }
+            self.overlay = Overlay::Tables(view);
+            return Vec::new();
+        }
         match action {
+            // Esc first clears a filter, then closes.
+            Action::Escape if !view.filter.text().is_empty() => {
+                view.filter = Default::default();
+                view.refresh(self);
+            }
             Action::Escape | Action::Tables => return Vec::new(),
+            Action::Search => view.typing = true,
             Action::Up => view.selected = step(-1),
             Action::Down => view.selected = step(1),
             Action::PageUp => view.selected = step(-(self.page as isize)),
@@ -114,6 +142,7 @@ impl App {
             }
             Action::Enter => {
                 if let Some(q) = view.selected_table().cloned() {
+                    self.coming_from = Some(Overlay::Tables(view.clone()));
                     self.jump_to(&ObjectId::Relation(q), Tab::Usage);
                     return Vec::new();
                 }

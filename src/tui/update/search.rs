@@ -27,7 +27,10 @@ impl App {
                 if let (Some(hit), Some(model)) = (hit, &self.model) {
                     let entry = model.search.entry(hit).clone();
                     match &entry.target {
-                        Some(target) => self.jump(target, entry.tab, entry.row.as_deref()),
+                        Some(target) => {
+                            self.coming_from = Some(Overlay::Search(state.clone()));
+                            self.jump(target, entry.tab, entry.row.as_deref())
+                        }
                         None => {
                             self.status = Some((
                                 format!(

@@ -32,8 +32,13 @@ pub fn tables(
         .stats_age_seconds
         .map(|a| format!(" · statistics: {}", age_words(a)))
         .unwrap_or_default();
+    let filter = match (tv.typing, tv.filter.text()) {
+        (true, text) => format!(" · filter: {}▏", shown(text)),
+        (false, "") => " · / filter".to_string(),
+        (false, text) => format!(" · filter: {} (Esc clears)", shown(text)),
+    };
     let title = format!(
-        " tables: {} · sorted by {} {arrow} (o next, O reverse){window} · m mark · E export · Esc closes ",
+        " tables: {} · sorted by {} {arrow} (o next, O reverse){window}{filter} · m mark · E export · Esc closes ",
         tv.order.len(),
         tv.sort.label(),
     );

@@ -23,14 +23,17 @@ pub struct ViewState {
 }
 
 /// A bordered pane, its border highlighted when it has the keyboard focus.
+/// A bordered pane. The focused one has a thick border as well as its colour, so it reads
+/// on a monochrome terminal and to a colour-blind reader.
 pub fn pane(focused: bool, theme: &Theme) -> ratatui::widgets::Block<'static> {
-    ratatui::widgets::Block::default()
-        .borders(ratatui::widgets::Borders::ALL)
-        .border_style(if focused {
-            theme.border_focus
-        } else {
-            theme.border
-        })
+    let block = ratatui::widgets::Block::default().borders(ratatui::widgets::Borders::ALL);
+    if focused {
+        block
+            .border_type(ratatui::widgets::BorderType::Thick)
+            .border_style(theme.border_focus)
+    } else {
+        block.border_style(theme.border)
+    }
 }
 
 /// A severity as a symbol that reads without colour, and its style.
