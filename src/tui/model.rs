@@ -30,7 +30,22 @@ pub struct Model {
     /// Each object's worst open finding, kept current by [`Model::refresh_worst`]; the tree
     /// reads it for every visible row on every frame.
     worst: HashMap<ObjectId, Severity>,
+    /// The objects with the most severe open findings, worst first, for the first screen.
+    pub worst_objects: Vec<WorstObject>,
 }
+
+/// An object and its open findings by severity, for the first screen's summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorstObject {
+    pub id: ObjectId,
+    /// Open critical, warning and info findings.
+    pub counts: [usize; 3],
+    /// The rule of its most severe finding.
+    pub rule: &'static str,
+}
+
+/// How many objects the first screen lists.
+const WORST_SHOWN: usize = 10;
 
 impl std::fmt::Debug for Model {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -64,6 +79,7 @@ impl Model {
             drift: None,
             relation_index: HashMap::new(),
             worst: HashMap::new(),
+            worst_objects: Vec::new(),
         };
         model.relation_index = model
             .catalog
@@ -90,6 +106,31 @@ impl Model {
                     .map(|s| (id.clone(), s))
             })
             .collect();
+        let mut worst: Vec<WorstObject> = self
+            .by_object
+            .iter()
+            .filter_map(|(id, list)| {
+                let open: Vec<&Finding> = list
+                    .iter()
+                    .map(|i| &self.findings[*i])
+                    .filter(|f| f.suppressed.is_none())
+                    .collect();
+                let top = open.iter().max_by_key(|f| f.severity)?;
+                let count = |s: Severity| open.iter().filter(|f| f.severity == s).count();
+                Some(WorstObject {
+                    id: id.clone(),
+                    counts: [
+                        count(Severity::Critical),
+                        count(Severity::Warning),
+                        count(Severity::Info),
+                    ],
+                    rule: top.rule,
+                })
+            })
+            .collect();
+        worst.sort_by(|a, b| b.counts.cmp(&a.counts).then_with(|| a.id.cmp(&b.id)));
+        worst.truncate(WORST_SHOWN);
+        self.worst_objects = worst;
     }
 
     /// A relation by name, in constant time.

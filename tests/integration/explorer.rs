@@ -167,7 +167,10 @@ fn foreign_key_columns_jump_and_backspace_reopens_the_list_it_came_from() {
     let Overlay::Tables(after) = &app.overlay else {
         panic!("the table list comes back")
     };
-    assert_eq!((&after.order, after.selected), (&before.order, before.selected));
+    assert_eq!(
+        (&after.order, after.selected),
+        (&before.order, before.selected)
+    );
     // Esc clears the filter first, then closes.
     app.update(Action::Escape);
     let Overlay::Tables(cleared) = &app.overlay else {
@@ -186,7 +189,10 @@ fn foreign_key_columns_jump_and_backspace_reopens_the_list_it_came_from() {
     let Overlay::Findings(view) = &app.overlay else {
         panic!("the findings list comes back")
     };
-    assert_eq!((view.min_severity, view.selected), (Some(Severity::Critical), 1));
+    assert_eq!(
+        (view.min_severity, view.selected),
+        (Some(Severity::Critical), 1)
+    );
 }
 
 #[test]
@@ -795,4 +801,19 @@ fn a_missing_password_is_asked_for_and_never_shown() {
     );
     assert!(!format!("{effects:?}").contains("s3cret"));
     assert!(matches!(app.overlay, Overlay::None));
+}
+
+/// Before an object is selected the detail pane summarises the database: its schemas, the
+/// open findings and the worst objects.
+#[test]
+fn the_first_screen_summarises_the_database() {
+    let app = demo_app();
+    assert!(app.selected_object().is_none());
+    let small = screen(&app, 80, 24);
+    assert!(
+        small.contains("schemas   public") && small.contains("Worst first"),
+        "{small}"
+    );
+    insta::assert_snapshot!("first_screen_80x24", small);
+    insta::assert_snapshot!("first_screen_160x48", screen(&app, 160, 48));
 }

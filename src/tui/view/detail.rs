@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Tabs, Wrap};
+use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
 
 use super::tabs;
@@ -18,18 +18,12 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
     let focused = app.focus == Focus::Detail && matches!(app.overlay, Overlay::None);
     let (Some(model), Some(id)) = (&app.model, app.selected_object()) else {
         let block = pane(false, theme);
-        let text = if app.model.is_some() {
-            "Select a table in the tree (Enter opens a group).\n\n/ finds anything by name, F lists every finding, ? shows all keys."
-        } else {
-            ""
-        };
-        frame.render_widget(
-            Paragraph::new(text)
-                .style(theme.muted)
-                .wrap(Wrap { trim: true })
-                .block(block),
-            area,
-        );
+        match &app.model {
+            Some(model) => {
+                super::summary::render(frame, area, block, model, &app.source_label, theme)
+            }
+            None => frame.render_widget(block, area),
+        }
         return;
     };
     let block = pane(focused, theme).title(Line::from(vec![

@@ -6,6 +6,7 @@ mod detail;
 mod overlays;
 mod review;
 mod status;
+mod summary;
 mod tabs;
 mod tree;
 pub mod widgets;
