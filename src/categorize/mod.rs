@@ -29,14 +29,18 @@ pub enum Grouping {
     Categories,
     Schema,
     Severity,
+    /// By the migration file that created each object: only for migration files.
+    Migration,
 }
 
 impl Grouping {
-    pub fn next(self) -> Self {
+    /// The next grouping; by migration file only when the objects came from migrations.
+    pub fn next(self, from_migrations: bool) -> Self {
         match self {
             Grouping::Categories => Grouping::Schema,
             Grouping::Schema => Grouping::Severity,
-            Grouping::Severity => Grouping::Categories,
+            Grouping::Severity if from_migrations => Grouping::Migration,
+            Grouping::Severity | Grouping::Migration => Grouping::Categories,
         }
     }
 
@@ -45,6 +49,7 @@ impl Grouping {
             Grouping::Categories => "categories",
             Grouping::Schema => "schema",
             Grouping::Severity => "severity",
+            Grouping::Migration => "migration file",
         }
     }
 }
@@ -162,6 +167,7 @@ pub fn group(
             }
             groups
         }
+        Grouping::Migration => by_migration(catalog, &app),
     };
     if !platform.is_empty() {
         let mut schemas: Vec<&str> = platform.iter().filter_map(schema_of).collect();
@@ -335,6 +341,43 @@ fn by_category(catalog: &Catalog, app: &[ObjectId], config: &CategoryConfig) -> 
     );
     out
 }
+
+/// Objects by the migration file that created them, in the order the files apply, as
+/// migration guides list them (`20260101000004_leads.sql: leads, credit_usage`).
+fn by_migration(catalog: &Catalog, app: &[ObjectId]) -> Vec<Group> {
+    let mut defined: HashMap<ObjectId, &str> = HashMap::new();
+    for r in &catalog.relations {
+        if let Some(at) = &r.provenance.defined {
+            defined.insert(ObjectId::Relation(r.qualified_name()), &at.file);
+        }
+    }
+    for f in &catalog.functions {
+        if let Some(at) = &f.provenance.defined {
+            defined.insert(f.object_id(), &at.file);
+        }
+    }
+    let files: Vec<&str> = catalog
+        .migrations
+        .as_ref()
+        .map(|m| m.files.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut by_file: BTreeMap<(usize, &str), Vec<ObjectId>> = BTreeMap::new();
+    for id in app {
+        let file = defined.get(id).copied().unwrap_or(NOT_FROM_A_FILE);
+        let order = files.iter().position(|f| *f == file).unwrap_or(usize::MAX);
+        by_file.entry((order, file)).or_default().push(id.clone());
+    }
+    by_file
+        .into_iter()
+        .map(|((_, file), members)| Group {
+            name: file.to_string(),
+            members,
+            ..Group::default()
+        })
+        .collect()
+}
+
+const NOT_FROM_A_FILE: &str = "Not created by a migration file";
 
 /// The demo's categories, after the business domains its tables come from.
 pub const DEMO_CATEGORIES: &str = include_str!("../../assets/demo/categories.toml");

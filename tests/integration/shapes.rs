@@ -317,3 +317,43 @@ fn partitions_nest_under_their_parent_and_history_stays_with_its_table() {
         ],
     );
 }
+
+#[test]
+fn a_migration_folder_groups_by_the_file_that_created_each_table() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/migrations");
+    let catalog = pglens::source::sqlfiles::load(&[path]).expect("folder loads");
+    let files = catalog.migrations.as_ref().unwrap().files.clone();
+    let groups = categorize::group(
+        &catalog,
+        Grouping::Migration,
+        &CategoryConfig::default(),
+        &SchemaFilter::default(),
+        &|_| None,
+    );
+    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    let in_order: Vec<&str> = files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| names.contains(f))
+        .collect();
+    assert_eq!(
+        &names[..in_order.len()],
+        in_order,
+        "groups follow the files' order"
+    );
+    for g in &groups {
+        for m in &g.members {
+            if let ObjectId::Relation(q) = m {
+                let r = catalog.relation(&q.schema, &q.name).unwrap();
+                let file = r.provenance.defined.as_ref().map(|at| at.file.as_str());
+                assert!(
+                    file == Some(g.name.as_str()) || file.is_none(),
+                    "{q} in {}",
+                    g.name
+                );
+            }
+        }
+    }
+    assert!(Grouping::Severity.next(true) == Grouping::Migration);
+    assert!(Grouping::Severity.next(false) == Grouping::Categories);
+}

@@ -227,7 +227,11 @@ impl App {
             Action::Findings => self.overlay = Overlay::Findings(FindingsView::default()),
             Action::Help => self.overlay = Overlay::Help(0),
             Action::CycleGrouping => {
-                self.grouping = self.grouping.next();
+                let from_migrations = self
+                    .model
+                    .as_ref()
+                    .is_some_and(|m| m.catalog.migrations.is_some());
+                self.grouping = self.grouping.next(from_migrations);
                 self.regroup();
                 self.status = Some((format!("grouped by {}", self.grouping.label()), Tone::Info));
             }
