@@ -1,4 +1,5 @@
-//! Benchmarks on a generated large schema (2,000 tables, 24,000 columns, 6,000 indexes,
+//! Benchmarks on a generated large schema (2,000 tables by default, `PGLENS_BENCH_TABLES`
+//! to change it; 24,000 columns, 6,000 indexes,
 //! 2,000 policies): introspecting it (next to `pg_dump --schema-only` of the same database,
 //! printed as a yardstick) and auditing its model with every rule. Run with `scripts/bench`.
 
@@ -12,7 +13,13 @@ use std::time::{Duration, Instant};
 
 use pglens::source::live::ConnParams;
 
-const TABLES: usize = 2000;
+/// The generated schema's size; `PGLENS_BENCH_TABLES=5000 scripts/bench` for a larger one.
+fn tables() -> usize {
+    std::env::var("PGLENS_BENCH_TABLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
+}
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,
@@ -31,7 +38,7 @@ fn main() {
         .expect("runtime");
     let (params, catalog) = runtime.block_on(async {
         let db = common::TestDb::new("bench").await;
-        let sql = include_str!("large_schema.sql").replace(":tables", &TABLES.to_string());
+        let sql = include_str!("large_schema.sql").replace(":tables", &tables().to_string());
         db.exec(&sql).await;
         db.exec("ANALYZE").await;
         (db.params.clone(), db.introspect().await)
@@ -280,7 +287,7 @@ fn render_frame_160x48(bencher: divan::Bencher) {
 }
 
 #[divan::bench(sample_count = 10, sample_size = 1)]
-fn introspect_2000_tables(bencher: divan::Bencher) {
+fn introspect(bencher: divan::Bencher) {
     let fixture = FIXTURE.get().expect("fixture set up in main");
     bencher.bench(|| {
         fixture.runtime.block_on(async {
@@ -292,7 +299,7 @@ fn introspect_2000_tables(bencher: divan::Bencher) {
 }
 
 #[divan::bench(sample_count = 20)]
-fn audit_2000_tables(bencher: divan::Bencher) {
+fn audit(bencher: divan::Bencher) {
     let fixture = FIXTURE.get().expect("fixture set up in main");
     bencher.bench(|| pglens::audit::run(&fixture.catalog, &pglens::audit::Selection::default()));
 }
@@ -300,7 +307,7 @@ fn audit_2000_tables(bencher: divan::Bencher) {
 /// Indexing what depends on each table (foreign keys, views, policies, triggers, function
 /// bodies): done once per load, for the Usage tab, the table list and the plan export.
 #[divan::bench(sample_count = 20)]
-fn dependents_2000_tables(bencher: divan::Bencher) {
+fn dependents(bencher: divan::Bencher) {
     let fixture = FIXTURE.get().expect("fixture set up in main");
     bencher.bench(|| pglens::cleanup::evidence::Dependents::build(&fixture.catalog));
 }

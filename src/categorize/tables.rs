@@ -243,8 +243,14 @@ fn families(roots: &[&Relation], assigned: &HashMap<QualifiedName, String>) -> V
 fn family(mut members: Vec<QualifiedName>, word: &str) -> Family {
     members.sort();
     let stems = stem_names(word);
-    let head = members.iter().find(|q| stems.contains(&q.name)).cloned();
     let mut common = common_prefix(members.iter().map(|q| q.name.as_str()));
+    // Headed by the table its word names (`chats`), or else by the member all the others'
+    // names extend (`app_log` with `app_log_2024`).
+    let head = members
+        .iter()
+        .find(|q| stems.contains(&q.name))
+        .or_else(|| members.iter().find(|q| q.name == common))
+        .cloned();
     // Without a table of its own the name ends at a word: `cmo_*`, not `cmo_c*`.
     if head.is_none() {
         common.truncate(common.rfind('_').map_or(0, |i| i + 1));

@@ -288,3 +288,33 @@ fn a_vanished_terminal_ends_the_explorer() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// A Supabase app's migrations, as a new user opens them: the first screen is the app's
+/// own tables (the platform folded at the bottom), and `/` + an exact table name + Enter
+/// opens that table, not one of its columns.
+#[test]
+fn a_supabase_app_opens_on_its_own_tables_and_the_finder_finds_them() {
+    let home = tempfile::tempdir().unwrap();
+    let tmux = Tmux {
+        socket: format!("pglens-e2e-app-{}", std::process::id()),
+    };
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/shapes/supabase_chat.sql"
+    );
+    tmux.start(home.path(), &format!("'{fixture}'"));
+    let screen = tmux.wait_for("Worst first");
+    let tree: Vec<&str> = screen.lines().take(15).collect();
+    assert!(
+        tree.iter()
+            .all(|l| !l.contains("auth.") && !l.contains("mfa")),
+        "{screen}"
+    );
+    assert!(screen.contains("Platform: auth, storage"), "{screen}");
+    tmux.keys(&["/"]);
+    tmux.wait_for("find by name");
+    tmux.keys(&["-l", "messages"]);
+    tmux.wait_for("public.messages.id");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("public.messages table");
+}

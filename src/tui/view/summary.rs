@@ -52,12 +52,16 @@ pub fn render(
                 Severity::Info
             };
             let counts = format!(" {c:>3} {wa:>3} {i:>3}  ");
+            // One line each: the name gets most of the room, the rule what is left.
             let name = shown(&w.id.label());
+            let room = width.saturating_sub(counts.len() + 3);
+            let name_width = name.chars().count().min((room * 3 / 5).max(12));
+            let rule_width = room.saturating_sub(name_width);
             lines.push(Line::from(vec![
                 severity_mark(Some(worst), theme),
                 Span::styled(counts, theme.muted),
-                Span::raw(fit(&name, width.saturating_sub(40).max(20))),
-                Span::styled(format!("  {}", w.rule), theme.muted),
+                Span::raw(fit(&name, name_width)),
+                Span::styled(format!("  {}", fit(w.rule, rule_width)), theme.muted),
             ]));
         }
     }
@@ -114,13 +118,16 @@ fn schema_lines(model: &Model, width: usize, theme: &Theme) -> Vec<Line<'static>
     }
     let describe = |c: &Counts| {
         let mut parts = Vec::new();
-        for (n, what) in [
-            (c.tables, "tables"),
-            (c.views, "views"),
-            (c.functions, "functions"),
-        ] {
-            if n > 0 {
-                parts.push(format!("{n} {what}"));
+        let kinds = [
+            (c.tables, "table", "tables"),
+            (c.views, "view", "views"),
+            (c.functions, "function", "functions"),
+        ];
+        for (n, one, many) in kinds {
+            match n {
+                0 => {}
+                1 => parts.push(format!("1 {one}")),
+                n => parts.push(format!("{n} {many}")),
             }
         }
         parts.join(", ")
