@@ -447,6 +447,41 @@ pub fn markdown(
     out
 }
 
+/// Gives `catalog`'s objects the place `from` defines them (file and line), where
+/// `catalog` knows none: a live database compared with its migration folder then shows
+/// which migration created each table, and can be grouped by it.
+pub fn adopt_provenance(catalog: &mut Catalog, from: &Catalog) {
+    let relations: std::collections::HashMap<(&str, &str), &Location> = from
+        .relations
+        .iter()
+        .filter_map(|r| {
+            Some((
+                (r.schema.as_str(), r.name.as_str()),
+                r.provenance.defined.as_ref()?,
+            ))
+        })
+        .collect();
+    for r in &mut catalog.relations {
+        if r.provenance.defined.is_none() {
+            if let Some(at) = relations.get(&(r.schema.as_str(), r.name.as_str())) {
+                r.provenance.defined = Some((*at).clone());
+            }
+        }
+    }
+    for f in &mut catalog.functions {
+        if f.provenance.defined.is_none() {
+            let twin = from.functions.iter().find(|o| {
+                o.schema == f.schema
+                    && o.name == f.name
+                    && o.identity_arguments == f.identity_arguments
+            });
+            if let Some(at) = twin.and_then(|o| o.provenance.defined.clone()) {
+                f.provenance.defined = Some(at);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

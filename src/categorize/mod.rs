@@ -361,15 +361,23 @@ fn by_migration(catalog: &Catalog, app: &[ObjectId]) -> Vec<Group> {
         .as_ref()
         .map(|m| m.files.iter().map(String::as_str).collect())
         .unwrap_or_default();
-    let mut by_file: BTreeMap<(usize, &str), Vec<ObjectId>> = BTreeMap::new();
+    let mut by_file: HashMap<&str, Vec<ObjectId>> = HashMap::new();
     for id in app {
         let file = defined.get(id).copied().unwrap_or(NOT_FROM_A_FILE);
-        let order = files.iter().position(|f| *f == file).unwrap_or(usize::MAX);
-        by_file.entry((order, file)).or_default().push(id.clone());
+        by_file.entry(file).or_default().push(id.clone());
     }
+    // In the order the files apply; without the folder's list (a database compared with
+    // it), by name, which is how migration tools order them.
+    let mut by_file: Vec<(&str, Vec<ObjectId>)> = by_file.into_iter().collect();
+    by_file.sort_by(|(a, _), (b, _)| {
+        let at = |f: &str| files.iter().position(|x| *x == f).unwrap_or(usize::MAX);
+        (*a == NOT_FROM_A_FILE, at(a))
+            .cmp(&(*b == NOT_FROM_A_FILE, at(b)))
+            .then_with(|| natural_cmp(a, b))
+    });
     by_file
         .into_iter()
-        .map(|((_, file), members)| Group {
+        .map(|(file, members)| Group {
             name: file.to_string(),
             members,
             ..Group::default()

@@ -373,17 +373,23 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
             },
         ));
         let action = match result {
-            Ok(catalog) => {
+            Ok(mut catalog) => {
                 let mut findings = audit::run(&catalog, &audit::Selection::default());
                 ignores.apply(&mut findings);
                 let drift = drift.and_then(|spec| {
                     let other = runtime.block_on(source::load(&spec, &mut |_| {}, &mut |_| {}));
                     match other {
-                        Ok(other) => Some(Drift {
-                            against: spec.label(),
-                            differences: crate::diff::diff(&other, &catalog),
-                            progress: crate::diff::migration_progress(&other, &catalog),
-                        }),
+                        Ok(other) => {
+                            let drift = Drift {
+                                against: spec.label(),
+                                differences: crate::diff::diff(&other, &catalog),
+                                progress: crate::diff::migration_progress(&other, &catalog),
+                            };
+                            // Compared with migration files: the tree can group by the
+                            // file that created each object.
+                            crate::diff::adopt_provenance(&mut catalog, &other);
+                            Some(drift)
+                        }
                         Err(e) => {
                             let _ = tx.send(Action::Failure(format!(
                                 "cannot compare with {}: {e}",

@@ -357,3 +357,32 @@ fn a_migration_folder_groups_by_the_file_that_created_each_table() {
     assert!(Grouping::Severity.next(true) == Grouping::Migration);
     assert!(Grouping::Severity.next(false) == Grouping::Categories);
 }
+
+/// A database opened with `--drift FOLDER` learns where the folder creates each table, so
+/// it too can be grouped by migration file.
+#[test]
+fn a_database_compared_with_its_migrations_learns_where_each_table_was_created() {
+    let folder = load("partitions.sql");
+    let mut live = folder.clone();
+    live.migrations = None;
+    for r in &mut live.relations {
+        r.provenance = Default::default();
+    }
+    pglens::diff::adopt_provenance(&mut live, &folder);
+    assert!(live
+        .relations
+        .iter()
+        .all(|r| r.provenance.defined.is_some()));
+    let groups = categorize::group(
+        &live,
+        Grouping::Migration,
+        &CategoryConfig::default(),
+        &SchemaFilter::default(),
+        &|_| None,
+    );
+    assert!(
+        groups[0].name.ends_with("partitions.sql"),
+        "{:?}",
+        groups[0].name
+    );
+}

@@ -227,10 +227,14 @@ impl App {
             Action::Findings => self.overlay = Overlay::Findings(FindingsView::default()),
             Action::Help => self.overlay = Overlay::Help(0),
             Action::CycleGrouping => {
-                let from_migrations = self
-                    .model
-                    .as_ref()
-                    .is_some_and(|m| m.catalog.migrations.is_some());
+                // Migration files, or a database compared with them (`--drift FOLDER`).
+                let from_migrations = self.model.as_ref().is_some_and(|m| {
+                    m.catalog.migrations.is_some()
+                        || m.catalog
+                            .relations
+                            .iter()
+                            .any(|r| r.provenance.defined.is_some())
+                });
                 self.grouping = self.grouping.next(from_migrations);
                 self.regroup();
                 self.status = Some((format!("grouped by {}", self.grouping.label()), Tone::Info));
