@@ -106,6 +106,53 @@ pub fn find_rule(id: &str) -> Option<&'static RuleEntry> {
 mod tests {
     use super::*;
 
+    /// The lint files of Supabase's database advisor (splinter), by the names a
+    /// counterpart must use.
+    const SPLINTER_LINTS: &[&str] = &[
+        "0001_unindexed_foreign_keys",
+        "0002_auth_users_exposed",
+        "0003_auth_rls_initplan",
+        "0004_no_primary_key",
+        "0005_unused_index",
+        "0006_multiple_permissive_policies",
+        "0007_policy_exists_rls_disabled",
+        "0008_rls_enabled_no_policy",
+        "0009_duplicate_index",
+        "0010_security_definer_view",
+        "0011_function_search_path_mutable",
+        "0012_auth_allow_anonymous_sign_ins",
+        "0013_rls_disabled_in_public",
+        "0014_extension_in_public",
+        "0015_rls_references_user_metadata",
+        "0016_materialized_view_in_api",
+        "0017_foreign_table_in_api",
+        "0018_unsupported_reg_types",
+        "0019_insecure_queue_exposed_in_api",
+        "0020_table_bloat",
+        "0021_fkey_to_auth_unique",
+        "0022_extension_versions_outdated",
+        "0023_sensitive_columns_exposed",
+        "0024_rls_policy_always_true",
+        "0025_public_bucket_allows_listing",
+        "0026_pg_graphql_anon_table_exposed",
+        "0027_pg_graphql_authenticated_table_exposed",
+        "0028_anon_security_definer_function_executable",
+        "0029_authenticated_security_definer_function_executable",
+        "0030_invalid_index",
+    ];
+
+    #[test]
+    fn counterparts_name_real_splinter_lints() {
+        for entry in all_rules() {
+            let meta = entry.rule.meta();
+            for c in meta.counterparts {
+                if let Some(lint) = c.strip_prefix("splinter:") {
+                    assert!(SPLINTER_LINTS.contains(&lint), "{}: {c}", meta.id);
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_rule_is_documented_in_fixed_sections_on_its_own_and_ids_are_unique() {
         let mut ids = std::collections::HashSet::new();

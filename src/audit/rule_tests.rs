@@ -221,3 +221,81 @@ fn an_always_true_insert_policy_is_critical_an_open_select_is_not_a_write() {
         "reading is not writing, and the service role bypasses RLS anyway"
     );
 }
+
+#[test]
+fn overlapping_policies_are_reported_per_set_with_keys_of_their_own() {
+    let user = Some("user_id = auth.uid()");
+    let catalog = shop()
+        .enable_rls("public.orders")
+        .policy(
+            "public.orders",
+            "owner",
+            PolicyCommand::All,
+            &["authenticated"],
+            user,
+            None,
+        )
+        .policy(
+            "public.orders",
+            "readers",
+            PolicyCommand::Select,
+            &["authenticated"],
+            user,
+            None,
+        )
+        .policy(
+            "public.orders",
+            "editors",
+            PolicyCommand::Update,
+            &["authenticated"],
+            user,
+            None,
+        )
+        .enable_rls("public.customers")
+        .policy(
+            "public.customers",
+            "a",
+            PolicyCommand::All,
+            &["authenticated"],
+            user,
+            None,
+        )
+        .policy(
+            "public.customers",
+            "b",
+            PolicyCommand::All,
+            &["authenticated"],
+            user,
+            None,
+        )
+        .build();
+    let found = findings_of(&catalog, "multiple-permissive-policies");
+    let keys: std::collections::HashSet<&str> = found.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys.len(), found.len(), "keys are unique: {found:#?}");
+    let on = |table: &str| -> Vec<&str> {
+        found
+            .iter()
+            .filter(|f| f.object.table.as_deref() == Some(table))
+            .map(|f| f.message.as_str())
+            .collect()
+    };
+    let orders = on("orders");
+    assert_eq!(
+        orders.len(),
+        2,
+        "SELECT and UPDATE overlaps both reported: {orders:?}"
+    );
+    assert!(orders
+        .iter()
+        .any(|m| m.contains("SELECT") && m.contains("\"readers\"")));
+    assert!(orders
+        .iter()
+        .any(|m| m.contains("UPDATE") && m.contains("\"editors\"")));
+    let customers = on("customers");
+    assert_eq!(customers.len(), 1, "{customers:?}");
+    assert!(
+        customers[0].contains("permissive ALL policies"),
+        "{}",
+        customers[0]
+    );
+}

@@ -386,3 +386,31 @@ fn a_database_compared_with_its_migrations_learns_where_each_table_was_created()
         groups[0].name
     );
 }
+
+/// Suppressions and SARIF fingerprints name findings by key: two different findings with
+/// one key would hide each other (the ignore file suppresses both, deduplication drops one).
+#[test]
+fn no_two_findings_share_a_key() {
+    let mut catalogs = vec![("demo".to_string(), pglens::source::snapshot::demo())];
+    for file in [
+        "supabase_chat.sql",
+        "supabase_saas.sql",
+        "erp.sql",
+        "music.sql",
+        "partitions.sql",
+    ] {
+        catalogs.push((file.to_string(), load(file)));
+    }
+    for (name, catalog) in catalogs {
+        let findings = pglens::audit::run(&catalog, &pglens::audit::Selection::default());
+        let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for f in &findings {
+            if let Some(other) = seen.insert(&f.key, &f.message) {
+                panic!(
+                    "{name}: key {} names both\n  {other}\n  {}",
+                    f.key, f.message
+                );
+            }
+        }
+    }
+}

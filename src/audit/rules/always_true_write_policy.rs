@@ -47,7 +47,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Critical,
     category: Category::Security,
     summary: "Write policy for API roles whose condition is always true",
-    counterparts: &["splinter:0024_permissive_rls_policy"],
+    counterparts: &["splinter:0024_rls_policy_always_true"],
 };
 
 fn is_true(expr: Option<&str>) -> bool {

@@ -43,7 +43,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     category: Category::Integrity,
     summary: "Foreign key to a non-primary-key column in the auth schema",
-    counterparts: &["splinter:0025_fkey_to_auth_unique"],
+    counterparts: &["splinter:0021_fkey_to_auth_unique"],
 };
 
 impl Rule for ForeignKeyToAuthUnique {

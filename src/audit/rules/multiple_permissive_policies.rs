@@ -100,23 +100,45 @@ impl Rule for MultiplePermissivePolicies {
                     }
                 }
             }
-            for (command, policies) in overlaps {
+            // One finding per set of overlapping policies, naming the commands it overlaps
+            // on: two FOR ALL policies overlap on every command, which reads "ALL".
+            let mut by_set: BTreeMap<Vec<&str>, (Vec<&str>, Vec<&Policy>)> = BTreeMap::new();
+            for (command, policies) in &overlaps {
+                let mut names: Vec<&str> = policies.iter().map(|p| p.name.as_str()).collect();
+                names.sort_unstable();
+                let entry = by_set
+                    .entry(names)
+                    .or_insert_with(|| (Vec::new(), policies.clone()));
+                entry.0.push(command);
+            }
+            for (set, (commands, policies)) in by_set {
+                let command = if commands.len() == COMMANDS.len() {
+                    "ALL".to_string()
+                } else {
+                    commands.join("/")
+                };
                 let names: Vec<String> =
                     policies.iter().map(|p| format!("\"{}\"", p.name)).collect();
-                let roles = roles_hit
-                    .get(command)
-                    .map(|r| r.join(", "))
-                    .unwrap_or_default();
-                let mut finding = META.finding(
-                    ObjectRef::part(ObjectKind::Policy, &t.schema, &t.name, &policies[0].name),
-                    format!(
-                        "{}.{} has {} permissive {command} policies for {roles}: {}",
-                        t.schema,
-                        t.name,
-                        policies.len(),
-                        names.join(", ")
-                    ),
-                );
+                let mut roles: Vec<&str> = commands
+                    .iter()
+                    .flat_map(|c| roles_hit.get(c).into_iter().flatten().copied())
+                    .collect();
+                roles.sort_unstable();
+                roles.dedup();
+                let mut finding = META
+                    .finding(
+                        ObjectRef::part(ObjectKind::Policy, &t.schema, &t.name, &policies[0].name),
+                        format!(
+                            "{}.{} has {} permissive {command} policies for {}: {}",
+                            t.schema,
+                            t.name,
+                            policies.len(),
+                            roles.join(", "),
+                            names.join(", ")
+                        ),
+                    )
+                    // The first policy names the finding's place; the set tells it apart.
+                    .distinguished_by(&set.join("+"));
                 if let Some(fix) = merge(t, &policies) {
                     finding = finding.with_fix(fix);
                 }

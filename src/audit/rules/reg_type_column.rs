@@ -40,7 +40,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     category: Category::Maintainability,
     summary: "Column of a reg* type that blocks pg_upgrade",
-    counterparts: &["splinter:0019_unsupported_reg_types"],
+    counterparts: &["splinter:0018_unsupported_reg_types"],
 };
 
 const BLOCKING: &[&str] = &[
