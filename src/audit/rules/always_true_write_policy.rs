@@ -2,9 +2,11 @@
 //!
 //! ## What it finds
 //! Permissive INSERT, UPDATE, DELETE or ALL policies for the API roles (`anon`, `authenticated`, or
-//! everyone through `public`) whose condition is just `true`: the `WITH CHECK` of an INSERT policy,
-//! or either the `USING` or the `WITH CHECK` of the others. SELECT policies and restrictive
-//! policies are left alone.
+//! everyone through `public`) whose condition is just `true`, read as PostgreSQL applies it: the
+//! `WITH CHECK` of an INSERT policy, the `USING` of an UPDATE or DELETE policy (which reach only
+//! the rows `USING` admits: none without one), either of an ALL policy. SELECT policies and
+//! restrictive policies are left alone, and so is an UPDATE policy with only `WITH CHECK (true)`:
+//! it lets nothing be updated.
 //!
 //! ## Why it matters
 //! Row-level security is on, but the policy lets every caller write every row: anyone with the
@@ -73,12 +75,18 @@ impl Rule for AlwaysTrueWritePolicy {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for t in cx.user_relations() {
             for p in &t.policies {
-                let writes = p.command != PolicyCommand::Select;
+                // As PostgreSQL applies them: UPDATE and DELETE reach only the rows USING
+                // admits (none without a USING), INSERT writes what WITH CHECK admits, and
+                // ALL does both.
                 let open = match p.command {
                     PolicyCommand::Insert => is_true(p.with_check.as_deref()),
-                    _ => is_true(p.using.as_deref()) || is_true(p.with_check.as_deref()),
+                    PolicyCommand::Update | PolicyCommand::Delete => is_true(p.using.as_deref()),
+                    PolicyCommand::All => {
+                        is_true(p.using.as_deref()) || is_true(p.with_check.as_deref())
+                    }
+                    PolicyCommand::Select => false,
                 };
-                if !(writes && open && p.permissive && for_api_roles(p)) {
+                if !(open && p.permissive && for_api_roles(p)) {
                     continue;
                 }
                 let (statements, note) = if t.has_column("user_id") && cx.supabase {
