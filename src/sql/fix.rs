@@ -330,6 +330,15 @@ pub fn function_set_schema(f: &Function, schema: &str) -> FixStatement {
     ))
 }
 
+/// `REVOKE EXECUTE ON FUNCTION f(args) FROM roles`.
+pub fn revoke_execute(f: &Function, roles: &[&str]) -> FixStatement {
+    stmt(format!(
+        "REVOKE EXECUTE ON FUNCTION {} FROM {}",
+        function_signature(f),
+        role_list(roles)
+    ))
+}
+
 pub fn create_schema(name: &str) -> FixStatement {
     stmt(format!("CREATE SCHEMA IF NOT EXISTS {}", ident(name)))
 }

@@ -31,6 +31,34 @@ pub fn in_sql(text: &str) -> Vec<Mention> {
         .unwrap_or_else(|| by_lexer(text))
 }
 
+/// The functions an SQL expression calls (a policy's USING), as `(schema if written, name)`;
+/// empty when the parser rejects it.
+pub fn functions_called(text: &str) -> Vec<Mention> {
+    let Ok(parsed) = pg_query::parse(&format!("SELECT {text}"), pg_query::ParserOptions::DEFAULT)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (node, ..) in parsed.protobuf.nodes() {
+        if let NodeRef::FuncCall(call) = node {
+            let parts: Vec<String> = call
+                .funcname
+                .iter()
+                .filter_map(|n| match n.node.as_ref() {
+                    Some(pg_query::NodeEnum::String(s)) => Some(s.sval.clone()),
+                    _ => None,
+                })
+                .collect();
+            match parts.as_slice() {
+                [name] => out.push((None, name.clone())),
+                [schema, name] => out.push((Some(schema.clone()), name.clone())),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
 /// The tables a function's body names.
 pub fn in_function(f: &Function) -> Vec<Mention> {
     let Some(body) = f.body.as_deref() else {

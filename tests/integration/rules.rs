@@ -400,14 +400,21 @@ cases! {
         rule: "security-definer-in-api",
         setup: "CREATE FUNCTION public.helper(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
                   SET search_path = '' AS $$ SELECT x IS NOT NULL $$;
+                CREATE FUNCTION public.is_member(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
+                  SET search_path = '' AS $$ SELECT x IS NOT NULL $$;
+                CREATE TABLE docs (id int PRIMARY KEY, owner uuid);
+                ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY members ON docs FOR SELECT TO authenticated USING (public.is_member(owner));
+                CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+                  SET search_path = '' AS $$ BEGIN RETURN NEW; END $$;
                 CREATE FUNCTION public.revoked(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
                   SET search_path = '' AS $$ SELECT x IS NOT NULL $$;
                 REVOKE EXECUTE ON FUNCTION public.revoked(uuid) FROM PUBLIC, anon, authenticated;
                 CREATE SCHEMA private;
                 CREATE FUNCTION private.internal(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
                   SET search_path = '' AS $$ SELECT x IS NOT NULL $$;",
-        fires: &["public.helper(x uuid)"],
-        quiet: &["public.revoked(x uuid)", "private.internal(x uuid)"],
+        fires: &["public.helper(x uuid)", "public.is_member(x uuid)"],
+        quiet: &["public.revoked(x uuid)", "private.internal(x uuid)", "public.touch()"],
         before_fix: "",
     };
     extension_in_public: Case {
@@ -787,4 +794,58 @@ async fn unwritten_consolidation_candidate_is_a_legacy_twin() {
         "{}",
         f.message
     );
+}
+
+/// A SECURITY DEFINER RPC loses EXECUTE for the API roles; a helper that a policy calls must
+/// keep it (the policy runs it as the caller), so it moves out of the API instead, and the
+/// policy still works afterwards.
+#[tokio::test]
+async fn security_definer_fixes_revoke_rpcs_and_move_policy_helpers() {
+    let db = TestDb::with_supabase("definer_fix_kinds").await;
+    db.exec(SUPABASE_GRANTS).await;
+    db.exec(
+        "CREATE FUNCTION public.rpc(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
+           SET search_path = '' AS $$ SELECT x IS NOT NULL $$;
+         CREATE FUNCTION public.is_member(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
+           SET search_path = '' AS $$ SELECT x IS NOT NULL $$;
+         CREATE TABLE docs (id int PRIMARY KEY, owner uuid);
+         INSERT INTO docs VALUES (1, gen_random_uuid());
+         GRANT SELECT ON docs TO authenticated;
+         ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY members ON docs FOR SELECT TO authenticated USING (public.is_member(owner));",
+    )
+    .await;
+    let found = findings_of(&db.introspect().await, "security-definer-in-api");
+    let fix_of = |name: &str| {
+        found
+            .iter()
+            .find(|f| {
+                f.object
+                    .name
+                    .as_deref()
+                    .is_some_and(|n| n.starts_with(name))
+            })
+            .and_then(|f| f.fix.as_ref())
+            .map(|fix| fix.script())
+            .unwrap_or_default()
+    };
+    assert!(
+        fix_of("rpc(").contains("REVOKE EXECUTE ON FUNCTION"),
+        "{}",
+        fix_of("rpc(")
+    );
+    assert!(
+        fix_of("is_member(").contains("SET SCHEMA private"),
+        "{}",
+        fix_of("is_member(")
+    );
+    for f in &found {
+        for s in &f.fix.as_ref().unwrap().statements {
+            db.exec(&s.sql).await;
+        }
+    }
+    // The policy still runs its helper as the caller (exec fails the test on an error).
+    db.exec("BEGIN; SET LOCAL ROLE authenticated; SELECT count(*) FROM docs; COMMIT;")
+        .await;
+    assert!(findings_of(&db.introspect().await, "security-definer-in-api").is_empty());
 }

@@ -3,7 +3,8 @@
 //! ## What it finds
 //! SECURITY DEFINER functions in an exposed schema that `anon` or `authenticated` may
 //! execute (functions get EXECUTE for PUBLIC by default). Functions that belong to an
-//! extension are left alone.
+//! extension are left alone, and so are trigger functions: they cannot be called over the
+//! API, only run as triggers.
 //!
 //! ## Why it matters
 //! Every function in an exposed schema is an RPC endpoint. A SECURITY DEFINER function runs
@@ -17,23 +18,42 @@
 //! ```
 //!
 //! ## Fix
-//! Move the function to a schema the API does not expose: pglens drafts `CREATE SCHEMA IF NOT
-//! EXISTS private` and `ALTER FUNCTION ... SET SCHEMA private`. Policies that use it keep
-//! working (they refer to the function itself, not its name); code that calls it by name
-//! must use the new schema.
+//! Take the endpoint away. For a function no policy calls, pglens drafts `REVOKE EXECUTE ON
+//! FUNCTION ... FROM PUBLIC, anon, authenticated`: it stays where it is, for the roles that
+//! keep their own grants. A function a policy calls must stay executable by the roles the
+//! policy applies to (the policy runs it as the caller), so pglens drafts moving it to a
+//! schema the API does not expose instead: `CREATE SCHEMA IF NOT EXISTS private` and `ALTER
+//! FUNCTION ... SET SCHEMA private`; the policies keep working, as they hold the function
+//! itself, not its name.
 //!
 //! ## Fix safety
-//! Marked for review. Anything that calls the function by name breaks until it is updated:
-//! API clients calling it as an RPC, other functions whose bodies name it, scheduled jobs.
-//! Policies, triggers, views and column defaults keep working, as they hold the function
-//! itself. The move fails if `private` already has a function with the same name and
-//! arguments, and gains nothing if `private` is itself exposed. The function keeps its
-//! owner, grants and SECURITY DEFINER; if clients must keep calling it as an endpoint, do not
-//! move it: revoke EXECUTE from the roles that should not call it instead.
+//! Marked for review either way.
+//! - The revoke: API clients calling the function as an RPC get "permission denied"
+//!   afterwards, and so do other roles that relied on the PUBLIC grant. Grant EXECUTE back
+//!   to the roles that must call it. Triggers and other SECURITY DEFINER functions that call
+//!   it as their owner are not affected.
+//! - The move: anything that calls the function by name breaks until it is updated (API
+//!   clients, other functions whose bodies name it, scheduled jobs). It fails if `private`
+//!   already has a function with the same name and arguments, and gains nothing if `private`
+//!   is itself exposed.
 //!
 //! Check first: search the application and other function bodies for the function's name.
 
 use super::prelude::*;
+use crate::sql::mentions::{functions_called, Mention};
+
+/// Every function a policy expression calls, by `(schema if written, name)`.
+fn called_in_policies(cx: &Context<'_>) -> Vec<Mention> {
+    let texts: Vec<&str> = cx
+        .catalog
+        .relations
+        .iter()
+        .flat_map(|r| &r.policies)
+        .flat_map(|p| [p.using.as_deref(), p.with_check.as_deref()])
+        .flatten()
+        .collect();
+    crate::sql::parse::with_deep_stack(|| texts.iter().flat_map(|t| functions_called(t)).collect())
+}
 
 pub struct SecurityDefinerInApi;
 
@@ -57,8 +77,13 @@ impl Rule for SecurityDefinerInApi {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let in_policies = called_in_policies(cx);
         for f in &cx.catalog.functions {
             if !f.security_definer || f.extension.is_some() || !cx.is_exposed(&f.schema) {
+                continue;
+            }
+            // A trigger function cannot be called over the API: it only runs as a trigger.
+            if f.result == "trigger" || f.result == "event_trigger" {
                 continue;
             }
             let callers: Vec<&str> = ["anon", "authenticated"]
@@ -68,10 +93,22 @@ impl Rule for SecurityDefinerInApi {
             if callers.is_empty() {
                 continue;
             }
-            let fix = Fix::review(
-                vec![fix::create_schema(PRIVATE_SCHEMA), fix::function_set_schema(f, PRIVATE_SCHEMA)],
-                &["Policies using the function keep working; SQL and clients that call it by name must say private.<name>."],
-            );
+            // A policy's helper must stay executable by the roles its policy applies to
+            // (the policy runs it as them), so it moves out of the API's reach instead.
+            let used_by_policy = in_policies.iter().any(|(schema, name)| {
+                name == &f.name && schema.as_ref().is_none_or(|s| s == &f.schema)
+            });
+            let fix = if used_by_policy {
+                Fix::review(
+                    vec![fix::create_schema(PRIVATE_SCHEMA), fix::function_set_schema(f, PRIVATE_SCHEMA)],
+                    &["A policy calls it, so EXECUTE stays: it moves out of the API instead. Policies keep working; SQL and clients that call it by name must say private.<name>."],
+                )
+            } else {
+                Fix::review(
+                    vec![fix::revoke_execute(f, &["PUBLIC", "anon", "authenticated"])],
+                    &["Clients calling it as an RPC get \"permission denied\" afterwards; grant EXECUTE back to the roles that must call it (service_role keeps its own grant on Supabase)."],
+                )
+            };
             out.push(
                 META.finding(
                     ObjectRef::schema_object(
