@@ -118,10 +118,16 @@ impl<'a> Context<'a> {
     }
 
     /// True when some valid index's leading key columns are exactly `columns` (any order),
-    /// or start with them.
+    /// or start with them. A partial index counts when its predicate only leaves out rows
+    /// where those columns are null (`WHERE fk IS NOT NULL`, as ORMs create them): a
+    /// foreign-key lookup never looks for null.
     pub fn has_index_leading_with(relation: &Relation, columns: &[String]) -> bool {
         relation.indexes.iter().any(|i| {
-            if !i.valid || i.predicate.is_some() {
+            let serves_lookups = match &i.predicate {
+                None => true,
+                Some(p) => only_excludes_nulls(p, columns),
+            };
+            if !i.valid || !serves_lookups {
                 return false;
             }
             let leading: Vec<&str> = i.leading_columns().take(columns.len()).collect();
@@ -192,9 +198,44 @@ fn plural_forms(stem: &str) -> Vec<String> {
     vec![plural, stem.to_string()]
 }
 
+/// Whether an index predicate is `c IS NOT NULL` (ANDed, parenthesised as the server
+/// prints it) for some of `columns` and nothing else.
+fn only_excludes_nulls(predicate: &str, columns: &[String]) -> bool {
+    let text = predicate.trim();
+    let text = text
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(text);
+    text.split(" AND ").all(|part| {
+        let part = part
+            .trim()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .trim();
+        let Some(column) = part.strip_suffix(" IS NOT NULL") else {
+            return false;
+        };
+        let column = column.trim().trim_matches('"');
+        columns.iter().any(|c| c == column)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_excluding_predicates() {
+        let cols = vec!["company_id".to_string()];
+        assert!(only_excludes_nulls("(company_id IS NOT NULL)", &cols));
+        assert!(only_excludes_nulls("company_id IS NOT NULL", &cols));
+        assert!(!only_excludes_nulls(
+            "(company_id IS NOT NULL) AND (active)",
+            &cols
+        ));
+        assert!(!only_excludes_nulls("(other_id IS NOT NULL)", &cols));
+        assert!(!only_excludes_nulls("(company_id > 0)", &cols));
+    }
 
     #[test]
     fn plurals() {

@@ -440,9 +440,20 @@ cases! {
                 CREATE TABLE indexed_children (id int PRIMARY KEY, parent_id int REFERENCES parents(id));
                 CREATE INDEX ON indexed_children (parent_id, id);
                 CREATE TABLE two (x int, y int, PRIMARY KEY (x, y));
-                CREATE TABLE pairs (a int, b int, PRIMARY KEY (b, a), FOREIGN KEY (a, b) REFERENCES two (x, y));",
-        fires: &["public.children.children_parent_id_fkey"],
-        quiet: &["public.indexed_children.indexed_children_parent_id_fkey", "public.pairs.pairs_a_b_fkey"],
+                CREATE TABLE pairs (a int, b int, PRIMARY KEY (b, a), FOREIGN KEY (a, b) REFERENCES two (x, y));
+                CREATE TABLE orm_children (id int PRIMARY KEY, parent_id int REFERENCES parents(id));
+                CREATE INDEX ON orm_children (parent_id) WHERE parent_id IS NOT NULL;
+                CREATE TABLE active_children (id int PRIMARY KEY, parent_id int REFERENCES parents(id), active bool);
+                CREATE INDEX ON active_children (parent_id) WHERE active;",
+        fires: &[
+            "public.children.children_parent_id_fkey",
+            "public.active_children.active_children_parent_id_fkey",
+        ],
+        quiet: &[
+            "public.indexed_children.indexed_children_parent_id_fkey",
+            "public.pairs.pairs_a_b_fkey",
+            "public.orm_children.orm_children_parent_id_fkey",
+        ],
         before_fix: "",
     };
     tenant_status_without_composite_index: Case {
@@ -514,16 +525,18 @@ cases! {
     };
     unused_index: Case {
         rule: "unused-index",
-        setup: concat!("CREATE TABLE t (id int PRIMARY KEY, a int, b int);
+        setup: concat!("CREATE TABLE parent (id int PRIMARY KEY);
+                CREATE TABLE t (id int PRIMARY KEY, a int, b int, parent_id int REFERENCES parent);
                 CREATE INDEX unused_a ON t (a);
                 CREATE INDEX used_b ON t (b);
+                CREATE INDEX t_parent_id ON t (parent_id) WHERE parent_id IS NOT NULL;
                 INSERT INTO t SELECT g, g, g FROM generate_series(1, 100) g;
                 ANALYZE t;
                 SET enable_seqscan = off;
                 SELECT * FROM t WHERE b = 1;
                 RESET enable_seqscan;", flush_stats!()),
         fires: &["public.t.unused_a"],
-        quiet: &["public.t.used_b", "public.t.t_pkey"],
+        quiet: &["public.t.used_b", "public.t.t_pkey", "public.t.t_parent_id"],
         before_fix: "",
     };
     table_without_primary_key: Case {

@@ -36,7 +36,7 @@ pub struct TableWithoutPrimaryKey;
 
 static META: RuleMeta = RuleMeta {
     id: "table-without-primary-key",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     category: Category::Integrity,
     summary: "Table has no primary key",
     counterparts: &["splinter:0004_no_primary_key"],

@@ -2,8 +2,9 @@
 //!
 //! ## What it finds
 //! Foreign keys whose columns are not the leading columns (in any order) of a valid index
-//! on the referencing table. Partial indexes do not count. Partitions are checked through
-//! their parent.
+//! on the referencing table. A partial index counts only when its predicate just leaves out
+//! rows where the key is null (`WHERE parent_id IS NOT NULL`, as ORMs create them): the
+//! lookup never looks for null. Partitions are checked through their parent.
 //!
 //! ## Why it matters
 //! Deleting or updating a parent row makes PostgreSQL look for children; without an index

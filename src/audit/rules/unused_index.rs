@@ -2,7 +2,9 @@
 //!
 //! ## What it finds
 //! Indexes that have not been scanned once since statistics were last reset, and that
-//! enforce nothing (not unique, not a primary key, not backing a constraint). The finding
+//! enforce nothing (not unique, not a primary key, not backing a constraint) and serve no
+//! foreign key (an index leading with a foreign key's columns, partial or not, is what a
+//! parent's delete or update uses to find children, however rarely that happens). The finding
 //! says how long statistics have been collected, so a fresh reset is not mistaken for
 //! disuse. Invalid indexes are left to invalid-index, and indexes whose scan count is
 //! unknown are skipped.
@@ -41,6 +43,15 @@ static META: RuleMeta = RuleMeta {
     counterparts: &["pghero:unused_indexes", "splinter:0005_unused_index"],
 };
 
+/// Whether the index's leading columns are a foreign key's columns.
+fn serves_foreign_key(t: &Relation, i: &crate::model::Index) -> bool {
+    t.foreign_keys().any(|(c, _)| {
+        let leading: Vec<&str> = i.leading_columns().take(c.columns.len()).collect();
+        leading.len() == c.columns.len()
+            && c.columns.iter().all(|col| leading.contains(&col.as_str()))
+    })
+}
+
 impl Rule for UnusedIndex {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -52,6 +63,11 @@ impl Rule for UnusedIndex {
             for i in &t.indexes {
                 if i.scans != Some(0) || i.unique || i.primary || i.constraint.is_some() || !i.valid
                 {
+                    continue;
+                }
+                // Deleting or updating a parent row looks its children up through this
+                // index, however rarely that happens: it stays.
+                if serves_foreign_key(t, i) {
                     continue;
                 }
                 out.push(
