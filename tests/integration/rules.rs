@@ -584,12 +584,28 @@ cases! {
     unconstrained_value_column: Case {
         rule: "unconstrained-value-column",
         setup: "CREATE TABLE leads (id int PRIMARY KEY, email text, score int, budget numeric,
-                  probability int CHECK (probability BETWEEN 0 AND 100), name text, score_label text);
+                  probability int CHECK (probability BETWEEN 0 AND 100), name text, score_label text,
+                  sentiment_score int, discount_amount numeric, amount_signed numeric, refund numeric);
+                COMMENT ON COLUMN leads.score IS 'Lead score, 0-100.';
+                CREATE TABLE expenses (id int PRIMARY KEY, amount numeric);
+                CREATE FUNCTION refunds() RETURNS SETOF expenses LANGUAGE sql
+                  AS $$ SELECT * FROM expenses WHERE amount < 0 $$;
+                CREATE TABLE prices (id int PRIMARY KEY);
+                CREATE TABLE quotes (id int PRIMARY KEY, price_id int REFERENCES prices);
                 CREATE DOMAIN email_address AS text CHECK (VALUE ~* '@');
                 CREATE TABLE contacts (id int PRIMARY KEY, email email_address);
-                INSERT INTO leads (id, email, score, budget) VALUES (1, 'a@example.com', 50, 10);",
+                INSERT INTO leads (id, email, score, budget) VALUES (1, 'ü.ser+tag@例え.jp', 50, 10);",
         fires: &["public.leads.email", "public.leads.score", "public.leads.budget"],
-        quiet: &["public.leads.probability", "public.leads.score_label", "public.contacts.email"],
+        quiet: &[
+            "public.leads.probability",
+            "public.leads.score_label",
+            "public.contacts.email",
+            "public.leads.sentiment_score",
+            "public.leads.discount_amount",
+            "public.leads.amount_signed",
+            "public.expenses.amount",
+            "public.quotes.price_id",
+        ],
         before_fix: "",
     };
     foreign_key_to_auth_unique: Case {

@@ -2,12 +2,14 @@
 //!
 //! ## What it finds
 //! Columns whose name promises a shape that nothing enforces: e-mail columns (`text` or
-//! `varchar` named `email` or `..._email`) with no CHECK; numeric `score`, `probability`,
-//! `percent`, `percentage` or `..._score` columns with no range check; and numeric
-//! money-like columns (`amount`, `price`, `cost`, `value`, `budget`, `revenue`, alone or as
-//! the first or last word: `total_amount`, `price_cents`) with no non-negative check. Any
-//! CHECK constraint that involves the column counts, and columns typed with a domain or an
-//! enum are left alone.
+//! `varchar` named `email` or `..._email`) with no CHECK; numeric `percent`, `percentage`
+//! or `..._percent` columns, and `score` / `..._score` columns whose comment gives a 0-100
+//! scale, with no range check; and numeric money-like columns (a name with the word
+//! `amount`, `price`, `cost`, `budget` or `revenue`: `total_amount`, `price_cents`) with no
+//! non-negative check. Left alone: any column a CHECK constraint involves, columns typed
+//! with a domain or an enum, foreign-key columns, names that say the value may be negative
+//! (`amount_signed`, `discount_amount`, `tax`, `balance`, `delta`, `refund`, ...), and
+//! columns a function compares with below zero (`WHERE amount < 0`).
 //!
 //! ## Why it matters
 //! Validation that lives only in application code is skipped by every other writer: scripts,
@@ -21,12 +23,13 @@
 //!
 //! ## Fix
 //! Add the CHECK `NOT VALID` (instant), then `VALIDATE CONSTRAINT` (checks old rows without
-//! blocking writes). pglens drafts an e-mail pattern (`email ~* '^[A-Za-z0-9._%+-]+@...'`),
-//! a 0-100 range for scores (`score >= 0 AND score <= 100`) and `amount >= 0` for money.
+//! blocking writes). pglens drafts a permissive e-mail check (one `@`, something on each
+//! side, no spaces: `email ~ '^[^@[:space:]]+@[^@[:space:]]+$'`), a 0-100 range
+//! (`score >= 0 AND score <= 100`) and `amount >= 0` for money.
 //!
 //! ## Fix safety
-//! Marked for review: the rule is a guess from the column's name. The e-mail pattern rejects
-//! some real addresses (non-ASCII ones, for instance) and the empty string (NULL passes); a
+//! Marked for review: the rule is a guess from the column's name. The e-mail check accepts
+//! every real address (non-ASCII included) and refuses the empty string (NULL passes); a
 //! score may legitimately go above 100, the 0-100 range lets a 0-1 probability through
 //! unchecked, and a `value` or `cost` may legitimately be negative (refunds, adjustments).
 //!
@@ -69,6 +72,30 @@ fn is_numeric(data_type: &str) -> bool {
     .any(|t| data_type.starts_with(t))
 }
 
+/// Words in a column's name that say its value may be negative: a signed amount, a
+/// difference, a discount or tax stored as a negative line, a score on any scale.
+const SIGNED_WORDS: &[&str] = &[
+    "signed",
+    "discount",
+    "tax",
+    "delta",
+    "diff",
+    "difference",
+    "adjustment",
+    "balance",
+    "change",
+    "offset",
+    "residual",
+    "expense",
+    "refund",
+    "credit",
+    "debit",
+    "net",
+    "profit",
+    "loss",
+    "variance",
+];
+
 fn shape_of(c: &Column) -> Option<Shape> {
     let name = c.name.as_str();
     let text = c.data_type == "text" || c.data_type.starts_with("character varying");
@@ -78,18 +105,43 @@ fn shape_of(c: &Column) -> Option<Shape> {
     if !is_numeric(&c.data_type) {
         return None;
     }
-    if matches!(name, "score" | "probability" | "percent" | "percentage")
-        || name.ends_with("_score")
+    let words: Vec<&str> = name.split('_').collect();
+    if words.iter().any(|w| SIGNED_WORDS.contains(w)) {
+        return None;
+    }
+    // A percentage by name; a score only when its comment gives the 0-100 scale (scores
+    // are as often -1..1 or unbounded).
+    let comment = c.comment.as_deref().unwrap_or_default().to_lowercase();
+    let says_percent = ["0-100", "0 to 100", "0..100", "percent", "%"]
+        .iter()
+        .any(|s| comment.contains(s));
+    if matches!(name, "percent" | "percentage")
+        || name.ends_with("_percent")
+        || ((name == "score" || name.ends_with("_score")) && says_percent)
     {
         return Some(Shape::Percentage);
     }
-    let money = ["amount", "price", "cost", "value", "budget", "revenue"];
-    if money.iter().any(|m| {
-        name == *m || name.starts_with(&format!("{m}_")) || name.ends_with(&format!("_{m}"))
-    }) {
+    let money = ["amount", "price", "cost", "budget", "revenue"];
+    if money.iter().any(|m| words.contains(m)) {
         return Some(Shape::NonNegative);
     }
     None
+}
+
+/// Whether some function compares the column with below zero (`amount < 0`): the
+/// application stores negative values there.
+fn compared_below_zero(cx: &Context<'_>, column: &str) -> bool {
+    let patterns = [
+        format!("{column} < 0"),
+        format!("{column}<0"),
+        format!("{column} <= -"),
+    ];
+    cx.catalog.functions.iter().any(|f| {
+        f.body.as_deref().is_some_and(|b| {
+            let b = b.to_lowercase();
+            patterns.iter().any(|p| b.contains(p.as_str()))
+        })
+    })
 }
 
 impl Rule for UnconstrainedValueColumn {
@@ -101,6 +153,13 @@ impl Rule for UnconstrainedValueColumn {
         for t in cx.user_tables() {
             for c in &t.columns {
                 let Some(shape) = shape_of(c) else { continue };
+                // A foreign key's column takes its values from the table it references.
+                if t.foreign_keys().any(|(k, _)| k.columns.contains(&c.name)) {
+                    continue;
+                }
+                if matches!(shape, Shape::NonNegative) && compared_below_zero(cx, &c.name) {
+                    continue;
+                }
                 let checked = t
                     .constraints
                     .iter()
