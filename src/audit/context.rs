@@ -12,6 +12,7 @@ pub const TENANT_COLUMN_CANDIDATES: &[&str] = &[
     "tenant_id",
     "organization_id",
     "org_id",
+    "company_id",
     "account_id",
     "team_id",
 ];
@@ -148,6 +149,27 @@ impl<'a> Context<'a> {
             }
         }
         best.map(|(c, _)| c)
+    }
+
+    /// Columns on more than half of the application's tables (at least 10 of them), such as
+    /// an ORM's `create_uid` / `write_date`: bookkeeping, not a sign of what a row belongs
+    /// to.
+    pub fn bookkeeping_columns(&self) -> BTreeSet<&'a str> {
+        let tables: Vec<&Relation> = self.user_tables().collect();
+        if tables.len() < 10 {
+            return BTreeSet::new();
+        }
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for t in &tables {
+            for c in &t.columns {
+                *counts.entry(c.name.as_str()).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .filter(|(_, n)| *n * 2 > tables.len())
+            .map(|(c, _)| c)
+            .collect()
     }
 
     /// Tables that tenant columns point at (e.g. `workspaces`): they define tenancy.
