@@ -475,11 +475,14 @@ cases! {
     };
     array_column_without_gin: Case {
         rule: "array-column-without-gin",
-        setup: "CREATE TABLE deals (id int PRIMARY KEY, tags text[]);
+        setup: "CREATE TABLE deals (id int PRIMARY KEY, tags text[], stage_ids int[]);
                 CREATE TABLE emails (id int PRIMARY KEY, labels text[]);
-                CREATE INDEX ON emails USING gin (labels);",
-        fires: &["public.deals.tags"],
-        quiet: &["public.emails.labels"],
+                CREATE INDEX ON emails USING gin (labels);
+                CREATE TABLE items (id int PRIMARY KEY, embedding real[], owners uuid[]);
+                CREATE FUNCTION owned(u uuid) RETURNS SETOF items LANGUAGE sql
+                  AS $$ SELECT * FROM items WHERE owners @> ARRAY[u] $$;",
+        fires: &["public.deals.tags", "public.items.owners"],
+        quiet: &["public.emails.labels", "public.items.embedding", "public.deals.stage_ids"],
         before_fix: "",
     };
     large_jsonb_column_without_gin: Case {
@@ -669,10 +672,11 @@ cases! {
                 CREATE TABLE content_items (id int PRIMARY KEY, is_deleted boolean NOT NULL DEFAULT false);
                 CREATE TABLE clients (id int PRIMARY KEY, status text CHECK (status IN ('active', 'deleted')));
                 CREATE TABLE notes (id int PRIMARY KEY, status text CHECK (status IN ('open', 'closed')));
+                CREATE TABLE deletion_log (id int PRIMARY KEY, is_deleted boolean NOT NULL DEFAULT true);
                 INSERT INTO content_items VALUES (1, true);
                 INSERT INTO clients VALUES (1, 'deleted');",
         fires: &["public.content_items", "public.clients"],
-        quiet: &["public.leads", "public.deals", "public.notes"],
+        quiet: &["public.leads", "public.deals", "public.notes", "public.deletion_log"],
         before_fix: "",
     };
     table_consolidation_candidate: Case {

@@ -2,7 +2,10 @@
 //!
 //! ## What it finds
 //! Array columns (`text[]`, `uuid[]`, ...) of the application's tables with no valid GIN index
-//! whose first key is the column. Partitions are not checked one by one; their parent table is.
+//! whose first key is the column, when they are searched for a member: a tag-like name (`tags`,
+//! `labels`, `categories`, `keywords`, `roles`, `scopes`, ...) or a function body, policy or view
+//! that uses `@>`, `<@`, `&&` or `= ANY (...)` on them. An array read whole (an embedding, a list
+//! of addresses) is left alone. Partitions are not checked one by one; their parent table is.
 //!
 //! ## Why it matters
 //! A B-tree index cannot answer "does this array contain X", so searches such as
@@ -66,15 +69,74 @@ pub fn has_gin(t: &Relation, column: &str) -> bool {
         .any(|i| i.valid && i.method == "gin" && i.leading_columns().next() == Some(column))
 }
 
+/// Names of arrays that are searched for a member: tags and their kin.
+fn tag_like(name: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "tags",
+        "tag",
+        "labels",
+        "label",
+        "categories",
+        "keywords",
+        "topics",
+        "roles",
+        "permissions",
+        "scopes",
+        "flags",
+        "groups",
+        "skills",
+        "interests",
+    ];
+    name.split('_').any(|w| WORDS.contains(&w))
+}
+
+/// Function bodies, policy conditions and view definitions, lower-cased.
+fn searched_texts(cx: &Context<'_>) -> Vec<String> {
+    let functions = cx
+        .catalog
+        .functions
+        .iter()
+        .filter_map(|f| f.body.as_deref());
+    let relations = cx.catalog.relations.iter().flat_map(|r| {
+        r.policies
+            .iter()
+            .flat_map(|p| [p.using.as_deref(), p.with_check.as_deref()])
+            .chain([r.view_definition.as_deref()])
+            .flatten()
+    });
+    functions.chain(relations).map(str::to_lowercase).collect()
+}
+
+/// Whether some text searches the column with a containment or overlap operator or
+/// `= ANY (column)`.
+fn searched_by_containment(texts: &[String], column: &str) -> bool {
+    let column = column.to_lowercase();
+    texts.iter().any(|t| {
+        t.match_indices(column.as_str()).any(|(at, _)| {
+            let around = &t[at.saturating_sub(12)..(at + column.len() + 12).min(t.len())];
+            ["@>", "<@", "&&", "any ("]
+                .iter()
+                .any(|op| around.contains(op))
+                || around.contains("any(")
+        })
+    })
+}
+
 impl Rule for ArrayColumnWithoutGin {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let texts = searched_texts(cx);
         for t in cx.user_tables() {
             for c in &t.columns {
                 if !matches!(c.type_kind, TypeKind::Array { .. }) || has_gin(t, &c.name) {
+                    continue;
+                }
+                // A GIN index serves containment searches; an array nobody searches that
+                // way (an embedding, a list of ids read whole) does not need one.
+                if !tag_like(&c.name) && !searched_by_containment(&texts, &c.name) {
                     continue;
                 }
                 let fix = gin_index_fix(t, &c.name);

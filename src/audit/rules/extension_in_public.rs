@@ -1,7 +1,8 @@
 //! # extension-in-public
 //!
 //! ## What it finds
-//! Extensions installed into the `public` schema (`plpgsql` is left alone).
+//! Extensions installed into the `public` schema, where the API exposes `public` (`plpgsql` is
+//! left alone).
 //!
 //! ## Why it matters
 //! Their functions and operators land in the schema the API exposes and that every role searches
@@ -52,7 +53,8 @@ impl Rule for ExtensionInPublic {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for e in &cx.catalog.extensions {
-            if e.schema != "public" || e.name == "plpgsql" {
+            // Only where the API exposes public: elsewhere its functions are no endpoint.
+            if e.schema != "public" || e.name == "plpgsql" || !cx.is_exposed("public") {
                 continue;
             }
             let mut finding = META.finding(

@@ -5,7 +5,9 @@
 //! markers: a `deleted_at` column; a boolean `is_deleted` or `deleted` column; and a `status`
 //! column whose CHECK constraint or enum type allows `'deleted'` (a table with several counts under
 //! the first of these). Reported when at least two markers are in use, on the tables that do not
-//! use the most common one; on a tie `deleted_at` wins, then the boolean flag.
+//! use the most common one; on a tie `deleted_at` wins, then the boolean flag. Logs, histories,
+//! audits, archives and event tables are left alone: they record deletions, they do not
+//! soft-delete their own rows.
 //!
 //! ## Why it matters
 //! Every query must remember which convention each table uses; one forgotten filter shows deleted
@@ -65,6 +67,16 @@ impl Pattern {
 }
 
 fn pattern_of(cx: &Context<'_>, t: &Relation) -> Option<Pattern> {
+    // A log or history of deletions records them; it does not soft-delete its own rows.
+    let words: Vec<&str> = t.name.split('_').collect();
+    if words.iter().any(|w| {
+        matches!(
+            *w,
+            "log" | "logs" | "history" | "histories" | "audit" | "archive" | "events"
+        )
+    }) {
+        return None;
+    }
     if t.has_column("deleted_at") {
         return Some(Pattern::DeletedAt);
     }

@@ -40,7 +40,7 @@ pub struct TenantStatusWithoutCompositeIndex;
 
 static META: RuleMeta = RuleMeta {
     id: "tenant-status-without-composite-index",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     category: Category::Performance,
     summary: "Tenant-scoped table with a status column lacks a (tenant, status) index",
     counterparts: &[],
