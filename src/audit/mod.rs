@@ -189,6 +189,21 @@ pub struct Fix {
 }
 
 impl Fix {
+    /// A fix that builds an index: safe on an ordinary table, where it is built
+    /// `CONCURRENTLY`; for review on a partitioned table, which refuses `CONCURRENTLY`, so
+    /// the build blocks writes to every partition while it runs.
+    pub fn index_build(t: &crate::model::Relation, statement: FixStatement) -> Self {
+        if t.kind == crate::model::RelationKind::PartitionedTable {
+            Fix::review(
+                vec![statement],
+                &["A partitioned table refuses CREATE INDEX CONCURRENTLY: this builds the index on every partition at once and blocks writes to each while it builds. On big partitions, build each partition's index CONCURRENTLY first; this then only attaches them."],
+            )
+        } else {
+            Fix::safe(vec![statement])
+                .note("CREATE INDEX CONCURRENTLY cannot run inside a transaction block.")
+        }
+    }
+
     /// A fix that can be pasted as it is.
     pub fn safe(statements: Vec<FixStatement>) -> Self {
         Self {

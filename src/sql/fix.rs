@@ -170,7 +170,9 @@ impl<'a> KeySpec<'a> {
     }
 }
 
-/// `CREATE INDEX CONCURRENTLY IF NOT EXISTS` over plain columns.
+/// `CREATE INDEX CONCURRENTLY IF NOT EXISTS` over plain columns; on a partitioned table,
+/// which refuses `CONCURRENTLY`, a plain `CREATE INDEX IF NOT EXISTS`, which builds the
+/// index on every partition.
 pub fn create_index(t: &Relation, name: &str, method: &str, keys: &[KeySpec<'_>]) -> FixStatement {
     let keys: Vec<String> = keys
         .iter()
@@ -187,6 +189,14 @@ pub fn create_index(t: &Relation, name: &str, method: &str, keys: &[KeySpec<'_>]
     } else {
         format!(" USING {method}")
     };
+    if t.kind == crate::model::RelationKind::PartitionedTable {
+        return stmt(format!(
+            "CREATE INDEX IF NOT EXISTS {} ON {}{using} ({})",
+            ident(name),
+            table(t),
+            keys.join(", ")
+        ));
+    }
     concurrent(format!(
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {}{using} ({})",
         ident(name),

@@ -446,6 +446,8 @@ cases! {
                 CREATE INDEX ON indexed_children (parent_id, id);
                 CREATE TABLE two (x int, y int, PRIMARY KEY (x, y));
                 CREATE TABLE pairs (a int, b int, PRIMARY KEY (b, a), FOREIGN KEY (a, b) REFERENCES two (x, y));
+                CREATE TABLE readings (id int, parent_id int REFERENCES parents(id), at date) PARTITION BY RANGE (at);
+                CREATE TABLE readings_2026 PARTITION OF readings FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
                 CREATE TABLE orm_children (id int PRIMARY KEY, parent_id int REFERENCES parents(id));
                 CREATE INDEX ON orm_children (parent_id) WHERE parent_id IS NOT NULL;
                 CREATE TABLE active_children (id int PRIMARY KEY, parent_id int REFERENCES parents(id), active bool);
@@ -453,6 +455,7 @@ cases! {
         fires: &[
             "public.children.children_parent_id_fkey",
             "public.active_children.active_children_parent_id_fkey",
+            "public.readings.readings_parent_id_fkey",
         ],
         quiet: &[
             "public.indexed_children.indexed_children_parent_id_fkey",

@@ -36,8 +36,9 @@
 //! - A build that fails or is cancelled leaves an invalid index of that name behind, and
 //!   `IF NOT EXISTS` then skips it on a retry: drop the invalid index first (see invalid-index).
 //!   Likewise, if an index of that name already exists (say a B-tree), nothing is created.
-//! - PostgreSQL refuses `CONCURRENTLY` on a partitioned table: create the index on each partition
-//!   concurrently, or on the parent without `CONCURRENTLY`, which blocks writes while it builds.
+//! - PostgreSQL refuses `CONCURRENTLY` on a partitioned table: there pglens drafts the index on
+//!   the parent without it, for review, since it blocks writes while it builds; on big
+//!   partitions create each partition's index concurrently first.
 
 use super::prelude::*;
 
@@ -53,13 +54,15 @@ static META: RuleMeta = RuleMeta {
 
 /// `CREATE INDEX CONCURRENTLY ... USING gin (column)`, shared with the jsonb rule.
 pub fn gin_index_fix(t: &Relation, column: &str) -> Fix {
-    Fix::safe(vec![fix::create_index(
+    Fix::index_build(
         t,
-        &fix::index_name(t, &[column]),
-        "gin",
-        &[fix::KeySpec::asc(column)],
-    )])
-    .note("CREATE INDEX CONCURRENTLY cannot run inside a transaction block.")
+        fix::create_index(
+            t,
+            &fix::index_name(t, &[column]),
+            "gin",
+            &[fix::KeySpec::asc(column)],
+        ),
+    )
 }
 
 /// Whether some valid GIN index leads with `column`.

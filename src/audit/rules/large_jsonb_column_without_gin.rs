@@ -37,8 +37,9 @@
 //!   `IF NOT EXISTS` then skips it on a retry: drop the invalid index first (see invalid-index).
 //!   Likewise, if an index of that name already exists (say a B-tree), nothing is created.
 //! - Every later write to the column also updates the index, which slows writes somewhat.
-//! - PostgreSQL refuses `CONCURRENTLY` on a partitioned table: create the index on each partition
-//!   concurrently, or on the parent without `CONCURRENTLY`, which blocks writes while it builds.
+//! - PostgreSQL refuses `CONCURRENTLY` on a partitioned table: there pglens drafts the index on
+//!   the parent without it, for review, since it blocks writes while it builds; on big
+//!   partitions create each partition's index concurrently first.
 
 use super::array_column_without_gin::{gin_index_fix, has_gin};
 use super::prelude::*;

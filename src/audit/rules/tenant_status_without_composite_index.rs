@@ -31,8 +31,9 @@
 //! transactions already running on the table and scans the table twice, which takes a while
 //! on a big one. If it fails or is cancelled, it leaves an invalid index under that name,
 //! and running it again does nothing because of `IF NOT EXISTS`: drop the invalid index
-//! first. On a partitioned table PostgreSQL refuses `CONCURRENTLY`; build the index on each
-//! partition instead, then on the parent.
+//! first. On a partitioned table, which refuses `CONCURRENTLY`, pglens drafts a plain `CREATE
+//! INDEX` on the parent and marks it for review: it blocks writes to every partition while it
+//! builds; on big partitions build each partition's index concurrently first.
 
 use super::prelude::*;
 
@@ -72,13 +73,15 @@ impl Rule for TenantStatusWithoutCompositeIndex {
                 continue;
             }
             let name = fix::index_name(t, &[tenant, status]);
-            let fix = Fix::safe(vec![fix::create_index(
+            let fix = Fix::index_build(
                 t,
-                &name,
-                "btree",
-                &[fix::KeySpec::asc(tenant), fix::KeySpec::asc(status)],
-            )])
-            .note("CREATE INDEX CONCURRENTLY cannot run inside a transaction block.");
+                fix::create_index(
+                    t,
+                    &name,
+                    "btree",
+                    &[fix::KeySpec::asc(tenant), fix::KeySpec::asc(status)],
+                ),
+            );
             out.push(
                 META.finding(
                     ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
