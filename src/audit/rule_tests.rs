@@ -299,3 +299,25 @@ fn overlapping_policies_are_reported_per_set_with_keys_of_their_own() {
         customers[0]
     );
 }
+
+#[test]
+fn a_partitioned_table_without_primary_key_gets_no_statement_that_would_fail() {
+    let catalog = shop()
+        .table("public.readings", &[("id", "bigint"), ("at", "date")])
+        .table("public.readings_2026", &[("id", "bigint"), ("at", "date")])
+        .partition(
+            "public.readings",
+            "public.readings_2026",
+            "FOR VALUES FROM (1) TO (2)",
+        )
+        .build();
+    let found = findings_of(&catalog, "table-without-primary-key");
+    let parent = found
+        .iter()
+        .find(|f| f.object.table.as_deref() == Some("readings"))
+        .expect("the parent is reported");
+    assert!(
+        parent.fix.is_none(),
+        "an identity key on a partitioned table fails"
+    );
+}

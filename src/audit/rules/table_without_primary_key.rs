@@ -20,7 +20,9 @@
 //! null), make that the primary key instead.
 //!
 //! ## Fix safety
-//! Marked for review. Adding the identity column numbers every existing row, rewriting the
+//! For a partitioned table no statement is drafted: its key must include the partition key,
+//! and which columns identify a row there is the schema's decision. Otherwise marked for
+//! review. Adding the identity column numbers every existing row, rewriting the
 //! table and building the key's index under an exclusive lock that blocks reads and writes
 //! until it finishes: long on a big table. `GENERATED ALWAYS` refuses inserts that supply
 //! their own value for the new column, so code that copies rows in with `SELECT *` or an
@@ -52,17 +54,21 @@ impl Rule for TableWithoutPrimaryKey {
             if t.primary_key().is_some() {
                 continue;
             }
-            let column = if t.has_column("id") { "pk_id" } else { "id" };
-            out.push(
-                META.finding(
-                    ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
-                    format!("{}.{} has no primary key", t.schema, t.name),
-                )
-                .with_fix(Fix::review(
-                    vec![fix::add_identity_primary_key(t, column)],
-                    &["Rewrites the table under an exclusive lock; prefer a natural key if the table has one."],
-                )),
+            let finding = META.finding(
+                ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
+                format!("{}.{} has no primary key", t.schema, t.name),
             );
+            // A partitioned table's key must include its partition key, and which columns
+            // identify a row there is the schema's decision: no statement is drafted.
+            if t.kind == RelationKind::PartitionedTable {
+                out.push(finding);
+                continue;
+            }
+            let column = if t.has_column("id") { "pk_id" } else { "id" };
+            out.push(finding.with_fix(Fix::review(
+                vec![fix::add_identity_primary_key(t, column)],
+                &["Rewrites the table under an exclusive lock; prefer a natural key if the table has one."],
+            )));
         }
     }
 }
