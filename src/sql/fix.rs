@@ -251,8 +251,8 @@ pub fn create_policy(t: &Relation, p: &PolicySpec<'_>) -> FixStatement {
     }
     sql.push_str(&format!(" FOR {}", p.command.sql()));
     if !p.roles.is_empty() {
-        let roles: Vec<String> = p.roles.iter().map(|r| ident(r)).collect();
-        sql.push_str(&format!(" TO {}", roles.join(", ")));
+        let roles: Vec<&str> = p.roles.iter().map(String::as_str).collect();
+        sql.push_str(&format!(" TO {}", role_list(&roles)));
     }
     if let Some(u) = p.using {
         sql.push_str(&format!(" USING ({u})"));
@@ -303,11 +303,13 @@ pub fn revoke_on_relation(r: &Relation, privilege: &str, roles: &[&str]) -> FixS
     ))
 }
 
+/// Roles for `TO` / `FROM`: `PUBLIC` is the pseudo-role (PostgreSQL prints it `public`
+/// in `pg_policies`), never a quoted role name.
 fn role_list(roles: &[&str]) -> String {
     roles
         .iter()
         .map(|r| {
-            if *r == "PUBLIC" {
+            if r.eq_ignore_ascii_case("public") {
                 "PUBLIC".to_string()
             } else {
                 ident(r)

@@ -890,3 +890,21 @@ async fn security_definer_fixes_revoke_rpcs_and_move_policy_helpers() {
         .await;
     assert!(findings_of(&db.introspect().await, "security-definer-in-api").is_empty());
 }
+
+/// Without Supabase's roles the draft policy is for PUBLIC, the pseudo-role: it must be
+/// written bare, as `"PUBLIC"` names a role that does not exist.
+#[tokio::test]
+async fn rls_policy_drafts_run_on_plain_postgresql() {
+    let db = TestDb::new("rls_plain").await;
+    db.exec(
+        "CREATE TABLE notes (id int PRIMARY KEY); ALTER TABLE notes ENABLE ROW LEVEL SECURITY;",
+    )
+    .await;
+    let found = findings_of(&db.introspect().await, "rls-enabled-without-policy");
+    assert_eq!(found.len(), 1);
+    for s in &found[0].fix.as_ref().unwrap().statements {
+        assert!(!s.sql.contains("\"PUBLIC\""), "{}", s.sql);
+        db.exec(&s.sql).await;
+    }
+    assert!(findings_of(&db.introspect().await, "rls-enabled-without-policy").is_empty());
+}
