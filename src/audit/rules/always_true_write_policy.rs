@@ -37,8 +37,8 @@
 //!   rows, and dropping it removes the reads it allowed. Add a SELECT policy first if reads must
 //!   stay as they are.
 //! - `DROP POLICY` and `CREATE POLICY` lock the table exclusively for a moment (they wait behind
-//!   long-running queries and block others while they wait). The draft has no `BEGIN`/`COMMIT`: run
-//!   the drop and the create in one transaction.
+//!   long-running queries and block others while they wait). The draft runs the drop and the
+//!   create in one transaction (`BEGIN` ... `COMMIT`), so the table is never without the policy.
 
 use super::prelude::*;
 
@@ -114,7 +114,7 @@ impl Rule for AlwaysTrueWritePolicy {
                             t.name
                         ),
                     )
-                    .with_fix(Fix::review(statements, &[note])),
+                    .with_fix(Fix::review(statements, &[note]).in_transaction()),
                 );
             }
         }

@@ -26,9 +26,8 @@
 //! ## Fix safety
 //! pglens marks this fix safe to paste: PostgreSQL ORs permissive policies anyway, so the merged
 //! policy allows the same rows.
-//! - The draft is separate statements with no `BEGIN`/`COMMIT`: run them in one transaction, or
-//!   requests in between are checked against fewer policies (or none) and can be refused rows and
-//!   writes they are allowed.
+//! - The draft is one transaction (`BEGIN` ... `COMMIT`): run apart, requests in between would
+//!   be checked against fewer policies (or none) and refused rows and writes they are allowed.
 //! - `DROP POLICY` and `CREATE POLICY` lock the table exclusively for a moment: they wait behind
 //!   long-running queries and block others while they wait.
 //! - When only some of the policies have a `WITH CHECK`, the merged policy gets none, and new rows
@@ -191,7 +190,7 @@ fn merge(t: &Relation, policies: &[&Policy]) -> Option<Fix> {
         },
     ));
     Some(
-        Fix::safe(statements)
-            .note("Run as one transaction so the table is never without its policies."),
+        // One transaction, so the table is never without its policies.
+        Fix::safe(statements).in_transaction(),
     )
 }

@@ -22,8 +22,8 @@
 //! ## Fix safety
 //! pglens marks this fix safe to paste: the conditions mean the same, only evaluated once per
 //! statement.
-//! - The drop and the create are two statements with no `BEGIN`/`COMMIT`: run them in one
-//!   transaction, or requests in between are checked without the policy.
+//! - The drop and the create run in one transaction (`BEGIN` ... `COMMIT`): apart, requests in
+//!   between would be checked without the policy.
 //! - Both lock the table exclusively for a moment: they wait behind long-running queries and block
 //!   others while they wait.
 //! - The calls are wrapped by rewriting the condition's text: read the drafted condition once,
@@ -98,8 +98,14 @@ impl Rule for PolicyAuthFunctionPerRow {
                 {
                     continue;
                 }
-                let fix = Fix::safe(fix::recreate_policy(t, p, using.as_deref(), check.as_deref()))
-                    .note("Run both statements in one transaction so the table is never without the policy.");
+                // One transaction, so the table is never without the policy.
+                let fix = Fix::safe(fix::recreate_policy(
+                    t,
+                    p,
+                    using.as_deref(),
+                    check.as_deref(),
+                ))
+                .in_transaction();
                 out.push(
                     META.finding(
                         ObjectRef::part(ObjectKind::Policy, &t.schema, &t.name, &p.name),

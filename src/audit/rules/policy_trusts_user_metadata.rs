@@ -26,9 +26,9 @@
 //! the JWT see a changed claim only once the user's token is refreshed.
 //!
 //! The switch is a plain text replacement of `user_metadata` by `app_metadata` in the
-//! conditions: read the new condition in case something else in it carried that name. Run
-//! the two statements in one transaction: in between, the policy does not exist, which
-//! denies what a permissive policy allowed, or lifts what a restrictive one restricted.
+//! conditions: read the new condition in case something else in it carried that name. The
+//! two statements run in one transaction: apart, the policy would not exist in between,
+//! which denies what a permissive policy allowed, or lifts what a restrictive one restricted.
 //!
 //! Check first: copy the claims into `app_metadata` from the server (service role), and make
 //! sure the users who must keep access hold a token that carries them.
@@ -71,7 +71,8 @@ impl Rule for PolicyTrustsUserMetadata {
                 let fix = Fix::review(
                     fix::recreate_policy(t, p, using.as_deref(), check.as_deref()),
                     &["Copy the claim into app_metadata (service role only) before switching, or nobody will match."],
-                );
+                )
+                .in_transaction();
                 out.push(
                     META.finding(
                         ObjectRef::part(ObjectKind::Policy, &t.schema, &t.name, &p.name),

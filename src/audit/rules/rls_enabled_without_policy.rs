@@ -86,7 +86,8 @@ impl Rule for RlsEnabledWithoutPolicy {
             let fix = Fix::review(
                 vec![fix::drop_policy(t, name), fix::create_policy(t, &policy)],
                 &[note],
-            );
+            )
+            .in_transaction();
             out.push(
                 META.finding(
                     ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),

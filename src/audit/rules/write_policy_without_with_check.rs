@@ -19,10 +19,10 @@
 //!
 //! ## Fix safety
 //! Marked safe to paste: PostgreSQL already checks new rows against USING when WITH CHECK is
-//! missing, so spelling it out leaves behaviour unchanged. pglens does not wrap the two
-//! statements in a transaction; run them in one. Run apart, the table is without the policy
-//! in between, which denies what a permissive policy allowed, or lifts what a restrictive
-//! one restricted; and if the `CREATE` failed, the policy would stay gone. The condition is
+//! missing, so spelling it out leaves behaviour unchanged. The two statements run in one
+//! transaction: apart, the table would be without the policy in between, which denies what a
+//! permissive policy allowed, or lifts what a restrictive one restricted; and if the `CREATE`
+//! failed, the policy would stay gone. The condition is
 //! copied as PostgreSQL prints it, with names schema-qualified only where the audited
 //! session's search_path needed it: run the fix with the same search_path.
 
@@ -52,8 +52,9 @@ impl Rule for WritePolicyWithoutWithCheck {
                 if !matches!(p.command, PolicyCommand::Update | PolicyCommand::All) {
                     continue;
                 }
+                // One transaction: the table is never without the policy in between.
                 let fix = Fix::safe(fix::recreate_policy(t, p, Some(using), Some(using)))
-                    .note("Run both statements in one transaction.");
+                    .in_transaction();
                 out.push(
                     META.finding(
                         ObjectRef::part(ObjectKind::Policy, &t.schema, &t.name, &p.name),
