@@ -321,3 +321,28 @@ fn a_partitioned_table_without_primary_key_gets_no_statement_that_would_fail() {
         "an identity key on a partitioned table fails"
     );
 }
+
+#[test]
+fn an_invalid_twin_is_never_kept_in_place_of_a_valid_index() {
+    let catalog = shop()
+        .index("public.orders", "orders_customer", &["customer_id"])
+        .index("public.orders", "orders_customer_broken", &["customer_id"])
+        .with("public.orders", |r| {
+            if let Some(i) = r
+                .indexes
+                .iter_mut()
+                .find(|i| i.name == "orders_customer_broken")
+            {
+                i.valid = false;
+            }
+        })
+        .build();
+    assert!(
+        reported(&catalog, "duplicate-index").is_empty(),
+        "the valid index stays; the invalid one is invalid-index's"
+    );
+    assert_eq!(
+        reported(&catalog, "invalid-index"),
+        ["public.orders.orders_customer_broken"]
+    );
+}

@@ -5,7 +5,8 @@
 //! collation), INCLUDE columns, predicate and NULLS NOT DISTINCT setting. Uniqueness is not
 //! compared, so a plain index that copies a unique one counts. Of each group pglens keeps one (the
 //! one backing a constraint, else a unique one, else the first by name) and reports the others; an
-//! index that backs a constraint is never reported.
+//! index that backs a constraint is never reported. Only valid indexes are compared: an invalid
+//! one is left to invalid-index, never kept in place of a valid twin.
 //!
 //! ## Why it matters
 //! Every copy is written on every insert and update, takes space and cache, and none is ever needed
@@ -74,9 +75,14 @@ impl Rule for DuplicateIndex {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for t in cx.user_relations() {
-            for i in &t.indexes {
-                let twins: Vec<&Index> =
-                    t.indexes.iter().filter(|o| shape(o) == shape(i)).collect();
+            // An invalid index is invalid-index's business: it is never the twin kept, nor
+            // a reason to drop a valid one.
+            for i in t.indexes.iter().filter(|i| i.valid) {
+                let twins: Vec<&Index> = t
+                    .indexes
+                    .iter()
+                    .filter(|o| o.valid && shape(o) == shape(i))
+                    .collect();
                 if twins.len() < 2 {
                     continue;
                 }
