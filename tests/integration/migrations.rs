@@ -327,3 +327,24 @@ async fn unsafe_column_changes_get_the_safe_pattern() {
     );
     assert!(findings(&load(dir.path()), "migration-unsafe-column-change").is_empty());
 }
+
+/// A file where guards are the exception (a platform stand-in, an idiomatic `CREATE OR
+/// REPLACE FUNCTION`) is not written to be run twice: its unguarded statements are normal.
+#[test]
+fn a_guard_here_and_there_does_not_make_a_file_rerunnable() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "001_app.sql",
+            "CREATE SCHEMA IF NOT EXISTS auth;\n\
+             CREATE TABLE a (id int PRIMARY KEY);\n\
+             CREATE TABLE b (id int PRIMARY KEY);\n\
+             CREATE TABLE c (id int PRIMARY KEY);\n\
+             CREATE INDEX ON b (id);\n\
+             CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n\
+             CREATE POLICY p ON a USING (true);\n",
+        )],
+    );
+    assert!(findings(&load(dir.path()), "migration-not-rerunnable").is_empty());
+}

@@ -65,6 +65,9 @@ static META: RuleMeta = RuleMeta {
     counterparts: &[],
 };
 
+/// Tables of people: a key to one says who a row is about, not which tenant owns it.
+const USER_TABLES: &[&str] = &["users", "res_users", "profiles", "members", "accounts_user"];
+
 /// Whether `text` names `word` as a whole word (an identifier, not part of a longer one).
 fn mentions_word(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(at, _)| {
@@ -140,6 +143,11 @@ impl Rule for MissingTenantColumn {
                     return None;
                 }
                 let p = cx.relation(&fk.referenced_table)?;
+                // People are not what a row belongs to: a row's user says who, not which
+                // tenant's.
+                if USER_TABLES.contains(&p.name.as_str()) {
+                    return None;
+                }
                 // A parent whose tenant may be null is shared across tenants at times: its
                 // children need not carry one.
                 let col = p.column(tenant).filter(|c| c.not_null)?;
@@ -150,7 +158,7 @@ impl Rule for MissingTenantColumn {
                 });
                 scoped.then_some((c, fk, p, col))
             });
-            let Some((_, fk, parent, parent_col)) = parent else {
+            let Some((through, fk, parent, parent_col)) = parent else {
                 continue;
             };
             // Where the parent's tenant column points, so the new one points there too.
@@ -169,11 +177,9 @@ impl Rule for MissingTenantColumn {
                     crate::model::FkAction::NoAction,
                 ))
             });
-            let child_keys: Vec<String> = t
-                .foreign_keys()
-                .find(|(_, f)| f.referenced_table == fk.referenced_table)
-                .map(|(c, _)| c.columns.clone())
-                .unwrap_or_default();
+            // The backfill follows the key the parent was found through, not the first key
+            // to that table (which may be a bookkeeping `create_uid`).
+            let child_keys: Vec<String> = through.columns.clone();
             let mut statements = vec![
                 fix::add_column(t, tenant, &parent_col.data_type, references),
                 fix::backfill_from_parent(
