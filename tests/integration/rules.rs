@@ -694,9 +694,21 @@ cases! {
                   role text, created_at timestamptz, updated_at timestamptz);
                 CREATE TABLE campaigns (id uuid PRIMARY KEY, workspace_id uuid, name text, status text);
                 CREATE TABLE cmo_campaigns (id uuid PRIMARY KEY, workspace_id uuid, tenant_id uuid,
-                  campaign_name text, status text, budget numeric);",
+                  campaign_name text, status text, budget numeric);
+                CREATE TABLE orders (id int PRIMARY KEY, customer text, total numeric, placed_at date);
+                CREATE TABLE orders_history (id int, customer text, total numeric, placed_at date, valid_to date);
+                CREATE TABLE order_drafts (id int PRIMARY KEY, order_id int REFERENCES orders,
+                  customer text, total numeric, placed_at date);",
         fires: &["public.failed_attempts"],
-        quiet: &["public.brand_members", "public.brands", "public.campaigns", "public.cmo_campaigns"],
+        quiet: &[
+            "public.brand_members",
+            "public.brands",
+            "public.campaigns",
+            "public.cmo_campaigns",
+            "public.orders",
+            "public.orders_history",
+            "public.order_drafts",
+        ],
         before_fix: "",
     };
     unused_table: Case {

@@ -7,7 +7,14 @@
 //! columns in common, or columns so alike that the names do not matter
 //! (`automation_workflows` / `workflow_definitions`). Legacy twins, an old table beside the
 //! new one that replaced it, show up here too. Bookkeeping columns (`id`, `created_at`,
-//! `updated_at`, `deleted_at`) do not count as shared: every table has them.
+//! `updated_at`, `deleted_at`, and any column most of the schema's tables have, such as an
+//! ORM's `create_uid`) do not count as shared.
+//!
+//! Never paired, as they are alike by design: a parent and its child (a foreign key either
+//! way), a table and its history, archive or log (`orders` / `orders_history`), a numbered
+//! split (`app_log_2024`), and members of a family of three or more tables of one shape
+//! (`*_alias`, `*_type`, link tables). Reported only with usage evidence: statistics for
+//! both tables, so a migration folder or a snapshot without them gets no merge plan.
 //!
 //! How alike is alike enough, counting only those other columns, with shares taken of the
 //! smaller table's: the same name (singular or plural) and at least 2 shared; nesting names
@@ -111,12 +118,43 @@ fn head_noun(name: &str) -> Option<String> {
 }
 
 /// Column names that say what the table holds.
-fn meaningful(t: &Relation) -> BTreeSet<&str> {
+fn meaningful<'a>(t: &'a Relation, schema_bookkeeping: &BTreeSet<&str>) -> BTreeSet<&'a str> {
     t.columns
         .iter()
         .map(|c| c.name.as_str())
-        .filter(|c| !BOOKKEEPING.contains(c))
+        .filter(|c| !BOOKKEEPING.contains(c) && !schema_bookkeeping.contains(c))
         .collect()
+}
+
+/// Pairs that look alike by design: a table and its history, archive or log; a yearly or
+/// numbered split (`app_log_2024` of `app_log`); parent and child (a foreign key either way).
+fn alike_by_design(a: &Relation, b: &Relation) -> bool {
+    let split_of = |x: &str, y: &str| {
+        x.strip_prefix(y)
+            .and_then(|rest| rest.strip_prefix('_'))
+            .is_some_and(|rest| {
+                rest.chars().all(|c| c.is_ascii_digit() || c == '_')
+                    || matches!(
+                        rest,
+                        "history"
+                            | "histories"
+                            | "archive"
+                            | "archived"
+                            | "log"
+                            | "logs"
+                            | "audit"
+                            | "versions"
+                            | "snapshots"
+                            | "backup"
+                            | "old"
+                    )
+            })
+    };
+    let linked = |x: &Relation, y: &Relation| {
+        x.foreign_keys()
+            .any(|(_, fk)| fk.referenced_table == y.qualified_name())
+    };
+    split_of(&a.name, &b.name) || split_of(&b.name, &a.name) || linked(a, b) || linked(b, a)
 }
 
 /// What the comparison needs about one table, computed once per run. Words and column
@@ -199,6 +237,9 @@ fn profiles<'a>(cx: &Context<'a>) -> Vec<Profile<'a>> {
         }
     }
     let (mut words, mut names) = (Interner::default(), Interner::default());
+    // Columns most tables have (an ORM's `create_uid`, `write_date`) say nothing about
+    // what a table holds.
+    let bookkeeping = cx.bookkeeping_columns();
     cx.user_tables()
         .filter(|t| t.kind == RelationKind::Table)
         .map(|t| {
@@ -212,7 +253,7 @@ fn profiles<'a>(cx: &Context<'a>) -> Vec<Profile<'a>> {
                 words: words.ids(non_numeric),
                 tokens: words.ids(name_words.iter().map(String::as_str)),
                 head: head_noun(&t.name).map(|h| words.id(&h)),
-                meaningful: names.ids(meaningful(t)),
+                meaningful: names.ids(meaningful(t, &bookkeeping)),
                 rank: (
                     t.columns.len(),
                     incoming.get(&t.qualified_name()).copied().unwrap_or(0),
@@ -274,6 +315,12 @@ impl Rule for TableConsolidationCandidate {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let profiles = profiles(cx);
         let neighbours = word_neighbours(&profiles);
+        // Three or more tables of one shape are a family by design (`*_alias`, `*_type`,
+        // link tables), not copies to merge.
+        let mut shapes: HashMap<&[u32], usize> = HashMap::new();
+        for p in &profiles {
+            *shapes.entry(p.meaningful.as_slice()).or_default() += 1;
+        }
         for (me, near) in profiles.iter().zip(&neighbours) {
             // The best table this one could merge into: alike and ranked higher; the most
             // alike wins, then the best ranked. Candidates come best-ranked first, so the
@@ -296,6 +343,18 @@ impl Rule for TableConsolidationCandidate {
             let Some((keep, overlap)) = target else {
                 continue;
             };
+            if alike_by_design(me.table, keep.table)
+                || shapes
+                    .get(me.meaningful.as_slice())
+                    .is_some_and(|n| *n >= 3)
+            {
+                continue;
+            }
+            // A merge plan needs usage evidence: without statistics for both tables (a
+            // migration folder, a snapshot without them) the likeness alone is a guess.
+            if me.table.stats.is_none() || keep.table.stats.is_none() {
+                continue;
+            }
             out.push(finding(me.table, keep, overlap));
         }
     }
@@ -304,7 +363,8 @@ impl Rule for TableConsolidationCandidate {
 /// The finding for merging `t` into `keep`, with the drafted merge.
 fn finding(t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
     let kept = keep.table;
-    let (mine, theirs) = (meaningful(t), meaningful(kept));
+    let none = BTreeSet::new();
+    let (mine, theirs) = (meaningful(t, &none), meaningful(kept, &none));
     let shared: Vec<&str> = mine.intersection(&theirs).copied().collect();
     let only_mine: Vec<&str> = mine.difference(&theirs).copied().collect();
     let mapping = t.merge_columns(kept);
