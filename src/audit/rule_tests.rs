@@ -346,3 +346,19 @@ fn an_invalid_twin_is_never_kept_in_place_of_a_valid_index() {
         ["public.orders.orders_customer_broken"]
     );
 }
+
+#[test]
+fn short_secret_words_must_be_whole_words() {
+    let catalog = CatalogBuilder::supabase()
+        .table(
+            "public.people",
+            &[("id", "uuid"), ("user_ssn", "text"), ("classname", "text")],
+        )
+        .table("public.courses", &[("id", "uuid"), ("classname", "text")])
+        .build();
+    assert_eq!(
+        reported(&catalog, "sensitive-columns-without-rls"),
+        ["public.people"],
+        "user_ssn is a social security number, classname is not"
+    );
+}

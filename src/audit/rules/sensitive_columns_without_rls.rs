@@ -4,7 +4,8 @@
 //! Tables in an exposed schema, with row-level security off, that hold text-like columns
 //! (`text`, `varchar`, `char`, `bytea`, `json`, `jsonb`) named like secrets: names containing
 //! `password`, `passwd`, `secret`, `token`, `api_key`, `apikey`, `private_key`, `ssn`,
-//! `social_security`, `credit_card`, `card_number`, `cvv` or `iban`, or named
+//! `social_security`, `credit_card`, `card_number`, `cvv` or `iban` (the short ones as whole
+//! words: `classname` is no `ssn`), or named
 //! `encrypted_value`. Names ending in `_at`, `_type` or `_name` (`token_expires_at`,
 //! `secret_name`) do not count. The same tables are also reported by
 //! rls-disabled-in-exposed-schema.
@@ -63,6 +64,16 @@ const SENSITIVE: &[&str] = &[
     "iban",
 ];
 
+/// Whether a column name says `secret`: anywhere in it for a long word (`passwordhash`,
+/// `refresh_token`), as a whole word for a short one (`ssn`, `cvv`, `iban`), so `classname`
+/// is not a social security number.
+fn names_it(name: &str, secret: &str) -> bool {
+    if secret.len() > 4 {
+        return name.contains(secret);
+    }
+    name.split('_').any(|w| w == secret)
+}
+
 /// A text-like column whose name says it holds a secret (`token_expires_at` does not).
 fn is_sensitive(column: &Column) -> bool {
     let textual = matches!(
@@ -71,7 +82,7 @@ fn is_sensitive(column: &Column) -> bool {
     );
     let name = column.name.to_ascii_lowercase();
     textual
-        && (SENSITIVE.iter().any(|s| name.contains(s)) || name == "encrypted_value")
+        && (SENSITIVE.iter().any(|s| names_it(&name, s)) || name == "encrypted_value")
         && !name.ends_with("_at")
         && !name.ends_with("_type")
         && !name.ends_with("_name")
