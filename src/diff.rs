@@ -157,12 +157,7 @@ fn describe(c: &Catalog) -> Described {
     }
     for f in c.functions.iter().filter(|f| f.extension.is_none()) {
         out.insert(
-            (
-                "function",
-                f.schema.clone(),
-                None,
-                format!("{}({})", f.name, f.identity_arguments),
-            ),
+            ("function", f.schema.clone(), None, f.signature()),
             (function_line(f), f.provenance.defined.clone()),
         );
     }

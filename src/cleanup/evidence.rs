@@ -181,7 +181,7 @@ impl Dependents {
                     Dependent {
                         kind: DependentKind::Function,
                         object: f.object_id(),
-                        label: format!("{}.{}({})", f.schema, f.name, f.identity_arguments),
+                        label: format!("{}.{}", f.schema, f.signature()),
                         blocks_drop: false,
                         goes_with_table: false,
                     },

@@ -51,6 +51,12 @@ pub struct Function {
 }
 
 impl Function {
+    /// `name(argument types)`: how findings, differences and the explorer name a function
+    /// within its schema, and so how one is found again from another.
+    pub fn signature(&self) -> String {
+        format!("{}({})", self.name, self.identity_arguments)
+    }
+
     /// The value of `search_path` pinned in the function's config, if any.
     pub fn pinned_search_path(&self) -> Option<&str> {
         self.config

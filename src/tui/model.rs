@@ -181,10 +181,7 @@ fn owners(catalog: &Catalog, findings: &[Finding]) -> Vec<Option<ObjectId>> {
     let functions: HashMap<(&str, String), ObjectId> = catalog
         .functions
         .iter()
-        .map(|f| {
-            let label = format!("{}({})", f.name, f.identity_arguments);
-            ((f.schema.as_str(), label), f.object_id())
-        })
+        .map(|f| ((f.schema.as_str(), f.signature()), f.object_id()))
         .collect();
     let sequences: HashMap<(&str, &str), &QualifiedName> = catalog
         .sequences

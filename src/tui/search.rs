@@ -197,7 +197,7 @@ impl SearchIndex {
             }
         }
         for f in catalog.functions.iter().filter(|f| f.extension.is_none()) {
-            let label = format!("{}.{}({})", f.schema, f.name, f.identity_arguments);
+            let label = format!("{}.{}", f.schema, f.signature());
             let at = || (Some(f.object_id()), Tab::Definition, None);
             b.name(label.clone(), &f.name, "function", 1, at());
             if let Some(body) = &f.body {

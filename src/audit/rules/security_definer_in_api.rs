@@ -111,11 +111,7 @@ impl Rule for SecurityDefinerInApi {
             };
             out.push(
                 META.finding(
-                    ObjectRef::schema_object(
-                        ObjectKind::Function,
-                        &f.schema,
-                        &format!("{}({})", f.name, f.identity_arguments),
-                    ),
+                    ObjectRef::schema_object(ObjectKind::Function, &f.schema, &f.signature()),
                     format!(
                         "{} can call SECURITY DEFINER function {}.{}({}) through the API",
                         callers.join(" and "),

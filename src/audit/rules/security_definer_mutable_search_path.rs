@@ -65,7 +65,7 @@ impl Rule for SecurityDefinerMutableSearchPath {
             );
             out.push(
                 META.finding(
-                    ObjectRef::schema_object(ObjectKind::Function, &f.schema, &format!("{}({})", f.name, f.identity_arguments)),
+                    ObjectRef::schema_object(ObjectKind::Function, &f.schema, &f.signature()),
                     format!(
                         "SECURITY DEFINER function {}.{}({}) resolves names through the caller's search_path",
                         f.schema, f.name, f.identity_arguments

@@ -28,10 +28,11 @@ impl App {
                     // A function is named `name(argument types)`: found by that label.
                     let function = (d.kind == "function")
                         .then(|| {
-                            model.catalog.functions.iter().find(|f| {
-                                f.schema == d.schema
-                                    && format!("{}({})", f.name, f.identity_arguments) == d.name
-                            })
+                            model
+                                .catalog
+                                .functions
+                                .iter()
+                                .find(|f| f.schema == d.schema && f.signature() == d.name)
                         })
                         .flatten();
                     let id = match function {
