@@ -26,6 +26,10 @@ pub struct Context<'a> {
     pub exposed_schemas: Vec<String>,
     /// The column most tables use to scope rows to a tenant, if any.
     pub tenant_column: Option<&'static str>,
+    /// Columns on more than half of the application's tables (at least 10 of them), such as
+    /// an ORM's `create_uid` / `write_date`: bookkeeping, not a sign of what a row belongs
+    /// to or holds.
+    pub bookkeeping: BTreeSet<&'a str>,
     relations_by_name: HashMap<(&'a str, &'a str), &'a Relation>,
 }
 
@@ -47,9 +51,11 @@ impl<'a> Context<'a> {
             supabase,
             exposed_schemas,
             tenant_column: None,
+            bookkeeping: BTreeSet::new(),
             relations_by_name,
         };
         cx.tenant_column = cx.most_common_tenant_column();
+        cx.bookkeeping = cx.bookkeeping_columns();
         cx
     }
 
@@ -128,11 +134,7 @@ impl<'a> Context<'a> {
                 None => true,
                 Some(p) => only_excludes_nulls(p, columns),
             };
-            if !i.valid || !serves_lookups {
-                return false;
-            }
-            let leading: Vec<&str> = i.leading_columns().take(columns.len()).collect();
-            leading.len() == columns.len() && columns.iter().all(|c| leading.contains(&c.as_str()))
+            i.valid && serves_lookups && i.leads_with(columns)
         })
     }
 
@@ -151,10 +153,8 @@ impl<'a> Context<'a> {
         best.map(|(c, _)| c)
     }
 
-    /// Columns on more than half of the application's tables (at least 10 of them), such as
-    /// an ORM's `create_uid` / `write_date`: bookkeeping, not a sign of what a row belongs
-    /// to.
-    pub fn bookkeeping_columns(&self) -> BTreeSet<&'a str> {
+    /// See [`Context::bookkeeping`].
+    fn bookkeeping_columns(&self) -> BTreeSet<&'a str> {
         let tables: Vec<&Relation> = self.user_tables().collect();
         if tables.len() < 10 {
             return BTreeSet::new();

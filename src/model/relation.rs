@@ -389,6 +389,13 @@ impl Index {
     pub fn leading_columns(&self) -> impl Iterator<Item = &str> {
         self.keys.iter().map_while(|k| k.column.as_deref())
     }
+
+    /// Whether the index's first keys are exactly `columns`, in any order: it can look a
+    /// row up by them (a foreign key's, for instance).
+    pub fn leads_with(&self, columns: &[String]) -> bool {
+        let leading: Vec<&str> = self.leading_columns().take(columns.len()).collect();
+        leading.len() == columns.len() && columns.iter().all(|c| leading.contains(&c.as_str()))
+    }
 }
 
 /// A row-level security policy.

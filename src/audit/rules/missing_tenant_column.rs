@@ -123,14 +123,14 @@ impl Rule for MissingTenantColumn {
             .any(|e| mentions_word(e, tenant));
         // A key every table has (`create_uid` to the users table) says who wrote a row,
         // not what it belongs to.
-        let bookkeeping = cx.bookkeeping_columns();
+        let bookkeeping = &cx.bookkeeping;
         for t in cx.user_tables() {
             if t.has_column(tenant) || tenant_tables.contains(&t.qualified_name()) {
                 continue;
             }
             // Rows scoped to their user (`user_id = auth.uid()`) do not need the tenant, nor
             // does a link table, which is scoped by the rows it links.
-            if scoped_to_user(t) || is_link_table(t, &bookkeeping) {
+            if scoped_to_user(t) || is_link_table(t, bookkeeping) {
                 continue;
             }
             // The first parent (by constraint name) whose tenant column really scopes it: a

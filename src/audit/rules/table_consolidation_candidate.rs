@@ -239,7 +239,7 @@ fn profiles<'a>(cx: &Context<'a>) -> Vec<Profile<'a>> {
     let (mut words, mut names) = (Interner::default(), Interner::default());
     // Columns most tables have (an ORM's `create_uid`, `write_date`) say nothing about
     // what a table holds.
-    let bookkeeping = cx.bookkeeping_columns();
+    let bookkeeping = &cx.bookkeeping;
     cx.user_tables()
         .filter(|t| t.kind == RelationKind::Table)
         .map(|t| {
@@ -253,7 +253,7 @@ fn profiles<'a>(cx: &Context<'a>) -> Vec<Profile<'a>> {
                 words: words.ids(non_numeric),
                 tokens: words.ids(name_words.iter().map(String::as_str)),
                 head: head_noun(&t.name).map(|h| words.id(&h)),
-                meaningful: names.ids(meaningful(t, &bookkeeping)),
+                meaningful: names.ids(meaningful(t, bookkeeping)),
                 rank: (
                     t.columns.len(),
                     incoming.get(&t.qualified_name()).copied().unwrap_or(0),

@@ -45,11 +45,7 @@ static META: RuleMeta = RuleMeta {
 
 /// Whether the index's leading columns are a foreign key's columns.
 fn serves_foreign_key(t: &Relation, i: &crate::model::Index) -> bool {
-    t.foreign_keys().any(|(c, _)| {
-        let leading: Vec<&str> = i.leading_columns().take(c.columns.len()).collect();
-        leading.len() == c.columns.len()
-            && c.columns.iter().all(|col| leading.contains(&col.as_str()))
-    })
+    t.foreign_keys().any(|(c, _)| i.leads_with(&c.columns))
 }
 
 impl Rule for UnusedIndex {
