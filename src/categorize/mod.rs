@@ -145,7 +145,7 @@ pub fn group(
         .filter(|id| filter.shows_object(id))
         .partition(|id| !on_platform(id) || (grouping == Grouping::Categories && claimed(id)));
     let mut groups = match grouping {
-        Grouping::Categories => by_category(catalog, &app, config),
+        Grouping::Categories => by_category(catalog, &app, &matcher),
         Grouping::Schema => by_key(&app, |id| match id {
             ObjectId::Relation(q) => q.schema.clone(),
             ObjectId::Function { schema, .. } => schema.clone(),
@@ -255,7 +255,7 @@ fn by_key(objects: &[ObjectId], key: impl Fn(&ObjectId) -> String) -> Vec<Group>
 /// The application's objects by category: tables as `tables.rs` groups them, then views,
 /// materialized views, foreign tables, functions (by schema, `public` first) and
 /// extensions.
-fn by_category(catalog: &Catalog, app: &[ObjectId], config: &CategoryConfig) -> Vec<Group> {
+fn by_category(catalog: &Catalog, app: &[ObjectId], matcher: &CategoryMatcher<'_>) -> Vec<Group> {
     let relations: HashMap<QualifiedName, &Relation> = catalog
         .relations
         .iter()
@@ -270,8 +270,7 @@ fn by_category(catalog: &Catalog, app: &[ObjectId], config: &CategoryConfig) -> 
         .filter_map(relation)
         .filter(|r| r.kind.is_table())
         .collect();
-    let matcher = CategoryMatcher::new(config);
-    let (assigned, order) = tables::assign(&app_tables, &matcher);
+    let (assigned, order) = tables::assign(&app_tables, matcher);
     let mut by_name: HashMap<&str, Vec<ObjectId>> = HashMap::new();
     for t in &app_tables {
         if let Some(group) = assigned.get(&t.qualified_name()) {
