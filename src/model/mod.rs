@@ -8,6 +8,7 @@
 //! by OID: offline sources have no OIDs, and the explorer's selection must survive a reload.
 //! Every list is kept sorted by the source so that snapshots and output are stable.
 
+mod access;
 pub mod migrations;
 mod objects;
 pub mod platform;
@@ -16,6 +17,7 @@ mod relation;
 pub mod testing;
 pub mod version;
 
+pub use access::*;
 pub use objects::*;
 pub use relation::*;
 
@@ -47,6 +49,14 @@ pub struct Catalog {
     /// The migration files an offline source was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migrations: Option<migrations::Migrations>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub publications: Vec<Publication>,
+    /// Default privileges granted to the API roles (see [`API_ROLES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub default_privileges: Vec<DefaultPrivilege>,
+    /// Supabase Storage buckets, when `storage.buckets` exists and can be read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buckets: Vec<Bucket>,
 }
 
 /// Facts about the source as a whole.
@@ -67,6 +77,10 @@ pub struct Meta {
     pub stats_age_seconds: Option<f64>,
     /// When the model was captured, as the server printed `now()`.
     pub captured_at: Option<String>,
+    /// The `search_path` a session of the reading role starts with (`"$user", public,
+    /// extensions`), which is what unqualified names in functions resolve through today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search_path: Option<String>,
 }
 
 /// Where a catalog came from.

@@ -39,6 +39,9 @@ impl CatalogBuilder {
                 roles_present: vec!["PUBLIC".into()],
                 exposed_schemas: None,
                 migrations: None,
+                publications: Vec::new(),
+                default_privileges: Vec::new(),
+                buckets: Vec::new(),
             },
         };
         b.schema("public");

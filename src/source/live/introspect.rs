@@ -18,8 +18,8 @@ use tokio_postgres::{Client, SimpleQueryMessage};
 use super::connect::{classify_query_error, LiveError};
 use crate::model::version::{Feature, FIRST_UNTESTED, MIN_SUPPORTED, SUPPORTED_RANGE};
 use crate::model::{
-    Catalog, Column, Constraint, Domain, EnumType, Extension, Function, Index, Meta, Policy,
-    Relation, SchemaDef, Sequence, SourceKind, Trigger,
+    Bucket, Catalog, Column, Constraint, DefaultPrivilege, Domain, EnumType, Extension, Function,
+    Index, Meta, Policy, Publication, Relation, SchemaDef, Sequence, SourceKind, Trigger,
 };
 
 /// One catalog query: a name for messages and progress, and its text.
@@ -80,6 +80,19 @@ const DOMAINS: CatalogQuery = CatalogQuery {
     what: "domains",
     sql: include_str!("sql/domains.sql"),
 };
+const PUBLICATIONS: CatalogQuery = CatalogQuery {
+    what: "publications",
+    sql: include_str!("sql/publications.sql"),
+};
+const DEFAULT_PRIVILEGES: CatalogQuery = CatalogQuery {
+    what: "default privileges",
+    sql: include_str!("sql/default_privileges.sql"),
+};
+/// Run only when the server settings say `storage.buckets` can be read.
+const BUCKETS: CatalogQuery = CatalogQuery {
+    what: "storage buckets",
+    sql: include_str!("sql/buckets.sql"),
+};
 
 // Queries for what only newer servers have, each run only where its feature exists
 // (`model::version::Feature`); everything else reads the same on every supported version.
@@ -96,7 +109,7 @@ const LAST_SCANS: CatalogQuery = CatalogQuery {
 };
 
 /// How many steps [`introspect`] reports through its progress callback (at most).
-pub const STEPS: usize = 15;
+pub const STEPS: usize = 18;
 
 /// Progress of an introspection: step `done` of [`STEPS`], now reading `what`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -261,6 +274,9 @@ struct Parts {
     extensions: Vec<Extension>,
     enums: Vec<EnumType>,
     domains: Vec<Domain>,
+    publications: Vec<Publication>,
+    default_privileges: Vec<DefaultPrivilege>,
+    buckets: Vec<Bucket>,
 }
 
 /// Runs every catalog query: the version check first, then two lanes of roughly equal cost
@@ -290,6 +306,8 @@ async fn read_all(
             fetch(a, &SCHEMAS, stepper).await?,
             fetch(a, &FUNCTIONS, stepper).await?,
             fetch(a, &SEQUENCES, stepper).await?,
+            fetch(a, &PUBLICATIONS, stepper).await?,
+            fetch(a, &DEFAULT_PRIVILEGES, stepper).await?,
         ))
     };
     // Relations and columns share a lane because both open every table (sizes, default
@@ -302,6 +320,11 @@ async fn read_all(
             fetch(b, &EXTENSIONS, stepper).await?,
             fetch(b, &ENUMS, stepper).await?,
             fetch(b, &DOMAINS, stepper).await?,
+            if meta.buckets_readable {
+                fetch(b, &BUCKETS, stepper).await?
+            } else {
+                Vec::new()
+            },
             if Feature::LastScanTimes.in_version(version) {
                 fetch(b, &LAST_SCANS, stepper).await?
             } else {
@@ -310,8 +333,17 @@ async fn read_all(
         ))
     };
     let (
-        (indexes, constraints, policies, schemas, functions, sequences),
-        (relations, columns, triggers, extensions, enums, domains, last_scans),
+        (
+            indexes,
+            constraints,
+            policies,
+            schemas,
+            functions,
+            sequences,
+            publications,
+            default_privileges,
+        ),
+        (relations, columns, triggers, extensions, enums, domains, buckets, last_scans),
     ) = tokio::try_join!(lane_a, lane_b)?;
     let mut relations: Vec<Relation> = relations;
     mark_last_reads(&mut relations, last_scans);
@@ -333,6 +365,9 @@ async fn read_all(
             extensions,
             enums,
             domains,
+            publications,
+            default_privileges,
+            buckets,
         },
         options,
     ))
@@ -444,6 +479,7 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
             stats_reset: meta.stats_reset,
             stats_age_seconds: meta.stats_age_seconds,
             captured_at: Some(meta.captured_at),
+            search_path: Some(meta.search_path),
         },
         schemas,
         relations,
@@ -455,6 +491,9 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
         roles_present,
         exposed_schemas: meta.exposed_schemas.map(|s| parse_schema_list(&s)),
         migrations: None,
+        publications: p.publications,
+        default_privileges: p.default_privileges,
+        buckets: p.buckets,
     }
 }
 
@@ -596,6 +635,8 @@ struct RawMeta {
     stats_age_seconds: Option<f64>,
     roles_present: Vec<String>,
     exposed_schemas: Option<String>,
+    search_path: String,
+    buckets_readable: bool,
 }
 
 #[cfg(test)]
@@ -623,6 +664,8 @@ mod tests {
             stats_age_seconds: None,
             roles_present: Vec::new(),
             exposed_schemas: None,
+            search_path: "public".into(),
+            buckets_readable: false,
         };
         let e = check_version(&old).unwrap_err().to_string();
         assert!(

@@ -7,6 +7,10 @@ SELECT json_build_object(
   'stats_reset', (SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()),
   'stats_age_seconds', (SELECT extract(epoch FROM now() - stats_reset)::float8
                         FROM pg_stat_database WHERE datname = current_database()),
+  'search_path', current_setting('search_path'),
+  -- storage.buckets is read only when this is true: naming a missing table is an error.
+  'buckets_readable', coalesce(to_regclass('storage.buckets') IS NOT NULL
+                               AND has_table_privilege('storage.buckets', 'SELECT'), false),
   'roles_present', (SELECT coalesce(json_agg(rolname ORDER BY rolname), '[]')
                     FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')),
   -- PostgREST's exposed schemas: set on the database, or on a role (Supabase sets it on authenticator).

@@ -20,7 +20,9 @@ SELECT coalesce(json_agg(x), '[]')::text FROM (
          obj_description(c.oid, 'pg_class') AS comment,
          c.relrowsecurity AS rls_enabled,
          c.relforcerowsecurity AS rls_forced,
-         coalesce(to_json(c.reloptions), '[]') AS options,
+         -- The TOAST table's options are shown with their `toast.` prefix, as they are set.
+         coalesce(to_json(c.reloptions || (SELECT array_agg('toast.' || o) FROM pg_class t, unnest(t.reloptions) o
+                                           WHERE t.oid = c.reltoastrelid)), '[]') AS options,
          CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS view_definition,
          CASE WHEN c.relkind IN ('v', 'm') THEN (
            SELECT coalesce(json_agg(DISTINCT jsonb_build_object('schema', rn.nspname, 'name', rc.relname)), '[]')

@@ -7,6 +7,7 @@ mod drops;
 mod indexes;
 mod lookup;
 mod privileges;
+mod publications;
 mod routines;
 mod schema_objects;
 mod tables;
@@ -38,19 +39,9 @@ pub struct Outcome {
     pub traits: Vec<StatementTrait>,
 }
 
-/// A default privilege (`ALTER DEFAULT PRIVILEGES IN SCHEMA s GRANT ... TO role`).
-#[derive(Debug, Clone)]
-pub(super) struct DefaultGrant {
-    schema: Option<String>,
-    functions: bool,
-    grantee: String,
-    privileges: Vec<String>,
-}
-
 /// The model being built, and what later statements need to know.
 pub struct Builder {
     catalog: Catalog,
-    defaults: Vec<DefaultGrant>,
     lookup: std::cell::RefCell<lookup::Lookup>,
 }
 
@@ -73,7 +64,6 @@ impl Default for Builder {
         });
         Builder {
             catalog,
-            defaults: Vec::new(),
             lookup: Default::default(),
         }
     }
@@ -231,8 +221,19 @@ impl Builder {
                 self.add_sequence(&q, "bigint", None, at);
                 Ok(())
             }
+            N::CreatePublicationStmt(s) => {
+                out.object = Some(s.pubname.clone());
+                self.create_publication(s)
+            }
+            N::AlterPublicationStmt(s) => {
+                out.object = Some(s.pubname.clone());
+                self.alter_publication(s)
+            }
+            N::InsertStmt(s) => {
+                out.skipped = !self.insert(s);
+                Ok(())
+            }
             N::DoStmt(_)
-            | N::InsertStmt(_)
             | N::UpdateStmt(_)
             | N::DeleteStmt(_)
             | N::SelectStmt(_)

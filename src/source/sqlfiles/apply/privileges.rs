@@ -3,7 +3,7 @@
 use pg_query::protobuf::{self as pb, node::Node as N};
 
 use super::tree::*;
-use super::{Applied, Builder, DefaultGrant, TABLE_PRIVILEGES};
+use super::{Applied, Builder, TABLE_PRIVILEGES};
 use crate::model::*;
 
 impl Builder {
@@ -130,46 +130,58 @@ impl Builder {
         let Some(action) = &s.action else {
             return Ok(());
         };
-        let schemas: Vec<String> = def_elems(&s.options)
-            .filter(|(name, _)| name == "schemas")
-            .flat_map(|(_, arg)| match arg.and_then(|a| a.node.as_ref()) {
-                Some(N::List(l)) => strings(&l.items),
-                _ => Vec::new(),
-            })
-            .collect();
-        let functions = action.objtype == pb::ObjectType::ObjectFunction as i32;
-        let tables = action.objtype == pb::ObjectType::ObjectTable as i32;
-        if !functions && !tables {
-            return Ok(());
-        }
-        let all: &[&str] = if functions {
-            &["EXECUTE"]
-        } else {
-            &TABLE_PRIVILEGES
+        let listed = |option: &str| -> Vec<String> {
+            def_elems(&s.options)
+                .filter(|(name, _)| name == option)
+                .flat_map(|(_, arg)| match arg.and_then(|a| a.node.as_ref()) {
+                    Some(N::List(l)) if option == "roles" => role_names(&l.items),
+                    Some(N::List(l)) => strings(&l.items),
+                    _ => Vec::new(),
+                })
+                .collect()
         };
+        let schemas = listed("schemas");
+        let roles = listed("roles");
+        use pb::ObjectType as O;
+        let (objects, all): (DefaultObjects, &[&str]) =
+            match O::try_from(action.objtype).map_err(|e| e.to_string())? {
+                O::ObjectTable => (DefaultObjects::Tables, &TABLE_PRIVILEGES),
+                O::ObjectFunction | O::ObjectRoutine | O::ObjectProcedure => {
+                    (DefaultObjects::Functions, &["EXECUTE"])
+                }
+                O::ObjectSequence => (DefaultObjects::Sequences, &["SELECT", "UPDATE", "USAGE"]),
+                _ => return Ok(()),
+            };
         let privileges = privilege_names(&action.privileges, all);
+        let schemas: Vec<Option<String>> = if schemas.is_empty() {
+            vec![None]
+        } else {
+            schemas.into_iter().map(Some).collect()
+        };
+        let roles = if roles.is_empty() {
+            vec![String::new()]
+        } else {
+            roles
+        };
         for grantee in role_names(&action.grantees) {
             let grantee = if grantee == "public" {
                 "PUBLIC".to_string()
             } else {
                 grantee
             };
-            for schema in schemas
-                .iter()
-                .map(|s| Some(s.clone()))
-                .chain(schemas.is_empty().then_some(None))
-            {
-                if action.is_grant {
-                    self.defaults.push(DefaultGrant {
-                        schema,
-                        functions,
+            if !API_ROLES.contains(&grantee.as_str()) {
+                continue;
+            }
+            for schema in &schemas {
+                for role in &roles {
+                    let entry = DefaultPrivilege {
+                        role: role.clone(),
+                        schema: schema.clone(),
+                        objects,
                         grantee: grantee.clone(),
                         privileges: privileges.clone(),
-                    });
-                } else {
-                    self.defaults.retain(|d| {
-                        !(d.schema == schema && d.functions == functions && d.grantee == grantee)
-                    });
+                    };
+                    change_default(&mut self.catalog.default_privileges, entry, action.is_grant);
                 }
             }
         }
@@ -177,11 +189,17 @@ impl Builder {
     }
 
     pub(super) fn default_grants(&self, schema: &str, functions: bool) -> Vec<Grant> {
+        let objects = if functions {
+            DefaultObjects::Functions
+        } else {
+            DefaultObjects::Tables
+        };
         let mut grants = Vec::new();
         for d in self
-            .defaults
+            .catalog
+            .default_privileges
             .iter()
-            .filter(|d| d.functions == functions && d.schema.as_deref().is_none_or(|s| s == schema))
+            .filter(|d| d.objects == objects && d.schema.as_deref().is_none_or(|s| s == schema))
         {
             change_grant(&mut grants, &d.grantee, &d.privileges, true);
         }
@@ -193,4 +211,36 @@ impl Builder {
         change_grant(&mut grants, "PUBLIC", &["EXECUTE".to_string()], true);
         grants
     }
+}
+
+/// Adds a default grant's privileges to the matching entry (same role, schema, kind and
+/// grantee), or takes them away; an entry left with none is removed.
+fn change_default(entries: &mut Vec<DefaultPrivilege>, change: DefaultPrivilege, grant: bool) {
+    let same = |d: &DefaultPrivilege| {
+        d.role == change.role
+            && d.schema == change.schema
+            && d.objects == change.objects
+            && d.grantee == change.grantee
+    };
+    match entries.iter_mut().find(|d| same(d)) {
+        Some(entry) if grant => {
+            for p in change.privileges {
+                if !entry.privileges.contains(&p) {
+                    entry.privileges.push(p);
+                }
+            }
+            entry.privileges.sort();
+        }
+        Some(entry) => entry.privileges.retain(|p| !change.privileges.contains(p)),
+        None if grant => entries.push(DefaultPrivilege {
+            privileges: {
+                let mut p = change.privileges.clone();
+                p.sort();
+                p
+            },
+            ..change
+        }),
+        None => {}
+    }
+    entries.retain(|d| !d.privileges.is_empty());
 }

@@ -264,6 +264,12 @@ pub(super) fn boolean_value(n: &pb::Node) -> bool {
 /// `(name, argument)` of each `DefElem` in a list.
 pub(super) fn def_elems(nodes: &[pb::Node]) -> impl Iterator<Item = (String, Option<&pb::Node>)> {
     nodes.iter().filter_map(|n| match &n.node {
+        // A namespaced option (`toast.autovacuum_enabled`) keeps its prefix, as the live
+        // catalog shows the TOAST table's options.
+        Some(N::DefElem(d)) if !d.defnamespace.is_empty() => Some((
+            format!("{}.{}", d.defnamespace, d.defname),
+            d.arg.as_deref(),
+        )),
         Some(N::DefElem(d)) => Some((d.defname.clone(), d.arg.as_deref())),
         _ => None,
     })

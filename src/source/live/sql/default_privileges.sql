@@ -1,0 +1,17 @@
+-- Default privileges (ALTER DEFAULT PRIVILEGES) that the API roles receive, one row per
+-- role, schema, object kind and grantee.
+SELECT coalesce(json_agg(x), '[]')::text FROM (
+  SELECT pg_get_userbyid(d.defaclrole) AS role,
+         n.nspname AS schema,
+         CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'
+                              WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types'
+                              ELSE 'schemas' END AS objects,
+         CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
+         array_agg(DISTINCT a.privilege_type ORDER BY a.privilege_type) AS privileges
+  FROM pg_default_acl d
+  LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+  CROSS JOIN LATERAL aclexplode(d.defaclacl) a
+  WHERE a.grantee = 0
+     OR pg_get_userbyid(a.grantee) IN ('anon', 'authenticated', 'service_role')
+  GROUP BY 1, 2, 3, 4
+) x
