@@ -93,6 +93,18 @@ impl<'a> Context<'a> {
             .filter(|r| r.kind.is_table() && r.partition_of.is_none())
     }
 
+    /// The partitions of a partitioned table (none for any other relation).
+    pub fn partitions_of<'b>(
+        &'b self,
+        table: &'b Relation,
+    ) -> impl Iterator<Item = &'a Relation> + 'b {
+        self.catalog.relations.iter().filter(move |r| {
+            r.partition_of
+                .as_ref()
+                .is_some_and(|p| p.parent.schema == table.schema && p.parent.name == table.name)
+        })
+    }
+
     /// How long statistics have been collected, as the end of a sentence ("in the 12 days
     /// since statistics were reset"), so usage findings never read a fresh reset as disuse.
     pub fn stats_age_phrase(&self) -> String {

@@ -16,6 +16,7 @@ mod registry;
 #[cfg(test)]
 mod rule_tests;
 mod rules;
+mod search_path;
 #[cfg(test)]
 mod testing;
 
@@ -156,6 +157,16 @@ impl ObjectRef {
             schema: None,
             table: None,
             name: Some(format!("{}:{}", at.file, at.line)),
+        }
+    }
+
+    /// A schema as a whole; None for the whole database (defaults for every schema).
+    pub fn schema(schema: Option<&str>) -> Self {
+        Self {
+            kind: ObjectKind::Schema,
+            schema: schema.map(str::to_string),
+            table: None,
+            name: None,
         }
     }
 

@@ -50,15 +50,20 @@ registry![
     always_true_write_policy::AlwaysTrueWritePolicy,
     write_policy_without_with_check::WritePolicyWithoutWithCheck,
     policy_trusts_user_metadata::PolicyTrustsUserMetadata,
+    realtime_table_without_rls::RealtimeTableWithoutRls,
+    public_bucket_allows_listing::PublicBucketAllowsListing,
     // API exposure.
     view_without_security_invoker::ViewWithoutSecurityInvoker,
     view_exposes_auth_users::ViewExposesAuthUsers,
     materialized_view_in_api::MaterializedViewInApi,
     foreign_table_in_api::ForeignTableInApi,
     security_definer_mutable_search_path::SecurityDefinerMutableSearchPath,
+    function_search_path_mutable::FunctionSearchPathMutable,
     security_definer_in_api::SecurityDefinerInApi,
     extension_in_public::ExtensionInPublic,
     outdated_extension::OutdatedExtension,
+    truncate_granted_to_api_roles::TruncateGrantedToApiRoles,
+    default_privileges_grant_api_write::DefaultPrivilegesGrantApiWrite,
     // Indexes.
     unindexed_foreign_key::UnindexedForeignKey,
     tenant_status_without_composite_index::TenantStatusWithoutCompositeIndex,
@@ -68,6 +73,7 @@ registry![
     covered_index::CoveredIndex,
     invalid_index::InvalidIndex,
     unused_index::UnusedIndex,
+    autovacuum_disabled::AutovacuumDisabled,
     // Integrity.
     table_without_primary_key::TableWithoutPrimaryKey,
     not_valid_constraint::NotValidConstraint,
@@ -83,6 +89,7 @@ registry![
     unbounded_event_table::UnboundedEventTable,
     table_consolidation_candidate::TableConsolidationCandidate,
     unused_table::UnusedTable,
+    twin_functions::TwinFunctions,
     // Migrations (offline sources).
     migration_statement_failed::MigrationStatementFailed,
     migration_not_rerunnable::MigrationNotRerunnable,
@@ -138,7 +145,8 @@ mod tests {
         "0027_pg_graphql_authenticated_table_exposed",
         "0028_anon_security_definer_function_executable",
         "0029_authenticated_security_definer_function_executable",
-        "0030_invalid_index",
+        // Named by the issue that asked for parity; newer than the stored copy (April 2026).
+        "0030_autovacuum_disabled",
     ];
 
     #[test]

@@ -294,6 +294,23 @@ pub fn view_security_invoker(v: &Relation) -> FixStatement {
     ))
 }
 
+/// `ALTER TABLE t RESET (option, ...)`: back to the server's settings. Options with a
+/// namespace (`toast.autovacuum_enabled`) keep it unquoted before the dot.
+pub fn reset_options(t: &Relation, options: &[&str]) -> FixStatement {
+    let names: Vec<String> = options
+        .iter()
+        .map(|o| match o.split_once('.') {
+            Some((ns, name)) => format!("{}.{}", ident(ns), ident(name)),
+            None => ident(o),
+        })
+        .collect();
+    stmt(format!(
+        "ALTER TABLE {} RESET ({})",
+        table(t),
+        names.join(", ")
+    ))
+}
+
 /// `REVOKE privilege ON [TABLE] relation FROM roles`.
 pub fn revoke_on_relation(r: &Relation, privilege: &str, roles: &[&str]) -> FixStatement {
     stmt(format!(
@@ -301,6 +318,49 @@ pub fn revoke_on_relation(r: &Relation, privilege: &str, roles: &[&str]) -> FixS
         table(r),
         role_list(roles)
     ))
+}
+
+/// `ALTER PUBLICATION p DROP TABLE t`: its changes are no longer streamed.
+pub fn publication_drop_table(publication: &str, t: &Relation) -> FixStatement {
+    stmt(format!(
+        "ALTER PUBLICATION {} DROP TABLE {}",
+        ident(publication),
+        table(t)
+    ))
+}
+
+/// `REVOKE privileges ON ALL TABLES IN SCHEMA schema FROM roles`: every table there now,
+/// not those created later (see [`revoke_default`]).
+pub fn revoke_on_all_tables(schema: &str, privileges: &[&str], roles: &[&str]) -> FixStatement {
+    stmt(format!(
+        "REVOKE {} ON ALL TABLES IN SCHEMA {} FROM {}",
+        privileges.join(", "),
+        ident(schema),
+        role_list(roles)
+    ))
+}
+
+/// `ALTER DEFAULT PRIVILEGES [FOR ROLE role] [IN SCHEMA schema] REVOKE privileges ON
+/// objects FROM roles`. An empty `role` means the role that runs it.
+pub fn revoke_default(
+    d: &crate::model::DefaultPrivilege,
+    privileges: &[&str],
+    roles: &[&str],
+) -> FixStatement {
+    let mut sql = String::from("ALTER DEFAULT PRIVILEGES");
+    if !d.role.is_empty() {
+        sql.push_str(&format!(" FOR ROLE {}", ident(&d.role)));
+    }
+    if let Some(schema) = &d.schema {
+        sql.push_str(&format!(" IN SCHEMA {}", ident(schema)));
+    }
+    sql.push_str(&format!(
+        " REVOKE {} ON {} FROM {}",
+        privileges.join(", "),
+        d.objects.as_sql(),
+        role_list(roles)
+    ));
+    stmt(sql)
 }
 
 /// Roles for `TO` / `FROM`: `PUBLIC` is the pseudo-role (PostgreSQL prints it `public`
@@ -327,9 +387,23 @@ fn function_signature(f: &Function) -> String {
     )
 }
 
-pub fn function_pin_search_path(f: &Function) -> FixStatement {
+/// `ALTER FUNCTION f SET search_path = a, b`, or `= ''` for no schema at all.
+pub fn function_pin_search_path(f: &Function, schemas: &[String]) -> FixStatement {
+    let path = if schemas.is_empty() {
+        "''".to_string()
+    } else {
+        schemas
+            .iter()
+            .map(|s| ident(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let kind = match f.kind {
+        crate::model::FunctionKind::Procedure => "PROCEDURE",
+        _ => "FUNCTION",
+    };
     stmt(format!(
-        "ALTER FUNCTION {} SET search_path = ''",
+        "ALTER {kind} {} SET search_path = {path}",
         function_signature(f)
     ))
 }
@@ -549,6 +623,28 @@ pub fn create_update_trigger(t: &Relation, name: &str, function: &QualifiedName)
         table(t),
         qualified_name(function)
     ))
+}
+
+/// A trigger's definition with its function replaced by `function` (arguments kept), or
+/// None when the definition does not end in `EXECUTE FUNCTION|PROCEDURE name(...)`.
+pub fn trigger_calling(definition: &str, function: &Function) -> Option<FixStatement> {
+    let upper = definition.to_ascii_uppercase();
+    let at = ["EXECUTE FUNCTION ", "EXECUTE PROCEDURE "]
+        .iter()
+        .filter_map(|k| upper.rfind(k).map(|i| (i, k.len())))
+        .max()?;
+    let call = definition.get(at.0 + at.1..)?;
+    let arguments = call.find('(').and_then(|i| call.get(i..))?;
+    Some(stmt(format!(
+        "{}EXECUTE FUNCTION {}{arguments}",
+        definition.get(..at.0)?,
+        qualified(&function.schema, &function.name)
+    )))
+}
+
+/// `DROP FUNCTION f(args)`: refused while anything recorded still depends on it.
+pub fn drop_function(f: &Function) -> FixStatement {
+    stmt(format!("DROP FUNCTION IF EXISTS {}", function_signature(f)))
 }
 
 /// `UPDATE t SET target = now() WHERE condition` for moving soft-delete markers.

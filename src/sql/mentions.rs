@@ -250,6 +250,34 @@ fn by_lexer(text: &str) -> Vec<Mention> {
     out
 }
 
+/// Every name a text uses without a schema: identifiers (and keywords usable as names) with
+/// no dot on either side, folded as PostgreSQL folds them. Columns and variables are among
+/// them; a caller compares the set with the names that a search path would resolve.
+pub fn bare_names(text: &str) -> std::collections::BTreeSet<String> {
+    let Ok(scanned) = pg_query::scan(text) else {
+        return std::collections::BTreeSet::new();
+    };
+    let tokens: Vec<(Token, Option<String>)> = scanned
+        .tokens
+        .iter()
+        .filter_map(|t| {
+            let kind = Token::try_from(t.token).ok()?;
+            if matches!(kind, Token::SqlComment | Token::CComment) {
+                return None;
+            }
+            let slice = text.get(usize::try_from(t.start).ok()?..usize::try_from(t.end).ok()?)?;
+            Some((kind, name_of(kind, t.keyword_kind, slice)))
+        })
+        .collect();
+    let dot = |i: Option<usize>| matches!(i.and_then(|i| tokens.get(i)), Some((Token::Ascii46, _)));
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !dot(i.checked_sub(1)) && !dot(Some(i + 1)))
+        .filter_map(|(_, (_, name))| name.clone())
+        .collect()
+}
+
 /// The name a token stands for: an identifier (quoted ones exactly, bare ones folded) or
 /// a keyword that may be used as a name (`comment`, `name`).
 fn name_of(kind: Token, keyword_kind: i32, slice: &str) -> Option<String> {
@@ -303,6 +331,22 @@ mod tests {
             comment: None,
             grants: Vec::new(),
             provenance: Default::default(),
+        }
+    }
+
+    #[test]
+    fn bare_names_leave_out_qualified_ones() {
+        let found = bare_names(
+            "SELECT public.f(x), \"Mixed\" FROM public.items i JOIN members m ON true -- t\n",
+        );
+        for name in ["x", "Mixed", "i", "members", "m"] {
+            assert!(found.contains(name), "{name} is bare: {found:?}");
+        }
+        for name in ["public", "f", "items", "t"] {
+            assert!(
+                !found.contains(name),
+                "{name} is qualified or a comment: {found:?}"
+            );
         }
     }
 

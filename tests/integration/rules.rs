@@ -401,6 +401,26 @@ cases! {
         quiet: &["public.pinned(x uuid)", "public.invoker(x uuid)"],
         before_fix: "",
     };
+    function_search_path_mutable: Case {
+        rule: "function-search-path-mutable",
+        setup: "CREATE TABLE members (team uuid, user_id uuid);
+                CREATE FUNCTION public.is_member(team uuid) RETURNS boolean LANGUAGE sql STABLE
+                  AS $$ SELECT EXISTS (SELECT 1 FROM members m WHERE m.team = is_member.team) $$;
+                CREATE TABLE docs (id int PRIMARY KEY, team uuid);
+                ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY read_team ON docs FOR SELECT USING (public.is_member(team));
+                CREATE FUNCTION public.slugify(t text) RETURNS text LANGUAGE sql IMMUTABLE
+                  AS $$ SELECT lower(t) $$;
+                CREATE FUNCTION public.member_count() RETURNS bigint LANGUAGE sql STABLE
+                  AS $$ SELECT count(*) FROM members $$;
+                CREATE FUNCTION public.pinned(x int) RETURNS int LANGUAGE sql
+                  SET search_path = public AS $$ SELECT x $$;
+                CREATE FUNCTION public.definer(x int) RETURNS int LANGUAGE sql SECURITY DEFINER
+                  AS $$ SELECT x $$;",
+        fires: &["public.is_member(team uuid)", "public"],
+        quiet: &["public.pinned(x integer)", "public.definer(x integer)"],
+        before_fix: "",
+    };
     security_definer_in_api: Case {
         rule: "security-definer-in-api",
         setup: "CREATE FUNCTION public.helper(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
@@ -420,6 +440,68 @@ cases! {
                   SET search_path = '' AS $$ SELECT x IS NOT NULL $$;",
         fires: &["public.helper(x uuid)", "public.is_member(x uuid)"],
         quiet: &["public.revoked(x uuid)", "private.internal(x uuid)", "public.touch()"],
+        before_fix: "",
+    };
+    truncate_granted_to_api_roles: Case {
+        rule: "truncate-granted-to-api-roles",
+        setup: "CREATE TABLE items (id int PRIMARY KEY);
+                CREATE TABLE readonly_items (id int PRIMARY KEY);
+                REVOKE TRUNCATE ON readonly_items FROM anon, authenticated;
+                CREATE SCHEMA internal;
+                CREATE TABLE internal.jobs (id int PRIMARY KEY);
+                GRANT ALL ON internal.jobs TO authenticated;",
+        fires: &["public"],
+        quiet: &["public.readonly_items", "internal.jobs"],
+        before_fix: "",
+    };
+    default_privileges_grant_api_write: Case {
+        rule: "default-privileges-grant-api-write",
+        // Outside Supabase (no auth schema): PostgREST on plain PostgreSQL.
+        setup: "DROP SCHEMA auth CASCADE;
+                CREATE SCHEMA api;
+                ALTER DEFAULT PRIVILEGES IN SCHEMA api GRANT INSERT, UPDATE ON TABLES TO anon;
+                ALTER DEFAULT PRIVILEGES IN SCHEMA api GRANT SELECT ON TABLES TO anon, authenticated;
+                CREATE SCHEMA reports;
+                ALTER DEFAULT PRIVILEGES IN SCHEMA reports GRANT SELECT ON TABLES TO anon;
+                CREATE TABLE api.items (id int PRIMARY KEY);",
+        fires: &["public", "api"],
+        quiet: &["api.items"],
+        before_fix: "",
+    };
+    realtime_table_without_rls: Case {
+        rule: "realtime-table-without-rls",
+        setup: "CREATE PUBLICATION supabase_realtime;
+                CREATE TABLE messages (id int PRIMARY KEY, body text);
+                ALTER TABLE messages ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY read ON messages FOR SELECT TO authenticated USING (true);
+                CREATE TABLE typing (id int PRIMARY KEY);
+                CREATE TABLE reactions (id int PRIMARY KEY);
+                ALTER TABLE reactions ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY react ON reactions FOR INSERT TO authenticated WITH CHECK (true);
+                CREATE TABLE unpublished (id int PRIMARY KEY);
+                ALTER PUBLICATION supabase_realtime ADD TABLE messages, typing, reactions;",
+        fires: &["public.typing", "public.reactions"],
+        quiet: &["public.messages", "public.unpublished"],
+        before_fix: "",
+    };
+    public_bucket_allows_listing: Case {
+        rule: "public-bucket-allows-listing",
+        setup: "CREATE SCHEMA storage;
+                CREATE TABLE storage.buckets (id text PRIMARY KEY, name text NOT NULL, public boolean DEFAULT false);
+                CREATE TABLE storage.objects (id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                  bucket_id text REFERENCES storage.buckets (id), name text, owner uuid);
+                ALTER TABLE storage.objects ENABLE ROW LEVEL SECURITY;
+                INSERT INTO storage.buckets (id, name, public) VALUES
+                  ('avatars', 'avatars', true), ('post-media', 'post-media', true),
+                  ('private-docs', 'private-docs', false);
+                CREATE POLICY \"Avatar images are public\" ON storage.objects FOR SELECT
+                  USING (bucket_id = 'avatars');
+                CREATE POLICY \"Own media\" ON storage.objects FOR SELECT
+                  USING (bucket_id = 'post-media' AND owner = auth.uid());
+                CREATE POLICY \"Members read docs\" ON storage.objects FOR SELECT TO authenticated
+                  USING (bucket_id = 'private-docs');",
+        fires: &["storage.objects.Avatar images are public"],
+        quiet: &["storage.objects.Own media", "storage.objects.Members read docs"],
         before_fix: "",
     };
     extension_in_public: Case {
@@ -446,8 +528,14 @@ cases! {
                 CREATE INDEX ON indexed_children (parent_id, id);
                 CREATE TABLE two (x int, y int, PRIMARY KEY (x, y));
                 CREATE TABLE pairs (a int, b int, PRIMARY KEY (b, a), FOREIGN KEY (a, b) REFERENCES two (x, y));
-                CREATE TABLE readings (id int, parent_id int REFERENCES parents(id), at date) PARTITION BY RANGE (at);
+                CREATE TABLE readings (id int, parent_id int REFERENCES parents(id), owner_id int, at date) PARTITION BY RANGE (at);
                 CREATE TABLE readings_2026 PARTITION OF readings FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+                ALTER TABLE readings_2026 ADD CONSTRAINT readings_2026_owner_fkey FOREIGN KEY (owner_id) REFERENCES parents(id);
+                CREATE TABLE events (id int, parent_id int REFERENCES parents(id), at date) PARTITION BY RANGE (at);
+                CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+                CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+                CREATE INDEX ON events_2025 (parent_id);
+                CREATE INDEX ON events_2026 (parent_id);
                 CREATE TABLE orm_children (id int PRIMARY KEY, parent_id int REFERENCES parents(id));
                 CREATE INDEX ON orm_children (parent_id) WHERE parent_id IS NOT NULL;
                 CREATE TABLE active_children (id int PRIMARY KEY, parent_id int REFERENCES parents(id), active bool);
@@ -456,8 +544,10 @@ cases! {
             "public.children.children_parent_id_fkey",
             "public.active_children.active_children_parent_id_fkey",
             "public.readings.readings_parent_id_fkey",
+            "public.readings_2026.readings_2026_owner_fkey",
         ],
         quiet: &[
+            "public.events.events_parent_id_fkey",
             "public.indexed_children.indexed_children_parent_id_fkey",
             "public.pairs.pairs_a_b_fkey",
             "public.orm_children.orm_children_parent_id_fkey",
@@ -507,9 +597,18 @@ cases! {
                 CREATE INDEX idx_b ON leads (workspace_id);
                 CREATE INDEX idx_c ON leads (workspace_id DESC);
                 CREATE UNIQUE INDEX leads_email_key ON leads (email);
-                CREATE INDEX idx_email ON leads (email);",
-        fires: &["public.leads.idx_b", "public.leads.idx_email"],
-        quiet: &["public.leads.idx_a", "public.leads.idx_c", "public.leads.leads_email_key"],
+                CREATE INDEX idx_email ON leads (email);
+                CREATE TABLE media (id int PRIMARY KEY);
+                ALTER TABLE media ADD CONSTRAINT media_id_key UNIQUE (id);
+                CREATE TABLE channels (id int PRIMARY KEY, community int, UNIQUE (id, community));",
+        fires: &["public.leads.idx_b", "public.leads.idx_email", "public.media.media_id_key"],
+        quiet: &[
+            "public.leads.idx_a",
+            "public.leads.idx_c",
+            "public.leads.leads_email_key",
+            "public.media.media_pkey",
+            "public.channels.channels_id_community_key",
+        ],
         before_fix: "",
     };
     covered_index: Case {
@@ -559,6 +658,16 @@ cases! {
                 CREATE TABLE events_1 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');",
         fires: &["public.audit_log", "public.logs"],
         quiet: &["public.with_pk", "public.events", "public.events_1"],
+        before_fix: "",
+    };
+    autovacuum_disabled: Case {
+        rule: "autovacuum-disabled",
+        setup: "CREATE TABLE feed_cache (id int PRIMARY KEY) WITH (autovacuum_enabled = false);
+                CREATE TABLE blobs (id int PRIMARY KEY, data text) WITH (toast.autovacuum_enabled = off);
+                CREATE TABLE tuned (id int PRIMARY KEY) WITH (fillfactor = 90, autovacuum_vacuum_scale_factor = 0.05);
+                CREATE TABLE reenabled (id int PRIMARY KEY) WITH (autovacuum_enabled = true);",
+        fires: &["public.feed_cache", "public.blobs"],
+        quiet: &["public.tuned", "public.reenabled"],
         before_fix: "",
     };
     not_valid_constraint: Case {
@@ -666,6 +775,31 @@ cases! {
                 CREATE TABLE plain (id int PRIMARY KEY, created_at timestamptz);",
         fires: &["public.brands.updated_at"],
         quiet: &["public.plain.created_at"],
+        before_fix: "",
+    };
+    twin_functions: Case {
+        rule: "twin-functions",
+        setup: "CREATE TABLE notes (id int PRIMARY KEY, updated_at timestamptz, created_by text, updated_by text);
+                CREATE TABLE tasks (id int PRIMARY KEY, updated_at timestamptz, created_by text, updated_by text);
+                CREATE FUNCTION public.handle_updated_at() RETURNS trigger LANGUAGE plpgsql
+                  AS $$ BEGIN NEW.updated_at = now(); RETURN NEW; END $$;
+                CREATE FUNCTION public.update_updated_at_column() RETURNS trigger LANGUAGE plpgsql AS $$
+                begin
+                  -- keep the row's timestamp current
+                  new.updated_at := now();
+                  return new;
+                end
+                $$;
+                CREATE TRIGGER notes_touch BEFORE UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION handle_updated_at();
+                CREATE TRIGGER tasks_touch BEFORE UPDATE ON tasks FOR EACH ROW EXECUTE PROCEDURE update_updated_at_column();
+                CREATE FUNCTION public.set_created_by() RETURNS trigger LANGUAGE plpgsql
+                  AS $$ BEGIN NEW.created_by = current_user; RETURN NEW; END $$;
+                CREATE FUNCTION public.set_updated_by() RETURNS trigger LANGUAGE plpgsql
+                  AS $$ BEGIN NEW.updated_by = current_user; RETURN NEW; END $$;
+                CREATE TRIGGER notes_by BEFORE INSERT ON notes FOR EACH ROW EXECUTE FUNCTION set_created_by();
+                CREATE TRIGGER tasks_by BEFORE UPDATE ON tasks FOR EACH ROW EXECUTE FUNCTION set_updated_by();",
+        fires: &["public.handle_updated_at()"],
+        quiet: &["public.set_created_by()", "public.set_updated_by()", "public.update_updated_at_column()"],
         before_fix: "",
     };
     inconsistent_soft_delete: Case {

@@ -43,7 +43,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     category: Category::Integrity,
     summary: "Index left invalid by a failed concurrent build",
-    counterparts: &["pghero:invalid_indexes", "splinter:0030_invalid_index"],
+    counterparts: &["pghero:invalid_indexes"],
 };
 
 impl Rule for InvalidIndex {

@@ -2,7 +2,9 @@
 //!
 //! ## What it finds
 //! Tables in a schema the HTTP API exposes (`pgrst.db_schemas`, or `public` on Supabase)
-//! with row-level security switched off. Partitions are checked through their parent.
+//! with row-level security switched off. A partition is reported when its parent has
+//! row-level security on and the partition does not: the API can query a partition
+//! directly, and that skips the parent's policies.
 //!
 //! ## Why it matters
 //! Supabase grants the `anon` and `authenticated` roles access to every table in the
@@ -25,6 +27,10 @@
 //! open table. The table's owner and roles with BYPASSRLS (such as Supabase's `service_role`)
 //! keep full access. The statement takes a brief exclusive lock on the table; `DISABLE ROW
 //! LEVEL SECURITY` undoes it.
+//!
+//! For a partition the fix is marked safe: reads and writes through the parent keep
+//! following the parent's policies, and only direct access to the partition, which no
+//! client should rely on, is denied.
 //!
 //! Check first: find which clients read or write the table through the API, write the
 //! policies they need, and apply them and the `ENABLE` in one transaction.
@@ -61,6 +67,37 @@ impl Rule for RlsDisabledInExposedSchema {
                     ),
                 )
                 .with_fix(fix),
+            );
+        }
+        // A partition is a table of its own to the API: querying it directly skips the
+        // parent's policies. Row-level security on it only guards that direct door (reads
+        // through the parent follow the parent's policies), so enabling it breaks nothing.
+        let partitions = cx.user_relations().filter(|r| {
+            r.kind.is_table()
+                && !r.rls_enabled
+                && cx.is_exposed(&r.schema)
+                && r.partition_of
+                    .as_ref()
+                    .and_then(|p| cx.relation(&p.parent))
+                    .is_some_and(|parent| parent.rls_enabled)
+        });
+        for t in partitions {
+            let parent = t
+                .partition_of
+                .as_ref()
+                .map(|p| p.parent.to_string())
+                .unwrap_or_default();
+            out.push(
+                META.finding(
+                    ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
+                    format!(
+                        "partition {}.{} of {parent} has row-level security off: querying it directly skips {parent}'s policies",
+                        t.schema, t.name
+                    ),
+                )
+                .with_fix(Fix::safe(vec![fix::enable_rls(t)]).note(
+                    "Reads and writes through the parent keep following the parent's policies; only direct access to the partition is denied.",
+                )),
             );
         }
     }

@@ -18,22 +18,23 @@
 //! ```
 //!
 //! ## Fix
-//! `ALTER FUNCTION ... SET search_path = ''`. Every name in the body must then be
-//! schema-qualified (`public.members`); built-ins from `pg_catalog`, such as `now()`, still
-//! resolve.
+//! `ALTER FUNCTION ... SET search_path = public, extensions`: the schemas the function's
+//! unqualified names resolve through today (the reading role's `search_path`, without
+//! `"$user"`), so it keeps resolving them the same way whoever calls it. When the body
+//! provably names nothing through the path (every table and function it uses is
+//! schema-qualified, and no extension lives on the path), pglens pins `search_path = ''`
+//! instead, the strictest form.
 //!
 //! ## Fix safety
-//! Marked for review. The statement itself is instant and rewrites nothing; the risk is in
-//! the body. With an empty search_path, every table, function, type and operator outside
-//! `pg_catalog` must be schema-qualified (`public.members`, `extensions.uuid_generate_v4()`).
-//! Names are resolved when the function runs, not when the ALTER runs, so an unqualified one
-//! fails with "does not exist" the next time its code path executes.
-//!
-//! Check first: read the body, qualify every name it uses, and call the function once per
-//! branch after the change. If the function needs a search path, pin a fixed list of schemas
-//! that only trusted roles can create objects in rather than leaving it open.
+//! Marked for review. The statement is instant and rewrites nothing, and the pinned path is
+//! the one the function resolves with today for the role pglens read the database as. Two
+//! things can still differ: a caller whose own `search_path` reached other schemas (the
+//! function found objects there before and will not now), and a schema on the pinned path
+//! where untrusted roles can create objects (revoke `CREATE` on it, or qualify the names
+//! and pin `''`). Call the function once per branch after the change.
 
 use super::prelude::*;
+use crate::audit::search_path::SearchPaths;
 
 pub struct SecurityDefinerMutableSearchPath;
 
@@ -51,6 +52,14 @@ impl Rule for SecurityDefinerMutableSearchPath {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let paths = SearchPaths::new(cx.catalog);
+        // Reading bodies parses them, which needs the parser's deep stack.
+        crate::sql::parse::with_deep_stack(|| self.check_with(cx, &paths, out));
+    }
+}
+
+impl SecurityDefinerMutableSearchPath {
+    fn check_with(&self, cx: &Context<'_>, paths: &SearchPaths, out: &mut Vec<Finding>) {
         for f in &cx.catalog.functions {
             if !f.security_definer
                 || f.pinned_search_path().is_some()
@@ -59,10 +68,13 @@ impl Rule for SecurityDefinerMutableSearchPath {
             {
                 continue;
             }
-            let fix = Fix::review(
-                vec![fix::function_pin_search_path(f)],
-                &["With an empty search_path every name in the body must be schema-qualified; check the body first."],
-            );
+            let path = paths.pin_for(f);
+            let note = if path.is_empty() {
+                "Every name in the body is schema-qualified, so the path is pinned empty; call the function once per branch after the change."
+            } else {
+                "The path pinned is the one the function resolves with today; callers whose own search_path reached other schemas lose them. Call the function once per branch after the change."
+            };
+            let fix = Fix::review(vec![fix::function_pin_search_path(f, &path)], &[note]);
             out.push(
                 META.finding(
                     ObjectRef::schema_object(ObjectKind::Function, &f.schema, &f.signature()),

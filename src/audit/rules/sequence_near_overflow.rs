@@ -116,12 +116,7 @@ fn not_evaluated(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let more = names.len().saturating_sub(shown.len());
         out.push(
             META.finding(
-                ObjectRef {
-                    kind: ObjectKind::Schema,
-                    schema: Some(schema.into()),
-                    table: None,
-                    name: None,
-                },
+                ObjectRef::schema(Some(schema)),
                 format!(
                     "not evaluated for {} sequence(s) in {schema} this role cannot read ({}{}): grant it USAGE or SELECT on them, or audit as a role that has it",
                     names.len(),

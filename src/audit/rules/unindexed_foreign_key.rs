@@ -4,7 +4,10 @@
 //! Foreign keys whose columns are not the leading columns (in any order) of a valid index
 //! on the referencing table. A partial index counts only when its predicate just leaves out
 //! rows where the key is null (`WHERE parent_id IS NOT NULL`, as ORMs create them): the
-//! lookup never looks for null. Partitions are checked through their parent.
+//! lookup never looks for null. A partitioned table counts as indexed when it has the
+//! index or every one of its partitions does (the lookup visits each partition's index).
+//! A foreign key a partition declares itself, beyond its parent's, is checked on the
+//! partition, where its own indexes and those inherited from the parent both serve it.
 //!
 //! ## Why it matters
 //! Deleting or updating a parent row makes PostgreSQL look for children; without an index
@@ -50,9 +53,10 @@ impl Rule for UnindexedForeignKey {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for t in cx.user_tables() {
+        let tables = cx.user_relations().filter(|r| r.kind.is_table());
+        for t in tables {
             for (c, fk) in t.foreign_keys() {
-                if Context::has_index_leading_with(t, &c.columns) {
+                if indexed(cx, t, &c.columns) {
                     continue;
                 }
                 let cols: Vec<&str> = c.columns.iter().map(String::as_str).collect();
@@ -78,4 +82,26 @@ impl Rule for UnindexedForeignKey {
             }
         }
     }
+}
+
+/// Whether a lookup on `columns` of `table` finds an index: on the table itself, on the
+/// parent it is a partition of, or (for a partitioned table) on every partition.
+fn indexed(cx: &Context<'_>, table: &Relation, columns: &[String]) -> bool {
+    if Context::has_index_leading_with(table, columns) {
+        return true;
+    }
+    if let Some(parent) = table
+        .partition_of
+        .as_ref()
+        .and_then(|p| cx.relation(&p.parent))
+    {
+        if Context::has_index_leading_with(parent, columns) {
+            return true;
+        }
+    }
+    if table.kind != RelationKind::PartitionedTable {
+        return false;
+    }
+    let mut partitions = cx.partitions_of(table).peekable();
+    partitions.peek().is_some() && partitions.all(|p| indexed(cx, p, columns))
 }
