@@ -254,11 +254,35 @@ pub fn create_policy(t: &Relation, p: &PolicySpec<'_>) -> FixStatement {
         let roles: Vec<&str> = p.roles.iter().map(String::as_str).collect();
         sql.push_str(&format!(" TO {}", role_list(&roles)));
     }
+    // Auth calls are written once-per-statement in every policy pglens drafts, so a fix
+    // made for another reason never brings back what policy-auth-function-per-row fixed.
+    let wrapped = |e: &str| super::initplan::wrap_calls(e).unwrap_or_else(|| e.to_string());
     if let Some(u) = p.using {
-        sql.push_str(&format!(" USING ({u})"));
+        sql.push_str(&format!(" USING ({})", wrapped(u)));
     }
     if let Some(c) = p.with_check {
-        sql.push_str(&format!(" WITH CHECK ({c})"));
+        sql.push_str(&format!(" WITH CHECK ({})", wrapped(c)));
+    }
+    stmt(sql)
+}
+
+/// `ALTER POLICY name ON t [USING (...)] [WITH CHECK (...)]`: new conditions in place, one
+/// atomic statement that keeps the policy's name, command, roles and mode. It fails if the
+/// policy is gone, rather than bring back one another fix dropped. Auth calls are wrapped
+/// as in [`create_policy`].
+pub fn alter_policy(
+    t: &Relation,
+    name: &str,
+    using: Option<&str>,
+    with_check: Option<&str>,
+) -> FixStatement {
+    let wrapped = |e: &str| super::initplan::wrap_calls(e).unwrap_or_else(|| e.to_string());
+    let mut sql = format!("ALTER POLICY {} ON {}", ident(name), table(t));
+    if let Some(u) = using {
+        sql.push_str(&format!(" USING ({})", wrapped(u)));
+    }
+    if let Some(c) = with_check {
+        sql.push_str(&format!(" WITH CHECK ({})", wrapped(c)));
     }
     stmt(sql)
 }

@@ -4,7 +4,8 @@
 //!
 //! - this file: quoting;
 //! - `index.rs`: `CREATE INDEX` rendered from the model (the server's text is not fetched);
-//! - `fix.rs`: the statements audit findings suggest.
+//! - `fix.rs`: the statements audit findings suggest;
+//! - `initplan.rs`: auth calls in policy conditions wrapped to run once per statement.
 //! - `catalog.rs`: constraint and trigger text as the server prints it, for offline models;
 //! - `cleanup.rs`: the cleanup script's merges, drops and restores;
 //! - `ddl.rs`: definitions reconstructed from the model;
@@ -16,6 +17,7 @@ pub mod cleanup;
 pub mod ddl;
 pub mod fix;
 mod index;
+pub mod initplan;
 pub mod mentions;
 pub mod parse;
 

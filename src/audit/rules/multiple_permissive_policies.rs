@@ -24,8 +24,11 @@
 //! the `FOR ALL` policy by command, or align the roles, first.
 //!
 //! ## Fix safety
-//! pglens marks this fix safe to paste: PostgreSQL ORs permissive policies anyway, so the merged
-//! policy allows the same rows.
+//! Marked for review. PostgreSQL ORs permissive policies anyway, so the merged policy allows
+//! the same rows, but the policies it replaces are gone by name: a later migration, a
+//! dashboard edit or a tool that drops or alters them by name fails, and the merged policy's
+//! drafted name is mechanical (rename it to say what it allows). Merge them in the
+//! migrations too.
 //! - The draft is one transaction (`BEGIN` ... `COMMIT`): run apart, requests in between would
 //!   be checked against fewer policies (or none) and refused rows and writes they are allowed.
 //! - `DROP POLICY` and `CREATE POLICY` lock the table exclusively for a moment: they wait behind
@@ -191,6 +194,10 @@ fn merge(t: &Relation, policies: &[&Policy]) -> Option<Fix> {
     ));
     Some(
         // One transaction, so the table is never without its policies.
-        Fix::safe(statements).in_transaction(),
+        Fix::review(
+            statements,
+            &["The merged policies are gone by name: update migrations or tools that drop or alter them by name, and give the new policy a name that says what it allows."],
+        )
+        .in_transaction(),
     )
 }

@@ -16,21 +16,22 @@
 //! ```
 //!
 //! ## Fix
-//! Recreate the policy with each call wrapped: `USING ((SELECT auth.uid()) = user_id)`. pglens
-//! drafts `DROP POLICY IF EXISTS` and `CREATE POLICY` with the same name, command, roles and mode.
+//! Change the policy in place with each call wrapped: `ALTER POLICY ... USING ((SELECT
+//! auth.uid()) = user_id)`. The name, command, roles, mode and any comment stay.
 //!
 //! ## Fix safety
 //! pglens marks this fix safe to paste: the conditions mean the same, only evaluated once per
 //! statement.
-//! - The drop and the create run in one transaction (`BEGIN` ... `COMMIT`): apart, requests in
-//!   between would be checked without the policy.
-//! - Both lock the table exclusively for a moment: they wait behind long-running queries and block
-//!   others while they wait.
+//! - `ALTER POLICY` is one statement, so no request is ever checked without the policy. It
+//!   locks the table exclusively for a moment: it waits behind long-running queries and
+//!   blocks others while it waits.
+//! - It fails, changing nothing, if the policy no longer exists (another change merged or
+//!   dropped it), rather than bring it back.
 //! - The calls are wrapped by rewriting the condition's text: read the drafted condition once,
 //!   especially around `current_setting(...)` calls whose arguments hold parentheses of their own.
-//! - A comment on the policy (`COMMENT ON POLICY`) is dropped with it and not recreated.
 
 use super::prelude::*;
+use crate::sql::initplan::wrap_calls;
 
 pub struct PolicyAuthFunctionPerRow;
 
@@ -42,39 +43,13 @@ static META: RuleMeta = RuleMeta {
     counterparts: &["splinter:0003_auth_rls_initplan"],
 };
 
-const CALLS: &[&str] = &["auth.uid()", "auth.jwt()", "auth.role()", "auth.email()"];
-
-/// Wraps bare calls in `(SELECT ...)`; None when there is nothing to wrap.
-pub fn wrap_calls(expr: &str) -> Option<String> {
-    let mut out = String::with_capacity(expr.len() + 16);
-    let mut changed = false;
-    let mut rest = expr;
-    while let Some((pos, call_len)) = next_call(rest) {
-        let (before, after) = rest.split_at(pos);
-        out.push_str(before);
-        let call = &after[..call_len];
-        if before.trim_end().to_ascii_uppercase().ends_with("SELECT") {
-            out.push_str(call);
-        } else {
-            out.push_str("( SELECT ");
-            out.push_str(call);
-            out.push(')');
-            changed = true;
-        }
-        rest = &after[call_len..];
+/// The new condition when it differs from the old one.
+fn changed<'a>(new: &'a Option<String>, old: &Option<String>) -> Option<&'a str> {
+    if new == old {
+        None
+    } else {
+        new.as_deref()
     }
-    out.push_str(rest);
-    changed.then_some(out)
-}
-
-/// The next auth call or `current_setting(...)` call: its byte offset and length.
-fn next_call(s: &str) -> Option<(usize, usize)> {
-    let fixed = CALLS.iter().filter_map(|c| s.find(c).map(|p| (p, c.len())));
-    let setting = s.find("current_setting(").and_then(|p| {
-        let close = s[p..].find(')')?;
-        Some((p, close + 1))
-    });
-    fixed.chain(setting).min_by_key(|(p, _)| *p)
 }
 
 impl Rule for PolicyAuthFunctionPerRow {
@@ -98,14 +73,14 @@ impl Rule for PolicyAuthFunctionPerRow {
                 {
                     continue;
                 }
-                // One transaction, so the table is never without the policy.
-                let fix = Fix::safe(fix::recreate_policy(
+                // In place: one statement, and it never revives a policy another fix
+                // merged away.
+                let fix = Fix::safe(vec![fix::alter_policy(
                     t,
-                    p,
-                    using.as_deref(),
-                    check.as_deref(),
-                ))
-                .in_transaction();
+                    &p.name,
+                    changed(&using, &p.using),
+                    changed(&check, &p.with_check),
+                )]);
                 out.push(
                     META.finding(
                         ObjectRef::part(ObjectKind::Policy, &t.schema, &t.name, &p.name),
@@ -118,24 +93,5 @@ impl Rule for PolicyAuthFunctionPerRow {
                 );
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrap_calls;
-
-    #[test]
-    fn wraps_only_bare_calls() {
-        assert_eq!(
-            wrap_calls("(auth.uid() = user_id)").as_deref(),
-            Some("(( SELECT auth.uid()) = user_id)")
-        );
-        assert_eq!(wrap_calls("(( SELECT auth.uid() AS uid) = user_id)"), None);
-        assert_eq!(
-            wrap_calls("(tenant = current_setting('app.tenant'::text))").as_deref(),
-            Some("(tenant = ( SELECT current_setting('app.tenant'::text)))")
-        );
-        assert_eq!(wrap_calls("(owner_id = user_id)"), None);
     }
 }

@@ -1,7 +1,8 @@
 //! # write-policy-without-with-check
 //!
 //! ## What it finds
-//! UPDATE and ALL policies with a USING condition but no WITH CHECK.
+//! UPDATE and ALL policies with a USING condition but no WITH CHECK, one finding per table.
+//! This is about explicitness, not a hole: PostgreSQL applies USING to new rows too.
 //!
 //! ## Why it matters
 //! PostgreSQL then checks new rows against USING, which is usually what was meant, but
@@ -14,17 +15,16 @@
 //! ```
 //!
 //! ## Fix
-//! Recreate the policy with WITH CHECK spelled out as the same condition: `DROP POLICY IF
-//! EXISTS`, then `CREATE POLICY` with the same name, command, roles and mode.
+//! Spell WITH CHECK out as the same condition, in place: `ALTER POLICY ... WITH CHECK
+//! (...)`. One finding per table lists its policies.
 //!
 //! ## Fix safety
 //! Marked safe to paste: PostgreSQL already checks new rows against USING when WITH CHECK is
-//! missing, so spelling it out leaves behaviour unchanged. The two statements run in one
-//! transaction: apart, the table would be without the policy in between, which denies what a
-//! permissive policy allowed, or lifts what a restrictive one restricted; and if the `CREATE`
-//! failed, the policy would stay gone. The condition is
-//! copied as PostgreSQL prints it, with names schema-qualified only where the audited
-//! session's search_path needed it: run the fix with the same search_path.
+//! missing, so spelling it out leaves behaviour unchanged. `ALTER POLICY` is one statement
+//! that keeps the policy's name, command, roles and comment, and fails, changing nothing, if
+//! the policy no longer exists. The condition is copied as PostgreSQL prints it, with names
+//! schema-qualified only where the audited session's search_path needed it: run the fix with
+//! the same search_path.
 
 use super::prelude::*;
 
@@ -33,7 +33,7 @@ pub struct WritePolicyWithoutWithCheck;
 static META: RuleMeta = RuleMeta {
     id: "write-policy-without-with-check",
     severity: Severity::Info,
-    category: Category::Security,
+    category: Category::Maintainability,
     summary: "UPDATE or ALL policy relies on USING to check new rows",
     counterparts: &[],
 };
@@ -45,30 +45,41 @@ impl Rule for WritePolicyWithoutWithCheck {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for t in cx.user_relations() {
-            for p in &t.policies {
-                let (Some(using), None) = (&p.using, &p.with_check) else {
-                    continue;
-                };
-                if !matches!(p.command, PolicyCommand::Update | PolicyCommand::All) {
-                    continue;
-                }
-                // One transaction: the table is never without the policy in between.
-                let fix = Fix::safe(fix::recreate_policy(t, p, Some(using), Some(using)))
-                    .in_transaction();
-                out.push(
-                    META.finding(
-                        ObjectRef::part(ObjectKind::Policy, &t.schema, &t.name, &p.name),
-                        format!(
-                            "{} policy \"{}\" on {}.{} has no WITH CHECK; new rows are checked only implicitly",
-                            p.command.sql(),
-                            p.name,
-                            t.schema,
-                            t.name
-                        ),
-                    )
-                    .with_fix(fix),
-                );
-            }
+            let implicit: Vec<(&Policy, &str)> = t
+                .policies
+                .iter()
+                .filter(|p| matches!(p.command, PolicyCommand::Update | PolicyCommand::All))
+                .filter_map(|p| match (&p.using, &p.with_check) {
+                    (Some(using), None) => Some((p, using.as_str())),
+                    _ => None,
+                })
+                .collect();
+            let Some((first, _)) = implicit.first() else {
+                continue;
+            };
+            let names: Vec<String> = implicit
+                .iter()
+                .map(|(p, _)| format!("{} policy \"{}\"", p.command.sql(), p.name))
+                .collect();
+            let fix = Fix::safe(
+                implicit
+                    .iter()
+                    .map(|(p, using)| fix::alter_policy(t, &p.name, None, Some(using)))
+                    .collect(),
+            );
+            out.push(
+                META.finding(
+                    ObjectRef::part(ObjectKind::Policy, &t.schema, &t.name, &first.name),
+                    format!(
+                        "{} on {}.{} check{} new rows only implicitly, through USING (no WITH CHECK)",
+                        names.join(", "),
+                        t.schema,
+                        t.name,
+                        if implicit.len() == 1 { "s" } else { "" }
+                    ),
+                )
+                .with_fix(fix),
+            );
         }
     }
 }
