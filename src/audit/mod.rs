@@ -233,6 +233,13 @@ impl Fix {
         }
     }
 
+    /// The same statements, but for review: `why` says what to check first.
+    pub fn for_review(mut self, why: impl Into<String>) -> Self {
+        self.safe = false;
+        self.notes.insert(0, why.into());
+        self
+    }
+
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self

@@ -119,6 +119,15 @@ impl TestDb {
         db
     }
 
+    /// Creates a database and loads a schema file that may create the API roles itself (the
+    /// shape fixtures do, guarded): one load at a time, as with the stubs.
+    pub async fn with_schema(hint: &str, sql: &str) -> TestDb {
+        let db = TestDb::new(hint).await;
+        let _guard = STUBS_LOCK.lock().await;
+        db.exec(sql).await;
+        db
+    }
+
     /// Runs SQL as the test's superuser, panicking with the server's message on failure.
     pub async fn exec(&self, sql: &str) {
         if let Err(e) = self.client.batch_execute(sql).await {
@@ -141,6 +150,27 @@ impl TestDb {
             .await
             .unwrap_or_else(|e| panic!("introspection failed: {e}"))
     }
+}
+
+/// A `pg_dump` that can dump this server (its major or newer): next to the server's own
+/// binaries, else the newest installed one. None when there is none.
+pub fn pg_dump_for(server_major: u32) -> Option<PathBuf> {
+    let own = server().cluster.as_ref().map(|c| c.bin.join("pg_dump"));
+    let installed = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()
+        .into_iter()
+        .flatten();
+    let mut candidates: Vec<(u32, PathBuf)> = installed
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let major = e.file_name().to_str()?.parse::<u32>().ok()?;
+            Some((major, e.path().join("bin/pg_dump")))
+        })
+        .filter(|(major, path)| *major >= server_major && path.exists())
+        .collect();
+    candidates.sort();
+    own.filter(|p| p.exists())
+        .or_else(|| candidates.pop().map(|(_, p)| p))
 }
 
 /// The demo schema's SQL (to load after the stubs).

@@ -21,6 +21,7 @@ mod introspection;
 mod migrations;
 mod offline;
 mod rules;
+mod safe_fixes;
 mod shapes;
 
 /// Runs the `pglens` binary as a user would: no PG* variables from the developer's shell,

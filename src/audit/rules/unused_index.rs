@@ -7,7 +7,9 @@
 //! parent's delete or update uses to find children, however rarely that happens). The finding
 //! says how long statistics have been collected, so a fresh reset is not mistaken for
 //! disuse. Invalid indexes are left to invalid-index, and indexes whose scan count is
-//! unknown are skipped.
+//! unknown are skipped, as are the indexes of a table nobody has read since the reset (no
+//! sequential or index scan at all): that says nothing about any one index, and
+//! unused-table reports the table itself.
 //!
 //! ## Why it matters
 //! An index nobody reads still costs every insert and update, plus space and cache.
@@ -56,6 +58,15 @@ impl Rule for UnusedIndex {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let age = cx.stats_age_phrase();
         for t in cx.user_tables() {
+            // A table nobody has read says nothing about its indexes (unused-table speaks
+            // for it), and an index built since the last read has had no chance yet.
+            let read = t
+                .stats
+                .as_ref()
+                .is_some_and(|s| s.seq_scans.unwrap_or(0) + s.index_scans.unwrap_or(0) > 0);
+            if !read {
+                continue;
+            }
             for i in &t.indexes {
                 if i.scans != Some(0) || i.unique || i.primary || i.constraint.is_some() || !i.valid
                 {
