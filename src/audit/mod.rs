@@ -12,6 +12,7 @@
 mod context;
 pub mod format;
 pub mod ignore;
+mod reference_data;
 mod registry;
 #[cfg(test)]
 mod rule_tests;

@@ -9,7 +9,10 @@ use crate::model::PolicyCommand;
 /// Orders and their customer, a line table, and a table whose foreign key leads an index.
 fn shop() -> CatalogBuilder {
     CatalogBuilder::supabase()
-        .table("public.customers", &[("id", "uuid"), ("name", "text")])
+        .table(
+            "public.customers",
+            &[("id", "uuid"), ("name", "text"), ("email", "text")],
+        )
         .primary_key("public.customers", &["id"])
         .table(
             "public.orders",

@@ -539,14 +539,20 @@ cases! {
                 CREATE TABLE orm_children (id int PRIMARY KEY, parent_id int REFERENCES parents(id));
                 CREATE INDEX ON orm_children (parent_id) WHERE parent_id IS NOT NULL;
                 CREATE TABLE active_children (id int PRIMARY KEY, parent_id int REFERENCES parents(id), active bool);
-                CREATE INDEX ON active_children (parent_id) WHERE active;",
+                CREATE INDEX ON active_children (parent_id) WHERE active;
+                CREATE TABLE order_status (id int PRIMARY KEY, name text NOT NULL);
+                CREATE TABLE shipments (id int PRIMARY KEY, status_id int REFERENCES order_status(id),
+                  shipped_at timestamptz);",
         fires: &[
             "public.children.children_parent_id_fkey",
             "public.active_children.active_children_parent_id_fkey",
             "public.readings.readings_parent_id_fkey",
             "public.readings_2026.readings_2026_owner_fkey",
+            // Reference data: one grouped, low-priority finding on the label table.
+            "public.order_status",
         ],
         quiet: &[
+            "public.shipments.shipments_status_id_fkey",
             "public.events.events_parent_id_fkey",
             "public.indexed_children.indexed_children_parent_id_fkey",
             "public.pairs.pairs_a_b_fkey",

@@ -486,3 +486,39 @@ fn a_supabase_social_app_shows_what_the_platform_advisor_would_and_no_look_alike
         "every partition indexes the parent's key: {fks:?}"
     );
 }
+
+/// An ORM's bookkeeping keys and keys to reference data come as a few grouped findings, so
+/// that the ERP's few hundred real ones are not buried under them.
+#[test]
+fn unindexed_bookkeeping_and_reference_keys_are_grouped() {
+    let catalog = load("erp.sql");
+    let findings = pglens::audit::run(&catalog, &pglens::audit::Selection::default());
+    let grouped: Vec<String> = findings
+        .iter()
+        .filter(|f| {
+            f.rule == "unindexed-foreign-key" && f.object.kind == pglens::audit::ObjectKind::Table
+        })
+        .map(|f| f.key.clone())
+        .collect();
+    for key in [
+        "unindexed-foreign-key:table:public.res_users:create_uid",
+        "unindexed-foreign-key:table:public.res_users:write_uid",
+        "unindexed-foreign-key:table:public.res_currency:reference",
+    ] {
+        assert!(grouped.contains(&key.to_string()), "{key} in {grouped:#?}");
+    }
+    assert!(
+        !findings.iter().any(|f| f.rule == "unindexed-foreign-key"
+            && f.object.kind == pglens::audit::ObjectKind::Constraint
+            && (f.message.contains("(create_uid)") || f.message.contains("(write_uid)"))),
+        "no bookkeeping key is listed on its own"
+    );
+    // A user's own rows are not bookkeeping, even on every table of a Supabase app.
+    let chat = pglens::audit::run(
+        &load("supabase_chat.sql"),
+        &pglens::audit::Selection::default(),
+    );
+    assert!(chat.iter().any(
+        |f| f.rule == "unindexed-foreign-key" && f.message.contains("(user_id) -> auth.users")
+    ));
+}

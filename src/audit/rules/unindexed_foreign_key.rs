@@ -9,6 +9,13 @@
 //! A foreign key a partition declares itself, beyond its parent's, is checked on the
 //! partition, where its own indexes and those inherited from the parent both serve it.
 //!
+//! Two kinds are grouped into one low-priority finding each, so that hundreds of them do not
+//! bury the rest: keys on an ORM's bookkeeping column (`create_uid`, `write_uid`,
+//! `created_by` on more than half of the tables), one finding per column; and keys to
+//! reference data (small label tables such as `gender`, `*_status`, `res_currency`: at most
+//! eight columns of their own, a label column, nobody's data, pointing only at other
+//! reference data), one finding per reference table.
+//!
 //! ## Why it matters
 //! Deleting or updating a parent row makes PostgreSQL look for children; without an index
 //! that is a sequential scan of the child table, under lock, for every parent row. Joins
@@ -25,7 +32,9 @@
 //! (order_id)`. It costs some storage and write time.
 //!
 //! ## Fix safety
-//! Marked safe to paste: it changes no data, and building the index concurrently does not
+//! The grouped findings are marked for review: their indexes cost every write and rarely
+//! pay off, so build them only where the parent's rows really are deleted. The others are
+//! marked safe to paste: it changes no data, and building the index concurrently does not
 //! block reads or writes. It cannot run inside a transaction block, so a migration tool that
 //! wraps each file in a transaction needs it in a step of its own. It waits for
 //! transactions already running on the table and scans the table twice, which takes a while
@@ -34,6 +43,8 @@
 //! first. On a partitioned table, which refuses `CONCURRENTLY`, pglens drafts a plain `CREATE
 //! INDEX` on the parent and marks it for review: it blocks writes to every partition while it
 //! builds; on big partitions build each partition's index concurrently first.
+
+use std::collections::BTreeMap;
 
 use super::prelude::*;
 
@@ -53,35 +64,159 @@ impl Rule for UnindexedForeignKey {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let tables = cx.user_relations().filter(|r| r.kind.is_table());
-        for t in tables {
+        let reference = crate::audit::reference_data::tables(cx.catalog, &cx.bookkeeping);
+        // Foreign keys that matter little, one finding per group: (why, the parent,
+        // the column where it is a bookkeeping one) -> the keys.
+        let mut grouped: BTreeMap<(Low, &QualifiedName, &str), Vec<Unindexed<'_>>> =
+            BTreeMap::new();
+        for t in cx.user_relations().filter(|r| r.kind.is_table()) {
             for (c, fk) in t.foreign_keys() {
                 if indexed(cx, t, &c.columns) {
                     continue;
                 }
-                let cols: Vec<&str> = c.columns.iter().map(String::as_str).collect();
-                let keys: Vec<fix::KeySpec<'_>> =
-                    cols.iter().map(|c| fix::KeySpec::asc(c)).collect();
-                let fix = Fix::index_build(
-                    t,
-                    fix::create_index(t, &fix::index_name(t, &cols), "btree", &keys),
-                );
-                out.push(
-                    META.finding(
-                        ObjectRef::part(ObjectKind::Constraint, &t.schema, &t.name, &c.name),
-                        format!(
-                            "foreign key {}.{}({}) -> {} has no index",
-                            t.schema,
-                            t.name,
-                            cols.join(", "),
-                            fk.referenced_table
-                        ),
-                    )
-                    .with_fix(fix),
-                );
+                let key = Unindexed {
+                    table: t,
+                    constraint: c,
+                };
+                let bookkeeping = match c.columns.as_slice() {
+                    [column]
+                        if cx.bookkeeping.contains(column.as_str()) && names_a_writer(column) =>
+                    {
+                        Some(column.as_str())
+                    }
+                    _ => None,
+                };
+                if let Some(column) = bookkeeping {
+                    grouped
+                        .entry((Low::Bookkeeping, &fk.referenced_table, column))
+                        .or_default()
+                        .push(key);
+                } else if reference.contains(&fk.referenced_table) {
+                    grouped
+                        .entry((Low::ReferenceData, &fk.referenced_table, ""))
+                        .or_default()
+                        .push(key);
+                } else {
+                    out.push(single(key, fk));
+                }
             }
         }
+        for ((why, parent, column), keys) in grouped {
+            out.push(group(why, parent, column, &keys));
+        }
     }
+}
+
+/// Whether a column records who created or last changed a row (`create_uid`, `write_uid`,
+/// `created_by`, `updated_by_id`), as ORMs add to every table; not whom a row belongs to.
+fn names_a_writer(column: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "create",
+        "created",
+        "write",
+        "updated",
+        "modified",
+        "changed",
+        "last_modified",
+    ];
+    const WHO: &[&str] = &["uid", "by", "by_id", "user", "user_id"];
+    VERBS.iter().any(|v| {
+        column
+            .strip_prefix(v)
+            .and_then(|rest| rest.strip_prefix('_'))
+            .is_some_and(|rest| WHO.contains(&rest))
+    })
+}
+
+/// Why a group of unindexed foreign keys matters little.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Low {
+    /// A column most tables have (an ORM's `create_uid`): an index on each costs every
+    /// write and helps only when the parent row (a user) is deleted.
+    Bookkeeping,
+    /// The parent is reference data, whose rows are almost never deleted.
+    ReferenceData,
+}
+
+/// A foreign key without an index.
+struct Unindexed<'a> {
+    table: &'a Relation,
+    constraint: &'a crate::model::Constraint,
+}
+
+impl Unindexed<'_> {
+    fn create_index(&self) -> FixStatement {
+        let t = self.table;
+        let cols: Vec<&str> = self.constraint.columns.iter().map(String::as_str).collect();
+        let keys: Vec<fix::KeySpec<'_>> = cols.iter().map(|c| fix::KeySpec::asc(c)).collect();
+        fix::create_index(t, &fix::index_name(t, &cols), "btree", &keys)
+    }
+}
+
+fn single(key: Unindexed<'_>, fk: &crate::model::ForeignKey) -> Finding {
+    let t = key.table;
+    let c = key.constraint;
+    META.finding(
+        ObjectRef::part(ObjectKind::Constraint, &t.schema, &t.name, &c.name),
+        format!(
+            "foreign key {}.{}({}) -> {} has no index",
+            t.schema,
+            t.name,
+            c.columns.join(", "),
+            fk.referenced_table
+        ),
+    )
+    .with_fix(Fix::index_build(t, key.create_index()))
+}
+
+fn group(why: Low, parent: &QualifiedName, column: &str, keys: &[Unindexed<'_>]) -> Finding {
+    let shown: Vec<String> = keys
+        .iter()
+        .take(5)
+        .map(|k| format!("{}.{}", k.table.schema, k.table.name))
+        .collect();
+    let more = keys.len().saturating_sub(shown.len());
+    let tables = format!(
+        "{}{}",
+        shown.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    );
+    let (message, note, part) = match why {
+        Low::Bookkeeping => (
+            format!(
+                "{} foreign keys on the bookkeeping column {column} -> {parent} have no index ({tables}); low priority: an index on each costs every write and helps only when a row of {parent} is deleted",
+                keys.len()
+            ),
+            "Index them only if rows of the parent are deleted or updated in its key; each index costs every insert and update.",
+            column,
+        ),
+        Low::ReferenceData => (
+            format!(
+                "{} foreign key{} to the reference table {parent} ha{} no index ({tables}); low priority: its rows are almost never deleted",
+                keys.len(),
+                if keys.len() == 1 { "" } else { "s" },
+                if keys.len() == 1 { "s" } else { "ve" }
+            ),
+            "Index them only if rows of the reference table are deleted, or if queries join from it to these tables.",
+            "reference",
+        ),
+    };
+    META.finding(
+        ObjectRef::relation(ObjectKind::Table, &parent.schema, &parent.name),
+        message,
+    )
+    .distinguished_by(part)
+    .with_fix(Fix::review(
+        keys.iter().map(Unindexed::create_index).collect(),
+        &[
+            note,
+            "CREATE INDEX CONCURRENTLY cannot run inside a transaction block.",
+        ],
+    ))
 }
 
 /// Whether a lookup on `columns` of `table` finds an index: on the table itself, on the
