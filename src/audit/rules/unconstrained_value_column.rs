@@ -8,8 +8,12 @@
 //! `amount`, `price`, `cost`, `budget` or `revenue`: `total_amount`, `price_cents`) with no
 //! non-negative check. Left alone: any column a CHECK constraint involves, columns typed
 //! with a domain or an enum, foreign-key columns, names that say the value may be negative
-//! (`amount_signed`, `discount_amount`, `tax`, `balance`, `delta`, `refund`, ...), and
-//! columns a function compares with below zero (`WHERE amount < 0`).
+//! (`amount_signed`, `discount_amount`, `tax`, `balance`, `delta`, `refund`,
+//! `amount_currency`, `extra_price`, `factor_percent`, ...), money and percentages on tables
+//! whose name says so too (`account_tax`, `price_adjustment`), money on document lines
+//! (`*_line`) in a schema that keeps double-entry books (a table with `debit` and `credit`),
+//! a `percent_price` (a percentage, not money), and columns a function compares with below
+//! zero (`WHERE amount < 0`).
 //!
 //! ## Why it matters
 //! Validation that lives only in application code is skipped by every other writer: scripts,
@@ -94,7 +98,24 @@ const SIGNED_WORDS: &[&str] = &[
     "profit",
     "loss",
     "variance",
+    "currency",
+    "extra",
+    "factor",
 ];
+
+/// Whether the schema keeps double-entry books (a table with both `debit` and `credit`):
+/// there, amounts on line tables are signed by design (a refund line, a credit note, a
+/// cost in analytic accounting).
+fn keeps_double_entry_books(cx: &Context<'_>) -> bool {
+    cx.user_tables()
+        .any(|t| t.has_column("debit") && t.has_column("credit"))
+}
+
+/// A line of a document (`sale_order_line`, `invoice_lines`, `account_move_line_tax`):
+/// where discounts and refunds are stored as negative lines.
+fn is_line_table(name: &str) -> bool {
+    name.split('_').any(|w| w == "line" || w == "lines")
+}
 
 fn shape_of(c: &Column) -> Option<Shape> {
     let name = c.name.as_str();
@@ -122,7 +143,8 @@ fn shape_of(c: &Column) -> Option<Shape> {
         return Some(Shape::Percentage);
     }
     let money = ["amount", "price", "cost", "budget", "revenue"];
-    if money.iter().any(|m| words.contains(m)) {
+    // `percent_price` is a percentage off (or on) a price, not an amount.
+    if money.iter().any(|m| words.contains(m)) && !words.contains(&"percent") {
         return Some(Shape::NonNegative);
     }
     None
@@ -150,9 +172,17 @@ impl Rule for UnconstrainedValueColumn {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let books = keeps_double_entry_books(cx);
         for t in cx.user_tables() {
+            // A table about taxes, discounts or adjustments holds signed figures throughout;
+            // so do document lines where the books are double-entry.
+            let signed_table = t.name.split('_').any(|w| SIGNED_WORDS.contains(&w))
+                || (books && is_line_table(&t.name));
             for c in &t.columns {
                 let Some(shape) = shape_of(c) else { continue };
+                if signed_table && !matches!(shape, Shape::Email) {
+                    continue;
+                }
                 // A foreign key's column takes its values from the table it references.
                 if t.foreign_keys().any(|(k, _)| k.columns.contains(&c.name)) {
                     continue;
