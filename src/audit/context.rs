@@ -93,6 +93,43 @@ impl<'a> Context<'a> {
             .filter(|r| r.kind.is_table() && r.partition_of.is_none())
     }
 
+    /// Tables that another table's trigger functions write to (`orders_history`, filled by a
+    /// trigger on `orders`): copies kept by the database itself, whose columns repeat the
+    /// source's values rather than describe rows of their own.
+    pub fn written_by_other_tables_triggers(&self) -> BTreeSet<QualifiedName> {
+        let mut out = BTreeSet::new();
+        crate::sql::parse::with_deep_stack(|| {
+            for r in &self.catalog.relations {
+                for trigger in &r.triggers {
+                    let Some(f) = self.catalog.functions.iter().find(|f| {
+                        f.schema == trigger.function.schema && f.name == trigger.function.name
+                    }) else {
+                        continue;
+                    };
+                    for (schema, name) in crate::sql::mentions::in_function(f) {
+                        let schema = schema.unwrap_or_else(|| r.schema.clone());
+                        if schema != r.schema || name != r.name {
+                            out.insert(QualifiedName::new(schema, name));
+                        }
+                    }
+                }
+            }
+        });
+        out
+    }
+
+    /// The tables that inherit from `table` (`INHERITS`, partitioning aside).
+    pub fn inheritors_of<'b>(
+        &'b self,
+        table: &'b Relation,
+    ) -> impl Iterator<Item = &'a Relation> + 'b {
+        self.catalog.relations.iter().filter(move |r| {
+            r.inherits
+                .iter()
+                .any(|p| p.schema == table.schema && p.name == table.name)
+        })
+    }
+
     /// The partitions of a partitioned table (none for any other relation).
     pub fn partitions_of<'b>(
         &'b self,

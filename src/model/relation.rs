@@ -17,6 +17,10 @@ pub struct Relation {
     /// The partition key of a partitioned table, e.g. `RANGE (created_at)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition_key: Option<String>,
+    /// The tables this one inherits from (`INHERITS (parent)`), partitioning aside: the old
+    /// way of splitting a table into children.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherits: Vec<QualifiedName>,
     pub owner: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -100,6 +104,7 @@ impl Relation {
             kind,
             partition_of: None,
             partition_key: None,
+            inherits: Vec::new(),
             owner: String::new(),
             comment: None,
             rls_enabled: false,

@@ -532,6 +532,16 @@ pub fn non_negative_check(column: &str) -> String {
     format!("{} >= 0", ident(column))
 }
 
+/// `ALTER TABLE t ADD PRIMARY KEY (columns)`: an existing key column made the key.
+pub fn add_primary_key(t: &Relation, columns: &[&str]) -> FixStatement {
+    let cols: Vec<String> = columns.iter().map(|c| ident(c)).collect();
+    stmt(format!(
+        "ALTER TABLE {} ADD PRIMARY KEY ({})",
+        table(t),
+        cols.join(", ")
+    ))
+}
+
 pub fn add_identity_primary_key(t: &Relation, column: &str) -> FixStatement {
     stmt(format!(
         "ALTER TABLE {} ADD COLUMN {} bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY",

@@ -661,8 +661,10 @@ cases! {
                 CREATE TABLE logs (id int, note text);
                 CREATE TABLE with_pk (id int PRIMARY KEY);
                 CREATE TABLE events (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
-                CREATE TABLE events_1 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');",
-        fires: &["public.audit_log", "public.logs"],
+                CREATE TABLE events_1 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+                CREATE TABLE app_log (id bigserial, logged_at timestamptz NOT NULL, message text);
+                CREATE TABLE app_log_2026 (CHECK (logged_at >= '2026-01-01')) INHERITS (app_log);",
+        fires: &["public.audit_log", "public.logs", "public.app_log", "public.app_log_2026"],
         quiet: &["public.with_pk", "public.events", "public.events_1"],
         before_fix: "",
     };
@@ -702,9 +704,17 @@ cases! {
         setup: "CREATE TABLE deals (id uuid PRIMARY KEY);
                 CREATE TABLE tasks (id uuid PRIMARY KEY, deal_id uuid);
                 CREATE TABLE notes (id uuid PRIMARY KEY, deal_id uuid REFERENCES deals(id));
-                CREATE TABLE events (id uuid PRIMARY KEY, deal_id bigint);",
+                CREATE TABLE events (id uuid PRIMARY KEY, deal_id bigint);
+                CREATE TABLE deal_notes (id uuid PRIMARY KEY, deal_id uuid REFERENCES deals(id), body text);
+                CREATE TABLE deal_notes_history (id uuid, deal_id uuid, body text, changed_at timestamptz);
+                CREATE FUNCTION keep_note_history() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  INSERT INTO deal_notes_history VALUES (OLD.id, OLD.deal_id, OLD.body, now());
+                  RETURN NEW;
+                END $$;
+                CREATE TRIGGER history AFTER UPDATE ON deal_notes FOR EACH ROW EXECUTE FUNCTION keep_note_history();",
         fires: &["public.tasks.deal_id"],
-        quiet: &["public.notes.deal_id", "public.events.deal_id"],
+        quiet: &["public.notes.deal_id", "public.events.deal_id", "public.deal_notes_history.deal_id"],
         before_fix: "",
     };
     unconstrained_value_column: Case {
@@ -770,9 +780,13 @@ cases! {
                 CREATE TABLE clients (id int PRIMARY KEY, updated_at timestamptz);
                 CREATE TRIGGER t BEFORE UPDATE ON clients FOR EACH ROW EXECUTE FUNCTION touch();
                 CREATE TABLE other (id int PRIMARY KEY, updated_at timestamptz);
-                CREATE TRIGGER audit AFTER UPDATE ON other FOR EACH ROW EXECUTE FUNCTION touch();",
+                CREATE TRIGGER audit AFTER UPDATE ON other FOR EACH ROW EXECUTE FUNCTION touch();
+                CREATE TABLE clients_history (id int, updated_at timestamptz);
+                CREATE FUNCTION keep_history() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN INSERT INTO public.clients_history VALUES (OLD.id, OLD.updated_at); RETURN NEW; END $$;
+                CREATE TRIGGER history AFTER UPDATE ON clients FOR EACH ROW EXECUTE FUNCTION keep_history();",
         fires: &["public.brands.updated_at", "public.other.updated_at"],
-        quiet: &["public.clients.updated_at"],
+        quiet: &["public.clients.updated_at", "public.clients_history.updated_at"],
         before_fix: "",
     };
     updated_at_creating_a_trigger_function: Case {
@@ -872,9 +886,19 @@ cases! {
                 INSERT INTO small_logs SELECT g, now() FROM generate_series(1, 10) g;
                 ANALYZE small_logs;
                 CREATE TABLE api_logs (id bigint, created_at timestamptz, PRIMARY KEY (id, created_at))
-                  PARTITION BY RANGE (created_at);",
+                  PARTITION BY RANGE (created_at);
+                CREATE TABLE app_log (id bigint PRIMARY KEY, logged_at timestamptz NOT NULL);
+                CREATE TABLE app_log_2026 (CHECK (logged_at >= '2026-01-01')) INHERITS (app_log);
+                CREATE INDEX ON app_log_2026 (logged_at);",
         fires: &["public.kernel_events"],
-        quiet: &["public.audit_logs", "public.webhook_events", "public.small_logs", "public.api_logs"],
+        quiet: &[
+            "public.audit_logs",
+            "public.webhook_events",
+            "public.small_logs",
+            "public.api_logs",
+            "public.app_log",
+            "public.app_log_2026",
+        ],
         before_fix: "",
     };
 }

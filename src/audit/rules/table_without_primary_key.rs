@@ -15,14 +15,19 @@
 //! ```
 //!
 //! ## Fix
-//! Add a surrogate key: `ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`
-//! (or `pk_id` when `id` is taken). If a natural key exists (columns that are unique and not
-//! null), make that the primary key instead.
+//! When the table already has a filled `id` column (NOT NULL, an identity or a serial),
+//! make it the key: `ADD PRIMARY KEY (id)`. Otherwise add a surrogate key: `ADD COLUMN id
+//! bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY` (or `pk_id` when `id` is taken). If a
+//! natural key exists (columns that are unique and not null), make that the primary key
+//! instead.
 //!
 //! ## Fix safety
 //! For a partitioned table no statement is drafted: its key must include the partition key,
-//! and which columns identify a row there is the schema's decision. Otherwise marked for
-//! review. Adding the identity column numbers every existing row, rewriting the
+//! and which columns identify a row there is the schema's decision. Nor for a table with
+//! inheritance children and no `id`: PostgreSQL refuses to add an identity column to it.
+//! Otherwise marked for review. `ADD PRIMARY KEY (id)` fails if a value repeats or is null,
+//! and builds its index under an exclusive lock; with `INHERITS`, each table's key holds
+//! only in that table. Adding the identity column numbers every existing row, rewriting the
 //! table and building the key's index under an exclusive lock that blocks reads and writes
 //! until it finishes: long on a big table. `GENERATED ALWAYS` refuses inserts that supply
 //! their own value for the new column, so code that copies rows in with `SELECT *` or an
@@ -61,6 +66,26 @@ impl Rule for TableWithoutPrimaryKey {
             // A partitioned table's key must include its partition key, and which columns
             // identify a row there is the schema's decision: no statement is drafted.
             if t.kind == RelationKind::PartitionedTable {
+                out.push(finding);
+                continue;
+            }
+            // An `id` that is already filled (NOT NULL, an identity, a serial) becomes the key.
+            let filled_id = t.column("id").is_some_and(|c| {
+                c.not_null
+                    || c.identity.is_some()
+                    || c.default
+                        .as_deref()
+                        .is_some_and(|d| d.starts_with("nextval("))
+            });
+            if filled_id {
+                out.push(finding.with_fix(Fix::review(
+                    vec![fix::add_primary_key(t, &["id"])],
+                    &["Fails if id repeats or is null somewhere; builds the key's index under an exclusive lock. With INHERITS, each table's key is its own: a key on the parent does not cover its children."],
+                )));
+                continue;
+            }
+            // PostgreSQL refuses to add an identity column to a table with children.
+            if cx.inheritors_of(t).next().is_some() {
                 out.push(finding);
                 continue;
             }

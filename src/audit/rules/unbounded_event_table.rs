@@ -5,7 +5,9 @@
 //! that are neither partitioned nor indexed by their time column (the first of
 //! `created_at`, `occurred_at`, `logged_at`, `recorded_at`, `attempted_at`, `received_at` and
 //! `timestamp` they have; an index counts whatever position the column has in it), when they
-//! are large (a million rows or inserts) or their size is unknown (no statistics).
+//! are large (a million rows or inserts) or their size is unknown (no statistics). A table
+//! split into children with `INHERITS` counts as partitioned; its children are checked
+//! like any table.
 //!
 //! ## Why it matters
 //! These tables only grow. Without a time index, every retention `DELETE ... WHERE
@@ -71,7 +73,12 @@ impl Rule for UnboundedEventTable {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for t in cx.user_tables() {
-            if t.kind != RelationKind::Table || !looks_like_event_table(&t.name) {
+            // Split into children with INHERITS, the way partitioning was done before
+            // PostgreSQL 10: each child is checked on its own.
+            if t.kind != RelationKind::Table
+                || !looks_like_event_table(&t.name)
+                || cx.inheritors_of(t).next().is_some()
+            {
                 continue;
             }
             let Some(time) = TIME_COLUMNS.iter().find(|c| t.has_column(c)) else {

@@ -16,6 +16,12 @@ SELECT coalesce(json_agg(x), '[]')::text FROM (
            JOIN pg_namespace pn ON pn.oid = pc.relnamespace
            WHERE i.inhrelid = c.oid LIMIT 1) END AS partition_of,
          CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+         CASE WHEN NOT c.relispartition THEN (
+           SELECT coalesce(json_agg(json_build_object('schema', pn.nspname, 'name', pc.relname)
+                                    ORDER BY i.inhseqno), '[]')
+           FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+           JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+           WHERE i.inhrelid = c.oid) ELSE '[]' END AS inherits,
          pg_get_userbyid(c.relowner) AS owner,
          obj_description(c.oid, 'pg_class') AS comment,
          c.relrowsecurity AS rls_enabled,

@@ -39,6 +39,16 @@ impl Builder {
             RelationKind::Table
         };
         let mut table = self.new_relation(&q, kind, at);
+        if partition_of.is_none() {
+            table.inherits = s
+                .inh_relations
+                .iter()
+                .filter_map(|n| match &n.node {
+                    Some(N::RangeVar(rv)) => Some(range_var(Some(rv))),
+                    _ => None,
+                })
+                .collect();
+        }
         table.partition_of = partition_of;
         table.partition_key = s.partspec.as_ref().map(partition_key);
         table.options = def_elems(&s.options)
