@@ -365,3 +365,51 @@ fn short_secret_words_must_be_whole_words() {
         "user_ssn is a social security number, classname is not"
     );
 }
+
+#[test]
+fn an_api_callable_definer_function_is_as_bad_as_what_it_does() {
+    let definer = |mut catalog: crate::model::Catalog| {
+        for f in &mut catalog.functions {
+            f.security_definer = true;
+            f.grants = vec![crate::model::Grant {
+                grantee: "PUBLIC".into(),
+                privileges: vec!["EXECUTE".into()],
+            }];
+            if f.name == "is_member" {
+                f.result = "boolean".into();
+            }
+        }
+        catalog
+    };
+    let catalog = definer(
+        CatalogBuilder::supabase()
+            .function("public.reset_scores", "UPDATE public.scores SET points = 0")
+            .function("public.notify", "SELECT net.http_post('https://x', headers => '{\"Authorization\": \"Bearer eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2lnbmF0dXJlc2lnbmF0dXJl\"}')")
+            .function("public.is_member", "SELECT EXISTS (SELECT 1 FROM public.members WHERE user_id = auth.uid())")
+            .function("public.lookup", "SELECT name FROM public.scores LIMIT 1")
+            .build(),
+    );
+    let severity = |name: &str| {
+        findings_of(&catalog, "security-definer-in-api")
+            .into_iter()
+            .find(|f| f.object.path().starts_with(&format!("public.{name}(")))
+            .map(|f| f.severity)
+    };
+    use crate::audit::Severity;
+    assert_eq!(
+        severity("reset_scores"),
+        Some(Severity::Critical),
+        "anon can change data"
+    );
+    assert_eq!(
+        severity("notify"),
+        Some(Severity::Critical),
+        "a JWT literal in the body"
+    );
+    assert_eq!(
+        severity("is_member"),
+        Some(Severity::Info),
+        "a check about the caller"
+    );
+    assert_eq!(severity("lookup"), Some(Severity::Warning));
+}

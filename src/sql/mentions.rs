@@ -250,6 +250,35 @@ fn by_lexer(text: &str) -> Vec<Mention> {
     out
 }
 
+/// Whether SQL text changes data: `INSERT INTO`, `UPDATE ... SET`, `DELETE FROM`,
+/// `TRUNCATE`, `MERGE INTO`, read by PostgreSQL's lexer (so not in strings or comments; `FOR
+/// UPDATE` and `DO UPDATE` of an upsert that already inserts do not count on their own).
+pub fn writes(text: &str) -> bool {
+    let Ok(scanned) = pg_query::scan(text) else {
+        return false;
+    };
+    let tokens: Vec<Token> = scanned
+        .tokens
+        .iter()
+        .filter_map(|t| Token::try_from(t.token).ok())
+        .filter(|k| !matches!(k, Token::SqlComment | Token::CComment))
+        .collect();
+    tokens.iter().enumerate().any(|(i, t)| {
+        let next = tokens.get(i + 1);
+        let before = i.checked_sub(1).and_then(|j| tokens.get(j));
+        match t {
+            Token::Insert | Token::Merge => next == Some(&Token::Into),
+            Token::DeleteP => next == Some(&Token::From),
+            Token::Truncate => true,
+            Token::Update => !matches!(
+                before,
+                Some(Token::For) | Some(Token::Do) | Some(Token::No) | Some(Token::Key)
+            ),
+            _ => false,
+        }
+    })
+}
+
 /// Every name a text uses without a schema: identifiers (and keywords usable as names) with
 /// no dot on either side, folded as PostgreSQL folds them. Columns and variables are among
 /// them; a caller compares the set with the names that a search path would resolve.
@@ -332,6 +361,15 @@ mod tests {
             grants: Vec::new(),
             provenance: Default::default(),
         }
+    }
+
+    #[test]
+    fn writes_are_statements_not_words() {
+        assert!(writes("BEGIN UPDATE public.accounts SET balance = 0; END"));
+        assert!(writes("DELETE FROM t WHERE id = $1"));
+        assert!(writes("INSERT INTO t VALUES (1)"));
+        assert!(!writes("SELECT * FROM t FOR UPDATE"));
+        assert!(!writes("SELECT 'DELETE FROM t' -- UPDATE t SET x = 1\n"));
     }
 
     #[test]

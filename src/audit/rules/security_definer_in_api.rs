@@ -4,7 +4,10 @@
 //! SECURITY DEFINER functions in an exposed schema that `anon` or `authenticated` may
 //! execute (functions get EXECUTE for PUBLIC by default). Functions that belong to an
 //! extension are left alone, and so are trigger functions: they cannot be called over the
-//! API, only run as triggers.
+//! API, only run as triggers. Critical when the body holds a key or token literal, or when
+//! `anon` may call a function that changes data (`INSERT`, `UPDATE`, `DELETE`, `TRUNCATE`);
+//! information only for a read-only boolean check keyed on `auth.uid()` (`is_member(org)`),
+//! which tells callers what they could read anyway.
 //!
 //! ## Why it matters
 //! Every function in an exposed schema is an RPC endpoint. A SECURITY DEFINER function runs
@@ -53,6 +56,19 @@ fn called_in_policies(cx: &Context<'_>) -> Vec<Mention> {
         .flatten()
         .collect();
     crate::sql::parse::with_deep_stack(|| texts.iter().flat_map(|t| functions_called(t)).collect())
+}
+
+/// Whether a body carries a credential literal: a JWT (`eyJ...` with dots), a Stripe-style
+/// secret key, or a PEM private key.
+fn holds_secret(body: &str) -> bool {
+    let jwt = body.match_indices("eyJ").any(|(i, _)| {
+        let token: String = body[i..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        token.len() > 40 && token.matches('.').count() == 2
+    });
+    jwt || body.contains("sk_live_") || body.contains("-----BEGIN") && body.contains("PRIVATE KEY")
 }
 
 pub struct SecurityDefinerInApi;
@@ -109,17 +125,42 @@ impl Rule for SecurityDefinerInApi {
                     &["Clients calling it as an RPC get \"permission denied\" afterwards; grant EXECUTE back to the roles that must call it (service_role keeps its own grant on Supabase)."],
                 )
             };
+            let body = f.body.as_deref().unwrap_or_default();
+            let (severity, what) = if holds_secret(body) {
+                (
+                    Severity::Critical,
+                    ": its body holds a key or token literal",
+                )
+            } else if crate::sql::mentions::writes(body) {
+                let anyone = callers.contains(&"anon");
+                let severity = if anyone {
+                    Severity::Critical
+                } else {
+                    Severity::Warning
+                };
+                (severity, ", and it changes data with its owner's rights")
+            } else if f.result == "boolean" && body.contains("auth.uid()") {
+                // A predicate about the caller (`is_member(org)` keyed on auth.uid()) tells
+                // callers what they could read anyway.
+                (
+                    Severity::Info,
+                    ": a read-only check keyed on the caller (auth.uid())",
+                )
+            } else {
+                (META.severity, "")
+            };
             out.push(
                 META.finding(
                     ObjectRef::schema_object(ObjectKind::Function, &f.schema, &f.signature()),
                     format!(
-                        "{} can call SECURITY DEFINER function {}.{}({}) through the API",
+                        "{} can call SECURITY DEFINER function {}.{}({}) through the API{what}",
                         callers.join(" and "),
                         f.schema,
                         f.name,
                         f.identity_arguments
                     ),
                 )
+                .with_severity(severity)
                 .with_fix(fix),
             );
         }
