@@ -35,6 +35,12 @@ impl SearchPaths {
                 .map(str::to_string)
                 .collect(),
         };
+        // A path with nothing usable left (only "$user") still resolves through public.
+        let today = if today.is_empty() && exists("public") {
+            vec!["public".to_string()]
+        } else {
+            today
+        };
         let on_path = |s: &String| today.contains(s);
         let names = catalog
             .relations

@@ -7,7 +7,8 @@ SELECT json_build_object(
   'stats_reset', (SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()),
   'stats_age_seconds', (SELECT extract(epoch FROM now() - stats_reset)::float8
                         FROM pg_stat_database WHERE datname = current_database()),
-  'search_path', current_setting('search_path'),
+  -- The reading role's own default: this transaction pins pg_catalog for itself.
+  'search_path', (SELECT reset_val FROM pg_settings WHERE name = 'search_path'),
   -- storage.buckets is read only when this is true: naming a missing table is an error.
   'buckets_readable', coalesce(to_regclass('storage.buckets') IS NOT NULL
                                AND has_table_privilege('storage.buckets', 'SELECT'), false),
