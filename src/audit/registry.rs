@@ -48,6 +48,7 @@ registry![
     policy_auth_function_per_row::PolicyAuthFunctionPerRow,
     multiple_permissive_policies::MultiplePermissivePolicies,
     always_true_write_policy::AlwaysTrueWritePolicy,
+    policy_null_uid_bypass::PolicyNullUidBypass,
     write_policy_without_with_check::WritePolicyWithoutWithCheck,
     policy_trusts_user_metadata::PolicyTrustsUserMetadata,
     realtime_table_without_rls::RealtimeTableWithoutRls,

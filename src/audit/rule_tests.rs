@@ -413,3 +413,40 @@ fn an_api_callable_definer_function_is_as_bad_as_what_it_does() {
     );
     assert_eq!(severity("lookup"), Some(Severity::Warning));
 }
+
+#[test]
+fn security_invoker_is_safe_only_where_callers_can_read_what_the_view_reads() {
+    let select = |grantee: &str| crate::model::Grant {
+        grantee: grantee.into(),
+        privileges: vec!["SELECT".into()],
+    };
+    let catalog = |base_grants: Vec<crate::model::Grant>| {
+        let view_grants = vec![select("anon"), select("authenticated")];
+        let mut c = CatalogBuilder::supabase()
+            .table("public.orders", &[("id", "uuid")])
+            .view("public.order_summary")
+            .with("public.order_summary", |v| {
+                v.reads = vec![crate::model::QualifiedName::new("public", "orders")];
+                v.grants = view_grants;
+            })
+            .with("public.orders", |t| t.grants = base_grants)
+            .build();
+        c.meta.server_version_num = Some(150_000);
+        c
+    };
+    let safe = |c: &crate::model::Catalog| {
+        findings_of(c, "view-without-security-invoker")
+            .first()
+            .and_then(|f| f.fix.as_ref())
+            .map(|f| f.safe)
+    };
+    assert_eq!(
+        safe(&catalog(vec![select("anon"), select("authenticated")])),
+        Some(true)
+    );
+    assert_eq!(
+        safe(&catalog(vec![select("authenticated")])),
+        Some(false),
+        "anon reads the view but not the table: the view would fail for it"
+    );
+}

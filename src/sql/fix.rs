@@ -212,10 +212,18 @@ pub fn index_name(t: &Relation, columns: &[&str]) -> String {
     object_name(&parts)
 }
 
-pub fn drop_index(schema: &str, name: &str) -> FixStatement {
+/// `DROP INDEX CONCURRENTLY IF EXISTS` of an index of `t`; a plain `DROP INDEX` on a
+/// partitioned table, which refuses `CONCURRENTLY` (it locks the table while it runs).
+pub fn drop_index(t: &Relation, name: &str) -> FixStatement {
+    if t.kind == crate::model::RelationKind::PartitionedTable {
+        return stmt(format!(
+            "DROP INDEX IF EXISTS {}",
+            qualified(&t.schema, name)
+        ));
+    }
     concurrent(format!(
         "DROP INDEX CONCURRENTLY IF EXISTS {}",
-        qualified(schema, name)
+        qualified(&t.schema, name)
     ))
 }
 
@@ -285,6 +293,16 @@ pub fn alter_policy(
         sql.push_str(&format!(" WITH CHECK ({})", wrapped(c)));
     }
     stmt(sql)
+}
+
+/// `ALTER POLICY name ON t TO roles`: who the policy applies to, changed in place.
+pub fn policy_to_roles(t: &Relation, name: &str, roles: &[&str]) -> FixStatement {
+    stmt(format!(
+        "ALTER POLICY {} ON {} TO {}",
+        ident(name),
+        table(t),
+        role_list(roles)
+    ))
 }
 
 /// Drops `policy` and creates it again with new conditions, keeping its name, command,
@@ -559,10 +577,13 @@ pub fn alter_column_type(t: &Relation, column: &str, type_sql: &str) -> FixState
     ))
 }
 
-pub fn sequence_as_bigint(sequence: &QualifiedName) -> FixStatement {
+/// `ALTER SEQUENCE s AS bigint`, and `NO MAXVALUE` when its maximum was set by hand: the
+/// type change raises only a maximum that was the old type's own.
+pub fn sequence_as_bigint(sequence: &QualifiedName, raise_max: bool) -> FixStatement {
     stmt(format!(
-        "ALTER SEQUENCE {} AS bigint",
-        qualified_name(sequence)
+        "ALTER SEQUENCE {} AS bigint{}",
+        qualified_name(sequence),
+        if raise_max { " NO MAXVALUE" } else { "" }
     ))
 }
 

@@ -30,9 +30,25 @@ pub fn wrap_calls(expr: &str) -> Option<String> {
 /// The next auth call or `current_setting(...)` call: its byte offset and length.
 fn next_call(s: &str) -> Option<(usize, usize)> {
     let fixed = CALLS.iter().filter_map(|c| s.find(c).map(|p| (p, c.len())));
+    // `current_setting(...)` ends at its own closing parenthesis, past nested calls such as
+    // `current_setting(format('app.%s', 'tenant'))` and parentheses inside string literals.
     let setting = s.find("current_setting(").and_then(|p| {
-        let close = s[p..].find(')')?;
-        Some((p, close + 1))
+        let mut depth = 0usize;
+        let mut quoted = false;
+        for (i, ch) in s[p..].char_indices() {
+            match ch {
+                '\'' => quoted = !quoted,
+                '(' if !quoted => depth += 1,
+                ')' if !quoted => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some((p, i + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
     });
     fixed.chain(setting).min_by_key(|(p, _)| *p)
 }
@@ -53,5 +69,9 @@ mod tests {
             Some("(tenant = ( SELECT current_setting('app.tenant'::text)))")
         );
         assert_eq!(wrap_calls("(owner_id = user_id)"), None);
+        assert_eq!(
+            wrap_calls("(t = current_setting(format('app.%s', 'x)')))").as_deref(),
+            Some("(t = ( SELECT current_setting(format('app.%s', 'x)'))))")
+        );
     }
 }

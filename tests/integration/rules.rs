@@ -311,6 +311,20 @@ cases! {
         ],
         before_fix: "",
     };
+    policy_null_uid_bypass: Case {
+        rule: "policy-null-uid-bypass",
+        setup: "CREATE TABLE profiles (id uuid PRIMARY KEY, bio text);
+                ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;
+                CREATE POLICY \"own or setup\" ON profiles FOR SELECT
+                  USING (auth.uid() IS NULL OR auth.uid() = id);
+                CREATE POLICY \"signed in only\" ON profiles FOR SELECT TO authenticated
+                  USING ((SELECT auth.uid()) IS NULL OR (SELECT auth.uid()) = id);
+                CREATE POLICY \"own\" ON profiles FOR UPDATE
+                  USING (auth.uid() IS NOT NULL AND auth.uid() = id);",
+        fires: &["public.profiles.own or setup"],
+        quiet: &["public.profiles.signed in only", "public.profiles.own"],
+        before_fix: "",
+    };
     write_policy_without_with_check: Case {
         rule: "write-policy-without-with-check",
         setup: "CREATE TABLE content (id int PRIMARY KEY, brand_id int);
@@ -624,9 +638,18 @@ cases! {
                 CREATE INDEX idx_ws_stage ON deals (workspace_id, stage, value DESC);
                 CREATE INDEX idx_stage ON deals (stage);
                 CREATE UNIQUE INDEX idx_id_ws ON deals (id, workspace_id);
-                CREATE INDEX idx_partial ON deals (workspace_id) WHERE value > 0;",
-        fires: &["public.deals.idx_ws"],
-        quiet: &["public.deals.idx_stage", "public.deals.deals_pkey", "public.deals.idx_partial"],
+                CREATE INDEX idx_partial ON deals (workspace_id) WHERE value > 0;
+                CREATE INDEX idx_stage_cover ON deals (stage) INCLUDE (value);
+                CREATE INDEX idx_stage_ws ON deals (stage, workspace_id);
+                CREATE TABLE readings (at date, sensor int, value numeric) PARTITION BY RANGE (at);
+                CREATE INDEX idx_readings_sensor ON readings (sensor);
+                CREATE INDEX idx_readings_sensor_at ON readings (sensor, at);",
+        fires: &["public.deals.idx_ws", "public.deals.idx_stage", "public.readings.idx_readings_sensor"],
+        quiet: &[
+            "public.deals.deals_pkey",
+            "public.deals.idx_partial",
+            "public.deals.idx_stage_cover",
+        ],
         before_fix: "",
     };
     invalid_index: Case {
@@ -759,8 +782,10 @@ cases! {
                 CREATE TABLE small_events (id serial PRIMARY KEY);
                 SELECT setval('small_events_id_seq', 1000);
                 CREATE TABLE big (id bigserial PRIMARY KEY);
-                SELECT setval('big_id_seq', 1900000000);",
-        fires: &["public.kernel_events_id_seq"],
+                SELECT setval('big_id_seq', 1900000000);
+                CREATE SEQUENCE ticket_numbers AS bigint MAXVALUE 1000000;
+                SELECT setval('ticket_numbers', 950000);",
+        fires: &["public.kernel_events_id_seq", "public.ticket_numbers"],
         quiet: &["public.small_events_id_seq", "public.big_id_seq"],
         before_fix: "",
     };
@@ -1083,4 +1108,52 @@ async fn rls_policy_drafts_run_on_plain_postgresql() {
         db.exec(&s.sql).await;
     }
     assert!(findings_of(&db.introspect().await, "rls-enabled-without-policy").is_empty());
+}
+
+/// The search_path fixes pin the path functions resolve with today: afterwards they work
+/// for a caller whose own path finds nothing (before, they failed for that caller), a policy
+/// helper included, and a trigger function writing by unqualified name.
+#[tokio::test]
+async fn search_path_fixes_keep_functions_working_whoever_calls_them() {
+    let db = TestDb::with_supabase("search_path_fixes").await;
+    db.exec(SUPABASE_GRANTS).await;
+    db.exec(
+        "CREATE TABLE members (team int, user_id uuid);
+         CREATE TABLE docs (id int PRIMARY KEY, team int, touched int DEFAULT 0);
+         INSERT INTO members VALUES (1, '00000000-0000-0000-0000-000000000001');
+         INSERT INTO docs VALUES (1, 1);
+         CREATE FUNCTION public.is_member(t int) RETURNS boolean LANGUAGE sql STABLE
+           AS $$ SELECT EXISTS (SELECT 1 FROM members m WHERE m.team = t) $$;
+         CREATE FUNCTION public.count_touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+           AS $$ BEGIN UPDATE members SET team = team WHERE team = NEW.team; RETURN NEW; END $$;
+         CREATE TRIGGER touch AFTER UPDATE ON docs FOR EACH ROW EXECUTE FUNCTION count_touch();
+         ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY team_read ON docs FOR SELECT USING (public.is_member(team));",
+    )
+    .await;
+    let as_stranger = "BEGIN; SET LOCAL search_path = pg_catalog; \
+                       SELECT public.is_member(1); UPDATE public.docs SET touched = touched + 1; ROLLBACK;";
+    assert!(
+        db.client.batch_execute(as_stranger).await.is_err(),
+        "before the fix, a caller whose path finds nothing breaks them"
+    );
+    db.exec("ROLLBACK").await;
+    let catalog = db.introspect().await;
+    let mut fixes = findings_of(&catalog, "function-search-path-mutable");
+    fixes.extend(findings_of(
+        &catalog,
+        "security-definer-mutable-search-path",
+    ));
+    assert!(fixes.len() >= 2, "{fixes:?}");
+    for f in &fixes {
+        for s in &f.fix.as_ref().unwrap().statements {
+            assert!(
+                !s.sql.contains("''"),
+                "unqualified bodies are pinned to a path: {}",
+                s.sql
+            );
+            db.exec(&s.sql).await;
+        }
+    }
+    db.exec(as_stranger).await;
 }

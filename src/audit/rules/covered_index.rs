@@ -4,8 +4,10 @@
 //! Non-unique B-tree indexes whose keys are the leading keys of a wider B-tree index on the same
 //! table, in the same order and with the same direction, operator class and collation (PgHero's
 //! "covered by" check). Both indexes must be valid, on plain columns (no expressions) and without a
-//! `WHERE` clause. Unique indexes and indexes that back a constraint are never reported: they
-//! enforce something the wider index does not.
+//! `WHERE` clause, and the wider one must carry every column the narrow one `INCLUDE`s.
+//! Unique indexes and indexes that back a constraint are never reported: they enforce
+//! something the wider index does not. Partitions are judged through their parent (an
+//! index of a partition may belong to its parent's and cannot be dropped alone).
 //!
 //! ## Why it matters
 //! The wider index serves every query the narrow one serves, so the narrow one only costs writes,
@@ -55,11 +57,17 @@ fn plain_btree(i: &Index) -> bool {
         && i.keys.iter().all(|k| k.column.is_some())
 }
 
-/// True when `wide`'s keys start with all of `narrow`'s, in the same order and direction.
+/// True when `wide`'s keys start with all of `narrow`'s, in the same order and direction,
+/// and `wide` carries every column `narrow` INCLUDEs (as a key or an INCLUDE of its own), so
+/// the index-only scans `narrow` allows still work.
 fn covers(wide: &Index, narrow: &Index) -> bool {
+    let carried = |c: &String| {
+        wide.include.contains(c) || wide.keys.iter().any(|k| k.column.as_ref() == Some(c))
+    };
     wide.name != narrow.name
         && wide.keys.len() > narrow.keys.len()
         && wide.keys.iter().zip(&narrow.keys).all(|(w, n)| w == n)
+        && narrow.include.iter().all(carried)
 }
 
 impl Rule for CoveredIndex {
@@ -68,7 +76,9 @@ impl Rule for CoveredIndex {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for t in cx.user_relations() {
+        // A partition's index may belong to its parent's, and cannot be dropped alone:
+        // partitions are judged through their parent.
+        for t in cx.user_relations().filter(|r| r.partition_of.is_none()) {
             for narrow in t
                 .indexes
                 .iter()
@@ -90,7 +100,7 @@ impl Rule for CoveredIndex {
                         ),
                     )
                     .with_fix(
-                        Fix::safe(vec![fix::drop_index(&t.schema, &narrow.name)])
+                        Fix::safe(vec![fix::drop_index(t, &narrow.name)])
                             .note("DROP INDEX CONCURRENTLY cannot run inside a transaction block."),
                     ),
                 );

@@ -81,7 +81,9 @@ impl Rule for DuplicateIndex {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        for t in cx.user_relations() {
+        // A partition's index may belong to its parent's, and cannot be dropped alone:
+        // partitions are judged through their parent.
+        for t in cx.user_relations().filter(|r| r.partition_of.is_none()) {
             // An invalid index is invalid-index's business: it is never the twin kept, nor
             // a reason to drop a valid one.
             for i in t.indexes.iter().filter(|i| i.valid) {
@@ -113,7 +115,7 @@ impl Rule for DuplicateIndex {
                         ),
                     )
                     .with_fix(
-                        Fix::safe(vec![fix::drop_index(&t.schema, &i.name)])
+                        Fix::safe(vec![fix::drop_index(t, &i.name)])
                             .note("DROP INDEX CONCURRENTLY cannot run inside a transaction block."),
                     ),
                 );

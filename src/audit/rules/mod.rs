@@ -43,6 +43,7 @@ pub mod multiple_permissive_policies;
 pub mod not_valid_constraint;
 pub mod outdated_extension;
 pub mod policy_auth_function_per_row;
+pub mod policy_null_uid_bypass;
 pub mod policy_trusts_user_metadata;
 pub mod policy_with_rls_disabled;
 pub mod public_bucket_allows_listing;

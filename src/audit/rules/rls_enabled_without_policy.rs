@@ -17,8 +17,10 @@
 //! Add the policies the table needs. On Supabase, when the table has a `user_id` column,
 //! pglens drafts an owner-only policy, `FOR ALL TO authenticated USING ((SELECT auth.uid()) =
 //! user_id)` with the same WITH CHECK. Otherwise it drafts a policy for `service_role`,
-//! `USING (true) WITH CHECK (true)`, that makes the service-only intent explicit. Each draft
-//! starts with `DROP POLICY IF EXISTS` of its own name, so it can be run again.
+//! `USING (true) WITH CHECK (true)`, that makes the service-only intent explicit; where no
+//! `service_role` exists, `FOR ALL TO PUBLIC USING (false) WITH CHECK (false)`, which says
+//! "owner only" in so many words. Each draft starts with `DROP POLICY IF EXISTS` of its own
+//! name, so it can be run again.
 //!
 //! ## Fix safety
 //! Marked for review: only you know who should see the rows. The owner-only draft opens the
@@ -28,10 +30,9 @@
 //!
 //! On Supabase `service_role` bypasses row-level security anyway, so the service draft
 //! records the intent without changing who sees what; elsewhere it gives that role every row.
-//! When no `service_role` role exists, the draft names PUBLIC instead, which would let every
-//! role read and write every row, the opposite of deny-all (as drafted, PostgreSQL rejects
-//! the quoted role name "PUBLIC" as unknown). Do not run that draft: write a policy for the
-//! roles that really need the rows, or, if deny-all is the intent, ignore the finding.
+//! The `USING (false)` draft, where no `service_role` exists, denies exactly what is denied
+//! already: it changes nothing but the finding. Replace it with a policy for the roles that
+//! really need the rows if that was the intent.
 
 use super::prelude::*;
 
@@ -62,17 +63,21 @@ impl Rule for RlsEnabledWithoutPolicy {
                     "(SELECT auth.uid()) = user_id",
                     "Drafted as owner-only access through user_id; widen it if teammates share rows.",
                 )
-            } else {
-                let role = if cx.catalog.has_role("service_role") {
-                    "service_role"
-                } else {
-                    "PUBLIC"
-                };
+            } else if cx.catalog.has_role("service_role") {
                 (
                     "service access only",
-                    vec![role.to_string()],
+                    vec!["service_role".to_string()],
                     "true",
                     "Drafted to make service-only access explicit; replace with the real audience if users should see rows.",
+                )
+            } else {
+                // Without a service role, say "nobody but the owner" in so many words: a
+                // policy that denies what is denied already, never one that opens the table.
+                (
+                    "owner access only",
+                    vec!["PUBLIC".to_string()],
+                    "false",
+                    "Drafted to make owner-only access explicit (it denies what is denied already); replace it with the real audience if other roles should see rows.",
                 )
             };
             let policy = fix::PolicySpec {

@@ -84,7 +84,9 @@ impl Rule for SequenceNearOverflow {
             if let Some((table, column)) = owner.filter(|(_, c)| c.data_type != "bigint") {
                 statements.push(fix::alter_column_type(table, &column.name, "bigint"));
             }
-            statements.push(fix::sequence_as_bigint(&seq_name));
+            // A maximum below its type's own was set by hand, and AS bigint keeps it.
+            let hand_set = type_max(&s.data_type).is_some_and(|m| s.max_value < m);
+            statements.push(fix::sequence_as_bigint(&seq_name, hand_set));
             out.push(
                 META.finding(
                     ObjectRef::schema_object(ObjectKind::Sequence, &s.schema, &s.name),
@@ -95,10 +97,17 @@ impl Rule for SequenceNearOverflow {
                         used * 100.0
                     ),
                 )
-                .with_fix(Fix::review(
-                    statements,
-                    &["The column type change rewrites the table under an exclusive lock; columns referencing it need the same change."],
-                )),
+                .with_fix({
+                    let fix = Fix::review(
+                        statements,
+                        &["The column type change rewrites the table under an exclusive lock; columns referencing it need the same change."],
+                    );
+                    if hand_set {
+                        fix.note(format!("Its MAXVALUE {} was set by hand: NO MAXVALUE lifts it, so check nothing relies on the bound (a fixed-width number format).", s.max_value))
+                    } else {
+                        fix
+                    }
+                }),
             );
         }
     }

@@ -83,7 +83,7 @@ impl Rule for UnusedIndex {
                         format!("index {} on {}.{} was never scanned {age}", i.name, t.schema, t.name),
                     )
                     .with_fix(Fix::review(
-                        vec![fix::drop_index(&t.schema, &i.name)],
+                        vec![fix::drop_index(t, &i.name)],
                         &["Scans on read replicas are not counted here: check them before dropping.",
                           "DROP INDEX CONCURRENTLY cannot run inside a transaction block."],
                     )),

@@ -26,8 +26,9 @@
 //! that filters by `auth.uid()`.
 //!
 //! ## Fix safety
-//! On PostgreSQL 15 and later, pglens marks the `ALTER VIEW` safe to paste: it changes no
-//! data, takes only a brief lock on the view, and `ALTER VIEW ... RESET (security_invoker)`
+//! On PostgreSQL 15 and later, pglens marks the `ALTER VIEW` safe to paste when the API
+//! roles that read the view have SELECT on every table and view it reads (for review
+//! otherwise, naming those they lack): it changes no data, takes only a brief lock on the view, and `ALTER VIEW ... RESET (security_invoker)`
 //! undoes it. It does change what callers get. Each caller now sees only the rows their own
 //! policies allow, and needs privileges of their own on every table and function the view
 //! reads: where the API roles lack them (a table in a private schema, `auth.users`), the
@@ -67,9 +68,32 @@ impl Rule for ViewWithoutSecurityInvoker {
             {
                 continue;
             }
-            let fix = if has_invoker {
+            // The callers then need SELECT of their own on what the view reads.
+            let ungranted: Vec<String> = v
+                .reads
+                .iter()
+                .filter(|q| {
+                    cx.relation(q).is_none_or(|base| {
+                        ["anon", "authenticated"].iter().any(|role| {
+                            cx.catalog.has_role(role)
+                                && grants_allow(&v.grants, role, "SELECT")
+                                && !grants_allow(&base.grants, role, "SELECT")
+                        })
+                    })
+                })
+                .map(|q| q.to_string())
+                .collect();
+            let fix = if has_invoker && ungranted.is_empty() {
                 Fix::safe(vec![fix::view_security_invoker(v)])
                     .note("Callers now see only the rows their own policies allow.")
+            } else if has_invoker {
+                Fix::review(
+                    vec![fix::view_security_invoker(v)],
+                    &[&format!(
+                        "The API roles that read the view lack SELECT on {}: it would fail for them with \"permission denied\". Grant what they should see (with policies) first, or keep the view out of the API.",
+                        ungranted.join(", ")
+                    )],
+                )
             } else {
                 Fix::review(
                     vec![fix::revoke_on_relation(v, "SELECT", &["anon", "authenticated", "PUBLIC"])],
