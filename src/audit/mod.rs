@@ -3,7 +3,8 @@
 //! - `rules/`: one file per rule; its module doc comment is the rule's documentation, and
 //!   the registry below embeds it, so `pglens rules ID` prints what the code says.
 //! - `context.rs`: facts several rules need (exposed schemas, the tenant column, index
-//!   coverage), computed once per run.
+//!   coverage), computed once per run; `search_path.rs` and `reference_data.rs`: the path
+//!   a function resolves with today, and small label tables.
 //! - `ignore.rs`: the ignore file; suppressed findings stay in the report, marked.
 //! - `format.rs`: text, JSON, SARIF and Markdown output.
 //!
