@@ -487,8 +487,8 @@ fn a_supabase_social_app_shows_what_the_platform_advisor_would_and_no_look_alike
     );
 }
 
-/// An ORM's bookkeeping keys and keys to reference data come as a few grouped findings, so
-/// that the ERP's few hundred real ones are not buried under them.
+/// An ORM's bookkeeping keys come as one grouped finding per column, and keys to reference
+/// data nobody deletes from not at all, so that the ERP's real ones are not buried.
 #[test]
 fn unindexed_bookkeeping_and_reference_keys_are_grouped() {
     let catalog = load("erp.sql");
@@ -503,7 +503,6 @@ fn unindexed_bookkeeping_and_reference_keys_are_grouped() {
     for key in [
         "unindexed-foreign-key:table:public.res_users:create_uid",
         "unindexed-foreign-key:table:public.res_users:write_uid",
-        "unindexed-foreign-key:table:public.res_currency:reference",
     ] {
         assert!(grouped.contains(&key.to_string()), "{key} in {grouped:#?}");
     }
@@ -513,6 +512,13 @@ fn unindexed_bookkeeping_and_reference_keys_are_grouped() {
             && (f.message.contains("(create_uid)") || f.message.contains("(write_uid)"))),
         "no bookkeeping key is listed on its own"
     );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f.rule == "unindexed-foreign-key"
+                && f.message.contains("-> public.res_currency")),
+        "nobody deletes currencies"
+    );
     // A user's own rows are not bookkeeping, even on every table of a Supabase app.
     let chat = pglens::audit::run(
         &load("supabase_chat.sql"),
@@ -521,4 +527,62 @@ fn unindexed_bookkeeping_and_reference_keys_are_grouped() {
     assert!(chat.iter().any(
         |f| f.rule == "unindexed-foreign-key" && f.message.contains("(user_id) -> auth.users")
     ));
+}
+
+/// Fixes written into the migration folder count: each shape fixture read together with a
+/// second file holding every safe fix (and every search_path fix) of its audit, in order,
+/// reads without a problem, and the findings those fixes were for are gone.
+#[test]
+fn fixes_added_to_the_migrations_clear_their_findings_offline() {
+    let dir = std::env::temp_dir().join(format!("pglens-fix-migrations-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for file in [
+        "supabase_chat.sql",
+        "supabase_saas.sql",
+        "supabase_social.sql",
+        "erp.sql",
+        "music.sql",
+        "partitions.sql",
+    ] {
+        let before = pglens::audit::run(&load(file), &pglens::audit::Selection::default());
+        let applied: Vec<&pglens::audit::Finding> = before
+            .iter()
+            .filter(|f| {
+                f.fix.as_ref().is_some_and(|x| x.safe) || f.rule.ends_with("search-path-mutable")
+            })
+            .collect();
+        let script: String = applied
+            .iter()
+            .filter_map(|f| f.fix.as_ref())
+            .map(|fix| fix.script())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let fixes = dir.join(format!("zz_{file}"));
+        std::fs::write(&fixes, script).expect("write fixes");
+        let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/shapes")
+            .join(file);
+        let catalog = pglens::source::sqlfiles::load(&[source, fixes]).expect("reads");
+        let problems: Vec<String> = catalog
+            .migrations
+            .iter()
+            .flat_map(|m| &m.problems)
+            .map(|p| format!("{}:{} {}", p.location.file, p.location.line, p.message))
+            .collect();
+        assert!(problems.is_empty(), "{file}: {problems:#?}");
+        let after: std::collections::BTreeSet<String> =
+            pglens::audit::run(&catalog, &pglens::audit::Selection::default())
+                .into_iter()
+                .map(|f| f.key)
+                .collect();
+        let still: Vec<&str> = applied
+            .iter()
+            .map(|f| f.key.as_str())
+            .filter(|k| after.contains(*k))
+            .collect();
+        assert!(
+            still.is_empty(),
+            "{file}: still reported offline after its fix: {still:#?}"
+        );
+    }
 }

@@ -214,6 +214,7 @@ impl Builder {
                 self.drop(s, &mut out)
             }
             N::RenameStmt(s) => self.rename(s, at),
+            N::AlterFunctionStmt(s) => self.alter_function(s, at),
             N::CreateSeqStmt(s) => {
                 let q = range_var(s.sequence.as_ref());
                 out.object = Some(q.to_string());
@@ -251,7 +252,6 @@ impl Builder {
             | N::GrantRoleStmt(_)
             | N::AlterOwnerStmt(_)
             | N::AlterSeqStmt(_)
-            | N::AlterFunctionStmt(_)
             | N::AlterExtensionStmt(_)
             | N::AlterDatabaseSetStmt(_)
             | N::AlterRoleSetStmt(_)

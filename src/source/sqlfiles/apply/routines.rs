@@ -142,6 +142,66 @@ impl Builder {
         Ok(())
     }
 
+    /// `ALTER FUNCTION f(...) SET / RESET setting, SECURITY ..., STABLE ...`: the options a
+    /// fix or a later migration changes in place.
+    pub(super) fn alter_function(&mut self, s: &pb::AlterFunctionStmt, at: &Location) -> Applied {
+        let Some(func) = &s.func else {
+            return Ok(());
+        };
+        let q = qualified(&strings(&func.objname));
+        let mut targets = self.functions_named(&q);
+        if !func.args_unspecified && targets.len() > 1 {
+            let count = func.objargs.len();
+            targets.retain(|&i| {
+                let identity = &self.catalog.functions[i].identity_arguments;
+                let n = if identity.is_empty() {
+                    0
+                } else {
+                    identity.split(',').count()
+                };
+                n == count
+            });
+        }
+        if targets.is_empty() {
+            return Err(format!("function {q} does not exist (yet)"));
+        }
+        for i in targets {
+            let function = &mut self.catalog.functions[i];
+            for (name, arg) in def_elems(&s.actions) {
+                match name.as_str() {
+                    "security" => function.security_definer = arg.is_some_and(boolean_value),
+                    "volatility" => {
+                        function.volatility = match arg.and_then(string_value).as_deref() {
+                            Some("immutable") => Volatility::Immutable,
+                            Some("stable") => Volatility::Stable,
+                            _ => Volatility::Volatile,
+                        }
+                    }
+                    "set" => {
+                        let Some(N::VariableSetStmt(v)) = arg.and_then(|a| a.node.as_ref()) else {
+                            continue;
+                        };
+                        let prefix = format!("{}=", v.name);
+                        let reset = v.kind == pb::VariableSetKind::VarReset as i32;
+                        let reset_all = v.kind == pb::VariableSetKind::VarResetAll as i32;
+                        function
+                            .config
+                            .retain(|c| !reset_all && !c.starts_with(&prefix));
+                        if !reset && !reset_all {
+                            let values: Vec<String> = v.args.iter().map(config_value).collect();
+                            function
+                                .config
+                                .push(format!("{prefix}{}", values.join(", ")));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            function.provenance.altered.push(at.clone());
+        }
+        Ok(())
+    }
+
     pub(super) fn create_trigger(&mut self, s: &pb::CreateTrigStmt, at: &Location) -> Applied {
         let q = range_var(s.relation.as_ref());
         let function = qualified(&strings(&s.funcname));

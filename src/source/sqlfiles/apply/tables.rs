@@ -319,7 +319,22 @@ impl Builder {
             }
             pb::ConstrType::ConstrCheck => {
                 let expr = k.raw_expr.as_deref().map(expression).unwrap_or_default();
-                let cols = column.map(|c| vec![c.to_string()]).unwrap_or_default();
+                // The table's columns the expression names, in table order, as conkey lists
+                // them on a live server.
+                let named = crate::sql::mentions::bare_names(&expr);
+                let mut cols: Vec<String> = self
+                    .relation(q)
+                    .map(|r| {
+                        r.columns
+                            .iter()
+                            .filter(|c| named.contains(&c.name))
+                            .map(|c| c.name.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let Some(c) = column.filter(|c| !cols.iter().any(|x| x == c)) {
+                    cols.push(c.to_string());
+                }
                 (
                     ConstraintKind::Check,
                     cols,
