@@ -93,23 +93,27 @@ impl<'a> Context<'a> {
             .filter(|r| r.kind.is_table() && r.partition_of.is_none())
     }
 
-    /// Tables that another table's trigger functions write to (`orders_history`, filled by a
-    /// trigger on `orders`): copies kept by the database itself, whose columns repeat the
-    /// source's values rather than describe rows of their own.
-    pub fn written_by_other_tables_triggers(&self) -> BTreeSet<QualifiedName> {
+    /// History copies: tables that another table's trigger functions write to and that
+    /// carry most of that table's columns (`orders_history`, filled by a trigger on
+    /// `orders`). Their columns repeat the source's values rather than describe rows of their
+    /// own. A table a trigger only starts (a profile created at sign-up) is not a copy.
+    pub fn history_copies(&self) -> BTreeSet<QualifiedName> {
         let mut out = BTreeSet::new();
         crate::sql::parse::with_deep_stack(|| {
-            for r in &self.catalog.relations {
-                for trigger in &r.triggers {
+            for source in &self.catalog.relations {
+                for trigger in &source.triggers {
                     let Some(f) = self.catalog.functions.iter().find(|f| {
                         f.schema == trigger.function.schema && f.name == trigger.function.name
                     }) else {
                         continue;
                     };
                     for (schema, name) in crate::sql::mentions::in_function(f) {
-                        let schema = schema.unwrap_or_else(|| r.schema.clone());
-                        if schema != r.schema || name != r.name {
-                            out.insert(QualifiedName::new(schema, name));
+                        let schema = schema.unwrap_or_else(|| source.schema.clone());
+                        let Some(target) = self.relation_named(&schema, &name) else {
+                            continue;
+                        };
+                        if !std::ptr::eq(target, source) && copies_columns_of(target, source) {
+                            out.insert(target.qualified_name());
                         }
                     }
                 }
@@ -251,6 +255,16 @@ impl<'a> Context<'a> {
 }
 
 /// `deal` -> [`deals`, `deal`]; `company` -> [`companies`, `company`]; `status` -> [`statuses`, `status`].
+/// Whether `copy` has at least two columns and 80% of `source`'s column names.
+fn copies_columns_of(copy: &Relation, source: &Relation) -> bool {
+    let shared = source
+        .columns
+        .iter()
+        .filter(|c| copy.has_column(&c.name))
+        .count();
+    shared >= 2 && shared * 5 >= source.columns.len() * 4
+}
+
 fn plural_forms(stem: &str) -> Vec<String> {
     let plural = if let Some(base) = stem
         .strip_suffix('y')

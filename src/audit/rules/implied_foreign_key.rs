@@ -6,8 +6,8 @@
 //! same schema, else in `public`, else in `auth`, and has a primary key on a single `id` column of
 //! the same type: relationships the schema implies and does not enforce (SchemaSpy's "implied
 //! relationships"). A column that would point at its own table is left alone, and so are
-//! tables another table's trigger writes to (history copies, whose ids must outlive the rows
-//! they name).
+//! history copies (a table another table's trigger writes to and that carries most of its
+//! columns), whose ids must outlive the rows they name.
 //!
 //! ## Why it matters
 //! Nothing stops orphans: rows pointing at deleted parents accumulate, cascades do not happen, and
@@ -63,7 +63,7 @@ impl Rule for ImpliedForeignKey {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         // A history table copies ids that must outlive the rows they name.
-        let copies = cx.written_by_other_tables_triggers();
+        let copies = cx.history_copies();
         for t in cx.user_tables() {
             if copies.contains(&t.qualified_name()) {
                 continue;

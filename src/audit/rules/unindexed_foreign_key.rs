@@ -9,12 +9,13 @@
 //! A foreign key a partition declares itself, beyond its parent's, is checked on the
 //! partition, where its own indexes and those inherited from the parent both serve it.
 //!
-//! Two kinds are grouped into one low-priority finding each, so that hundreds of them do not
-//! bury the rest: keys on an ORM's bookkeeping column (`create_uid`, `write_uid`,
-//! `created_by` on more than half of the tables), one finding per column; and keys to
-//! reference data (small label tables such as `gender`, `*_status`, `res_currency`: at most
-//! eight columns of their own, a label column, nobody's data, pointing only at other
-//! reference data), one finding per reference table.
+//! Keys on an ORM's bookkeeping column (`create_uid`, `write_uid`, `created_by` on more
+//! than half of the tables) are grouped into one low-priority finding per column, so that
+//! hundreds of them do not bury the rest. Keys to reference data (small label tables such as
+//! `gender`, `*_status`, `res_currency`: at most eight columns of their own, a label column,
+//! nobody's data, pointing only at other reference data) are left out unless statistics
+//! show rows deleted from the reference table: nothing ever looks them up. Supabase's
+//! advisor lists those too.
 //!
 //! ## Why it matters
 //! Deleting or updating a parent row makes PostgreSQL look for children; without an index
@@ -32,8 +33,8 @@
 //! (order_id)`. It costs some storage and write time.
 //!
 //! ## Fix safety
-//! The grouped findings are marked for review: their indexes cost every write and rarely
-//! pay off, so build them only where the parent's rows really are deleted. The others are
+//! The grouped bookkeeping findings are marked for review: their indexes cost every write
+//! and rarely pay off, so build them only where the parent's rows really are deleted. The others are
 //! marked safe to paste: it changes no data, and building the index concurrently does not
 //! block reads or writes. It cannot run inside a transaction block, so a migration tool that
 //! wraps each file in a transaction needs it in a step of its own. It waits for
@@ -65,10 +66,8 @@ impl Rule for UnindexedForeignKey {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let reference = crate::audit::reference_data::tables(cx.catalog, &cx.bookkeeping);
-        // Foreign keys that matter little, one finding per group: (why, the parent,
-        // the column where it is a bookkeeping one) -> the keys.
-        let mut grouped: BTreeMap<(Low, &QualifiedName, &str), Vec<Unindexed<'_>>> =
-            BTreeMap::new();
+        // Keys on a bookkeeping column, one finding per (parent, column).
+        let mut grouped: BTreeMap<(&QualifiedName, &str), Vec<Unindexed<'_>>> = BTreeMap::new();
         for t in cx.user_relations().filter(|r| r.kind.is_table()) {
             for (c, fk) in t.foreign_keys() {
                 if indexed(cx, t, &c.columns) {
@@ -88,23 +87,32 @@ impl Rule for UnindexedForeignKey {
                 };
                 if let Some(column) = bookkeeping {
                     grouped
-                        .entry((Low::Bookkeeping, &fk.referenced_table, column))
+                        .entry((&fk.referenced_table, column))
                         .or_default()
                         .push(key);
-                } else if reference.contains(&fk.referenced_table) {
-                    grouped
-                        .entry((Low::ReferenceData, &fk.referenced_table, ""))
-                        .or_default()
-                        .push(key);
+                } else if reference.contains(&fk.referenced_table)
+                    && !rows_deleted(cx, &fk.referenced_table)
+                {
+                    // Reference data whose rows nobody deletes: the index would never be
+                    // used for the lookup, and joins go through the parent's key.
+                    continue;
                 } else {
                     out.push(single(key, fk));
                 }
             }
         }
-        for ((why, parent, column), keys) in grouped {
-            out.push(group(why, parent, column, &keys));
+        for ((parent, column), keys) in grouped {
+            out.push(bookkeeping_group(parent, column, &keys));
         }
     }
+}
+
+/// Whether statistics show rows deleted from `table` (never, offline).
+fn rows_deleted(cx: &Context<'_>, table: &QualifiedName) -> bool {
+    cx.relation(table)
+        .and_then(|t| t.stats.as_ref())
+        .and_then(|s| s.deletes)
+        .is_some_and(|d| d > 0)
 }
 
 /// Whether a column records who created or last changed a row (`create_uid`, `write_uid`,
@@ -126,16 +134,6 @@ fn names_a_writer(column: &str) -> bool {
             .and_then(|rest| rest.strip_prefix('_'))
             .is_some_and(|rest| WHO.contains(&rest))
     })
-}
-
-/// Why a group of unindexed foreign keys matters little.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Low {
-    /// A column most tables have (an ORM's `create_uid`): an index on each costs every
-    /// write and helps only when the parent row (a user) is deleted.
-    Bookkeeping,
-    /// The parent is reference data, whose rows are almost never deleted.
-    ReferenceData,
 }
 
 /// A foreign key without an index.
@@ -169,7 +167,9 @@ fn single(key: Unindexed<'_>, fk: &crate::model::ForeignKey) -> Finding {
     .with_fix(Fix::index_build(t, key.create_index()))
 }
 
-fn group(why: Low, parent: &QualifiedName, column: &str, keys: &[Unindexed<'_>]) -> Finding {
+/// The keys on one bookkeeping column (an ORM's `create_uid`) to one parent, as one
+/// finding: an index on each costs every write and helps only when a parent row is deleted.
+fn bookkeeping_group(parent: &QualifiedName, column: &str, keys: &[Unindexed<'_>]) -> Finding {
     let shown: Vec<String> = keys
         .iter()
         .take(5)
@@ -185,35 +185,19 @@ fn group(why: Low, parent: &QualifiedName, column: &str, keys: &[Unindexed<'_>])
             String::new()
         }
     );
-    let (message, note, part) = match why {
-        Low::Bookkeeping => (
-            format!(
-                "{} foreign keys on the bookkeeping column {column} -> {parent} have no index ({tables}); low priority: an index on each costs every write and helps only when a row of {parent} is deleted",
-                keys.len()
-            ),
-            "Index them only if rows of the parent are deleted or updated in its key; each index costs every insert and update.",
-            column,
-        ),
-        Low::ReferenceData => (
-            format!(
-                "{} foreign key{} to the reference table {parent} ha{} no index ({tables}); low priority: its rows are almost never deleted",
-                keys.len(),
-                if keys.len() == 1 { "" } else { "s" },
-                if keys.len() == 1 { "s" } else { "ve" }
-            ),
-            "Index them only if rows of the reference table are deleted, or if queries join from it to these tables.",
-            "reference",
-        ),
-    };
+    let message = format!(
+        "{} foreign keys on the bookkeeping column {column} -> {parent} have no index ({tables}); low priority: an index on each costs every write and helps only when a row of {parent} is deleted",
+        keys.len()
+    );
     META.finding(
         ObjectRef::relation(ObjectKind::Table, &parent.schema, &parent.name),
         message,
     )
-    .distinguished_by(part)
+    .distinguished_by(column)
     .with_fix(Fix::review(
         keys.iter().map(Unindexed::create_index).collect(),
         &[
-            note,
+            "Index them only if rows of the parent are deleted or updated in its key; each index costs every insert and update.",
             "CREATE INDEX CONCURRENTLY cannot run inside a transaction block.",
         ],
     ))

@@ -3,8 +3,9 @@
 //! ## What it finds
 //! Tables with an `updated_at` column and no BEFORE UPDATE row trigger that maintains it: a
 //! trigger counts when its function is `moddatetime` or its body assigns `NEW.updated_at`.
-//! Tables that another table's trigger writes to (a history table filled by a trigger on
-//! `orders`) are left alone: their `updated_at` copies the source row's.
+//! History copies (a table that another table's trigger writes to and that carries most of
+//! its columns, such as `orders_history` filled by a trigger on `orders`) are left alone:
+//! their `updated_at` copies the source row's.
 //!
 //! ## Why it matters
 //! The column then says when the row was created, or whenever some code path remembered to
@@ -84,7 +85,7 @@ impl Rule for UpdatedAtWithoutTrigger {
         });
         // A history table's updated_at copies the source row's: a trigger of its own would
         // overwrite it whenever the source's trigger closes a version.
-        let copies = cx.written_by_other_tables_triggers();
+        let copies = cx.history_copies();
         for t in cx.user_tables() {
             if !t.has_column("updated_at")
                 || maintained(cx, t)
