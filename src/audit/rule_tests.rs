@@ -450,3 +450,71 @@ fn security_invoker_is_safe_only_where_callers_can_read_what_the_view_reads() {
         "anon reads the view but not the table: the view would fail for it"
     );
 }
+
+#[test]
+fn an_update_policy_weaker_than_the_insert_policy_is_a_hole_not_a_style_note() {
+    let member = "sender_id = auth.uid() AND conversation_id IN (SELECT conversation_id FROM public.members WHERE user_id = auth.uid())";
+    let catalog = CatalogBuilder::supabase()
+        .table(
+            "public.messages",
+            &[
+                ("id", "uuid"),
+                ("conversation_id", "uuid"),
+                ("sender_id", "uuid"),
+            ],
+        )
+        .enable_rls("public.messages")
+        .policy(
+            "public.messages",
+            "send",
+            PolicyCommand::Insert,
+            &["authenticated"],
+            None,
+            Some(member),
+        )
+        .policy(
+            "public.messages",
+            "edit",
+            PolicyCommand::Update,
+            &["authenticated"],
+            Some("sender_id = auth.uid()"),
+            None,
+        )
+        .table("public.notes", &[("id", "uuid"), ("owner", "uuid")])
+        .enable_rls("public.notes")
+        .policy(
+            "public.notes",
+            "add",
+            PolicyCommand::Insert,
+            &["authenticated"],
+            None,
+            Some("owner = auth.uid()"),
+        )
+        .policy(
+            "public.notes",
+            "edit",
+            PolicyCommand::Update,
+            &["authenticated"],
+            Some("owner = auth.uid()"),
+            None,
+        )
+        .build();
+    let findings = findings_of(&catalog, "write-policy-without-with-check");
+    let severity = |table: &str| {
+        findings
+            .iter()
+            .find(|f| f.object.table.as_deref() == Some(table))
+            .map(|f| f.severity)
+    };
+    use crate::audit::Severity;
+    assert_eq!(
+        severity("messages"),
+        Some(Severity::Warning),
+        "a message can be moved out of its sender's conversations"
+    );
+    assert_eq!(
+        severity("notes"),
+        Some(Severity::Info),
+        "USING already holds what INSERT checks"
+    );
+}

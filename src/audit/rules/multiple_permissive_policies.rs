@@ -196,7 +196,7 @@ fn merge(t: &Relation, policies: &[&Policy]) -> Option<Fix> {
         // One transaction, so the table is never without its policies.
         Fix::review(
             statements,
-            &["The merged policies are gone by name: update migrations or tools that drop or alter them by name, and give the new policy a name that says what it allows."],
+            &["The merged policies are gone by name: update migrations or tools that drop or alter them by name, and give the new policy a name that says what it allows.", "Apply it after pglens's other drafts for these policies: they alter them by name and fail once they are merged."],
         )
         .in_transaction(),
     )

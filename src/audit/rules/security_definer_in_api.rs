@@ -117,7 +117,8 @@ impl Rule for SecurityDefinerInApi {
             let fix = if used_by_policy {
                 Fix::review(
                     vec![fix::create_schema(PRIVATE_SCHEMA), fix::function_set_schema(f, PRIVATE_SCHEMA)],
-                    &["A policy calls it, so EXECUTE stays: it moves out of the API instead. Policies keep working; SQL and clients that call it by name must say private.<name>."],
+                    &["A policy calls it, so EXECUTE stays: it moves out of the API instead. Policies keep working; SQL and clients that call it by name must say private.<name>.",
+                      "Apply it after pglens's other drafts: those that restate a policy name it as public.<name> and fail once it has moved."],
                 )
             } else {
                 Fix::review(
