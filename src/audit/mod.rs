@@ -357,12 +357,6 @@ impl Finding {
         self.severity = severity;
         self
     }
-
-    /// For a rule whose findings differ in kind (a security hole among style notes).
-    pub fn with_category(mut self, category: Category) -> Self {
-        self.category = category;
-        self
-    }
 }
 
 /// A check over the whole catalog. Implementations are pure: no I/O, no clock.

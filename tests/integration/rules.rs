@@ -339,8 +339,8 @@ cases! {
                   WITH CHECK (sender_id = auth.uid() AND conversation_id IN
                     (SELECT m.conversation_id FROM members m WHERE m.user_id = auth.uid()));
                 CREATE POLICY edit ON messages FOR UPDATE TO authenticated USING (sender_id = auth.uid());",
-        // upd: only implicit; edit: weaker than the INSERT policy (a message can be moved
-        // into a conversation its sender is not part of).
+        // Both only implicit. `edit` asks less than `send`, yet an update through the API
+        // must also pass the SELECT policy for the new row, so it is no hole.
         fires: &["public.content.upd", "public.messages.edit"],
         quiet: &["public.content.upd2", "public.content.del", "public.messages.send"],
         before_fix: "",
