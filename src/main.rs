@@ -58,7 +58,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             let ignores = audit::ignore::load(ignore_file.as_deref())?;
-            let catalog = load(&source, demo, ask).await?;
+            let mut catalog = load(&source, demo, ask).await?;
             let selection = audit::Selection { only: rules, skip };
             let mut findings = audit::run(&catalog, &selection);
             let unused: Vec<String> = ignores
@@ -68,14 +68,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .collect();
             let min: Severity = min_severity.into();
             findings.retain(|f| f.severity >= min);
+            // The findings own what they show: the model is no longer needed, and on a big
+            // schema it is most of the memory.
+            let label = std::mem::take(&mut catalog.meta.source_label);
+            drop(catalog);
             let report = audit::format::Report {
-                source: &catalog.meta.source_label,
+                source: &label,
                 findings: &findings,
                 unused_ignores: &unused,
             };
             let text = match format {
                 Format::Text => audit::format::text(&report, colour_stdout()),
-                Format::Json => audit::format::json(&report),
+                // Streamed: tens of thousands of findings never sit in memory as one text.
+                Format::Json => {
+                    written(audit::format::write_json(&report, std::io::stdout().lock()))?;
+                    String::new()
+                }
                 Format::Sarif => audit::format::sarif(&report),
                 Format::Markdown => audit::format::markdown(&report),
             };
@@ -357,7 +365,12 @@ fn doctor() -> String {
 /// written. A reader that went away (`pglens audit | head`) is not an error.
 fn emit(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    written(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// A write to standard output: a closed pipe (`| head`) is no error, anything else is.
+fn written(result: std::io::Result<()>) -> anyhow::Result<()> {
+    match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(anyhow::anyhow!("cannot write the output: {e}")),

@@ -136,40 +136,118 @@ pub fn text(report: &Report<'_>, colour: bool) -> String {
 
 /// The JSON document described in the README.
 pub fn json(report: &Report<'_>) -> String {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "key": f.key,
-                "rule": f.rule,
-                "severity": f.severity,
-                "category": f.category,
-                "object": {
-                    "kind": f.object.kind,
-                    "schema": f.object.schema,
-                    "table": f.object.table,
-                    "name": f.object.name,
-                },
-                "message": f.message,
-                "fix": f.fix.as_ref().map(|x| json!({
-                    "sql": x.script(),
-                    "statements": x.statements,
-                    "notes": x.notes,
-                    "safe": x.safe,
-                })),
-                "suppressed": f.suppressed.is_some(),
-                "suppression_reason": f.suppressed,
-            })
-        })
-        .collect();
-    let doc = json!({
-        "pglens_version": env!("CARGO_PKG_VERSION"),
-        "source": report.source,
-        "findings": findings,
-        "unused_ignores": report.unused_ignores,
-    });
-    crate::text::json_escaped(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_json(report, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The JSON document, written to `out` one finding at a time: memory stays flat however
+/// many findings there are. Keys are in alphabetical order, as they always were.
+pub fn write_json(report: &Report<'_>, out: impl std::io::Write) -> std::io::Result<()> {
+    use serde::Serialize;
+    let formatter = crate::text::EscapingFormatter(serde_json::ser::PrettyFormatter::new());
+    let mut out = std::io::BufWriter::new(out);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    JsonDocument {
+        findings: Streamed(report.findings),
+        pglens_version: env!("CARGO_PKG_VERSION"),
+        source: report.source,
+        unused_ignores: report.unused_ignores,
+    }
+    .serialize(&mut serializer)
+    // Keep the kind, so that a closed pipe stays a closed pipe.
+    .map_err(|e| match e.io_error_kind() {
+        Some(kind) => std::io::Error::from(kind),
+        None => std::io::Error::other(e),
+    })?;
+    std::io::Write::write_all(&mut out, b"\n")?;
+    std::io::Write::flush(&mut out)
+}
+
+#[derive(serde::Serialize)]
+struct JsonDocument<'a> {
+    findings: Streamed<'a>,
+    pglens_version: &'static str,
+    source: &'a str,
+    unused_ignores: &'a [String],
+}
+
+/// The findings, each turned into its JSON shape only while it is written.
+struct Streamed<'a>(&'a [Finding]);
+
+impl serde::Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(JsonFinding::from))
+    }
+}
+
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    category: super::Category,
+    fix: Option<JsonFix<'a>>,
+    key: &'a str,
+    message: &'a str,
+    object: JsonObject<'a>,
+    rule: &'a str,
+    severity: Severity,
+    suppressed: bool,
+    suppression_reason: &'a Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonObject<'a> {
+    kind: super::ObjectKind,
+    name: &'a Option<String>,
+    schema: &'a Option<String>,
+    table: &'a Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFix<'a> {
+    notes: &'a [String],
+    safe: bool,
+    sql: String,
+    statements: Vec<JsonStatement<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonStatement<'a> {
+    outside_transaction: bool,
+    sql: &'a str,
+}
+
+impl<'a> From<&'a Finding> for JsonFinding<'a> {
+    fn from(f: &'a Finding) -> Self {
+        JsonFinding {
+            category: f.category,
+            fix: f.fix.as_ref().map(|x| JsonFix {
+                notes: &x.notes,
+                safe: x.safe,
+                sql: x.script(),
+                statements: x
+                    .statements
+                    .iter()
+                    .map(|s| JsonStatement {
+                        outside_transaction: s.outside_transaction,
+                        sql: &s.sql,
+                    })
+                    .collect(),
+            }),
+            key: &f.key,
+            message: &f.message,
+            object: JsonObject {
+                kind: f.object.kind,
+                name: &f.object.name,
+                schema: &f.object.schema,
+                table: &f.object.table,
+            },
+            rule: f.rule,
+            severity: f.severity,
+            suppressed: f.suppressed.is_some(),
+            suppression_reason: &f.suppressed,
+        }
+    }
 }
 
 fn sarif_level(s: Severity) -> &'static str {
