@@ -198,14 +198,16 @@ cases! {
                 CREATE TABLE asset_approvals (id uuid PRIMARY KEY, asset_id uuid NOT NULL REFERENCES assets(id));
                 CREATE TABLE brands (id uuid PRIMARY KEY, workspace_id text);
                 CREATE TABLE brand_notes (id uuid PRIMARY KEY, brand_id uuid REFERENCES brands(id));
-                CREATE TABLE asset_comments (id uuid PRIMARY KEY, asset_id uuid REFERENCES assets(id), user_id uuid);
+                CREATE TABLE asset_comments (id uuid PRIMARY KEY, asset_id uuid NOT NULL REFERENCES assets(id), user_id uuid);
+                CREATE TABLE asset_mentions (id uuid PRIMARY KEY, asset_id uuid REFERENCES assets(id) ON DELETE SET NULL, note text);
                 ALTER TABLE asset_comments ENABLE ROW LEVEL SECURITY;
                 CREATE POLICY own ON asset_comments TO authenticated USING (user_id = auth.uid());
                 INSERT INTO workspaces VALUES ('00000000-0000-0000-0000-00000000000a');
                 INSERT INTO assets VALUES ('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-00000000000a');
                 INSERT INTO asset_approvals VALUES (gen_random_uuid(), '00000000-0000-0000-0000-0000000000a1');",
         fires: &["public.asset_approvals"],
-        quiet: &["public.brand_notes", "public.asset_comments"],
+        // asset_mentions only links to an asset (optional key): no ownership, no tenant.
+        quiet: &["public.brand_notes", "public.asset_comments", "public.asset_mentions"],
         before_fix: "",
     };
     tenant_fk_to_users: Case {

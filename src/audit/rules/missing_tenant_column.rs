@@ -7,7 +7,8 @@
 //! `company_id`, `account_id` and `team_id` that most tables have (at least two). Not reported:
 //! the tenant table itself; tables whose own policies scope rows to their user (`user_id =
 //! auth.uid()`); link tables (only foreign keys and bookkeeping columns); parents reached through
-//! a bookkeeping column (one most tables have, such as an ORM's `create_uid`); parents whose
+//! a bookkeeping column (one most tables have, such as an ORM's `create_uid`) or through an
+//! optional key (a nullable column: a link to the parent, not ownership); parents whose
 //! tenant column may be null (rows shared across tenants) or has no foreign key to the tenant
 //! table.
 //!
@@ -22,7 +23,7 @@
 //! ## Example
 //! ```sql
 //! CREATE TABLE projects (id uuid PRIMARY KEY, workspace_id uuid NOT NULL REFERENCES workspaces);
-//! CREATE TABLE tasks (id uuid PRIMARY KEY, project_id uuid REFERENCES projects);
+//! CREATE TABLE tasks (id uuid PRIMARY KEY, project_id uuid NOT NULL REFERENCES projects);
 //! -- tasks is reported: it has no workspace_id, though its parent projects has one
 //! ```
 //!
@@ -139,6 +140,15 @@ impl Rule for MissingTenantColumn {
                 if c.columns
                     .iter()
                     .any(|col| bookkeeping.contains(col.as_str()))
+                {
+                    return None;
+                }
+                // An optional reference (`sale_id ... ON DELETE SET NULL`, a nullable
+                // `destination_account_id`) links rows; only a key every row has says what
+                // the row belongs to.
+                if c.columns
+                    .iter()
+                    .any(|col| t.column(col).is_none_or(|x| !x.not_null))
                 {
                     return None;
                 }
