@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::{find_rule, Finding, Severity};
+use super::{find_rule, Finding, Fix, Severity};
 use crate::sql;
 use crate::text::{visible, visible_lines};
 
@@ -366,6 +366,34 @@ pub fn markdown(report: &Report<'_>) -> String {
     visible_lines(&markdown_document(report)).into_owned()
 }
 
+/// `schema.table` of a finding, or its object's path.
+fn object_label(f: &Finding) -> String {
+    match (&f.object.schema, &f.object.table) {
+        (Some(s), Some(t)) => format!("{s}.{t}"),
+        _ => f.object.path(),
+    }
+}
+
+/// A group's heading and its members: the first twenty, then how many more.
+fn markdown_group_heading(out: &mut String, group: &super::groups::Group<'_>) {
+    const SHOWN: usize = 20;
+    let n = group.members.len();
+    let _ = writeln!(out, "### {} ({n} tables)\n", visible(&group.pattern));
+    let names: Vec<String> = group
+        .members
+        .iter()
+        .take(SHOWN)
+        .map(|f| format!("`{}`", visible(&object_label(f))))
+        .collect();
+    let more = n.saturating_sub(SHOWN);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(out, "{}{tail}\n", names.join(", "));
+}
+
 fn markdown_document(report: &Report<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Schema audit: {}\n", visible(report.source));
@@ -385,12 +413,44 @@ fn markdown_document(report: &Report<'_>) -> String {
             continue;
         }
         let _ = writeln!(out, "## {title}\n");
-        for f in findings {
-            let _ = writeln!(out, "### {}\n", visible(&f.message));
+        for group in super::groups::by_pattern(&findings) {
+            let f = group.members[0];
+            if group.is_group() {
+                markdown_group_heading(&mut out, &group);
+            } else {
+                let _ = writeln!(out, "### {}\n", visible(&f.message));
+            }
             let summary = find_rule(f.rule)
                 .map(|e| e.rule.meta().summary)
                 .unwrap_or("");
             let _ = writeln!(out, "`{}` ({}): {summary}\n", f.rule, f.category.as_str());
+            // Up to this many members, the group's fix is every member's statements.
+            const FIXES_SHOWN: usize = 50;
+            if group.is_group() && f.fix.is_some() {
+                let fixes: Vec<&Fix> = group
+                    .members
+                    .iter()
+                    .filter_map(|m| m.fix.as_ref())
+                    .collect();
+                if fixes.len() <= FIXES_SHOWN {
+                    let script: Vec<String> = fixes.iter().map(|x| x.script()).collect();
+                    let _ = writeln!(out, "{}\n", sql_block(&script.join("\n")));
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "The fix for {}; the others are alike (`pglens audit --format json` lists each):\n",
+                        visible(&object_label(f))
+                    );
+                    let _ = writeln!(out, "{}\n", sql_block(&fixes[0].script()));
+                }
+                for note in f.fix.iter().flat_map(|x| &x.notes) {
+                    let _ = writeln!(out, "- {}", visible(note));
+                }
+                if f.fix.as_ref().is_some_and(|x| !x.notes.is_empty()) {
+                    out.push('\n');
+                }
+                continue;
+            }
             if let Some(fix) = &f.fix {
                 let _ = writeln!(out, "{}\n", sql_block(&fix.script()));
                 for note in &fix.notes {

@@ -6,12 +6,14 @@
 //!   coverage), computed once per run; `search_path.rs` and `reference_data.rs`: the path
 //!   a function resolves with today, and small label tables.
 //! - `ignore.rs`: the ignore file; suppressed findings stay in the report, marked.
-//! - `format.rs`: text, JSON, SARIF and Markdown output.
+//! - `format.rs`: text, JSON, SARIF and Markdown output; `groups.rs`: alike findings of many
+//!   tables as one group, for reports at volume.
 //!
 //! Fix SQL is built only in `crate::sql::fix`, where every identifier is quoted.
 
 mod context;
 pub mod format;
+pub mod groups;
 pub mod ignore;
 mod reference_data;
 mod registry;
