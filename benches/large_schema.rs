@@ -286,6 +286,30 @@ fn render_frame_160x48(bencher: divan::Bencher) {
     });
 }
 
+/// In the findings list (`F`, every finding of the schema, alike ones grouped or one by
+/// one): a keystroke that moves the cursor, then the frame it draws.
+#[divan::bench(args = [false, true])]
+fn findings_list_keystroke_and_frame(bencher: divan::Bencher, one_by_one: bool) {
+    use pglens::tui::{action::Action, action::Keymap, theme::Theme, view};
+    let fixture = FIXTURE.get().expect("fixture set up in main");
+    let mut app = fixture.app.lock().expect("app");
+    app.update(Action::Findings);
+    if one_by_one {
+        app.update(Action::GroupAlike);
+    }
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
+    let mut state = view::ViewState::default();
+    let (theme, keymap) = (Theme::default(), Keymap::default());
+    bencher.bench_local(|| {
+        app.update(Action::Down);
+        terminal
+            .draw(|f| view::render(f, &app, &mut state, &theme, &keymap))
+            .expect("draw");
+    });
+    app.update(Action::Escape);
+}
+
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn introspect(bencher: divan::Bencher) {
     let fixture = FIXTURE.get().expect("fixture set up in main");

@@ -375,7 +375,7 @@ fn object_label(f: &Finding) -> String {
 }
 
 /// A group's heading and its members: the first twenty, then how many more.
-fn markdown_group_heading(out: &mut String, group: &super::groups::Group<'_>) {
+fn markdown_group_heading(out: &mut String, group: &super::groups::Group<&Finding>) {
     const SHOWN: usize = 20;
     let n = group.members.len();
     let _ = writeln!(out, "### {} ({n} tables)\n", visible(&group.pattern));
@@ -413,7 +413,7 @@ fn markdown_document(report: &Report<'_>) -> String {
             continue;
         }
         let _ = writeln!(out, "## {title}\n");
-        for group in super::groups::by_pattern(&findings) {
+        for group in super::groups::by_pattern(&findings, |f| f) {
             let f = group.members[0];
             if group.is_group() {
                 markdown_group_heading(&mut out, &group);

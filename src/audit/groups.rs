@@ -8,14 +8,14 @@ use super::Finding;
 pub const MIN_GROUP: usize = 5;
 
 /// Findings of one rule that read the same once their table's name is set aside, or a
-/// single finding.
-pub struct Group<'a> {
+/// single finding. `T` is how the caller holds a finding: a reference, or an index.
+pub struct Group<T> {
     /// The message with the table's name written `{table}`.
     pub pattern: String,
-    pub members: Vec<&'a Finding>,
+    pub members: Vec<T>,
 }
 
-impl Group<'_> {
+impl<T> Group<T> {
     pub fn is_group(&self) -> bool {
         self.members.len() >= MIN_GROUP
     }
@@ -34,34 +34,48 @@ pub fn pattern(f: &Finding) -> String {
     message
 }
 
-/// Groups `findings` by rule and pattern, in the order each pattern first appears; a
-/// pattern with fewer than [`MIN_GROUP`] members gives one single group per finding.
-pub fn by_pattern<'a>(findings: &[&'a Finding]) -> Vec<Group<'a>> {
-    let mut order: Vec<(&'static str, String)> = Vec::new();
-    let mut members: std::collections::HashMap<(&'static str, String), Vec<&'a Finding>> =
-        std::collections::HashMap::new();
-    for f in findings {
-        let key = (f.rule, pattern(f));
-        let entry = members.entry(key.clone()).or_default();
-        if entry.is_empty() {
-            order.push(key);
-        }
-        entry.push(f);
-    }
-    let mut out = Vec::new();
-    for key in order {
-        let found = members.remove(&key).unwrap_or_default();
-        if found.len() >= MIN_GROUP {
-            out.push(Group {
-                pattern: key.1,
-                members: found,
-            });
+/// Groups `items` (each read as a finding through `finding`) by rule and pattern, in the
+/// order each pattern first appears; a pattern with fewer than [`MIN_GROUP`] members gives
+/// one single group per finding, with its own message.
+pub fn by_pattern<'a, T: Copy>(items: &[T], finding: impl Fn(T) -> &'a Finding) -> Vec<Group<T>> {
+    let patterns: Vec<String> = items.iter().map(|&t| pattern(finding(t))).collect();
+    let positions: Vec<usize> = (0..items.len()).collect();
+    alike(&positions, |i| {
+        (finding(items[i]).rule, patterns[i].as_str())
+    })
+    .into_iter()
+    .flat_map(|members| {
+        let first = members[0];
+        if members.len() >= MIN_GROUP {
+            vec![Group {
+                pattern: patterns[first].clone(),
+                members: members.iter().map(|&i| items[i]).collect(),
+            }]
         } else {
-            out.extend(found.into_iter().map(|f| Group {
-                pattern: f.message.clone(),
-                members: vec![f],
-            }));
+            members
+                .iter()
+                .map(|&i| Group {
+                    pattern: finding(items[i]).message.clone(),
+                    members: vec![items[i]],
+                })
+                .collect()
         }
+    })
+    .collect()
+}
+
+/// `items` split by `key`, in the order each key first appears. Callers that keep patterns
+/// (the explorer computes them once per load) group through this directly.
+pub fn alike<T: Copy, K: std::hash::Hash + Eq>(items: &[T], key: impl Fn(T) -> K) -> Vec<Vec<T>> {
+    let mut slot: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
+    let mut out: Vec<Vec<T>> = Vec::new();
+    for &item in items {
+        let next = out.len();
+        let at = *slot.entry(key(item)).or_insert(next);
+        if at == next {
+            out.push(Vec::new());
+        }
+        out[at].push(item);
     }
     out
 }
@@ -92,7 +106,7 @@ mod tests {
             .collect();
         all.push(finding("leads", "app.leads.email is odd"));
         let refs: Vec<&Finding> = all.iter().collect();
-        let groups = by_pattern(&refs);
+        let groups = by_pattern(&refs, |f| f);
         assert_eq!(groups.len(), 2);
         assert_eq!(groups[0].pattern, "{table}.email has no CHECK constraint");
         assert_eq!(groups[0].members.len(), 6);

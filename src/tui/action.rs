@@ -38,6 +38,7 @@ pub enum Action {
     CycleSeverityFilter,
     CycleCategoryFilter,
     CycleRuleFilter,
+    GroupAlike,
     /// The table list with usage evidence.
     Tables,
     /// Mark the selected table for the cleanup plan.
@@ -174,6 +175,7 @@ commands! {
     CycleSeverityFilter = "filter_severity", ["v"], "findings list: cycle minimum severity";
     CycleCategoryFilter = "filter_category", ["t"], "findings list: cycle category";
     CycleRuleFilter = "filter_rule", ["R"], "findings list: cycle rule";
+    GroupAlike = "group_alike", ["a"], "findings list: group alike findings / one by one";
     Tables = "tables", ["T"], "table list with rows, size, reads, writes, dependents";
     Mark = "mark", ["m"], "cleanup plan: mark the table keep / drop / merge / investigate";
     ExportPlan = "export_plan", ["E"], "write the cleanup plan as Markdown and SQL";

@@ -17,6 +17,9 @@ pub struct Model {
     pub findings: Vec<Finding>,
     /// The object the tree lists each finding under, by finding index.
     pub owners: Vec<Option<ObjectId>>,
+    /// Each finding's message with its table's name set aside (`audit::groups::pattern`),
+    /// computed once: the findings list groups alike findings by it on every frame.
+    pub patterns: Vec<String>,
     /// Indexes into `findings`, by the object the tree lists them under.
     pub by_object: HashMap<ObjectId, Vec<usize>>,
     pub search: SearchIndex,
@@ -60,6 +63,7 @@ impl Model {
     /// Builds the derived indexes. `findings` should already carry suppressions.
     pub fn new(catalog: Catalog, findings: Vec<Finding>, categories: CategoryConfig) -> Self {
         let owners = owners(&catalog, &findings);
+        let patterns = findings.iter().map(crate::audit::groups::pattern).collect();
         let mut by_object: HashMap<ObjectId, Vec<usize>> = HashMap::new();
         for (i, owner) in owners.iter().enumerate() {
             if let Some(id) = owner {
@@ -72,6 +76,7 @@ impl Model {
             catalog,
             findings,
             owners,
+            patterns,
             by_object,
             search,
             categories,

@@ -52,6 +52,9 @@ pub struct FindingsView {
     pub min_severity: Option<Severity>,
     pub category: Option<Category>,
     pub rule: Option<&'static str>,
+    /// Alike findings of many tables one by one instead of as one row.
+    pub ungrouped: bool,
+    /// The selected row (a finding, or a group of alike ones).
     pub selected: usize,
 }
 
@@ -72,6 +75,28 @@ impl FindingsView {
             .filter(|(_, f)| self.rule.is_none_or(|r| f.rule == r))
             .map(|(i, _)| i)
             .collect()
+    }
+
+    /// The rows shown: each the findings it stands for (indexes into `model.findings`), one
+    /// finding, or five or more alike findings of one rule on different tables unless
+    /// `ungrouped`.
+    pub fn rows(&self, model: &Model, schemas: &SchemaFilter) -> Vec<Vec<usize>> {
+        let visible = self.visible(model, schemas);
+        if self.ungrouped {
+            return visible.into_iter().map(|i| vec![i]).collect();
+        }
+        crate::audit::groups::alike(&visible, |i| {
+            (model.findings[i].rule, model.patterns[i].as_str())
+        })
+        .into_iter()
+        .flat_map(|members| {
+            if members.len() >= crate::audit::groups::MIN_GROUP {
+                vec![members]
+            } else {
+                members.into_iter().map(|i| vec![i]).collect()
+            }
+        })
+        .collect()
     }
 }
 

@@ -282,6 +282,65 @@ fn suppress_asks_for_a_reason_then_writes_the_key() {
     assert_eq!(f.suppressed.as_deref(), Some("known, fixing in Q3"));
 }
 
+/// Alike findings of many tables are one row: it names how many tables, Enter opens the
+/// first of them, `y` copies every member's fix as one script, and `a` lists them one by one.
+#[test]
+fn findings_view_groups_alike_findings_of_many_tables() {
+    let mut app = demo_app();
+    app.update(Action::Findings);
+    let Overlay::Findings(view) = app.overlay.clone() else {
+        panic!()
+    };
+    let model = app.model.as_ref().unwrap();
+    let rows = view.rows(model, &app.schemas);
+    let visible = view.visible(model, &app.schemas);
+    assert!(rows.len() < visible.len(), "some findings are grouped");
+    assert_eq!(
+        rows.iter().map(Vec::len).sum::<usize>(),
+        visible.len(),
+        "none lost"
+    );
+    let (position, members) = rows
+        .iter()
+        .enumerate()
+        .find(|(_, m)| model.findings[m[0]].rule == "rls-disabled-in-exposed-schema" && m.len() > 1)
+        .map(|(p, m)| (p, m.clone()))
+        .expect("the tables without row-level security are one row");
+    let first_table = model.findings[members[0]].object.table.clone().unwrap();
+    app.overlay = Overlay::Findings(FindingsView {
+        selected: position,
+        ..view.clone()
+    });
+    let effects = app.update(Action::CopyFix);
+    let copied = effects
+        .iter()
+        .find_map(|e| match e {
+            pglens::tui::state::Effect::Copy { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .expect("y copies");
+    assert_eq!(
+        copied.matches("ENABLE ROW LEVEL SECURITY").count(),
+        members.len(),
+        "every member's fix: {copied}"
+    );
+    app.update(Action::Enter);
+    assert_eq!(
+        app.selected_object(),
+        Some(&ObjectId::relation("public", &first_table))
+    );
+    app.update(Action::Findings);
+    app.update(Action::GroupAlike);
+    let Overlay::Findings(view) = &app.overlay else {
+        panic!()
+    };
+    let model = app.model.as_ref().unwrap();
+    assert_eq!(
+        view.rows(model, &app.schemas).len(),
+        view.visible(model, &app.schemas).len()
+    );
+}
+
 #[test]
 fn findings_view_filters_and_jumps_to_the_object() {
     let mut app = demo_app();
@@ -307,6 +366,7 @@ fn findings_view_filters_and_jumps_to_the_object() {
     for (position, finding) in findings.iter().enumerate() {
         app.overlay = Overlay::Findings(FindingsView {
             selected: position,
+            ungrouped: true,
             ..FindingsView::default()
         });
         app.update(Action::Enter);

@@ -14,9 +14,9 @@ impl App {
         let model = self.model.as_ref()?;
         if let Overlay::Findings(view) = &self.overlay {
             return view
-                .visible(model, &self.schemas)
+                .rows(model, &self.schemas)
                 .get(view.selected)
-                .copied();
+                .and_then(|members| members.first().copied());
         }
         let id = self.selected_object()?;
         if self.focus == Focus::Detail {
@@ -67,6 +67,22 @@ impl App {
             self.status = Some(("no finding selected".into(), Tone::Error));
             return Vec::new();
         };
+        // A row of alike findings copies every member's fix, as one script.
+        if let Overlay::Findings(view) = &self.overlay {
+            let rows = view.rows(model, &self.schemas);
+            if let Some(members) = rows.get(view.selected).filter(|m| m.len() > 1) {
+                let fixed: Vec<&Finding> = members
+                    .iter()
+                    .map(|&m| &model.findings[m])
+                    .filter(|f| f.fix.is_some())
+                    .collect();
+                let title = model.patterns[members[0]].clone();
+                return vec![Effect::Copy {
+                    text: audit::format::fix_script(&fixed, &self.source_label, &title),
+                    what: format!("{} fixes for {title}", fixed.len()),
+                }];
+            }
+        }
         let f = &model.findings[i];
         match &f.fix {
             Some(_) => vec![Effect::Copy {
@@ -122,19 +138,17 @@ impl App {
         let Some(model) = &self.model else {
             return Vec::new();
         };
-        let visible = view.visible(model, &self.schemas);
+        let rows = view.rows(model, &self.schemas);
         match action {
             Action::Escape | Action::Findings => return Vec::new(),
             Action::Up => view.selected = view.selected.saturating_sub(1),
-            Action::Down => view.selected = step(view.selected, 1, visible.len()),
+            Action::Down => view.selected = step(view.selected, 1, rows.len()),
             Action::PageUp => {
-                view.selected = step(view.selected, -(self.page as isize), visible.len())
+                view.selected = step(view.selected, -(self.page as isize), rows.len())
             }
-            Action::PageDown => {
-                view.selected = step(view.selected, self.page as isize, visible.len())
-            }
+            Action::PageDown => view.selected = step(view.selected, self.page as isize, rows.len()),
             Action::Home => view.selected = 0,
-            Action::End => view.selected = visible.len().saturating_sub(1),
+            Action::End => view.selected = rows.len().saturating_sub(1),
             Action::CycleSeverityFilter => {
                 view.min_severity = match view.min_severity {
                     None => Some(Severity::Warning),
@@ -170,8 +184,12 @@ impl App {
                 };
                 view.selected = 0;
             }
+            Action::GroupAlike => {
+                view.ungrouped = !view.ungrouped;
+                view.selected = 0;
+            }
             Action::Enter => {
-                if let Some(&i) = visible.get(view.selected) {
+                if let Some(&i) = rows.get(view.selected).and_then(|m| m.first()) {
                     let f = &model.findings[i];
                     let tab = Tab::for_kind(f.object.kind);
                     let row = f.object.name.clone();

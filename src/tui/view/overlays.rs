@@ -128,16 +128,18 @@ pub fn findings(
 ) {
     frame.render_widget(Clear, area);
     let Some(model) = &app.model else { return };
-    let visible = fv.visible(model, &app.schemas);
+    let rows_shown = fv.rows(model, &app.schemas);
+    let count: usize = rows_shown.iter().map(Vec::len).sum();
     let filters = format!(
-        " findings: {} shown · severity ≥ {} ({}) · category {} ({}) · rule {} ({}) · {} closes ",
-        visible.len(),
+        " findings: {count} shown · severity ≥ {} ({}) · category {} ({}) · rule {} ({}) · {} ({}) · {} closes ",
         fv.min_severity.map(|s| s.as_str()).unwrap_or("any"),
         keymap.key_for(Command::CycleSeverityFilter),
         fv.category.map(|c| c.as_str()).unwrap_or("any"),
         keymap.key_for(Command::CycleCategoryFilter),
         fv.rule.unwrap_or("any"),
         keymap.key_for(Command::CycleRuleFilter),
+        if fv.ungrouped { "one by one" } else { "alike grouped" },
+        keymap.key_for(Command::GroupAlike),
         keymap.key_for(Command::Escape),
     );
     let block = pane(true, theme).title(Span::styled(filters, theme.title));
@@ -148,23 +150,31 @@ pub fn findings(
         .constraints([Constraint::Percentage(55), Constraint::Min(4)])
         .split(inner);
     let obj_width = usize::from(parts[0].width / 3);
-    let rows: Vec<Row<'_>> = visible
+    let rows: Vec<Row<'_>> = rows_shown
         .iter()
-        .map(|i| {
-            let f = &model.findings[*i];
+        .map(|members| {
+            let f = &model.findings[members[0]];
             let style = finding_style(f, theme);
+            let (object, message) = if members.len() > 1 {
+                (
+                    format!("{} tables", members.len()),
+                    shown(&model.patterns[members[0]]),
+                )
+            } else {
+                (f.object.path(), shown(&f.message))
+            };
             Row::new(vec![
                 Cell::from(severity_mark(Some(f.severity), theme)),
                 Cell::from(Span::styled(f.rule, theme.accent)),
-                Cell::from(fit(&f.object.path(), obj_width)),
-                Cell::from(shown(&f.message)).style(style),
+                Cell::from(fit(&object, obj_width)),
+                Cell::from(message).style(style),
             ])
         })
         .collect();
-    view.findings.select(if visible.is_empty() {
+    view.findings.select(if rows_shown.is_empty() {
         None
     } else {
-        Some(fv.selected.min(visible.len() - 1))
+        Some(fv.selected.min(rows_shown.len() - 1))
     });
     let table = Table::new(
         rows,
@@ -178,9 +188,51 @@ pub fn findings(
     .header(Row::new(vec!["", "rule", "object", "message"]).style(theme.header))
     .row_highlight_style(theme.selection);
     frame.render_stateful_widget(table, parts[0], &mut view.findings);
-    if let Some(i) = visible.get(fv.selected) {
-        frame.render_widget(finding_detail(&model.findings[*i], theme), parts[1]);
+    match rows_shown.get(fv.selected) {
+        Some(members) if members.len() > 1 => {
+            frame.render_widget(group_detail(model, members, theme), parts[1]);
+        }
+        Some(members) => {
+            frame.render_widget(finding_detail(&model.findings[members[0]], theme), parts[1]);
+        }
+        None => {}
     }
+}
+
+/// A row of alike findings: what they say, and the tables they are about.
+fn group_detail<'a>(
+    model: &'a crate::tui::model::Model,
+    members: &[usize],
+    theme: &Theme,
+) -> Paragraph<'a> {
+    let first = &model.findings[members[0]];
+    let tables: Vec<String> = members
+        .iter()
+        .map(|&i| {
+            let o = &model.findings[i].object;
+            match (&o.schema, &o.table) {
+                (Some(s), Some(t)) => format!("{s}.{t}"),
+                _ => o.path(),
+            }
+        })
+        .collect();
+    let lines = vec![
+        Line::styled(
+            shown(&model.patterns[members[0]]),
+            finding_style(first, theme),
+        ),
+        Line::styled(
+            format!(
+                "{} on {} tables; y copies every fix as one script",
+                first.rule,
+                members.len()
+            ),
+            theme.muted,
+        ),
+        Line::raw(""),
+        Line::raw(shown(&tables.join(", "))),
+    ];
+    Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false })
 }
 
 pub fn help(frame: &mut Frame<'_>, size: Rect, offset: usize, keymap: &Keymap, theme: &Theme) {
