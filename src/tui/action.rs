@@ -73,6 +73,8 @@ pub enum Action {
     /// How far loading the source is.
     Progress(crate::source::live::Progress),
     Loaded(Box<Model>),
+    /// The audit's findings for the loaded model (suppressions applied).
+    FindingsArrived(Vec<crate::audit::Finding>),
     /// `table`'s decision was saved; this is what the plan file now holds.
     PlanSaved {
         table: crate::model::QualifiedName,
@@ -98,6 +100,7 @@ impl PartialEq for Action {
             && !matches!(
                 self,
                 Action::Loaded(_)
+                    | Action::FindingsArrived(_)
                     | Action::Input(_)
                     | Action::Tab(_)
                     | Action::Select(_)

@@ -374,8 +374,6 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
         ));
         let action = match result {
             Ok(mut catalog) => {
-                let mut findings = audit::run(&catalog, &audit::Selection::default());
-                ignores.apply(&mut findings);
                 let drift = drift.and_then(|spec| {
                     let other = runtime.block_on(source::load(&spec, &mut |_| {}, &mut |_| {}));
                     match other {
@@ -399,9 +397,17 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
                         }
                     }
                 });
-                let mut model = Model::new(catalog, findings, categories);
+                // The tree first; the audit's findings follow on this thread, so a big
+                // schema can be browsed while it is audited.
+                let catalog = std::sync::Arc::new(catalog);
+                let mut model = Model::unaudited(catalog.clone(), categories);
                 model.drift = drift;
-                Action::Loaded(Box::new(model))
+                if tx.send(Action::Loaded(Box::new(model))).is_err() {
+                    return;
+                }
+                let mut findings = audit::run(&catalog, &audit::Selection::default());
+                ignores.apply(&mut findings);
+                Action::FindingsArrived(findings)
             }
             Err(source::SourceError::Live(source::live::LiveError::PasswordMissing { .. })) => {
                 Action::PasswordNeeded

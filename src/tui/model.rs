@@ -13,13 +13,19 @@ use crate::model::{Catalog, ObjectId, QualifiedName};
 
 /// What was loaded, with everything derived from it once.
 pub struct Model {
-    pub catalog: Catalog,
+    /// Shared with the loader, which audits it while the explorer already shows it.
+    pub catalog: std::sync::Arc<Catalog>,
+    /// False until the audit's findings have arrived (the tree is usable before).
+    pub audited: bool,
     pub findings: Vec<Finding>,
     /// The object the tree lists each finding under, by finding index.
     pub owners: Vec<Option<ObjectId>>,
     /// Each finding's message with its table's name set aside (`audit::groups::pattern`),
     /// computed once: the findings list groups alike findings by it on every frame.
     pub patterns: Vec<String>,
+    /// Each finding's (rule, pattern) as a number, so that grouping fifty thousand findings
+    /// compares numbers, not strings.
+    pub alike_ids: Vec<u32>,
     /// Indexes into `findings`, by the object the tree lists them under.
     pub by_object: HashMap<ObjectId, Vec<usize>>,
     pub search: SearchIndex,
@@ -61,40 +67,71 @@ impl std::fmt::Debug for Model {
 
 impl Model {
     /// Builds the derived indexes. `findings` should already carry suppressions.
-    pub fn new(catalog: Catalog, findings: Vec<Finding>, categories: CategoryConfig) -> Self {
-        let owners = owners(&catalog, &findings);
-        let patterns = findings.iter().map(crate::audit::groups::pattern).collect();
+    pub fn new(
+        catalog: impl Into<std::sync::Arc<Catalog>>,
+        findings: Vec<Finding>,
+        categories: CategoryConfig,
+    ) -> Self {
+        let mut model = Model::unaudited(catalog.into(), categories);
+        model.set_findings(findings);
+        model
+    }
+
+    /// The model before the audit: everything but the findings, which
+    /// [`Model::set_findings`] adds when they arrive.
+    pub fn unaudited(catalog: std::sync::Arc<Catalog>, categories: CategoryConfig) -> Self {
+        let search = SearchIndex::build(&catalog);
+        let dependents = Dependents::build(&catalog);
+        let relation_index = catalog
+            .relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.qualified_name(), i))
+            .collect();
+        Model {
+            catalog,
+            audited: false,
+            findings: Vec::new(),
+            owners: Vec::new(),
+            patterns: Vec::new(),
+            alike_ids: Vec::new(),
+            by_object: HashMap::new(),
+            search,
+            categories,
+            dependents,
+            drift: None,
+            relation_index,
+            worst: HashMap::new(),
+            worst_objects: Vec::new(),
+        }
+    }
+
+    /// The audit's findings (suppressions already applied), and every index over them.
+    pub fn set_findings(&mut self, findings: Vec<Finding>) {
+        let owners = owners(&self.catalog, &findings);
+        let patterns: Vec<String> = findings.iter().map(crate::audit::groups::pattern).collect();
+        let mut ids: HashMap<(&str, &str), u32> = HashMap::new();
+        let alike_ids = findings
+            .iter()
+            .zip(&patterns)
+            .map(|(f, p)| {
+                let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                *ids.entry((f.rule, p.as_str())).or_insert(next)
+            })
+            .collect();
         let mut by_object: HashMap<ObjectId, Vec<usize>> = HashMap::new();
         for (i, owner) in owners.iter().enumerate() {
             if let Some(id) = owner {
                 by_object.entry(id.clone()).or_default().push(i);
             }
         }
-        let search = SearchIndex::build(&catalog);
-        let dependents = Dependents::build(&catalog);
-        let mut model = Model {
-            catalog,
-            findings,
-            owners,
-            patterns,
-            by_object,
-            search,
-            categories,
-            dependents,
-            drift: None,
-            relation_index: HashMap::new(),
-            worst: HashMap::new(),
-            worst_objects: Vec::new(),
-        };
-        model.relation_index = model
-            .catalog
-            .relations
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.qualified_name(), i))
-            .collect();
-        model.refresh_worst();
-        model
+        self.findings = findings;
+        self.owners = owners;
+        self.alike_ids = alike_ids;
+        self.patterns = patterns;
+        self.by_object = by_object;
+        self.audited = true;
+        self.refresh_worst();
     }
 
     /// Recomputes the worst-finding cache (after a suppression).

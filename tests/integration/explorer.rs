@@ -29,6 +29,37 @@ fn demo_app() -> App {
     app
 }
 
+/// The tree comes before the audit: a big schema can be browsed while it is audited. The
+/// status bar says so, and the findings fill in when they arrive.
+#[test]
+fn the_tree_is_usable_before_the_findings_arrive() {
+    let catalog = std::sync::Arc::new(pglens::source::snapshot::demo());
+    let categories = CategoryConfig::parse(DEMO_CATEGORIES, "demo").unwrap();
+    let mut app = App::new("demo".into());
+    app.update(Action::Resize {
+        width: 120,
+        height: 40,
+    });
+    app.update(Action::Loaded(Box::new(Model::unaudited(
+        catalog.clone(),
+        categories,
+    ))));
+    open_leads(&mut app);
+    assert_eq!(app.selected_object(), Some(&leads()));
+    let before = screen(&app, 120, 40);
+    assert!(before.contains("auditing…"), "{before}");
+    let findings = audit::run(&catalog, &Selection::default());
+    let count = findings.len();
+    app.update(Action::FindingsArrived(findings));
+    let after = screen(&app, 120, 40);
+    assert!(
+        !after.contains("auditing…") && after.contains(" open │"),
+        "{after}"
+    );
+    assert_eq!(app.model.as_ref().unwrap().findings.len(), count);
+    assert_eq!(app.selected_object(), Some(&leads()), "the selection stays");
+}
+
 fn leads() -> ObjectId {
     ObjectId::relation("public", "leads")
 }

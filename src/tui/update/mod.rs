@@ -107,6 +107,13 @@ impl App {
                 }
                 Vec::new()
             }
+            Action::FindingsArrived(findings) => {
+                if let Some(model) = &mut self.model {
+                    model.set_findings(findings);
+                    self.regroup();
+                }
+                Vec::new()
+            }
             Action::LoadFailed(message) => {
                 self.loading = None;
                 let kept = if self.model.is_some() {

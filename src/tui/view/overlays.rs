@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::widgets::{
@@ -150,8 +150,19 @@ pub fn findings(
         .constraints([Constraint::Percentage(55), Constraint::Min(4)])
         .split(inner);
     let obj_width = usize::from(parts[0].width / 3);
+    // Only the rows on screen are built: a list of fifty thousand findings costs no more
+    // per frame than a list of fifty. `view.findings`' offset is the first row on screen.
+    let height = usize::from(parts[0].height.saturating_sub(1)).max(1);
+    let selected = fv.selected.min(rows_shown.len().saturating_sub(1));
+    let mut offset = view.findings.offset().min(selected);
+    if selected >= offset + height {
+        offset = selected + 1 - height;
+    }
+    *view.findings.offset_mut() = offset;
     let rows: Vec<Row<'_>> = rows_shown
         .iter()
+        .skip(offset)
+        .take(height)
         .map(|members| {
             let f = &model.findings[members[0]];
             let style = finding_style(f, theme);
@@ -171,10 +182,10 @@ pub fn findings(
             ])
         })
         .collect();
-    view.findings.select(if rows_shown.is_empty() {
+    let mut window = TableState::default().with_selected(if rows_shown.is_empty() {
         None
     } else {
-        Some(fv.selected.min(rows_shown.len() - 1))
+        Some(selected - offset)
     });
     let table = Table::new(
         rows,
@@ -187,7 +198,7 @@ pub fn findings(
     )
     .header(Row::new(vec!["", "rule", "object", "message"]).style(theme.header))
     .row_highlight_style(theme.selection);
-    frame.render_stateful_widget(table, parts[0], &mut view.findings);
+    frame.render_stateful_widget(table, parts[0], &mut window);
     match rows_shown.get(fv.selected) {
         Some(members) if members.len() > 1 => {
             frame.render_widget(group_detail(model, members, theme), parts[1]);

@@ -36,8 +36,13 @@ pub fn render(
         (None, None, Some(m)) => {
             let (c, w, i) = m.open_counts();
             let c_ = m.catalog.counts();
+            let findings = if m.audited {
+                format!("✖ {c}  ▲ {w}  ● {i} open")
+            } else {
+                "auditing…".to_string()
+            };
             let text = format!(
-                " pglens │ {} │ {} tables, {} views │ ✖ {c}  ▲ {w}  ● {i} open │ grouped by {}",
+                " pglens │ {} │ {} tables, {} views │ {findings} │ grouped by {}",
                 app.source_label,
                 c_.tables,
                 c_.views + c_.materialized_views,

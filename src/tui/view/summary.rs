@@ -27,15 +27,22 @@ pub fn render(
     let mut lines = vec![source_line(model, label, theme)];
     lines.extend(schema_lines(model, width, theme));
     let (critical, warning, info) = model.open_counts();
-    lines.push(Line::from(vec![
-        Span::styled("findings  ", theme.muted),
-        severity_mark(Some(Severity::Critical), theme),
-        Span::raw(format!(" {critical} critical  ")),
-        severity_mark(Some(Severity::Warning), theme),
-        Span::raw(format!(" {warning} warning  ")),
-        severity_mark(Some(Severity::Info), theme),
-        Span::raw(format!(" {info} info, open")),
-    ]));
+    if model.audited {
+        lines.push(Line::from(vec![
+            Span::styled("findings  ", theme.muted),
+            severity_mark(Some(Severity::Critical), theme),
+            Span::raw(format!(" {critical} critical  ")),
+            severity_mark(Some(Severity::Warning), theme),
+            Span::raw(format!(" {warning} warning  ")),
+            severity_mark(Some(Severity::Info), theme),
+            Span::raw(format!(" {info} info, open")),
+        ]));
+    } else {
+        lines.push(Line::from(vec![
+            Span::styled("findings  ", theme.muted),
+            Span::raw("auditing… (browse meanwhile)"),
+        ]));
+    }
     if !model.worst_objects.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
