@@ -302,7 +302,6 @@ async fn read_all(
         Ok::<_, LiveError>((
             indexes,
             fetch(a, &CONSTRAINTS, stepper).await?,
-            fetch(a, &POLICIES, stepper).await?,
             fetch(a, &SCHEMAS, stepper).await?,
             fetch(a, &FUNCTIONS, stepper).await?,
             fetch(a, &SEQUENCES, stepper).await?,
@@ -316,6 +315,9 @@ async fn read_all(
         Ok::<_, LiveError>((
             fetch(b, &RELATIONS, stepper).await?,
             fetch(b, &COLUMNS, stepper).await?,
+            // Here rather than beside indexes and constraints: on 5,000 tables the two
+            // lanes then take about as long.
+            fetch(b, &POLICIES, stepper).await?,
             fetch(b, &TRIGGERS, stepper).await?,
             fetch(b, &EXTENSIONS, stepper).await?,
             fetch(b, &ENUMS, stepper).await?,
@@ -333,17 +335,8 @@ async fn read_all(
         ))
     };
     let (
-        (
-            indexes,
-            constraints,
-            policies,
-            schemas,
-            functions,
-            sequences,
-            publications,
-            default_privileges,
-        ),
-        (relations, columns, triggers, extensions, enums, domains, buckets, last_scans),
+        (indexes, constraints, schemas, functions, sequences, publications, default_privileges),
+        (relations, columns, policies, triggers, extensions, enums, domains, buckets, last_scans),
     ) = tokio::try_join!(lane_a, lane_b)?;
     let mut relations: Vec<Relation> = relations;
     mark_last_reads(&mut relations, last_scans);
