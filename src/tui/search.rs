@@ -125,10 +125,26 @@ type Target = (Option<ObjectId>, Tab, Option<String>);
 
 impl SearchIndex {
     pub fn build(catalog: &Catalog) -> Self {
+        // Sized once: on a big schema, growing by doubling would hold the old and the new
+        // list of a hundred thousand entries at the same time.
+        let counts = catalog.counts();
+        let expected = counts.tables
+            + counts.views
+            + counts.materialized_views
+            + counts.foreign_tables
+            + counts.columns
+            + counts.indexes
+            + counts.constraints
+            + counts.policies
+            + counts.triggers
+            + counts.functions
+            + counts.sequences
+            + counts.extensions
+            + counts.enums;
         let mut b = Builder {
-            entries: Vec::new(),
-            names: Vec::new(),
-            ranks: Vec::new(),
+            entries: Vec::with_capacity(expected),
+            names: Vec::with_capacity(expected),
+            ranks: Vec::with_capacity(expected),
             texts: Vec::new(),
         };
         // Where a type is used, for Enter on the type: the first column of that type.
@@ -251,6 +267,10 @@ impl SearchIndex {
             );
             b.name(e.name.clone(), &e.name, "extension", 1, at);
         }
+        b.entries.shrink_to_fit();
+        b.names.shrink_to_fit();
+        b.ranks.shrink_to_fit();
+        b.texts.shrink_to_fit();
         let labels = b.entries.iter().map(|e| e.label.to_lowercase()).collect();
         let lowered_texts = b.texts.iter().map(|e| e.text.to_lowercase()).collect();
         SearchIndex {

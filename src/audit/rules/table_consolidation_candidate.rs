@@ -268,43 +268,55 @@ fn profiles<'a>(cx: &Context<'a>) -> Vec<Profile<'a>> {
 /// only digits do not count). Only such pairs are compared: every kind of likeness above
 /// involves a shared word, and this keeps the rule near-linear on schemas of thousands of
 /// tables.
-fn word_neighbours(profiles: &[Profile<'_>]) -> Vec<Vec<usize>> {
-    let mut by_word: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
-    for (i, p) in profiles.iter().enumerate() {
-        for w in &p.words {
-            by_word
-                .entry((p.table.schema.as_str(), *w))
-                .or_default()
-                .push(i);
-        }
-    }
-    // Best-ranked first, so the search in `check` can stop at a perfect match. Sorted once
-    // per word, not once per table.
-    let by_rank = |a: &usize, b: &usize| profiles[*b].rank.cmp(&profiles[*a].rank).then(a.cmp(b));
-    for list in by_word.values_mut() {
-        list.sort_unstable_by(by_rank);
-    }
-    profiles
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let lists: Vec<&Vec<usize>> = p
-                .words
-                .iter()
-                .filter_map(|w| by_word.get(&(p.table.schema.as_str(), *w)))
-                .collect();
-            let mut near: Vec<usize> = lists
-                .iter()
-                .flat_map(|l| l.iter().copied())
-                .filter(|j| *j != i)
-                .collect();
-            if lists.len() > 1 {
-                near.sort_unstable_by(by_rank);
-                near.dedup();
+/// The tables that share a name word with each table, best-ranked first (so the search in
+/// `check` can stop at a perfect match). Lists are made one table at a time: on thousands
+/// of tables that share a prefix, all of them at once would be millions of entries.
+struct Neighbours<'a, 'p> {
+    profiles: &'p [Profile<'a>],
+    by_word: HashMap<(&'a str, u32), Vec<usize>>,
+}
+
+impl<'a, 'p> Neighbours<'a, 'p> {
+    fn new(profiles: &'p [Profile<'a>]) -> Self {
+        let mut by_word: HashMap<(&'a str, u32), Vec<usize>> = HashMap::new();
+        for (i, p) in profiles.iter().enumerate() {
+            for w in &p.words {
+                by_word
+                    .entry((p.table.schema.as_str(), *w))
+                    .or_default()
+                    .push(i);
             }
-            near
-        })
-        .collect()
+        }
+        // Sorted once per word, not once per table.
+        for list in by_word.values_mut() {
+            list.sort_unstable_by(|a, b| by_rank(profiles, *a, *b));
+        }
+        Neighbours { profiles, by_word }
+    }
+
+    fn of(&self, i: usize) -> Vec<usize> {
+        let p = &self.profiles[i];
+        let lists: Vec<&Vec<usize>> = p
+            .words
+            .iter()
+            .filter_map(|w| self.by_word.get(&(p.table.schema.as_str(), *w)))
+            .collect();
+        let mut near: Vec<usize> = lists
+            .iter()
+            .flat_map(|l| l.iter().copied())
+            .filter(|j| *j != i)
+            .collect();
+        if lists.len() > 1 {
+            near.sort_unstable_by(|a, b| by_rank(self.profiles, *a, *b));
+            near.dedup();
+        }
+        near
+    }
+}
+
+/// Best-ranked first; ties by position, so the order is stable.
+fn by_rank(profiles: &[Profile<'_>], a: usize, b: usize) -> std::cmp::Ordering {
+    profiles[b].rank.cmp(&profiles[a].rank).then(a.cmp(&b))
 }
 
 impl Rule for TableConsolidationCandidate {
@@ -314,14 +326,15 @@ impl Rule for TableConsolidationCandidate {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let profiles = profiles(cx);
-        let neighbours = word_neighbours(&profiles);
+        let neighbours = Neighbours::new(&profiles);
         // Three or more tables of one shape are a family by design (`*_alias`, `*_type`,
         // link tables), not copies to merge.
         let mut shapes: HashMap<&[u32], usize> = HashMap::new();
         for p in &profiles {
             *shapes.entry(p.meaningful.as_slice()).or_default() += 1;
         }
-        for (me, near) in profiles.iter().zip(&neighbours) {
+        for (i, me) in profiles.iter().enumerate() {
+            let near = neighbours.of(i);
             // The best table this one could merge into: alike and ranked higher; the most
             // alike wins, then the best ranked. Candidates come best-ranked first, so the
             // first of the highest likeness is kept, and a full match ends the search.
