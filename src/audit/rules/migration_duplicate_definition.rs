@@ -36,6 +36,7 @@
 
 use super::migration_support::{migrations, place};
 use super::prelude::*;
+use crate::model::migrations::MigrationStatement;
 
 pub struct MigrationDuplicateDefinition;
 
@@ -68,12 +69,19 @@ impl Rule for MigrationDuplicateDefinition {
             .iter()
             .filter(|s| CREATES.contains(&s.command.as_str()) && s.object.is_some())
             .collect();
-        for (i, s) in creates.iter().enumerate() {
+        // The earlier definitions of each object, so each statement looks only at its own.
+        let mut earlier: std::collections::HashMap<&str, Vec<&MigrationStatement>> =
+            std::collections::HashMap::new();
+        for s in creates {
+            let object = s.object.as_deref().unwrap_or_default();
+            let seen = earlier.entry(object).or_default();
             // Report each later definition against the first one in another file.
-            let Some(first) = creates[..i]
+            let first = seen
                 .iter()
-                .find(|f| f.object == s.object && f.location.file != s.location.file)
-            else {
+                .find(|f| f.location.file != s.location.file)
+                .copied();
+            seen.push(s);
+            let Some(first) = first else {
                 continue;
             };
             out.push(META.finding(

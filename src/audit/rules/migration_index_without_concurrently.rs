@@ -32,7 +32,7 @@
 //! - PostgreSQL refuses `CONCURRENTLY` on a partitioned table: build the index on each partition
 //!   instead.
 
-use super::migration_support::{existed_before, migrations};
+use super::migration_support::{migrations, History};
 use super::prelude::*;
 use crate::model::migrations::StatementTrait;
 
@@ -55,12 +55,13 @@ impl Rule for MigrationIndexWithoutConcurrently {
         let Some(m) = migrations(cx.catalog) else {
             return;
         };
+        let history = History::new(m);
         for s in m.statements.iter().filter(|s| s.command == "CREATE INDEX") {
             let Some(table) = s.table.as_deref() else {
                 continue;
             };
             if s.traits.contains(&StatementTrait::Concurrently)
-                || !existed_before(m, table, &s.location)
+                || !history.existed_before(table, &s.location)
             {
                 continue;
             }

@@ -1,6 +1,8 @@
 //! What the migration rules share: the statements of an offline source, and where each
 //! table was first created.
 
+use std::collections::HashMap;
+
 use crate::model::migrations::{MigrationStatement, Migrations};
 use crate::model::{Catalog, Location};
 
@@ -9,28 +11,43 @@ pub fn migrations(catalog: &Catalog) -> Option<&Migrations> {
 }
 
 /// The statement that first created a table (`schema.name`), if a migration did.
-pub fn created_at<'a>(m: &'a Migrations, table: &str) -> Option<&'a MigrationStatement> {
-    m.statements
-        .iter()
-        .find(|s| s.command == "CREATE TABLE" && s.object.as_deref() == Some(table))
+/// Where each table was created and the order of the files, looked up by name: rules ask
+/// for every ALTER and CREATE INDEX of a folder, which on a big dump is tens of thousands.
+pub struct History<'a> {
+    created: HashMap<&'a str, &'a MigrationStatement>,
+    file_order: HashMap<&'a str, usize>,
 }
 
-/// Whether `table` was created by an earlier file than the statement at `at`: a table
-/// that may already hold rows when the statement runs.
-pub fn existed_before(m: &Migrations, table: &str, at: &Location) -> bool {
-    created_at(m, table).is_some_and(|c| {
-        c.location.file != at.file && file_index(m, &c.location) < file_index(m, at)
-    })
+impl<'a> History<'a> {
+    pub fn new(m: &'a Migrations) -> Self {
+        let mut created = HashMap::new();
+        for s in m.statements.iter().filter(|s| s.command == "CREATE TABLE") {
+            if let Some(table) = s.object.as_deref() {
+                created.entry(table).or_insert(s);
+            }
+        }
+        let file_order = m
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.as_str(), i))
+            .collect();
+        History {
+            created,
+            file_order,
+        }
+    }
+
+    /// Whether `table` was created in an earlier file than `at` (so it may hold rows).
+    pub fn existed_before(&self, table: &str, at: &Location) -> bool {
+        let index = |l: &Location| self.file_order.get(l.file.as_str()).copied();
+        self.created.get(table).is_some_and(|c| {
+            c.location.file != at.file
+                && index(&c.location).unwrap_or(usize::MAX) < index(at).unwrap_or(usize::MAX)
+        })
+    }
 }
 
-fn file_index(m: &Migrations, at: &Location) -> usize {
-    m.files
-        .iter()
-        .position(|f| *f == at.file)
-        .unwrap_or(usize::MAX)
-}
-
-/// `file:line`.
 pub fn place(at: &Location) -> String {
     format!("{}:{}", at.file, at.line)
 }

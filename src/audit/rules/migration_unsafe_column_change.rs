@@ -44,7 +44,7 @@
 //!   swap.
 //! - The type-change draft's `ADD COLUMN` has no `IF NOT EXISTS`, so it fails on a second run.
 
-use super::migration_support::{existed_before, migrations};
+use super::migration_support::{migrations, History};
 use super::prelude::*;
 use crate::model::migrations::StatementTrait;
 
@@ -70,11 +70,12 @@ impl Rule for MigrationUnsafeColumnChange {
         let Some(m) = migrations(cx.catalog) else {
             return;
         };
+        let history = History::new(m);
         for s in m.statements.iter().filter(|s| s.command == "ALTER TABLE") {
             let Some(table) = s.table.as_deref() else {
                 continue;
             };
-            if !existed_before(m, table, &s.location) {
+            if !history.existed_before(table, &s.location) {
                 continue;
             }
             let Some((schema, name)) = table.split_once('.') else {

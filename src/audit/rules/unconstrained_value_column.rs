@@ -151,19 +151,42 @@ fn shape_of(c: &Column) -> Option<Shape> {
 }
 
 /// Whether some function compares the column with below zero (`amount < 0`): the
-/// application stores negative values there.
-fn compared_below_zero(cx: &Context<'_>, column: &str) -> bool {
-    let patterns = [
-        format!("{column} < 0"),
-        format!("{column}<0"),
-        format!("{column} <= -"),
-    ];
-    cx.catalog.functions.iter().any(|f| {
-        f.body.as_deref().is_some_and(|b| {
-            let b = b.to_lowercase();
-            patterns.iter().any(|p| b.contains(p.as_str()))
-        })
-    })
+/// application stores negative values there. Bodies are lower-cased once per audit, and
+/// each column name is asked about once, however many tables have it.
+struct ComparedBelowZero {
+    bodies: Vec<String>,
+    known: std::cell::RefCell<std::collections::HashMap<String, bool>>,
+}
+
+impl ComparedBelowZero {
+    fn new(cx: &Context<'_>) -> Self {
+        ComparedBelowZero {
+            bodies: cx
+                .catalog
+                .functions
+                .iter()
+                .filter_map(|f| f.body.as_deref().map(str::to_lowercase))
+                .collect(),
+            known: Default::default(),
+        }
+    }
+
+    fn holds(&self, column: &str) -> bool {
+        if let Some(&known) = self.known.borrow().get(column) {
+            return known;
+        }
+        let patterns = [
+            format!("{column} < 0"),
+            format!("{column}<0"),
+            format!("{column} <= -"),
+        ];
+        let found = self
+            .bodies
+            .iter()
+            .any(|b| patterns.iter().any(|p| b.contains(p.as_str())));
+        self.known.borrow_mut().insert(column.to_string(), found);
+        found
+    }
 }
 
 impl Rule for UnconstrainedValueColumn {
@@ -173,6 +196,7 @@ impl Rule for UnconstrainedValueColumn {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let books = keeps_double_entry_books(cx);
+        let below_zero = ComparedBelowZero::new(cx);
         for t in cx.user_tables() {
             // A table about taxes, discounts or adjustments holds signed figures throughout;
             // so do document lines where the books are double-entry.
@@ -187,7 +211,7 @@ impl Rule for UnconstrainedValueColumn {
                 if t.foreign_keys().any(|(k, _)| k.columns.contains(&c.name)) {
                     continue;
                 }
-                if matches!(shape, Shape::NonNegative) && compared_below_zero(cx, &c.name) {
+                if matches!(shape, Shape::NonNegative) && below_zero.holds(&c.name) {
                     continue;
                 }
                 let checked = t
