@@ -59,9 +59,10 @@ pub struct FindingsView {
 }
 
 impl FindingsView {
-    /// The findings shown, as indexes, in report order.
+    /// The findings shown, as indexes: critical first, then warnings, then information,
+    /// each in report order.
     pub fn visible(&self, model: &Model, schemas: &SchemaFilter) -> Vec<usize> {
-        model
+        let mut shown: Vec<usize> = model
             .findings
             .iter()
             .enumerate()
@@ -74,7 +75,9 @@ impl FindingsView {
             .filter(|(_, f)| self.category.is_none_or(|c| f.category == c))
             .filter(|(_, f)| self.rule.is_none_or(|r| f.rule == r))
             .map(|(i, _)| i)
-            .collect()
+            .collect();
+        shown.sort_by_key(|&i| std::cmp::Reverse(model.findings[i].severity));
+        shown
     }
 
     /// The rows shown: each the findings it stands for (indexes into `model.findings`), one

@@ -372,6 +372,56 @@ fn findings_view_groups_alike_findings_of_many_tables() {
     );
 }
 
+/// Critical first; `t` and `R` offer only what has findings under the other filters.
+#[test]
+fn findings_view_puts_criticals_first_and_filters_offer_what_exists() {
+    let mut app = demo_app();
+    app.update(Action::Findings);
+    let Overlay::Findings(view) = &app.overlay else {
+        panic!()
+    };
+    let model = app.model.as_ref().unwrap();
+    let severities: Vec<Severity> = view
+        .visible(model, &app.schemas)
+        .iter()
+        .map(|&i| model.findings[i].severity)
+        .collect();
+    let mut sorted = severities.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(severities, sorted, "critical, then warning, then info");
+    // Critical only: every rule `R` offers, and every category `t` offers, has a critical.
+    app.update(Action::CycleSeverityFilter);
+    app.update(Action::CycleSeverityFilter);
+    for _ in 0..12 {
+        app.update(Action::CycleRuleFilter);
+        let Overlay::Findings(view) = &app.overlay else {
+            panic!()
+        };
+        let model = app.model.as_ref().unwrap();
+        if view.rule.is_some() {
+            assert!(
+                !view.visible(model, &app.schemas).is_empty(),
+                "{:?}",
+                view.rule
+            );
+        }
+    }
+    for _ in 0..6 {
+        app.update(Action::CycleCategoryFilter);
+        let Overlay::Findings(view) = &app.overlay else {
+            panic!()
+        };
+        let model = app.model.as_ref().unwrap();
+        if view.category.is_some() {
+            assert!(
+                !view.visible(model, &app.schemas).is_empty(),
+                "{:?}",
+                view.category
+            );
+        }
+    }
+}
+
 #[test]
 fn findings_view_filters_and_jumps_to_the_object() {
     let mut app = demo_app();

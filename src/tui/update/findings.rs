@@ -158,24 +158,47 @@ impl App {
                 view.selected = 0;
             }
             Action::CycleCategoryFilter => {
-                let cats = [
+                // Only categories that have findings under the other filters.
+                let others = FindingsView {
+                    category: None,
+                    ..view.clone()
+                };
+                let present: Vec<Category> = others
+                    .visible(model, &self.schemas)
+                    .iter()
+                    .map(|&i| model.findings[i].category)
+                    .collect();
+                let cats: Vec<Category> = [
                     Category::Security,
                     Category::Integrity,
                     Category::Performance,
                     Category::Maintainability,
-                ];
+                    Category::Migrations,
+                ]
+                .into_iter()
+                .filter(|c| present.contains(c))
+                .collect();
                 view.category = match view
                     .category
                     .and_then(|c| cats.iter().position(|x| *x == c))
                 {
-                    None => Some(cats[0]),
+                    None => cats.first().copied(),
                     Some(i) if i + 1 < cats.len() => Some(cats[i + 1]),
                     Some(_) => None,
                 };
                 view.selected = 0;
             }
             Action::CycleRuleFilter => {
-                let mut rules: Vec<&'static str> = model.findings.iter().map(|f| f.rule).collect();
+                // Only rules that have findings under the other filters.
+                let others = FindingsView {
+                    rule: None,
+                    ..view.clone()
+                };
+                let mut rules: Vec<&'static str> = others
+                    .visible(model, &self.schemas)
+                    .iter()
+                    .map(|&i| model.findings[i].rule)
+                    .collect();
                 rules.sort_unstable();
                 rules.dedup();
                 view.rule = match view.rule.and_then(|r| rules.iter().position(|x| *x == r)) {
