@@ -196,6 +196,44 @@ fn dollar_tag(body: &str) -> String {
         .unwrap_or_default()
 }
 
+/// One token of SQL text as PostgreSQL's lexer reads it: its kind, its text, and what kind
+/// of keyword it is.
+pub struct Lexeme<'t> {
+    pub kind: Token,
+    pub text: &'t str,
+    keyword_kind: i32,
+}
+
+impl Lexeme<'_> {
+    /// The name the token stands for, if it is one (see [`name_of`]).
+    fn name(&self) -> Option<String> {
+        name_of(self.kind, self.keyword_kind, self.text)
+    }
+}
+
+/// The tokens of `text`, comments left out; empty when the lexer rejects it.
+pub fn lexemes(text: &str) -> Vec<Lexeme<'_>> {
+    let Ok(scanned) = pg_query::scan(text) else {
+        return Vec::new();
+    };
+    scanned
+        .tokens
+        .iter()
+        .filter_map(|t| {
+            let kind = Token::try_from(t.token).ok()?;
+            if matches!(kind, Token::SqlComment | Token::CComment) {
+                return None;
+            }
+            let text = text.get(usize::try_from(t.start).ok()?..usize::try_from(t.end).ok()?)?;
+            Some(Lexeme {
+                kind,
+                text,
+                keyword_kind: t.keyword_kind,
+            })
+        })
+        .collect()
+}
+
 /// Keywords after which a name is a table.
 const TABLE_INTRODUCERS: &[Token] = &[
     Token::From,
@@ -210,23 +248,8 @@ const TABLE_INTRODUCERS: &[Token] = &[
 /// The fallback for text no parser accepts: PostgreSQL's lexer, and names after a
 /// table-introducing keyword or after a schema and a dot.
 fn by_lexer(text: &str) -> Vec<Mention> {
-    let Ok(scanned) = pg_query::scan(text) else {
-        return Vec::new();
-    };
-    let tokens: Vec<(Token, Option<String>)> = scanned
-        .tokens
-        .iter()
-        .filter_map(|t| {
-            let kind = Token::try_from(t.token).ok()?;
-            if matches!(kind, Token::SqlComment | Token::CComment) {
-                return None;
-            }
-            let start = usize::try_from(t.start).ok()?;
-            let end = usize::try_from(t.end).ok()?;
-            let slice = text.get(start..end)?;
-            Some((kind, name_of(kind, t.keyword_kind, slice)))
-        })
-        .collect();
+    let tokens: Vec<(Token, Option<String>)> =
+        lexemes(text).iter().map(|l| (l.kind, l.name())).collect();
     let mut out = Vec::new();
     for (i, (_, name)) in tokens.iter().enumerate() {
         let Some(name) = name else { continue };
@@ -254,15 +277,7 @@ fn by_lexer(text: &str) -> Vec<Mention> {
 /// `TRUNCATE`, `MERGE INTO`, read by PostgreSQL's lexer (so not in strings or comments; `FOR
 /// UPDATE` and `DO UPDATE` of an upsert that already inserts do not count on their own).
 pub fn writes(text: &str) -> bool {
-    let Ok(scanned) = pg_query::scan(text) else {
-        return false;
-    };
-    let tokens: Vec<Token> = scanned
-        .tokens
-        .iter()
-        .filter_map(|t| Token::try_from(t.token).ok())
-        .filter(|k| !matches!(k, Token::SqlComment | Token::CComment))
-        .collect();
+    let tokens: Vec<Token> = lexemes(text).iter().map(|l| l.kind).collect();
     tokens.iter().enumerate().any(|(i, t)| {
         let next = tokens.get(i + 1);
         let before = i.checked_sub(1).and_then(|j| tokens.get(j));
@@ -283,21 +298,8 @@ pub fn writes(text: &str) -> bool {
 /// no dot on either side, folded as PostgreSQL folds them. Columns and variables are among
 /// them; a caller compares the set with the names that a search path would resolve.
 pub fn bare_names(text: &str) -> std::collections::BTreeSet<String> {
-    let Ok(scanned) = pg_query::scan(text) else {
-        return std::collections::BTreeSet::new();
-    };
-    let tokens: Vec<(Token, Option<String>)> = scanned
-        .tokens
-        .iter()
-        .filter_map(|t| {
-            let kind = Token::try_from(t.token).ok()?;
-            if matches!(kind, Token::SqlComment | Token::CComment) {
-                return None;
-            }
-            let slice = text.get(usize::try_from(t.start).ok()?..usize::try_from(t.end).ok()?)?;
-            Some((kind, name_of(kind, t.keyword_kind, slice)))
-        })
-        .collect();
+    let tokens: Vec<(Token, Option<String>)> =
+        lexemes(text).iter().map(|l| (l.kind, l.name())).collect();
     let dot = |i: Option<usize>| matches!(i.and_then(|i| tokens.get(i)), Some((Token::Ascii46, _)));
     tokens
         .iter()

@@ -90,37 +90,27 @@ impl Rule for TwinFunctions {
 /// name replaced by a placeholder; None when there is no body to compare.
 fn shape(f: &Function) -> Option<Vec<String>> {
     let body = f.body.as_deref()?;
-    let scanned = pg_query::scan(body).ok()?;
-    use pg_query::protobuf::Token;
     let own = f.name.to_lowercase();
-    Some(
-        scanned
-            .tokens
-            .iter()
-            .filter_map(|t| {
-                let kind = Token::try_from(t.token).ok()?;
-                if matches!(kind, Token::SqlComment | Token::CComment) {
-                    return None;
-                }
-                let text =
-                    body.get(usize::try_from(t.start).ok()?..usize::try_from(t.end).ok()?)?;
-                // PL/pgSQL assigns with `=` or `:=` alike.
-                if text == ":=" {
-                    return Some("=".to_string());
-                }
-                let folded = if kind == Token::Sconst {
-                    text.to_string()
-                } else {
-                    text.to_lowercase()
-                };
-                Some(if folded == own {
-                    "$self".into()
-                } else {
-                    folded
-                })
-            })
-            .collect(),
-    )
+    let shape = crate::sql::mentions::lexemes(body)
+        .into_iter()
+        .map(|l| {
+            // PL/pgSQL assigns with `=` or `:=` alike.
+            if l.text == ":=" {
+                return "=".to_string();
+            }
+            let folded = if l.kind == pg_query::protobuf::Token::Sconst {
+                l.text.to_string()
+            } else {
+                l.text.to_lowercase()
+            };
+            if folded == own {
+                "$self".into()
+            } else {
+                folded
+            }
+        })
+        .collect::<Vec<String>>();
+    (!shape.is_empty()).then_some(shape)
 }
 
 /// The triggers (table, trigger) that call `f`.
