@@ -148,6 +148,23 @@ impl serde_json::ser::Formatter for EscapingFormatter {
     }
 }
 
+/// The first `shown` items joined with `, `, then `and N more` for the rest: how a finding
+/// about many objects names them.
+pub fn first_and_more<S: AsRef<str>>(
+    items: impl ExactSizeIterator<Item = S>,
+    shown: usize,
+) -> String {
+    let total = items.len();
+    let listed: Vec<S> = items.take(shown).collect();
+    let names: Vec<&str> = listed.iter().map(AsRef::as_ref).collect();
+    let more = total.saturating_sub(names.len());
+    if more > 0 {
+        format!("{} and {more} more", names.join(", "))
+    } else {
+        names.join(", ")
+    }
+}
+
 /// Orders names the way people count: `t_2` before `t_10`.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
@@ -185,6 +202,12 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn first_and_more_counts_the_rest() {
+        assert_eq!(first_and_more(["a", "b"].iter(), 5), "a, b");
+        assert_eq!(first_and_more(["a", "b", "c"].iter(), 2), "a, b and 1 more");
+    }
+
     #[test]
     fn natural_order() {
         let mut v = vec!["t_10", "t_2", "t_1", "s", "t_02"];

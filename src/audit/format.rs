@@ -377,21 +377,20 @@ fn object_label(f: &Finding) -> String {
 /// A group's heading and its members: the first twenty, then how many more.
 fn markdown_group_heading(out: &mut String, group: &super::groups::Group<&Finding>) {
     const SHOWN: usize = 20;
-    let n = group.members.len();
-    let _ = writeln!(out, "### {} ({n} tables)\n", visible(&group.pattern));
-    let names: Vec<String> = group
-        .members
-        .iter()
-        .take(SHOWN)
-        .map(|f| format!("`{}`", visible(&object_label(f))))
-        .collect();
-    let more = n.saturating_sub(SHOWN);
-    let tail = if more > 0 {
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
-    let _ = writeln!(out, "{}{tail}\n", names.join(", "));
+    let _ = writeln!(
+        out,
+        "### {} ({} tables)\n",
+        visible(&group.pattern),
+        group.members.len()
+    );
+    let names = crate::text::first_and_more(
+        group
+            .members
+            .iter()
+            .map(|f| format!("`{}`", visible(&object_label(f)))),
+        SHOWN,
+    );
+    let _ = writeln!(out, "{names}\n");
 }
 
 fn markdown_document(report: &Report<'_>) -> String {

@@ -100,13 +100,12 @@ fn check_here(cx: &Context<'_>, out: &mut Vec<Finding>) {
         );
     }
     for (schema, functions) in by_schema {
-        let shown: Vec<String> = functions.iter().take(5).map(|f| f.signature()).collect();
-        let more = functions.len().saturating_sub(shown.len());
+        let shown = crate::text::first_and_more(functions.iter().map(|f| f.signature()), 5);
         out.push(
             META.finding(
                 ObjectRef::schema(Some(schema)),
                 format!(
-                    "{} in {schema} {} names through the caller's search_path: {}{}",
+                    "{} in {schema} {} names through the caller's search_path: {shown}",
                     if functions.len() == 1 {
                         "1 function".to_string()
                     } else {
@@ -117,12 +116,6 @@ fn check_here(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     } else {
                         "resolve"
                     },
-                    shown.join(", "),
-                    if more > 0 {
-                        format!(" and {more} more")
-                    } else {
-                        String::new()
-                    }
                 ),
             )
             .with_fix(Fix::review(

@@ -121,16 +121,13 @@ fn not_evaluated(cx: &Context<'_>, out: &mut Vec<Finding>) {
         by_schema.entry(&s.schema).or_default().push(&s.name);
     }
     for (schema, names) in by_schema {
-        let shown: Vec<&str> = names.iter().take(5).copied().collect();
-        let more = names.len().saturating_sub(shown.len());
+        let shown = crate::text::first_and_more(names.iter(), 5);
         out.push(
             META.finding(
                 ObjectRef::schema(Some(schema)),
                 format!(
-                    "not evaluated for {} sequence(s) in {schema} this role cannot read ({}{}): grant it USAGE or SELECT on them, or audit as a role that has it",
+                    "not evaluated for {} sequence(s) in {schema} this role cannot read ({shown}): grant it USAGE or SELECT on them, or audit as a role that has it",
                     names.len(),
-                    shown.join(", "),
-                    if more > 0 { format!(" and {more} more") } else { String::new() }
                 ),
             )
             .with_severity(Severity::Info),

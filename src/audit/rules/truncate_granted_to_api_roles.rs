@@ -69,18 +69,15 @@ impl Rule for TruncateGrantedToApiRoles {
             let mut roles: Vec<&str> = tables.iter().flat_map(|t| holders(&t.grants)).collect();
             roles.sort_unstable();
             roles.dedup();
-            let names: Vec<&str> = tables.iter().take(5).map(|t| t.name.as_str()).collect();
-            let more = tables.len().saturating_sub(names.len());
+            let names = crate::text::first_and_more(tables.iter().map(|t| t.name.as_str()), 5);
             out.push(
                 META.finding(
                     ObjectRef::schema(Some(schema)),
                     format!(
-                        "{} can TRUNCATE {} table{} in {schema} ({}{}), bypassing row-level security",
+                        "{} can TRUNCATE {} table{} in {schema} ({names}), bypassing row-level security",
                         roles.join(" and "),
                         tables.len(),
                         if tables.len() == 1 { "" } else { "s" },
-                        names.join(", "),
-                        if more > 0 { format!(" and {more} more") } else { String::new() }
                     ),
                 )
                 .with_fix(Fix::safe(vec![fix::revoke_on_all_tables(

@@ -170,20 +170,10 @@ fn single(key: Unindexed<'_>, fk: &crate::model::ForeignKey) -> Finding {
 /// The keys on one bookkeeping column (an ORM's `create_uid`) to one parent, as one
 /// finding: an index on each costs every write and helps only when a parent row is deleted.
 fn bookkeeping_group(parent: &QualifiedName, column: &str, keys: &[Unindexed<'_>]) -> Finding {
-    let shown: Vec<String> = keys
-        .iter()
-        .take(5)
-        .map(|k| format!("{}.{}", k.table.schema, k.table.name))
-        .collect();
-    let more = keys.len().saturating_sub(shown.len());
-    let tables = format!(
-        "{}{}",
-        shown.join(", "),
-        if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        }
+    let tables = crate::text::first_and_more(
+        keys.iter()
+            .map(|k| format!("{}.{}", k.table.schema, k.table.name)),
+        5,
     );
     let message = format!(
         "{} foreign keys on the bookkeeping column {column} -> {parent} have no index ({tables}); low priority: an index on each costs every write and helps only when a row of {parent} is deleted",
