@@ -165,6 +165,16 @@ pub fn first_and_more<S: AsRef<str>>(
     }
 }
 
+/// Lower case, without whitespace or parentheses: how rules compare two spellings of one
+/// SQL condition (`(bucket_id = 'a'::text)` and `bucket_id='a'`) after removing what
+/// they ignore.
+pub fn squeezed(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
+        .collect()
+}
+
 /// Orders names the way people count: `t_2` before `t_10`.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());

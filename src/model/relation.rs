@@ -429,6 +429,16 @@ pub enum PolicyCommand {
     Delete,
 }
 
+impl Policy {
+    /// Whether it applies to the API's client roles: `anon`, `authenticated`, or every role
+    /// (`public`).
+    pub fn applies_to_api_clients(&self) -> bool {
+        self.roles
+            .iter()
+            .any(|r| matches!(r.as_str(), "anon" | "authenticated" | "public"))
+    }
+}
+
 impl PolicyCommand {
     pub fn sql(self) -> &'static str {
         match self {

@@ -262,16 +262,23 @@ pub fn create_policy(t: &Relation, p: &PolicySpec<'_>) -> FixStatement {
         let roles: Vec<&str> = p.roles.iter().map(String::as_str).collect();
         sql.push_str(&format!(" TO {}", role_list(&roles)));
     }
-    // Auth calls are written once-per-statement in every policy pglens drafts, so a fix
-    // made for another reason never brings back what policy-auth-function-per-row fixed.
-    let wrapped = |e: &str| super::initplan::wrap_calls(e).unwrap_or_else(|| e.to_string());
-    if let Some(u) = p.using {
-        sql.push_str(&format!(" USING ({})", wrapped(u)));
-    }
-    if let Some(c) = p.with_check {
-        sql.push_str(&format!(" WITH CHECK ({})", wrapped(c)));
-    }
+    sql.push_str(&policy_conditions(p.using, p.with_check));
     stmt(sql)
+}
+
+/// ` USING (...) WITH CHECK (...)`, each when given. Auth calls are written once per
+/// statement in every policy pglens drafts, so a fix made for another reason never brings
+/// back what policy-auth-function-per-row fixed.
+fn policy_conditions(using: Option<&str>, with_check: Option<&str>) -> String {
+    let wrapped = |e: &str| super::initplan::wrap_calls(e).unwrap_or_else(|| e.to_string());
+    let mut out = String::new();
+    if let Some(u) = using {
+        out.push_str(&format!(" USING ({})", wrapped(u)));
+    }
+    if let Some(c) = with_check {
+        out.push_str(&format!(" WITH CHECK ({})", wrapped(c)));
+    }
+    out
 }
 
 /// `ALTER POLICY name ON t [USING (...)] [WITH CHECK (...)]`: new conditions in place, one
@@ -284,15 +291,12 @@ pub fn alter_policy(
     using: Option<&str>,
     with_check: Option<&str>,
 ) -> FixStatement {
-    let wrapped = |e: &str| super::initplan::wrap_calls(e).unwrap_or_else(|| e.to_string());
-    let mut sql = format!("ALTER POLICY {} ON {}", ident(name), table(t));
-    if let Some(u) = using {
-        sql.push_str(&format!(" USING ({})", wrapped(u)));
-    }
-    if let Some(c) = with_check {
-        sql.push_str(&format!(" WITH CHECK ({})", wrapped(c)));
-    }
-    stmt(sql)
+    stmt(format!(
+        "ALTER POLICY {} ON {}{}",
+        ident(name),
+        table(t),
+        policy_conditions(using, with_check)
+    ))
 }
 
 /// `ALTER POLICY name ON t TO roles`: who the policy applies to, changed in place.

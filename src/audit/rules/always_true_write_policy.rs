@@ -61,12 +61,6 @@ fn is_true(expr: Option<&str>) -> bool {
     })
 }
 
-fn for_api_roles(p: &Policy) -> bool {
-    p.roles
-        .iter()
-        .any(|r| r == "anon" || r == "authenticated" || r == "public")
-}
-
 impl Rule for AlwaysTrueWritePolicy {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -86,7 +80,7 @@ impl Rule for AlwaysTrueWritePolicy {
                     }
                     PolicyCommand::Select => false,
                 };
-                if !(open && p.permissive && for_api_roles(p)) {
+                if !(open && p.permissive && p.applies_to_api_clients()) {
                     continue;
                 }
                 let (statements, note) = if t.has_column("user_id") && cx.supabase {

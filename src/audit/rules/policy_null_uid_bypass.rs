@@ -43,13 +43,12 @@ static META: RuleMeta = RuleMeta {
 /// Whether a condition ORs in `auth.uid() IS NULL`: the text squeezed of spaces, case,
 /// parentheses and the init-plan wrapping, then searched for the branch next to an OR.
 fn null_uid_branch(condition: &str) -> bool {
-    let squeezed: String = condition
-        .to_lowercase()
-        .replace("select", "")
-        .replace(" as uid", "")
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
-        .collect();
+    let squeezed = crate::text::squeezed(
+        &condition
+            .to_lowercase()
+            .replace("select", "")
+            .replace(" as uid", ""),
+    );
     let branch = "auth.uidisnull";
     squeezed.contains(&format!("{branch}or")) || squeezed.contains(&format!("or{branch}"))
 }

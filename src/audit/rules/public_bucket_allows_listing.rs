@@ -49,24 +49,17 @@ fn only_names_bucket(using: Option<&str>, bucket: &Bucket) -> bool {
     let Some(text) = using else {
         return true;
     };
-    let squeezed: String = text
-        .to_lowercase()
-        .replace("::text", "")
-        .replace("::character varying", "")
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '(' && *c != ')')
-        .collect();
+    let squeezed = crate::text::squeezed(
+        &text
+            .to_lowercase()
+            .replace("::text", "")
+            .replace("::character varying", ""),
+    );
     let literal = format!("'{}'", bucket.id.to_lowercase().replace('\'', "''"));
     squeezed == "true"
         || squeezed == "1=1"
         || squeezed == format!("bucket_id={literal}")
         || squeezed == format!("{literal}=bucket_id")
-}
-
-fn for_api_roles(p: &Policy) -> bool {
-    p.roles
-        .iter()
-        .any(|r| matches!(r.as_str(), "anon" | "authenticated" | "public"))
 }
 
 impl Rule for PublicBucketAllowsListing {
@@ -85,7 +78,7 @@ impl Rule for PublicBucketAllowsListing {
                 .filter(|p| {
                     p.permissive
                         && matches!(p.command, PolicyCommand::Select | PolicyCommand::All)
-                        && for_api_roles(p)
+                        && p.applies_to_api_clients()
                         && only_names_bucket(p.using.as_deref(), bucket)
                 })
                 .collect();
