@@ -40,28 +40,34 @@ pub fn pattern(f: &Finding) -> String {
 pub fn by_pattern<'a, T: Copy>(items: &[T], finding: impl Fn(T) -> &'a Finding) -> Vec<Group<T>> {
     let patterns: Vec<String> = items.iter().map(|&t| pattern(finding(t))).collect();
     let positions: Vec<usize> = (0..items.len()).collect();
-    alike(&positions, |i| {
+    rows(&positions, |i| {
         (finding(items[i]).rule, patterns[i].as_str())
     })
     .into_iter()
-    .flat_map(|members| {
-        let first = members[0];
-        if members.len() >= MIN_GROUP {
-            vec![Group {
-                pattern: patterns[first].clone(),
-                members: members.iter().map(|&i| items[i]).collect(),
-            }]
+    .map(|members| Group {
+        pattern: if members.len() >= MIN_GROUP {
+            patterns[members[0]].clone()
         } else {
-            members
-                .iter()
-                .map(|&i| Group {
-                    pattern: finding(items[i]).message.clone(),
-                    members: vec![items[i]],
-                })
-                .collect()
-        }
+            finding(items[members[0]]).message.clone()
+        },
+        members: members.iter().map(|&i| items[i]).collect(),
     })
     .collect()
+}
+
+/// The rows a report shows: `items` split by `key` (see [`alike`]), each split of at least
+/// [`MIN_GROUP`] one row, any smaller one a row per item.
+pub fn rows<T: Copy, K: std::hash::Hash + Eq>(items: &[T], key: impl Fn(T) -> K) -> Vec<Vec<T>> {
+    alike(items, key)
+        .into_iter()
+        .flat_map(|members| {
+            if members.len() >= MIN_GROUP {
+                vec![members]
+            } else {
+                members.into_iter().map(|m| vec![m]).collect()
+            }
+        })
+        .collect()
 }
 
 /// `items` split by `key`, in the order each key first appears. Callers that keep patterns

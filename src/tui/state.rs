@@ -88,18 +88,7 @@ impl FindingsView {
         if self.ungrouped {
             return visible.into_iter().map(|i| vec![i]).collect();
         }
-        crate::audit::groups::alike(&visible, |i| {
-            (model.findings[i].rule, model.patterns[i].as_str())
-        })
-        .into_iter()
-        .flat_map(|members| {
-            if members.len() >= crate::audit::groups::MIN_GROUP {
-                vec![members]
-            } else {
-                members.into_iter().map(|i| vec![i]).collect()
-            }
-        })
-        .collect()
+        crate::audit::groups::rows(&visible, |i| model.alike_ids[i])
     }
 }
 

@@ -63,26 +63,32 @@ impl App {
         let Some(model) = &self.model else {
             return Vec::new();
         };
-        let Some(i) = self.current_finding() else {
+        // In the findings list the row is what is copied: a row of alike findings copies
+        // every member's fix, as one script.
+        let members = match &self.overlay {
+            Overlay::Findings(view) => view
+                .rows(model, &self.schemas)
+                .get(view.selected)
+                .cloned()
+                .unwrap_or_default(),
+            _ => self.current_finding().into_iter().collect(),
+        };
+        if members.len() > 1 {
+            let fixed: Vec<&Finding> = members
+                .iter()
+                .map(|&m| &model.findings[m])
+                .filter(|f| f.fix.is_some())
+                .collect();
+            let title = model.patterns[members[0]].clone();
+            return vec![Effect::Copy {
+                text: audit::format::fix_script(&fixed, &self.source_label, &title),
+                what: format!("{} fixes for {title}", fixed.len()),
+            }];
+        }
+        let Some(&i) = members.first() else {
             self.status = Some(("no finding selected".into(), Tone::Error));
             return Vec::new();
         };
-        // A row of alike findings copies every member's fix, as one script.
-        if let Overlay::Findings(view) = &self.overlay {
-            let rows = view.rows(model, &self.schemas);
-            if let Some(members) = rows.get(view.selected).filter(|m| m.len() > 1) {
-                let fixed: Vec<&Finding> = members
-                    .iter()
-                    .map(|&m| &model.findings[m])
-                    .filter(|f| f.fix.is_some())
-                    .collect();
-                let title = model.patterns[members[0]].clone();
-                return vec![Effect::Copy {
-                    text: audit::format::fix_script(&fixed, &self.source_label, &title),
-                    what: format!("{} fixes for {title}", fixed.len()),
-                }];
-            }
-        }
         let f = &model.findings[i];
         match &f.fix {
             Some(_) => vec![Effect::Copy {
