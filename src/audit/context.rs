@@ -31,6 +31,9 @@ pub struct Context<'a> {
     /// to or holds.
     pub bookkeeping: BTreeSet<&'a str>,
     relations_by_name: HashMap<(&'a str, &'a str), &'a Relation>,
+    /// See [`Context::history_copies`]: two rules ask, and each answer parses every
+    /// trigger function.
+    history_copies: std::sync::OnceLock<BTreeSet<QualifiedName>>,
 }
 
 impl<'a> Context<'a> {
@@ -53,6 +56,7 @@ impl<'a> Context<'a> {
             tenant_column: None,
             bookkeeping: BTreeSet::new(),
             relations_by_name,
+            history_copies: std::sync::OnceLock::new(),
         };
         cx.tenant_column = cx.most_common_tenant_column();
         cx.bookkeeping = cx.bookkeeping_columns();
@@ -97,7 +101,11 @@ impl<'a> Context<'a> {
     /// carry most of that table's columns (`orders_history`, filled by a trigger on
     /// `orders`). Their columns repeat the source's values rather than describe rows of their
     /// own. A table a trigger only starts (a profile created at sign-up) is not a copy.
-    pub fn history_copies(&self) -> BTreeSet<QualifiedName> {
+    pub fn history_copies(&self) -> &BTreeSet<QualifiedName> {
+        self.history_copies.get_or_init(|| self.find_history_copies())
+    }
+
+    fn find_history_copies(&self) -> BTreeSet<QualifiedName> {
         let mut out = BTreeSet::new();
         crate::sql::parse::with_deep_stack(|| {
             for source in &self.catalog.relations {
