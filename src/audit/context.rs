@@ -102,7 +102,8 @@ impl<'a> Context<'a> {
     /// `orders`). Their columns repeat the source's values rather than describe rows of their
     /// own. A table a trigger only starts (a profile created at sign-up) is not a copy.
     pub fn history_copies(&self) -> &BTreeSet<QualifiedName> {
-        self.history_copies.get_or_init(|| self.find_history_copies())
+        self.history_copies
+            .get_or_init(|| self.find_history_copies())
     }
 
     fn find_history_copies(&self) -> BTreeSet<QualifiedName> {

@@ -425,6 +425,15 @@ fn role_list(roles: &[&str]) -> String {
         .join(", ")
 }
 
+/// The word statements name a routine with: PostgreSQL refuses `FUNCTION` for a procedure
+/// ("is not a function").
+fn routine(f: &Function) -> &'static str {
+    match f.kind {
+        crate::model::FunctionKind::Procedure => "PROCEDURE",
+        _ => "FUNCTION",
+    }
+}
+
 fn function_signature(f: &Function) -> String {
     format!(
         "{}({})",
@@ -444,19 +453,17 @@ pub fn function_pin_search_path(f: &Function, schemas: &[String]) -> FixStatemen
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let kind = match f.kind {
-        crate::model::FunctionKind::Procedure => "PROCEDURE",
-        _ => "FUNCTION",
-    };
     stmt(format!(
-        "ALTER {kind} {} SET search_path = {path}",
+        "ALTER {} {} SET search_path = {path}",
+        routine(f),
         function_signature(f)
     ))
 }
 
 pub fn function_set_schema(f: &Function, schema: &str) -> FixStatement {
     stmt(format!(
-        "ALTER FUNCTION {} SET SCHEMA {}",
+        "ALTER {} {} SET SCHEMA {}",
+        routine(f),
         function_signature(f),
         ident(schema)
     ))
@@ -465,7 +472,8 @@ pub fn function_set_schema(f: &Function, schema: &str) -> FixStatement {
 /// `REVOKE EXECUTE ON FUNCTION f(args) FROM roles`.
 pub fn revoke_execute(f: &Function, roles: &[&str]) -> FixStatement {
     stmt(format!(
-        "REVOKE EXECUTE ON FUNCTION {} FROM {}",
+        "REVOKE EXECUTE ON {} {} FROM {}",
+        routine(f),
         function_signature(f),
         role_list(roles)
     ))
@@ -703,7 +711,11 @@ pub fn trigger_calling(definition: &str, function: &Function) -> Option<FixState
 
 /// `DROP FUNCTION f(args)`: refused while anything recorded still depends on it.
 pub fn drop_function(f: &Function) -> FixStatement {
-    stmt(format!("DROP FUNCTION IF EXISTS {}", function_signature(f)))
+    stmt(format!(
+        "DROP {} IF EXISTS {}",
+        routine(f),
+        function_signature(f)
+    ))
 }
 
 /// `UPDATE t SET target = now() WHERE condition` for moving soft-delete markers.
