@@ -90,6 +90,16 @@ impl DefaultPrivilege {
     }
 }
 
+/// Whose new objects a default privilege covers, for a message: the role, or the role that
+/// runs the migration when it names none.
+pub fn creator(role: &str) -> &str {
+    if role.is_empty() {
+        "the migration's role"
+    } else {
+        role
+    }
+}
+
 /// Default privileges grouped by scope, in a stable order: one finding per role and schema.
 pub fn by_scope<'a>(
     entries: impl Iterator<Item = &'a DefaultPrivilege>,

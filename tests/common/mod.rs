@@ -128,6 +128,15 @@ impl TestDb {
         db
     }
 
+    /// Runs SQL as the test's superuser; the server's message on failure.
+    pub async fn try_exec(&self, sql: &str) -> Result<(), String> {
+        self.client.batch_execute(sql).await.map_err(|e| {
+            e.as_db_error()
+                .map(|d| d.message().to_string())
+                .unwrap_or_else(|| e.to_string())
+        })
+    }
+
     /// Runs SQL as the test's superuser, panicking with the server's message on failure.
     pub async fn exec(&self, sql: &str) {
         if let Err(e) = self.client.batch_execute(sql).await {

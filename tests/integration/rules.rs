@@ -129,11 +129,7 @@ async fn check(case: Case) {
             .as_ref()
             .unwrap_or_else(|| panic!("{}: finding without a fix: {}", case.rule, f.message));
         for statement in &fix.statements {
-            if let Err(e) = db.client.batch_execute(&statement.sql).await {
-                let detail = e
-                    .as_db_error()
-                    .map(|d| d.message().to_string())
-                    .unwrap_or_else(|| e.to_string());
+            if let Err(detail) = db.try_exec(&statement.sql).await {
                 panic!(
                     "{}: fix statement failed: {detail}\n{}",
                     case.rule, statement.sql

@@ -66,11 +66,7 @@ async fn applies_every_safe_fix(name: &str, db: TestDb) {
         .collect();
     for f in &safe {
         for statement in f.fix.iter().flat_map(|x| &x.statements) {
-            if let Err(e) = db.client.batch_execute(&statement.sql).await {
-                let detail = e
-                    .as_db_error()
-                    .map(|d| d.message().to_string())
-                    .unwrap_or_else(|| e.to_string());
+            if let Err(detail) = db.try_exec(&statement.sql).await {
                 panic!(
                     "{name}: the safe fix of {} failed: {detail}\n{}",
                     f.key, statement.sql

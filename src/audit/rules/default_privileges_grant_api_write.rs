@@ -76,11 +76,7 @@ impl Rule for DefaultPrivilegesGrantApiWrite {
                 .iter()
                 .map(|(d, w)| format!("{} ({})", d.grantee, w.join(", ")))
                 .collect();
-            let owner = if role.is_empty() {
-                "the migration's role"
-            } else {
-                role
-            };
+            let owner = crate::model::creator(role);
             out.push(
                 META.finding(
                     ObjectRef::schema(schema),

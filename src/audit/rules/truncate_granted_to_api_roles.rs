@@ -96,11 +96,7 @@ impl Rule for TruncateGrantedToApiRoles {
         for ((role, schema), entries) in by_scope(truncating) {
             let grantees: Vec<&str> = entries.iter().map(|d| d.grantee.as_str()).collect();
             let scope = schema.unwrap_or("every schema");
-            let owner = if role.is_empty() {
-                "the migration's role"
-            } else {
-                role
-            };
+            let owner = crate::model::creator(role);
             out.push(
                 META.finding(
                     ObjectRef::schema(schema),
