@@ -456,12 +456,12 @@ cases! {
                 CREATE FUNCTION public.revoked(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
                   SET search_path = '' AS $$ SELECT x IS NOT NULL $$;
                 REVOKE EXECUTE ON FUNCTION public.revoked(uuid) FROM PUBLIC, anon, authenticated;
-                CREATE PROCEDURE public.purge(days int) LANGUAGE sql SECURITY DEFINER
-                  SET search_path = '' AS $$ SELECT days $$;
+                CREATE PROCEDURE public.purge() LANGUAGE sql SECURITY DEFINER
+                  SET search_path = '' AS $$ SELECT 1 $$;
                 CREATE SCHEMA private;
                 CREATE FUNCTION private.internal(x uuid) RETURNS boolean LANGUAGE sql SECURITY DEFINER
                   SET search_path = '' AS $$ SELECT x IS NOT NULL $$;",
-        fires: &["public.helper(x uuid)", "public.is_member(x uuid)", "public.purge(IN days integer)"],
+        fires: &["public.helper(x uuid)", "public.is_member(x uuid)", "public.purge()"],
         quiet: &["public.revoked(x uuid)", "private.internal(x uuid)", "public.touch()"],
         before_fix: "",
     };
