@@ -75,12 +75,13 @@ pub fn render(
             _ => "type · Enter next · Esc cancel".to_string(),
         },
         Overlay::Findings(_) => format!(
-            "↑↓ move · Enter go to object · {} copy fix · {} suppress · {}/{}/{} filter · Esc close",
+            "↑↓ move · Enter go to object · {} copy fix · {} suppress · {}/{}/{} filter · {} group alike · Esc close",
             k(Command::CopyFix),
             k(Command::Suppress),
             k(Command::CycleSeverityFilter),
             k(Command::CycleCategoryFilter),
-            k(Command::CycleRuleFilter)
+            k(Command::CycleRuleFilter),
+            k(Command::GroupAlike)
         ),
         Overlay::None if app.focus == Focus::Detail => format!(
             "↑↓ rows · Tab/1-9 tabs · Enter jump · {} back · {} copy fix · {} suppress · {} mark · {} find · {} help",
