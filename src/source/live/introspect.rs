@@ -2,7 +2,10 @@
 //!
 //! One `READ ONLY` transaction at `REPEATABLE READ`, so every query sees the same snapshot;
 //! `statement_timeout` and `lock_timeout` bound it. One query per object kind, each returning
-//! a single JSON document shaped like the model, so serde does the mapping. Only the simple
+//! a single JSON document shaped like the model, so serde does the mapping; the largest
+//! (columns, indexes and their keys, constraints) return plain rows instead, decoded in
+//! `columns.rs`, `indexes.rs` and `constraints.rs`, because building a JSON object per
+//! row cost the server more than reading the catalogs. Only the simple
 //! query protocol is used: no named prepared statements, so transaction-mode poolers work.
 //! Nothing in this module can change the database: the transaction is read-only and ends in
 //! ROLLBACK.
@@ -16,10 +19,12 @@ use serde::Deserialize;
 use tokio_postgres::{Client, SimpleQueryMessage};
 
 use super::connect::{classify_query_error, LiveError};
+use super::constraints::{self, ConstraintRow};
+use super::indexes;
 use crate::model::version::{Feature, FIRST_UNTESTED, MIN_SUPPORTED, SUPPORTED_RANGE};
 use crate::model::{
-    Bucket, Catalog, Column, Constraint, DefaultPrivilege, Domain, EnumType, Extension, Function,
-    Index, Meta, Policy, Publication, Relation, SchemaDef, Sequence, SourceKind, Trigger,
+    Bucket, Catalog, Column, DefaultPrivilege, Domain, EnumType, Extension, Function, Index, Meta,
+    Policy, Publication, Relation, SchemaDef, Sequence, SourceKind, Trigger,
 };
 
 /// One catalog query: a name for messages and progress, and its text.
@@ -51,6 +56,10 @@ const CONSTRAINTS: CatalogQuery = CatalogQuery {
 const INDEXES: CatalogQuery = CatalogQuery {
     what: "indexes",
     sql: include_str!("sql/indexes.sql"),
+};
+const INDEX_KEYS: CatalogQuery = CatalogQuery {
+    what: "index keys",
+    sql: include_str!("sql/index_keys.sql"),
 };
 const POLICIES: CatalogQuery = CatalogQuery {
     what: "row-level security policies",
@@ -109,7 +118,7 @@ const LAST_SCANS: CatalogQuery = CatalogQuery {
 };
 
 /// How many steps [`introspect`] reports through its progress callback (at most).
-pub const STEPS: usize = 18;
+pub const STEPS: usize = 19;
 
 /// Progress of an introspection: step `done` of [`STEPS`], now reading `what`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,7 +274,7 @@ struct Parts {
     schemas: Vec<SchemaDef>,
     relations: Vec<Relation>,
     columns: Vec<Child<Column>>,
-    constraints: Vec<Child<Constraint>>,
+    constraints: Vec<ConstraintRow>,
     indexes: Vec<Child<Index>>,
     policies: Vec<Child<Policy>>,
     triggers: Vec<Child<Trigger>>,
@@ -297,11 +306,14 @@ async fn read_all(
         } else {
             Vec::new()
         };
-        let mut indexes: Vec<Child<Index>> = fetch(a, &INDEXES, stepper).await?;
-        mark_nulls_not_distinct(&mut indexes, &nnd);
         Ok::<_, LiveError>((
-            indexes,
-            fetch(a, &CONSTRAINTS, stepper).await?,
+            nnd,
+            fetch_rows(a, &INDEXES, stepper, indexes::decode_index).await?,
+            fetch_rows(a, &INDEX_KEYS, stepper, indexes::decode_key).await?,
+            fetch_rows(a, &CONSTRAINTS, stepper, constraints::decode).await?,
+            // Here rather than beside relations and columns: on 5,000 tables the two
+            // lanes then take about as long.
+            fetch(a, &POLICIES, stepper).await?,
             fetch(a, &SCHEMAS, stepper).await?,
             fetch(a, &FUNCTIONS, stepper).await?,
             fetch(a, &SEQUENCES, stepper).await?,
@@ -314,10 +326,7 @@ async fn read_all(
     let lane_b = async {
         Ok::<_, LiveError>((
             fetch(b, &RELATIONS, stepper).await?,
-            fetch(b, &COLUMNS, stepper).await?,
-            // Here rather than beside indexes and constraints: on 5,000 tables the two
-            // lanes then take about as long.
-            fetch(b, &POLICIES, stepper).await?,
+            fetch_rows(b, &COLUMNS, stepper, super::columns::decode).await?,
             fetch(b, &TRIGGERS, stepper).await?,
             fetch(b, &EXTENSIONS, stepper).await?,
             fetch(b, &ENUMS, stepper).await?,
@@ -335,9 +344,22 @@ async fn read_all(
         ))
     };
     let (
-        (indexes, constraints, schemas, functions, sequences, publications, default_privileges),
-        (relations, columns, policies, triggers, extensions, enums, domains, buckets, last_scans),
+        (
+            nnd,
+            indexes,
+            index_keys,
+            constraints,
+            policies,
+            schemas,
+            functions,
+            sequences,
+            publications,
+            default_privileges,
+        ),
+        (relations, columns, triggers, extensions, enums, domains, buckets, last_scans),
     ) = tokio::try_join!(lane_a, lane_b)?;
+    let mut indexes = indexes::join(indexes, index_keys);
+    mark_nulls_not_distinct(&mut indexes, &nnd);
     let mut relations: Vec<Relation> = relations;
     mark_last_reads(&mut relations, last_scans);
     if version < 140_000 {
@@ -431,7 +453,12 @@ fn mark_nulls_not_distinct(indexes: &mut [Child<Index>], marked: &[IndexRef]) {
 fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
     let mut relations = p.relations;
     attach_children(&mut relations, p.columns, |r| &mut r.columns);
-    attach_children(&mut relations, p.constraints, |r| &mut r.constraints);
+    // Constraints name their columns by position, so they come after the columns.
+    for relation in &mut relations {
+        relation.columns.sort_by_key(|c| c.position);
+    }
+    let constraints = constraints::name_columns(&relations, p.constraints);
+    attach_children(&mut relations, constraints, |r| &mut r.constraints);
     attach_children(&mut relations, p.indexes, |r| &mut r.indexes);
     attach_children(&mut relations, p.policies, |r| &mut r.policies);
     attach_children(&mut relations, p.triggers, |r| &mut r.triggers);
@@ -529,20 +556,7 @@ async fn fetch<T: DeserializeOwned>(
     query: &CatalogQuery,
     stepper: &RefCell<Stepper<'_>>,
 ) -> Result<T, LiveError> {
-    {
-        // Not held across the await below: the two lanes share it on one task.
-        let mut s = stepper.borrow_mut();
-        let done = s.done;
-        (s.progress)(Progress {
-            done,
-            what: query.what,
-        });
-        s.done += 1;
-    }
-    let messages = client
-        .simple_query(query.sql)
-        .await
-        .map_err(|e| classify_query_error(&e, query.what))?;
+    let messages = run(client, query, stepper).await?;
     let text = messages
         .iter()
         .find_map(|m| match m {
@@ -559,12 +573,55 @@ async fn fetch<T: DeserializeOwned>(
     })
 }
 
+/// Runs one catalog query that returns plain rows and decodes each with `decode`.
+async fn fetch_rows<T>(
+    client: &Client,
+    query: &CatalogQuery,
+    stepper: &RefCell<Stepper<'_>>,
+    decode: impl Fn(&tokio_postgres::SimpleQueryRow) -> Result<T, String>,
+) -> Result<Vec<T>, LiveError> {
+    let messages = run(client, query, stepper).await?;
+    messages
+        .iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(row) => Some(decode(row)),
+            _ => None,
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|detail| LiveError::Decode {
+            what: query.what.into(),
+            detail,
+        })
+}
+
+/// Reports the step, then sends the query.
+async fn run(
+    client: &Client,
+    query: &CatalogQuery,
+    stepper: &RefCell<Stepper<'_>>,
+) -> Result<Vec<SimpleQueryMessage>, LiveError> {
+    {
+        // Not held across the await below: the two lanes share it on one task.
+        let mut s = stepper.borrow_mut();
+        let done = s.done;
+        (s.progress)(Progress {
+            done,
+            what: query.what,
+        });
+        s.done += 1;
+    }
+    client
+        .simple_query(query.sql)
+        .await
+        .map_err(|e| classify_query_error(&e, query.what))
+}
+
 /// A row of a child query: the owning relation and the child itself.
 #[derive(Deserialize)]
-struct Child<T> {
-    schema: String,
-    table: String,
-    item: T,
+pub(super) struct Child<T> {
+    pub(super) schema: String,
+    pub(super) table: String,
+    pub(super) item: T,
 }
 
 /// Puts children in a stable order: columns by position, everything else by name. Sorting

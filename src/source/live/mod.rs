@@ -4,8 +4,11 @@
 //! [`connect`] opens the connection and names failures, and [`introspect`] reads the
 //! catalog in one read-only transaction.
 
+mod columns;
 pub mod connect;
 pub mod conninfo;
+mod constraints;
+mod indexes;
 pub mod introspect;
 pub mod tls;
 
