@@ -192,8 +192,7 @@ pub fn group(
         })
         .collect();
     for g in &mut groups {
-        g.members
-            .sort_by(|a, b| natural_cmp(&a.label(), &b.label()));
+        sort_by_label(&mut g.members);
         let members: std::collections::HashSet<&ObjectId> = g.members.iter().collect();
         g.parent = g
             .members
@@ -205,6 +204,14 @@ pub fn group(
             .collect();
     }
     groups
+}
+
+/// Sorts objects by their labels in natural order, each label made once (not once per
+/// comparison: on 5,000 tables that was most of the tree's build).
+fn sort_by_label(members: &mut Vec<ObjectId>) {
+    let mut labelled: Vec<(String, ObjectId)> = members.drain(..).map(|m| (m.label(), m)).collect();
+    labelled.sort_by(|a, b| natural_cmp(&a.0, &b.0));
+    members.extend(labelled.into_iter().map(|(_, m)| m));
 }
 
 fn schema_of(id: &ObjectId) -> Option<&str> {
