@@ -171,8 +171,11 @@ fn event_loop(
         }
         // Wait briefly for input, then handle everything pending before drawing once. Each
         // event is translated against the state the previous one left (a `/` opens the
-        // finder, so the letters after it are text).
-        if !event::poll(Duration::from_millis(100))? && terminal_hung_up() {
+        // finder, so the letters after it are text). The loader's messages are read between
+        // waits: short ones while it works, so its result shows at once, and rarer
+        // wake-ups once it is done.
+        let wait = if app.awaiting_loader() { 10 } else { 100 };
+        if !event::poll(Duration::from_millis(wait))? && terminal_hung_up() {
             // The terminal is gone (no SIGHUP came, or it was ignored): nothing to draw on.
             return Ok(());
         }
@@ -402,12 +405,15 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
                 let catalog = std::sync::Arc::new(catalog);
                 let mut model = Model::unaudited(catalog.clone(), categories);
                 model.drift = drift;
+                let warm_up = model.warm_up();
                 if tx.send(Action::Loaded(Box::new(model))).is_err() {
                     return;
                 }
                 // The connections' read buffers grew to the largest query result (tens of
                 // MB on a big schema); they go with the runtime, before the audit's peak.
                 drop(runtime);
+                // The finder's and Usage tab's indexes are built beside the audit.
+                std::thread::spawn(warm_up);
                 let mut findings = audit::run(&catalog, &audit::Selection::default());
                 ignores.apply(&mut findings);
                 Action::FindingsArrived(findings)

@@ -3,6 +3,7 @@
 //! rows each tab shows, defined once for update and render so their indexes agree.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use super::search::SearchIndex;
 use super::tab::Tab;
@@ -14,7 +15,7 @@ use crate::model::{Catalog, ObjectId, QualifiedName};
 /// What was loaded, with everything derived from it once.
 pub struct Model {
     /// Shared with the loader, which audits it while the explorer already shows it.
-    pub catalog: std::sync::Arc<Catalog>,
+    pub catalog: Arc<Catalog>,
     /// False until the audit's findings have arrived (the tree is usable before).
     pub audited: bool,
     pub findings: Vec<Finding>,
@@ -28,10 +29,11 @@ pub struct Model {
     pub alike_ids: Vec<u32>,
     /// Indexes into `findings`, by the object the tree lists them under.
     pub by_object: HashMap<ObjectId, Vec<usize>>,
-    pub search: SearchIndex,
+    /// The finder's index, built on first use or ahead of it by [`Model::warm_up`].
+    search: Arc<OnceLock<SearchIndex>>,
     pub categories: CategoryConfig,
-    /// What uses each table, computed once (every policy and function body read once).
-    pub dependents: Dependents,
+    /// What uses each table (every policy and function body read once), built like `search`.
+    dependents: Arc<OnceLock<Dependents>>,
     /// Differences from another source (`--drift OTHER`), for the drift view.
     pub drift: Option<Drift>,
     /// Relations by name: the tree looks one up for every visible row on every frame.
@@ -68,7 +70,7 @@ impl std::fmt::Debug for Model {
 impl Model {
     /// Builds the derived indexes. `findings` should already carry suppressions.
     pub fn new(
-        catalog: impl Into<std::sync::Arc<Catalog>>,
+        catalog: impl Into<Arc<Catalog>>,
         findings: Vec<Finding>,
         categories: CategoryConfig,
     ) -> Self {
@@ -79,9 +81,7 @@ impl Model {
 
     /// The model before the audit: everything but the findings, which
     /// [`Model::set_findings`] adds when they arrive.
-    pub fn unaudited(catalog: std::sync::Arc<Catalog>, categories: CategoryConfig) -> Self {
-        let search = SearchIndex::build(&catalog);
-        let dependents = Dependents::build(&catalog);
+    pub fn unaudited(catalog: Arc<Catalog>, categories: CategoryConfig) -> Self {
         let relation_index = catalog
             .relations
             .iter()
@@ -96,13 +96,41 @@ impl Model {
             patterns: Vec::new(),
             alike_ids: Vec::new(),
             by_object: HashMap::new(),
-            search,
+            search: Arc::default(),
             categories,
-            dependents,
+            dependents: Arc::default(),
             drift: None,
             relation_index,
             worst: HashMap::new(),
             worst_objects: Vec::new(),
+        }
+    }
+
+    /// The finder's index over every object.
+    pub fn search(&self) -> &SearchIndex {
+        self.search
+            .get_or_init(|| SearchIndex::build(&self.catalog))
+    }
+
+    /// What depends on each table.
+    pub fn dependents(&self) -> &Dependents {
+        self.dependents
+            .get_or_init(|| Dependents::build(&self.catalog))
+    }
+
+    /// Work that builds the finder's and the Usage tab's indexes, for another thread to run
+    /// once the model is handed over: the tree shows without waiting for them (a quarter of
+    /// a second on 5,000 tables), and they are ready before anyone asks. Asking first waits
+    /// for the build already under way rather than starting another.
+    pub fn warm_up(&self) -> impl FnOnce() + Send + 'static {
+        let (catalog, search, dependents) = (
+            Arc::clone(&self.catalog),
+            Arc::clone(&self.search),
+            Arc::clone(&self.dependents),
+        );
+        move || {
+            search.get_or_init(|| SearchIndex::build(&catalog));
+            dependents.get_or_init(|| Dependents::build(&catalog));
         }
     }
 
@@ -345,7 +373,7 @@ pub fn detail_rows(model: &Model, id: &ObjectId, tab: Tab) -> Vec<DetailRow> {
             })
             .collect(),
         Tab::Usage => model
-            .dependents
+            .dependents()
             .of(q)
             .iter()
             .map(|d| DetailRow {

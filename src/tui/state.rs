@@ -232,6 +232,12 @@ impl App {
         }
     }
 
+    /// Whether the loader is still working: reading the source, or auditing what the tree
+    /// already shows.
+    pub fn awaiting_loader(&self) -> bool {
+        self.loading.is_some() || self.model.as_ref().is_some_and(|m| !m.audited)
+    }
+
     /// The object selected in the tree, if an object (not a group) is selected.
     pub fn selected_object(&self) -> Option<&ObjectId> {
         match &self.selected {

@@ -38,7 +38,7 @@ fn sort_value(model: &Model, plan: &Plan, r: &Relation, key: SortKey) -> (i64, S
         SortKey::LastVacuum => text(stats.and_then(TableStats::last_vacuum)),
         SortKey::LastAnalyze => text(stats.and_then(TableStats::last_analyze)),
         SortKey::Dependents => (
-            model.dependents.count_outside(&r.qualified_name()) as i64,
+            model.dependents().count_outside(&r.qualified_name()) as i64,
             String::new(),
         ),
         SortKey::Decision => text(Some(

@@ -25,7 +25,7 @@ impl App {
             Action::Enter => {
                 let hit = state.hits.get(state.selected);
                 if let (Some(hit), Some(model)) = (hit, &self.model) {
-                    let entry = model.search.entry(hit).clone();
+                    let entry = model.search().entry(hit).clone();
                     match &entry.target {
                         Some(target) => {
                             self.coming_from = Some(Overlay::Search(state.clone()));
@@ -69,7 +69,7 @@ impl App {
             .model
             .as_ref()
             .map(|m| {
-                m.search.search(
+                m.search().search(
                     &self.matcher,
                     state.line.text(),
                     &mut state.incremental,

@@ -71,7 +71,7 @@ pub fn search(
         .hits
         .iter()
         .map(|h| {
-            let e = model.search.entry(h);
+            let e = model.search().entry(h);
             let worst = e.target.as_ref().and_then(|t| model.worst(t));
             let text = match h.at {
                 Some(at) => format!("{}: {}", e.label, snippet(&e.text, at, width)),

@@ -126,7 +126,7 @@ fn table_row<'a>(
             .map(|f| Cell::from(when(f))),
     );
     cells.extend([
-        Cell::from(model.dependents.count_outside(&q).to_string()),
+        Cell::from(model.dependents().count_outside(&q).to_string()),
         Cell::from(Span::styled(decision, theme.accent)),
     ]);
     Row::new(cells)

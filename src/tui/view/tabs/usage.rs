@@ -134,7 +134,7 @@ pub fn render(
         ])
         .split(area);
     frame.render_widget(Paragraph::new(lines), parts[0]);
-    let deps = model.dependents.of(&r.qualified_name());
+    let deps = model.dependents().of(&r.qualified_name());
     if deps.is_empty() {
         frame.render_widget(
             Paragraph::new("nothing depends on it").style(theme.muted),
