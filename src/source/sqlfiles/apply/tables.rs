@@ -202,7 +202,7 @@ impl Builder {
             comment: None,
         };
         if let Some(raw) = &cd.raw_default {
-            default = Some(expression(raw));
+            default = stored_default(raw, &column.type_kind);
         }
         for c in &cd.constraints {
             let Some(N::Constraint(k)) = &c.node else {
@@ -213,7 +213,10 @@ impl Builder {
                     column.not_null = true
                 }
                 Ok(pb::ConstrType::ConstrDefault) => {
-                    default = k.raw_expr.as_deref().map(expression)
+                    default = k
+                        .raw_expr
+                        .as_deref()
+                        .and_then(|e| stored_default(e, &column.type_kind))
                 }
                 Ok(pb::ConstrType::ConstrIdentity) => {
                     column.not_null = true;
@@ -508,8 +511,11 @@ impl Builder {
             T::AtSetNotNull => column_mut(self.relation_mut(q)?, &c.name)?.not_null = true,
             T::AtDropNotNull => column_mut(self.relation_mut(q)?, &c.name)?.not_null = false,
             T::AtColumnDefault => {
-                let value = c.def.as_deref().map(expression);
-                column_mut(self.relation_mut(q)?, &c.name)?.default = value;
+                let col = column_mut(self.relation_mut(q)?, &c.name)?;
+                col.default = c
+                    .def
+                    .as_deref()
+                    .and_then(|e| stored_default(e, &col.type_kind));
             }
             T::AtAddConstraint => {
                 if let Some(N::Constraint(k)) = c.def.as_ref().and_then(|d| d.node.as_ref()) {
@@ -597,5 +603,20 @@ impl Builder {
             }
         }
         Ok(())
+    }
+}
+
+/// A default as the server keeps it: `DEFAULT NULL`, cast or not, is no default at all
+/// (PostgreSQL stores nothing for it), except on a domain, whose own default it overrides.
+fn stored_default(raw: &pb::Node, kind: &TypeKind) -> Option<String> {
+    let on_domain = matches!(kind, TypeKind::Domain { .. });
+    (on_domain || !is_null_constant(raw)).then(|| expression(raw))
+}
+
+fn is_null_constant(node: &pb::Node) -> bool {
+    match &node.node {
+        Some(N::AConst(c)) => c.isnull,
+        Some(N::TypeCast(t)) => t.arg.as_deref().is_some_and(is_null_constant),
+        _ => false,
     }
 }
