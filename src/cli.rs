@@ -55,6 +55,11 @@ pub struct Cli {
     /// pglens asks only when the server wants a password that was not given.
     #[arg(short = 'W', long = "password", global = true)]
     pub ask_password: bool,
+    /// What migration files are applied on top of: `supabase` (the platform's auth,
+    /// storage, roles and grants, which a Supabase project's migrations reference but never
+    /// create), `none`, or `auto` (supabase when the files are a Supabase project's).
+    #[arg(long, value_name = "BASE", global = true, default_value = "auto")]
+    pub base: BaseArg,
 }
 
 #[derive(Subcommand)]
@@ -192,6 +197,23 @@ pub enum PlanCommand {
         #[arg(short, long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum BaseArg {
+    Auto,
+    None,
+    Supabase,
+}
+
+impl From<BaseArg> for pglens::source::sqlfiles::Base {
+    fn from(b: BaseArg) -> Self {
+        match b {
+            BaseArg::Auto => Self::Auto,
+            BaseArg::None => Self::None,
+            BaseArg::Supabase => Self::Supabase,
+        }
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]

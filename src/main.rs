@@ -40,7 +40,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let ask = cli.ask_password;
+    let ask = Reading {
+        ask_password: cli.ask_password,
+        base: cli.base.into(),
+    };
     match cli.command {
         Some(Command::Audit {
             source,
@@ -232,7 +235,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// any of them stop here, before the terminal is taken over.
 fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
     let config = tui::config::Config::load().map_err(anyhow::Error::msg)?;
-    let mut spec = SourceSpec::parse_all(&cli.source, cli.demo)?;
+    let mut spec = SourceSpec::parse_all(&cli.source, cli.demo)?.with_base(cli.base.into());
     if cli.ask_password {
         spec = with_typed_password(spec)?;
     }
@@ -296,7 +299,7 @@ fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
         drift: cli
             .drift
             .as_deref()
-            .map(|d| SourceSpec::parse(Some(d), false))
+            .map(|d| SourceSpec::parse(Some(d), false).map(|s| s.with_base(cli.base.into())))
             .transpose()?,
     })
 }
@@ -445,10 +448,22 @@ fn rules_json(entries: &[&audit::RuleEntry]) -> String {
     serde_json::to_string_pretty(&rules).unwrap_or_default() + "\n"
 }
 
-/// Reads a source for a headless command; `ask` is `-W` (prompt for the password first).
-async fn load(source: &[String], demo: bool, ask: bool) -> anyhow::Result<pglens::model::Catalog> {
-    let mut spec = SourceSpec::parse_all(source, demo)?;
-    if ask {
+/// How the headless commands read their sources: `-W` (prompt for the password first) and
+/// `--base` (what migration files start from).
+#[derive(Clone, Copy)]
+struct Reading {
+    ask_password: bool,
+    base: source::sqlfiles::Base,
+}
+
+/// Reads a source for a headless command.
+async fn load(
+    source: &[String],
+    demo: bool,
+    reading: Reading,
+) -> anyhow::Result<pglens::model::Catalog> {
+    let mut spec = SourceSpec::parse_all(source, demo)?.with_base(reading.base);
+    if reading.ask_password {
         spec = with_typed_password(spec)?;
     }
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -459,7 +474,7 @@ async fn load(source: &[String], demo: bool, ask: bool) -> anyhow::Result<pglens
     };
     let mut warn = |w: String| eprintln!("pglens: warning: {}", visible(&w));
     let mut result = source::load(&spec, &mut progress, &mut warn).await;
-    if interactive && matches!(spec, SourceSpec::Live(_) | SourceSpec::SqlFiles(_)) {
+    if interactive && matches!(spec, SourceSpec::Live(_) | SourceSpec::SqlFiles(..)) {
         eprint!("\r\x1b[K");
     }
     // As psql does: asked for a password that was not given, ask the person at the terminal.

@@ -16,8 +16,9 @@ pub enum SourceSpec {
     /// A connection string (URL or key=value); empty means "from the PG* environment".
     Live(String),
     Snapshot(PathBuf),
-    /// `.sql` files and folders of them, applied in migration order.
-    SqlFiles(Vec<PathBuf>),
+    /// `.sql` files and folders of them, applied in migration order on top of a platform
+    /// baseline.
+    SqlFiles(Vec<PathBuf>, sqlfiles::Base),
     Demo,
 }
 
@@ -48,11 +49,11 @@ impl SourceSpec {
                 let mut paths = Vec::new();
                 for arg in many {
                     match SourceSpec::parse(Some(arg), false)? {
-                        SourceSpec::SqlFiles(p) => paths.extend(p),
+                        SourceSpec::SqlFiles(p, _) => paths.extend(p),
                         _ => return Err(SourceError::NotSqlFiles(arg.clone())),
                     }
                 }
-                Ok(SourceSpec::SqlFiles(paths))
+                Ok(SourceSpec::SqlFiles(paths, sqlfiles::Base::Auto))
             }
         }
     }
@@ -62,7 +63,7 @@ impl SourceSpec {
         match self {
             SourceSpec::Demo => "demo".into(),
             SourceSpec::Snapshot(p) => p.display().to_string(),
-            SourceSpec::SqlFiles(paths) => paths
+            SourceSpec::SqlFiles(paths, _) => paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
@@ -72,6 +73,14 @@ impl SourceSpec {
                     .map(|p| p.label())
                     .unwrap_or_else(|_| "database".into())
             }
+        }
+    }
+
+    /// The same source, with migration files read on top of `base` (`--base`).
+    pub fn with_base(self, base: sqlfiles::Base) -> SourceSpec {
+        match self {
+            SourceSpec::SqlFiles(paths, _) => SourceSpec::SqlFiles(paths, base),
+            other => other,
         }
     }
 
@@ -88,7 +97,10 @@ impl SourceSpec {
         }
         let path = Path::new(arg);
         if path.is_dir() || arg.ends_with(".sql") {
-            return Ok(SourceSpec::SqlFiles(vec![path.into()]));
+            return Ok(SourceSpec::SqlFiles(
+                vec![path.into()],
+                sqlfiles::Base::Auto,
+            ));
         }
         if path.is_file() {
             return Ok(SourceSpec::Snapshot(path.into()));
@@ -107,7 +119,9 @@ pub async fn load(
     match spec {
         SourceSpec::Demo => Ok(snapshot::demo()),
         SourceSpec::Snapshot(path) => Ok(snapshot::load(path)?),
-        SourceSpec::SqlFiles(paths) => Ok(sqlfiles::load_with_progress(paths, progress)?),
+        SourceSpec::SqlFiles(paths, base) => {
+            Ok(sqlfiles::load_with_progress(paths, *base, progress)?)
+        }
         SourceSpec::Live(conninfo) => {
             let params = live::conninfo::resolve(conninfo, &live::conninfo::ProcessEnvironment)
                 .map_err(|e| live::LiveError::ConnInfo(e.0))?;

@@ -404,3 +404,73 @@ async fn every_statement_kind_reads_the_same_offline_as_applied() {
         ]
     );
 }
+
+/// Rules that read the server's statistics (scans, rows, sizes), which files do not have.
+const STATISTICS_RULES: &[&str] = &[
+    "unused-table",
+    "unused-index",
+    "large-jsonb-column-without-gin",
+];
+
+/// A Supabase project's folder opened as it is, with no stubs: its `config.toml` brings the
+/// platform baseline in first, so `REFERENCES auth.users`, triggers on auth.users and
+/// policies on storage.objects apply. It must read the same as a database that has the
+/// platform (the baseline, then the migrations), and both must audit alike.
+#[tokio::test]
+async fn a_supabase_project_reads_offline_as_applied_on_the_platform() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let project = root.join("tests/fixtures/supabase_project");
+    let offline =
+        pglens::source::sqlfiles::load(std::slice::from_ref(&project)).expect("the project loads");
+    let m = offline.migrations.as_ref().unwrap();
+    assert!(m.problems.is_empty(), "{:#?}", m.problems);
+    assert_eq!(
+        m.files.len(),
+        3,
+        "the migrations are read, seed.sql is not: {:?}",
+        m.files
+    );
+
+    let migrations = project.join("supabase/migrations");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&migrations)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut sql = std::fs::read_to_string(root.join("assets/platform/supabase.sql")).unwrap();
+    for f in &files {
+        sql.push_str(&std::fs::read_to_string(f).unwrap());
+    }
+    let db = TestDb::with_schema("supabase_project", &sql).await;
+    let live = db.introspect().await;
+
+    let audited = |c: &Catalog| {
+        pglens::audit::run(c, &pglens::audit::Selection::default())
+            .into_iter()
+            // Migration files are audited as files; statistics exist only on a server.
+            .filter(|f| !f.rule.starts_with("migration-") && !STATISTICS_RULES.contains(&f.rule))
+            .map(|f| f.key)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let (live_keys, offline_keys) = (audited(&live), audited(&offline));
+    assert_eq!(
+        live_keys.difference(&offline_keys).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "found live only"
+    );
+    assert_eq!(
+        offline_keys.difference(&live_keys).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "found offline only"
+    );
+
+    let (live, offline) = (comparable(live), comparable(offline));
+    let mut found = differences(&live, &offline);
+    found.extend(other_differences(&live, &offline));
+    assert!(
+        found.is_empty(),
+        "{} differences:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}

@@ -7,6 +7,7 @@
 //!   line numbers, and recording what could not be applied;
 //! - `apply/`: one statement at a time, the parse tree onto the model (one file per
 //!   family of statements, `tree.rs` for reading the parse tree);
+//! - `baseline.rs`: what the files start from (Supabase's platform, for its projects);
 //! - `names.rs`: the names PostgreSQL gives unnamed constraints and indexes;
 //! - `types.rs`: type names as the server prints them (`int` is `integer`).
 //!
@@ -15,8 +16,11 @@
 //! applies. DO blocks and data statements are recorded and skipped.
 
 mod apply;
+mod baseline;
 mod names;
 mod types;
+
+pub use baseline::Base;
 
 use std::path::{Path, PathBuf};
 
@@ -42,20 +46,22 @@ struct SqlFile {
 
 /// Reads the files and folders given, in migration order, into a catalog.
 pub fn load(paths: &[PathBuf]) -> Result<Catalog, SqlFilesError> {
-    load_with_progress(paths, &mut |_| {})
+    load_with_progress(paths, Base::Auto, &mut |_| {})
 }
 
 /// [`load`], telling `progress` how far it is (a percentage of the bytes, in steps of 1%),
 /// since a large dump takes seconds.
 pub fn load_with_progress(
     paths: &[PathBuf],
+    base: Base,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Catalog, SqlFilesError> {
-    with_deep_stack(|| load_here(paths, progress))
+    with_deep_stack(|| load_here(paths, base, progress))
 }
 
 fn load_here(
     paths: &[PathBuf],
+    base: Base,
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<Catalog, SqlFilesError> {
     let files = discover(paths)?;
@@ -64,6 +70,10 @@ fn load_here(
     let mut last_percent = usize::MAX;
     let mut builder = apply::Builder::default();
     let mut migrations = Migrations::default();
+    let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
+    if base.wants_supabase(paths, &texts) {
+        apply_baseline(&mut builder, &mut migrations);
+    }
     for file in &files {
         migrations.files.push(file.label.clone());
         // psql meta-commands (`\restrict`, `\connect`, ...) are for psql, not the server:
@@ -136,6 +146,27 @@ fn load_here(
     Ok(catalog)
 }
 
+/// Applies the Supabase platform baseline. Its statements are not the project's, so they are
+/// not recorded as migration statements; a problem in it would be pglens's bug, and is
+/// reported like any other so that it cannot hide.
+fn apply_baseline(builder: &mut apply::Builder, migrations: &mut Migrations) {
+    for_each_statement(baseline::SUPABASE_SQL, &mut |piece| {
+        let location = Location {
+            file: baseline::SUPABASE_LABEL.into(),
+            line: piece.line,
+        };
+        let message = match piece.parsed {
+            Ok(tree) => builder.apply(&tree, &location).problem,
+            Err(message) => Some(message),
+        };
+        if let Some(message) = message {
+            migrations
+                .problems
+                .push(problem(location, message, piece.text));
+        }
+    });
+}
+
 fn problem(location: Location, message: String, text: &str) -> MigrationProblem {
     let excerpt = text
         .lines()
@@ -164,6 +195,7 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<SqlFile>, SqlFilesError> {
     let mut found: Vec<(usize, PathBuf)> = Vec::new();
     for (arg, path) in paths.iter().enumerate() {
         if path.is_dir() {
+            let path = &migrations_folder(path);
             let before = found.len();
             for entry in std::fs::read_dir(path).map_err(|e| read_err(path, e))? {
                 let p = entry.map_err(|e| read_err(path, e))?.path();
@@ -189,6 +221,27 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<SqlFile>, SqlFilesError> {
             })
         })
         .collect()
+}
+
+/// The folder whose files are read when `dir` is given: a Supabase project's
+/// `supabase/migrations` (the project's root or its `supabase/` folder given; `seed.sql`
+/// beside the migrations is data, not schema), otherwise `dir` itself.
+fn migrations_folder(dir: &Path) -> PathBuf {
+    let has_sql = |d: &Path| {
+        std::fs::read_dir(d).is_ok_and(|mut entries| {
+            entries.any(|e| {
+                e.is_ok_and(|e| {
+                    e.path().is_file() && e.path().extension().is_some_and(|x| x == "sql")
+                })
+            })
+        })
+    };
+    for candidate in [dir.join("supabase/migrations"), dir.join("migrations")] {
+        if candidate.is_dir() && (candidate.ends_with("supabase/migrations") || !has_sql(dir)) {
+            return candidate;
+        }
+    }
+    dir.to_path_buf()
 }
 
 /// `(has no prefix, prefix as a number, argument position, file name, full path)`. Files
