@@ -1,12 +1,15 @@
 //! Benchmarks on a generated large schema (2,000 tables by default, `PGLENS_BENCH_TABLES`
 //! to change it; 24,000 columns, 6,000 indexes,
 //! 2,000 policies): introspecting it (next to `pg_dump --schema-only` of the same database,
-//! printed as a yardstick) and auditing its model with every rule. Run with `scripts/bench`.
+//! printed as a yardstick), the real binary's first screen and memory (`process.rs`), and
+//! auditing its model with every rule. Run with `scripts/bench`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark fails loudly by design.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "large_schema/process.rs"]
+mod process;
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -49,6 +52,9 @@ fn main() {
         counts.tables, counts.columns, counts.indexes, counts.policies, counts.foreign_keys
     );
     compare_with_pg_dump(&runtime, &params);
+    let conninfo = common::conninfo_string(&params);
+    process::explorer_first_frame(&conninfo, "grouped by categories");
+    process::audit_json(&conninfo);
     let dump = dump_schema(&params);
     compare_offline_with_restore(&runtime, &dump);
     offline_scaling();
