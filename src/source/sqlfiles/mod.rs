@@ -199,7 +199,7 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<SqlFile>, SqlFilesError> {
             let before = found.len();
             for entry in std::fs::read_dir(path).map_err(|e| read_err(path, e))? {
                 let p = entry.map_err(|e| read_err(path, e))?.path();
-                if p.is_file() && p.extension().is_some_and(|x| x == "sql") {
+                if is_sql_file(&p) {
                     found.push((arg, p));
                 }
             }
@@ -227,21 +227,21 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<SqlFile>, SqlFilesError> {
 /// `supabase/migrations` (the project's root or its `supabase/` folder given; `seed.sql`
 /// beside the migrations is data, not schema), otherwise `dir` itself.
 fn migrations_folder(dir: &Path) -> PathBuf {
-    let has_sql = |d: &Path| {
-        std::fs::read_dir(d).is_ok_and(|mut entries| {
-            entries.any(|e| {
-                e.is_ok_and(|e| {
-                    e.path().is_file() && e.path().extension().is_some_and(|x| x == "sql")
-                })
-            })
-        })
-    };
-    for candidate in [dir.join("supabase/migrations"), dir.join("migrations")] {
-        if candidate.is_dir() && (candidate.ends_with("supabase/migrations") || !has_sql(dir)) {
-            return candidate;
-        }
+    let supabase = dir.join("supabase/migrations");
+    if supabase.is_dir() {
+        return supabase;
+    }
+    let has_sql = std::fs::read_dir(dir)
+        .is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| is_sql_file(&e.path()))));
+    let migrations = dir.join("migrations");
+    if migrations.is_dir() && !has_sql {
+        return migrations;
     }
     dir.to_path_buf()
+}
+
+fn is_sql_file(path: &Path) -> bool {
+    path.is_file() && path.extension().is_some_and(|x| x == "sql")
 }
 
 /// `(has no prefix, prefix as a number, argument position, file name, full path)`. Files
