@@ -14,7 +14,14 @@ pub struct Migrations {
     pub statements: Vec<MigrationStatement>,
     /// Statements that did not parse, or refer to something that does not exist yet.
     pub problems: Vec<MigrationProblem>,
+    /// Files that say they are meant to be run again, with a [`RERUN_MARKER`] comment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rerun_files: Vec<String>,
 }
+
+/// The comment that marks a file as meant to be run again (`-- pglens: rerunnable`), for
+/// files whose name does not say so.
+pub const RERUN_MARKER: &str = "pglens: rerunnable";
 
 /// One statement of a migration file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,4 +69,61 @@ pub struct MigrationProblem {
     pub message: String,
     /// The statement's first line, to recognise it by.
     pub excerpt: String,
+}
+
+/// How a migration file's name says it is meant to be applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileNaming {
+    /// A version prefix (`001_`, `20240101120000_`, Flyway's `V2__`): a migration tool
+    /// applies it once, in order, and records that it did.
+    Versioned(u128),
+    /// Flyway's `R__name.sql`: applied again whenever it changes.
+    Repeatable,
+    /// No version: a schema script or seed file, run by hand or by a script, often again.
+    Unversioned,
+}
+
+impl FileNaming {
+    /// The naming of the file at `path` (only its last component is looked at).
+    pub fn of(path: &str) -> Self {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        if name.starts_with("R__") {
+            return FileNaming::Repeatable;
+        }
+        let version = match name.strip_prefix(['V', 'v']) {
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+            _ => name,
+        };
+        let digits: String = version.chars().take_while(char::is_ascii_digit).collect();
+        match digits.parse::<u128>() {
+            Ok(n) => FileNaming::Versioned(n),
+            Err(_) => FileNaming::Unversioned,
+        }
+    }
+
+    /// Files whose name says they hold data to load, not schema changes: `seed.sql`,
+    /// `seeds_dev.sql`, `002_seed_roles.sql`.
+    pub fn is_seed_like(path: &str) -> bool {
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        name.to_ascii_lowercase().contains("seed")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FileNaming;
+
+    #[test]
+    fn version_prefixes_are_told_from_scripts() {
+        assert_eq!(
+            FileNaming::of("m/20240101120000_init.sql"),
+            FileNaming::Versioned(20_240_101_120_000)
+        );
+        assert_eq!(FileNaming::of("V2__users.sql"), FileNaming::Versioned(2));
+        assert_eq!(FileNaming::of("db/R__views.sql"), FileNaming::Repeatable);
+        assert_eq!(FileNaming::of("schema.sql"), FileNaming::Unversioned);
+        assert_eq!(FileNaming::of("Views.sql"), FileNaming::Unversioned);
+        assert!(FileNaming::is_seed_like("supabase/seed.sql"));
+        assert!(!FileNaming::is_seed_like("001_users.sql"));
+    }
 }

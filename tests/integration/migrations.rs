@@ -138,6 +138,10 @@ async fn not_rerunnable_statements_get_their_guarded_form() {
                 CREATE POLICY guarded ON notes USING (true);\n\
                 CREATE INDEX ON notes (user_id);\n\
                 CREATE TABLE other (id int);\n";
+    // The same habit in a script without a version prefix, which is run again on purpose.
+    let script = "CREATE TABLE IF NOT EXISTS tags (id int PRIMARY KEY);\n\
+                  ALTER TABLE tags ENABLE ROW LEVEL SECURITY;\n\
+                  CREATE POLICY read_tags ON tags USING (true);\n";
     write(
         dir.path(),
         &[
@@ -146,17 +150,53 @@ async fn not_rerunnable_statements_get_their_guarded_form() {
                 "002_plain.sql",
                 "CREATE TABLE plain (id int);\nCREATE POLICY p ON plain USING (true);\n",
             ),
+            ("policies.sql", script),
+            (
+                "003_marked.sql",
+                "-- pglens: rerunnable\nCREATE TABLE marked (id int);\n",
+            ),
         ],
     );
     let catalog = load(dir.path());
     let found = findings(&catalog, "migration-not-rerunnable");
+    // One finding per file, at its first unguarded statement.
     assert_eq!(
         places(&found),
-        ["001_init.sql:3", "001_init.sql:6", "001_init.sql:7"]
+        ["001_init.sql:3", "003_marked.sql:2", "policies.sql:3"]
+    );
+    let severity_of = |place: &str| {
+        found
+            .iter()
+            .find(|f| f.object.name.as_deref().is_some_and(|n| n.ends_with(place)))
+            .map(|f| f.severity)
+    };
+    // The versioned migration is applied once by its tool: info. The script and the file
+    // that says so are meant to run again: warning.
+    assert_eq!(severity_of("001_init.sql:3"), Some(audit::Severity::Info));
+    assert_eq!(
+        severity_of("policies.sql:3"),
+        Some(audit::Severity::Warning)
+    );
+    assert_eq!(
+        severity_of("003_marked.sql:2"),
+        Some(audit::Severity::Warning)
+    );
+    let init_finding = found
+        .iter()
+        .find(|f| {
+            f.object
+                .name
+                .as_deref()
+                .is_some_and(|n| n.ends_with("001_init.sql:3"))
+        })
+        .unwrap();
+    assert!(
+        init_finding.message.starts_with("3 statements fail when the file runs again: CREATE POLICY public.notes.own (line 3), CREATE INDEX"),
+        "{}",
+        init_finding.message
     );
     for f in &found {
-        let text = statement_at(&catalog, f);
-        apply_fix_to_file(dir.path(), f, &text);
+        apply_per_line_fix(&catalog, f);
     }
     let fixed = std::fs::read_to_string(dir.path().join("001_init.sql")).unwrap();
     assert!(
@@ -168,10 +208,37 @@ async fn not_rerunnable_statements_get_their_guarded_form() {
         "{fixed}"
     );
     assert!(findings(&load(dir.path()), "migration-not-rerunnable").is_empty());
-    // The point of it: the fixed file runs twice on a real server.
+    // The point of it: the fixed files run twice on a real server.
     let db = TestDb::new("rerun").await;
-    db.exec(&fixed).await;
-    db.exec(&fixed).await;
+    for name in ["001_init.sql", "policies.sql", "003_marked.sql"] {
+        let fixed = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        db.exec(&fixed).await;
+        db.exec(&fixed).await;
+    }
+}
+
+/// Carries out a fix made of `-- line N` parts, as a person would: each part replaces the
+/// statement of its file at line N.
+fn apply_per_line_fix(catalog: &Catalog, f: &Finding) {
+    let place = f.object.name.as_deref().unwrap();
+    let file = place.rsplit_once(':').unwrap().0;
+    let script = f.fix.as_ref().expect("a fix").script();
+    let mut text = std::fs::read_to_string(file).unwrap();
+    for part in script.split("-- line ").skip(1) {
+        let (line, replacement) = part.split_once('\n').unwrap();
+        let original = catalog
+            .migrations
+            .as_ref()
+            .unwrap()
+            .statements
+            .iter()
+            .find(|s| s.location.file == file && s.location.line.to_string() == line)
+            .map(|s| s.text.clone())
+            .expect("the statement");
+        assert!(text.contains(&original), "{original} in {file}");
+        text = text.replacen(&original, replacement.trim_end(), 1);
+    }
+    std::fs::write(file, text).unwrap();
 }
 
 #[test]

@@ -24,7 +24,9 @@ pub use baseline::Base;
 
 use std::path::{Path, PathBuf};
 
-use crate::model::migrations::{MigrationProblem, MigrationStatement, Migrations};
+use crate::model::migrations::{
+    FileNaming, MigrationProblem, MigrationStatement, Migrations, RERUN_MARKER,
+};
 use crate::model::{Catalog, Location, Meta, SourceKind};
 use crate::source::live::Progress;
 use crate::sql::parse::with_deep_stack;
@@ -76,6 +78,9 @@ fn load_here(
     }
     for file in &files {
         migrations.files.push(file.label.clone());
+        if file.text.contains(RERUN_MARKER) {
+            migrations.rerun_files.push(file.label.clone());
+        }
         // psql meta-commands (`\restrict`, `\connect`, ...) are for psql, not the server:
         // blanked out (line numbers stay) and recorded.
         let (text, meta) = without_psql_commands(&file.text);
@@ -244,15 +249,18 @@ fn is_sql_file(path: &Path) -> bool {
     path.is_file() && path.extension().is_some_and(|x| x == "sql")
 }
 
-/// `(has no prefix, prefix as a number, argument position, file name, full path)`. Files
-/// without a numeric prefix keep the order they were given in (`stubs.sql schema.sql`).
+/// `(has no prefix, prefix as a number, argument position, file name, full path)`, the
+/// prefix as [`FileNaming`] reads it (`001_`, Flyway's `V2__`). Files without one keep the
+/// order they were given in (`stubs.sql schema.sql`).
 fn order_key(path: &Path, arg: usize) -> (bool, u128, usize, String, PathBuf) {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
-    let prefix = digits.parse::<u128>().ok();
+    let prefix = match FileNaming::of(&name) {
+        FileNaming::Versioned(version) => Some(version),
+        FileNaming::Repeatable | FileNaming::Unversioned => None,
+    };
     let position = if prefix.is_some() { 0 } else { arg };
     (
         prefix.is_none(),
