@@ -487,3 +487,36 @@ async fn a_supabase_project_reads_offline_as_applied_on_the_platform() {
         found.join("\n")
     );
 }
+
+/// The API rules see the schemas the project's `config.toml` exposes: a table in `api`
+/// without RLS is open to the world when `[api] schemas` lists `api`, and nobody's business
+/// when it does not.
+#[test]
+fn the_cli_config_decides_which_schemas_the_api_exposes() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    std::fs::write(
+        migrations.join("20240101000000_api.sql"),
+        "CREATE SCHEMA api;\nCREATE TABLE api.secrets (id bigint PRIMARY KEY, token text);\n",
+    )
+    .unwrap();
+    let rls_findings = |schemas: &str| {
+        std::fs::write(
+            dir.path().join("supabase/config.toml"),
+            format!("project_id = \"x\"\n[api]\nschemas = {schemas}\n"),
+        )
+        .unwrap();
+        let catalog = pglens::source::sqlfiles::load(&[dir.path().to_path_buf()]).unwrap();
+        pglens::audit::run(&catalog, &pglens::audit::Selection::default())
+            .into_iter()
+            .filter(|f| f.rule == "rls-disabled-in-exposed-schema")
+            .map(|f| f.key)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        rls_findings(r#"["public", "api"]"#),
+        ["rls-disabled-in-exposed-schema:table:api.secrets"]
+    );
+    assert!(rls_findings(r#"["public"]"#).is_empty());
+}

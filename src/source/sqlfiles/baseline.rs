@@ -43,26 +43,63 @@ impl Base {
     }
 }
 
-/// A `config.toml` of the Supabase CLI beside the migrations folder, in the folder itself,
-/// or in a `supabase/` folder of the path.
 fn supabase_config_near(path: &Path) -> bool {
+    supabase_config(path).is_some()
+}
+
+/// The Supabase CLI's `config.toml` beside the migrations folder, in the folder itself, or
+/// in a `supabase/` folder of the path, with its text.
+fn supabase_config(path: &Path) -> Option<(PathBuf, String)> {
     let dir = if path.is_dir() {
         Some(path)
     } else {
         path.parent()
     };
-    let Some(dir) = dir else { return false };
     [
-        dir.join("config.toml"),
-        dir.join("supabase/config.toml"),
-        dir.join("../config.toml"),
+        dir?.join("config.toml"),
+        dir?.join("supabase/config.toml"),
+        dir?.join("../config.toml"),
     ]
-    .iter()
-    .any(|c| c.is_file() && is_supabase_config(c))
+    .into_iter()
+    .filter(|c| c.is_file())
+    .find_map(|c| {
+        let text = std::fs::read_to_string(&c).ok()?;
+        (text.contains("project_id") || text.contains("[api]")).then_some((c, text))
+    })
 }
 
-fn is_supabase_config(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| t.contains("project_id") || t.contains("[api]"))
+/// What the project's HTTP API exposes, from the CLI's `config.toml`: the `[api] schemas`
+/// PostgREST serves (the CLI's default when unset: `public` and `graphql_public`; none when
+/// `[api] enabled = false`). None when there is no config beside the paths. A config that
+/// does not parse is an error that names it, not a silent default.
+pub fn exposed_schemas(paths: &[PathBuf]) -> Result<Option<Vec<String>>, String> {
+    let Some((path, text)) = paths.iter().find_map(|p| supabase_config(p)) else {
+        return Ok(None);
+    };
+    let config: CliConfig =
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let api = config.api.unwrap_or_default();
+    if api.enabled == Some(false) {
+        return Ok(Some(Vec::new()));
+    }
+    Ok(Some(api.schemas.unwrap_or_else(|| {
+        CLI_DEFAULT_SCHEMAS.iter().map(|s| s.to_string()).collect()
+    })))
+}
+
+/// The schemas `supabase init` writes into `[api] schemas`.
+const CLI_DEFAULT_SCHEMAS: [&str; 2] = ["public", "graphql_public"];
+
+/// The part of the CLI's config pglens reads; the rest is the CLI's business.
+#[derive(serde::Deserialize)]
+struct CliConfig {
+    api: Option<ApiConfig>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct ApiConfig {
+    enabled: Option<bool>,
+    schemas: Option<Vec<String>>,
 }
 
 /// What only the platform provides, as migrations name it.
@@ -138,5 +175,35 @@ mod tests {
                 "{given:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_api_exposes_what_the_cli_config_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let migrations = dir.path().join("supabase/migrations");
+        std::fs::create_dir_all(&migrations).unwrap();
+        let given = std::slice::from_ref(&migrations);
+        assert_eq!(exposed_schemas(given), Ok(None), "no config, nothing said");
+        let config = dir.path().join("supabase/config.toml");
+        let exposed = |text: &str| {
+            std::fs::write(&config, text).unwrap();
+            exposed_schemas(given)
+        };
+        let schemas = |list: &[&str]| Ok(Some(list.iter().map(|s| s.to_string()).collect()));
+        assert_eq!(
+            exposed("project_id = \"x\"\n[api]\nschemas = [\"public\", \"api\"]\nextra_search_path = [\"public\", \"extensions\"]\n"),
+            schemas(&["public", "api"])
+        );
+        assert_eq!(
+            exposed("project_id = \"x\"\n[db]\nport = 54322\n"),
+            schemas(&["public", "graphql_public"]),
+            "the CLI's default"
+        );
+        assert_eq!(
+            exposed("project_id = \"x\"\n[api]\nenabled = false\n"),
+            schemas(&[])
+        );
+        let broken = exposed("project_id = \"x\"\n[api\n").unwrap_err();
+        assert!(broken.contains("config.toml"), "{broken}");
     }
 }

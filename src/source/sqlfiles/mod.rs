@@ -37,6 +37,8 @@ pub enum SqlFilesError {
     Read { path: String, detail: String },
     #[error("{0} has no .sql files")]
     Empty(String),
+    #[error("cannot read the Supabase config {0}")]
+    Config(String),
 }
 
 /// One file, read.
@@ -148,6 +150,7 @@ fn load_here(
         ..Meta::default()
     };
     catalog.migrations = Some(migrations);
+    catalog.exposed_schemas = baseline::exposed_schemas(paths).map_err(SqlFilesError::Config)?;
     Ok(catalog)
 }
 
