@@ -17,6 +17,10 @@ pub struct Migrations {
     /// Files that say they are meant to be run again, with a [`RERUN_MARKER`] comment.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rerun_files: Vec<String>,
+    /// Files in the folder that its migration tool would not apply, so pglens did not
+    /// either: a Supabase project's files without a `<version>_name.sql` name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unapplied_files: Vec<String>,
 }
 
 /// The comment that marks a file as meant to be run again (`-- pglens: rerunnable`), for
@@ -86,7 +90,7 @@ pub enum FileNaming {
 impl FileNaming {
     /// The naming of the file at `path` (only its last component is looked at).
     pub fn of(path: &str) -> Self {
-        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let name = file_name(path);
         if name.starts_with("R__") {
             return FileNaming::Repeatable;
         }
@@ -101,12 +105,25 @@ impl FileNaming {
         }
     }
 
+    /// Whether the Supabase CLI applies a file of this name from `supabase/migrations`: it
+    /// takes `<digits>_<name>.sql` and skips anything else with a warning.
+    pub fn applied_by_supabase_cli(path: &str) -> bool {
+        let name = file_name(path);
+        let digits = name.chars().take_while(char::is_ascii_digit).count();
+        digits > 0 && name[digits..].starts_with('_') && name.ends_with(".sql")
+    }
+
     /// Files whose name says they hold data to load, not schema changes: `seed.sql`,
     /// `seeds_dev.sql`, `002_seed_roles.sql`.
     pub fn is_seed_like(path: &str) -> bool {
-        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let name = file_name(path);
         name.to_ascii_lowercase().contains("seed")
     }
+}
+
+/// The last component of a path as the user gave it.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 #[cfg(test)]
@@ -123,6 +140,17 @@ mod tests {
         assert_eq!(FileNaming::of("db/R__views.sql"), FileNaming::Repeatable);
         assert_eq!(FileNaming::of("schema.sql"), FileNaming::Unversioned);
         assert_eq!(FileNaming::of("Views.sql"), FileNaming::Unversioned);
+        assert!(FileNaming::applied_by_supabase_cli(
+            "supabase/migrations/20240101120000_init.sql"
+        ));
+        for skipped in [
+            "init.sql",
+            "V2__users.sql",
+            "2024-01-01_init.sql",
+            "001init.sql",
+        ] {
+            assert!(!FileNaming::applied_by_supabase_cli(skipped), "{skipped}");
+        }
         assert!(FileNaming::is_seed_like("supabase/seed.sql"));
         assert!(!FileNaming::is_seed_like("001_users.sql"));
     }

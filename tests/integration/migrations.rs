@@ -415,3 +415,62 @@ fn a_guard_here_and_there_does_not_make_a_file_rerunnable() {
     );
     assert!(findings(&load(dir.path()), "migration-not-rerunnable").is_empty());
 }
+
+/// In a Supabase project, a file the CLI skips for its name is reported and left out of the
+/// model, as it is left out of every database the CLI builds; the same names in a plain
+/// folder apply as usual.
+#[test]
+fn files_the_supabase_cli_skips_are_reported_and_not_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    std::fs::write(
+        dir.path().join("supabase/config.toml"),
+        "project_id = \"x\"\n",
+    )
+    .unwrap();
+    write(
+        &migrations,
+        &[
+            (
+                "20240101120000_notes.sql",
+                "CREATE TABLE notes (id bigint PRIMARY KEY);\n",
+            ),
+            (
+                "add_rls.sql",
+                "ALTER TABLE notes ENABLE ROW LEVEL SECURITY;\n",
+            ),
+        ],
+    );
+    let catalog = load(dir.path());
+    let found = findings(&catalog, "migration-file-not-applied");
+    assert_eq!(places(&found), ["add_rls.sql:1"]);
+    let notes = catalog.relation("public", "notes").unwrap();
+    assert!(!notes.rls_enabled, "the skipped file was applied");
+    // Renamed as the CLI wants it, it applies and the finding is gone.
+    std::fs::rename(
+        migrations.join("add_rls.sql"),
+        migrations.join("20240102120000_add_rls.sql"),
+    )
+    .unwrap();
+    let renamed = load(dir.path());
+    assert!(findings(&renamed, "migration-file-not-applied").is_empty());
+    assert!(renamed.relation("public", "notes").unwrap().rls_enabled);
+    // A plain folder has no such naming rule.
+    let plain = tempfile::tempdir().unwrap();
+    write(
+        plain.path(),
+        &[
+            (
+                "001_notes.sql",
+                "CREATE TABLE notes (id bigint PRIMARY KEY);\n",
+            ),
+            (
+                "add_rls.sql",
+                "ALTER TABLE notes ENABLE ROW LEVEL SECURITY;\n",
+            ),
+        ],
+    );
+    let catalog = load(plain.path());
+    assert!(findings(&catalog, "migration-file-not-applied").is_empty());
+}

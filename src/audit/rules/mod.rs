@@ -32,6 +32,7 @@ pub mod invalid_index;
 pub mod large_jsonb_column_without_gin;
 pub mod materialized_view_in_api;
 pub mod migration_duplicate_definition;
+pub mod migration_file_not_applied;
 pub mod migration_index_without_concurrently;
 pub mod migration_not_rerunnable;
 pub mod migration_number_conflict;

@@ -47,6 +47,16 @@ fn supabase_config_near(path: &Path) -> bool {
     supabase_config(path).is_some()
 }
 
+/// Whether `dir` is the `migrations` folder of a Supabase CLI project, whose naming rules
+/// decide which files apply.
+pub fn is_supabase_cli_folder(dir: &Path) -> bool {
+    dir.file_name().is_some_and(|n| n == "migrations")
+        && dir
+            .parent()
+            .is_some_and(|p| p.join("config.toml").is_file())
+        && supabase_config(dir).is_some()
+}
+
 /// The Supabase CLI's `config.toml` beside the migrations folder, in the folder itself, or
 /// in a `supabase/` folder of the path, with its text.
 fn supabase_config(path: &Path) -> Option<(PathBuf, String)> {

@@ -46,6 +46,9 @@ struct SqlFile {
     /// As shown to the user: the path as given, or relative to the folder given.
     label: String,
     text: String,
+    /// In a Supabase project's migrations folder, but named so that the Supabase CLI skips
+    /// it: not applied here either.
+    skipped_by_tool: bool,
 }
 
 /// Reads the files and folders given, in migration order, into a catalog.
@@ -74,6 +77,9 @@ fn load_here(
     let mut last_percent = usize::MAX;
     let mut builder = apply::Builder::default();
     let mut migrations = Migrations::default();
+    let (skipped, files): (Vec<SqlFile>, Vec<SqlFile>) =
+        files.into_iter().partition(|f| f.skipped_by_tool);
+    migrations.unapplied_files = skipped.into_iter().map(|f| f.label).collect();
     let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
     if base.wants_supabase(paths, &texts) {
         apply_baseline(&mut builder, &mut migrations);
@@ -199,33 +205,39 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<SqlFile>, SqlFilesError> {
         path: p.display().to_string(),
         detail: e.to_string(),
     };
-    // Each file with the position of the argument that named it.
-    let mut found: Vec<(usize, PathBuf)> = Vec::new();
+    // Each file with the position of the argument that named it, and whether the Supabase
+    // CLI would skip it.
+    let mut found: Vec<(usize, PathBuf, bool)> = Vec::new();
     for (arg, path) in paths.iter().enumerate() {
         if path.is_dir() {
             let path = &migrations_folder(path);
+            let cli_folder = baseline::is_supabase_cli_folder(path);
             let before = found.len();
             for entry in std::fs::read_dir(path).map_err(|e| read_err(path, e))? {
                 let p = entry.map_err(|e| read_err(path, e))?.path();
                 if is_sql_file(&p) {
-                    found.push((arg, p));
+                    let skipped =
+                        cli_folder && !FileNaming::applied_by_supabase_cli(&p.to_string_lossy());
+                    found.push((arg, p, skipped));
                 }
             }
             if found.len() == before {
                 return Err(SqlFilesError::Empty(path.display().to_string()));
             }
         } else {
-            found.push((arg, path.clone()));
+            // A file named on its own is applied whatever its name: the user asked for it.
+            found.push((arg, path.clone(), false));
         }
     }
-    found.sort_by_cached_key(|(arg, p)| order_key(p, *arg));
+    found.sort_by_cached_key(|(arg, p, _)| order_key(p, *arg));
     found
         .into_iter()
-        .map(|(_, p)| {
+        .map(|(_, p, skipped_by_tool)| {
             let text = std::fs::read_to_string(&p).map_err(|e| read_err(&p, e))?;
             Ok(SqlFile {
                 label: p.display().to_string(),
                 text,
+                skipped_by_tool,
             })
         })
         .collect()
