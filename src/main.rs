@@ -44,6 +44,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         ask_password: cli.ask_password,
         base: cli.base.into(),
     };
+    if cli.command.is_none() && cli.source.is_empty() && !cli.demo {
+        if let Some(advice) = local_supabase_advice() {
+            eprintln!("pglens: {advice}");
+            return Ok(ExitCode::from(2));
+        }
+    }
     match cli.command {
         Some(Command::Audit {
             source,
@@ -229,6 +235,19 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
     }
+}
+
+/// With no source named, in a Supabase project folder and no database named by the PG*
+/// environment: how to open the project's local database or its files.
+fn local_supabase_advice() -> Option<String> {
+    use pglens::source::local_stack;
+    let env = |v: &str| std::env::var(v).ok();
+    if local_stack::environment_names_a_database(&env) {
+        return None;
+    }
+    let project = local_stack::project_in(&std::env::current_dir().ok()?)?;
+    let running = local_stack::listening(project.db_port);
+    Some(local_stack::advice(&project, running))
 }
 
 /// Gathers the explorer's settings: config file, then command-line overrides. Errors in

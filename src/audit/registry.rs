@@ -186,7 +186,12 @@ mod tests {
             // The docs are read by people who have never seen the documents the rules were
             // first written from: they must explain the problem on their own. (A seed
             // script, which loads data, is another matter.)
-            for internal in ["seed document", "the seeds", "seeds/", "the audit documents"] {
+            for internal in [
+                "seed document",
+                "the seeds",
+                "seeds/",
+                "the audit documents",
+            ] {
                 assert!(
                     !docs.to_lowercase().contains(internal),
                     "{} docs refer to internal material ({internal})",

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod live;
+pub mod local_stack;
 pub mod snapshot;
 pub mod sqlfiles;
 

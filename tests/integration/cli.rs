@@ -125,3 +125,49 @@ fn completions_man_pages_version_and_examples() {
         "{help}"
     );
 }
+
+/// `pglens` alone in a Supabase project says how to open the project's local database
+/// (on the port its config gives) and its files, instead of trying PostgreSQL's default port;
+/// a database named in the environment is opened as always.
+#[test]
+fn no_source_in_a_supabase_project_says_how_to_open_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("supabase/migrations")).unwrap();
+    // Something listening where the project's database would be.
+    let stack = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = stack.local_addr().unwrap().port();
+    std::fs::write(
+        dir.path().join("supabase/config.toml"),
+        format!("project_id = \"app\"\n[db]\nport = {port}\n"),
+    )
+    .unwrap();
+    let run = |env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pglens"));
+        for v in ["PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGSERVICE"] {
+            command.env_remove(v);
+        }
+        let out = command
+            .envs(env.iter().copied())
+            .current_dir(dir.path())
+            .output()
+            .expect("run pglens");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, err) = run(&[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "running on port {port}: pglens postgresql://postgres:postgres@127.0.0.1:{port}/postgres"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("offline: pglens ."), "{err}");
+    // Named through the environment: pglens connects (here to a port nobody serves).
+    let (code, err) = run(&[("PGHOST", "127.0.0.1"), ("PGPORT", "1")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot reach the server"), "{err}");
+    assert!(!err.contains("Supabase project"), "{err}");
+}
