@@ -1,10 +1,11 @@
--- pglens Supabase platform baseline, version 1.
+-- pglens Supabase platform baseline, version 2.
 --
 -- What a Supabase project has before its first migration runs, as far as application
 -- migrations use it: the API roles, the auth schema with the tables apps reference and
 -- auth.uid() / role() / jwt() / email(), storage's buckets and objects with the path
 -- helpers policies call, the extensions, realtime and graphql_public schemas, the grants and
--- default privileges a project has on public, and the supabase_realtime publication.
+-- default privileges a project has on public, vault's secrets, and the supabase_realtime
+-- publication.
 --
 -- pglens's own definitions, written from what the platform creates (a subset of its
 -- columns), small on purpose. Offline, pglens applies this file before a Supabase project's
@@ -157,6 +158,41 @@ BEGIN
   SELECT _parts[array_length(_parts, 1)] INTO _filename;
   RETURN reverse(split_part(reverse(_filename), '.', 1));
 END
+$$;
+
+-- Vault: secrets that migrations store and read (an API key for a webhook trigger, say).
+-- On the platform `secret` is encrypted and decrypted_secrets decrypts it; here both hold
+-- the text, which is all a schema review needs to know of them.
+CREATE SCHEMA IF NOT EXISTS vault;
+CREATE TABLE vault.secrets (
+  id uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
+  name text,
+  description text NOT NULL DEFAULT '',
+  secret text NOT NULL,
+  key_id uuid,
+  nonce bytea,
+  created_at timestamp with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  updated_at timestamp with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+CREATE UNIQUE INDEX secrets_name_idx ON vault.secrets (name) WHERE name IS NOT NULL;
+CREATE VIEW vault.decrypted_secrets AS
+  SELECT id, name, description, secret, secret AS decrypted_secret, key_id, nonce, created_at, updated_at
+  FROM vault.secrets;
+CREATE FUNCTION vault.create_secret(new_secret text, new_name text DEFAULT NULL, new_description text DEFAULT '', new_key_id uuid DEFAULT NULL)
+  RETURNS uuid LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  INSERT INTO vault.secrets (secret, name, description, key_id)
+  VALUES (new_secret, new_name, new_description, new_key_id)
+  RETURNING id
+$$;
+CREATE FUNCTION vault.update_secret(secret_id uuid, new_secret text DEFAULT NULL, new_name text DEFAULT NULL, new_description text DEFAULT NULL, new_key_id uuid DEFAULT NULL)
+  RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = '' AS $$
+  UPDATE vault.secrets SET
+    secret = coalesce(new_secret, secret),
+    name = coalesce(new_name, name),
+    description = coalesce(new_description, description),
+    key_id = coalesce(new_key_id, key_id),
+    updated_at = now()
+  WHERE id = secret_id
 $$;
 
 GRANT USAGE ON SCHEMA public, extensions, storage, graphql_public TO anon, authenticated, service_role;
