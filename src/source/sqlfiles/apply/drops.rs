@@ -110,6 +110,12 @@ impl Builder {
                         .retain(|x| !(x.schema == q.schema && x.name == q.name));
                     before != self.catalog.sequences.len()
                 }
+                O::ObjectPublication => {
+                    let name = names.first().cloned().unwrap_or_default();
+                    let before = self.catalog.publications.len();
+                    self.catalog.publications.retain(|x| x.name != name);
+                    before != self.catalog.publications.len()
+                }
                 _ => return Err(format!("{} is not modelled by pglens", out.command)),
             };
             if found {
