@@ -189,7 +189,7 @@ fn string_constant(query: &str) -> Option<String> {
 }
 
 /// A dollar-quote tag that does not occur in `body`.
-fn dollar_tag(body: &str) -> String {
+pub(crate) fn dollar_tag(body: &str) -> String {
     (0..)
         .map(|n| format!("$pglens{n}$"))
         .find(|tag| !body.contains(tag.as_str()))

@@ -9,12 +9,14 @@
 //! - `catalog.rs`: constraint and trigger text as the server prints it, for offline models;
 //! - `cleanup.rs`: the cleanup script's merges, drops and restores;
 //! - `ddl.rs`: definitions reconstructed from the model;
+//! - reading: `do_block.rs` finds the DDL a `DO` block runs on a fresh database;
 //! - reading, not building: `mentions.rs` finds the tables a function body or a policy
 //!   names with PostgreSQL's own parser, which `parse.rs` runs on a deep stack.
 
 pub mod catalog;
 pub mod cleanup;
 pub mod ddl;
+pub mod do_block;
 pub mod fix;
 mod index;
 pub mod initplan;

@@ -436,6 +436,15 @@ async fn a_supabase_project_reads_offline_as_applied_on_the_platform() {
         "the migrations are read, seed.sql is not: {:?}",
         m.files
     );
+    // The same from the project's supabase/ folder, where seed.sql sits beside migrations/.
+    let from_supabase = pglens::source::sqlfiles::load(&[project.join("supabase")])
+        .expect("the supabase folder loads");
+    assert_eq!(
+        from_supabase.migrations.as_ref().unwrap().files.len(),
+        3,
+        "{:?}",
+        from_supabase.migrations.as_ref().unwrap().files
+    );
 
     let migrations = project.join("supabase/migrations");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&migrations)

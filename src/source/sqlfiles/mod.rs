@@ -121,12 +121,25 @@ fn load_here(
             match piece.parsed {
                 Ok(tree) => {
                     let outcome = builder.apply(&tree, &location);
+                    // A DO block's guarded DDL, as it runs on a fresh database.
+                    let inner = do_block_statements(&tree);
+                    for stmt in &inner {
+                        let failed = builder.apply(stmt, &location).problem;
+                        // "already exists" is what the block's guard is there for.
+                        if let Some(message) = failed.filter(|m| !m.contains("already exists")) {
+                            migrations.problems.push(problem(
+                                location.clone(),
+                                message,
+                                piece.text,
+                            ));
+                        }
+                    }
                     migrations.statements.push(MigrationStatement {
                         location: location.clone(),
                         command: outcome.command,
                         object: outcome.object,
                         guarded: outcome.guarded,
-                        skipped: outcome.skipped,
+                        skipped: outcome.skipped && inner.is_empty(),
                         table: outcome.table,
                         traits: outcome.traits,
                         text: piece.text.trim().to_string(),
@@ -179,6 +192,53 @@ fn apply_baseline(builder: &mut apply::Builder, migrations: &mut Migrations) {
                 .push(problem(location, message, piece.text));
         }
     });
+}
+
+/// The DDL statements a PL/pgSQL `DO` block runs on a fresh database (see
+/// [`crate::sql::do_block`]), parsed; empty for any other statement.
+fn do_block_statements(tree: &pg_query::protobuf::Node) -> Vec<pg_query::protobuf::Node> {
+    use pg_query::protobuf::node::Node as N;
+    let Some(N::DoStmt(d)) = &tree.node else {
+        return Vec::new();
+    };
+    let mut body = None;
+    for arg in &d.args {
+        let Some(N::DefElem(e)) = &arg.node else {
+            continue;
+        };
+        let value = match e.arg.as_deref().and_then(|a| a.node.as_ref()) {
+            Some(N::String(v)) => v.sval.as_str(),
+            _ => continue,
+        };
+        match e.defname.as_str() {
+            "as" => body = Some(value),
+            "language" if !value.eq_ignore_ascii_case("plpgsql") => return Vec::new(),
+            _ => {}
+        }
+    }
+    let Some(body) = body else {
+        return Vec::new();
+    };
+    crate::sql::do_block::statements(body)
+        .iter()
+        .filter_map(|sql| parse_one(sql).ok())
+        // Data and queries stay skipped, as they are outside a DO block.
+        .filter(|stmt| {
+            !matches!(
+                stmt.node,
+                Some(
+                    N::SelectStmt(_)
+                        | N::InsertStmt(_)
+                        | N::UpdateStmt(_)
+                        | N::DeleteStmt(_)
+                        | N::MergeStmt(_)
+                        | N::CopyStmt(_)
+                        | N::TruncateStmt(_)
+                        | N::DoStmt(_)
+                )
+            )
+        })
+        .collect()
 }
 
 fn problem(location: Location, message: String, text: &str) -> MigrationProblem {
@@ -253,8 +313,9 @@ fn migrations_folder(dir: &Path) -> PathBuf {
     }
     let has_sql = std::fs::read_dir(dir)
         .is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| is_sql_file(&e.path()))));
+    // A Supabase `supabase/` folder holds seed.sql beside its migrations.
     let migrations = dir.join("migrations");
-    if migrations.is_dir() && !has_sql {
+    if migrations.is_dir() && (!has_sql || dir.join("config.toml").is_file()) {
         return migrations;
     }
     dir.to_path_buf()
