@@ -88,6 +88,7 @@ impl Builder {
                 pending.push((None, (**k).clone()));
             }
         }
+        drop_redundant_keys(&mut pending);
         renumber(&mut table.columns);
         self.catalog.relations.push(table);
         let added = pending
@@ -619,4 +620,49 @@ fn is_null_constant(node: &pb::Node) -> bool {
         Some(N::TypeCast(t)) => t.arg.as_deref().is_some_and(is_null_constant),
         _ => false,
     }
+}
+
+/// As the server does within one `CREATE TABLE`: a `UNIQUE` on the same columns, with the same
+/// options, as the primary key or an earlier `UNIQUE` is the same index, so it is dropped (the
+/// kept one takes its name if it had none). `id uuid UNIQUE, PRIMARY KEY (id)` makes one
+/// index, the primary key's.
+fn drop_redundant_keys(pending: &mut Vec<(Option<String>, pb::Constraint)>) {
+    use pb::ConstrType as C;
+    let is = |k: &pb::Constraint, t: C| k.contype == t as i32;
+    let key = |(column, k): &(Option<String>, pb::Constraint)| {
+        let columns = match column {
+            Some(c) if k.keys.is_empty() => vec![c.clone()],
+            _ => strings(&k.keys),
+        };
+        (
+            columns,
+            strings(&k.including),
+            k.nulls_not_distinct,
+            k.deferrable,
+            k.initdeferred,
+        )
+    };
+    // The primary key first, then the unique constraints in order.
+    let mut order: Vec<usize> = (0..pending.len())
+        .filter(|&i| is(&pending[i].1, C::ConstrPrimary))
+        .collect();
+    order.extend((0..pending.len()).filter(|&i| is(&pending[i].1, C::ConstrUnique)));
+    let mut kept: Vec<usize> = Vec::new();
+    let mut redundant: Vec<usize> = Vec::new();
+    for i in order {
+        match kept.iter().find(|&&k| key(&pending[k]) == key(&pending[i])) {
+            Some(&prior) => {
+                if pending[prior].1.conname.is_empty() {
+                    pending[prior].1.conname = pending[i].1.conname.clone();
+                }
+                redundant.push(i);
+            }
+            None => kept.push(i),
+        }
+    }
+    let mut i = 0;
+    pending.retain(|_| {
+        i += 1;
+        !redundant.contains(&(i - 1))
+    });
 }
