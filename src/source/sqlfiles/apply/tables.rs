@@ -73,10 +73,8 @@ impl Builder {
                     } else {
                         table.columns.push(column);
                     }
-                    for c in &cd.constraints {
-                        if let Some(N::Constraint(k)) = &c.node {
-                            pending.push((Some(cd.colname.clone()), (**k).clone()));
-                        }
+                    for k in column_constraints(cd) {
+                        pending.push((Some(cd.colname.clone()), k));
                     }
                 }
                 Some(N::Constraint(k)) => pending.push((None, (**k).clone())),
@@ -393,11 +391,17 @@ impl Builder {
             name: name.clone(),
             kind,
             columns: columns.clone(),
-            definition: if k.skip_validation {
-                format!("{definition} NOT VALID")
-            } else {
-                definition
-            },
+            // In the order pg_get_constraintdef prints them.
+            definition: format!(
+                "{definition}{}{}{}",
+                if k.deferrable { " DEFERRABLE" } else { "" },
+                if k.initdeferred {
+                    " INITIALLY DEFERRED"
+                } else {
+                    ""
+                },
+                if k.skip_validation { " NOT VALID" } else { "" },
+            ),
             validated: !k.skip_validation,
             deferrable: k.deferrable,
             initially_deferred: k.initdeferred,
@@ -478,10 +482,8 @@ impl Builder {
                 let r = self.relation_mut(q)?;
                 r.columns.push(column);
                 renumber(&mut r.columns);
-                for k in &cd.constraints {
-                    if let Some(N::Constraint(k)) = &k.node {
-                        self.add_constraint(q, k, Some(&cd.colname))?;
-                    }
+                for k in column_constraints(cd) {
+                    self.add_constraint(q, &k, Some(&cd.colname))?;
                 }
             }
             T::AtDropColumn => {
@@ -619,6 +621,51 @@ fn is_null_constant(node: &pb::Node) -> bool {
         Some(N::AConst(c)) => c.isnull,
         Some(N::TypeCast(t)) => t.arg.as_deref().is_some_and(is_null_constant),
         _ => false,
+    }
+}
+
+/// A column's constraints, each with its attributes: for `PRIMARY KEY DEFERRABLE` the
+/// grammar gives `DEFERRABLE` as a constraint of its own, meant for the one before it.
+fn column_constraints(cd: &pb::ColumnDef) -> Vec<pb::Constraint> {
+    let mut out: Vec<pb::Constraint> = Vec::new();
+    for c in &cd.constraints {
+        let Some(N::Constraint(k)) = &c.node else {
+            continue;
+        };
+        match out.last_mut() {
+            Some(prior) if is_attribute(k) => apply_attribute(prior, k),
+            _ => out.push((**k).clone()),
+        }
+    }
+    out
+}
+
+/// `DEFERRABLE`, `NOT DEFERRABLE`, `INITIALLY DEFERRED` / `IMMEDIATE` after a column's
+/// constraint.
+fn is_attribute(k: &pb::Constraint) -> bool {
+    use pb::ConstrType as C;
+    [
+        C::ConstrAttrDeferrable,
+        C::ConstrAttrNotDeferrable,
+        C::ConstrAttrDeferred,
+        C::ConstrAttrImmediate,
+    ]
+    .iter()
+    .any(|&t| k.contype == t as i32)
+}
+
+fn apply_attribute(prior: &mut pb::Constraint, attribute: &pb::Constraint) {
+    use pb::ConstrType as C;
+    match C::try_from(attribute.contype) {
+        Ok(C::ConstrAttrDeferrable) => prior.deferrable = true,
+        Ok(C::ConstrAttrNotDeferrable) => prior.deferrable = false,
+        Ok(C::ConstrAttrDeferred) => {
+            prior.initdeferred = true;
+            // INITIALLY DEFERRED implies DEFERRABLE.
+            prior.deferrable = true;
+        }
+        Ok(C::ConstrAttrImmediate) => prior.initdeferred = false,
+        _ => {}
     }
 }
 
