@@ -4,8 +4,8 @@
 -- migrations use it: the API roles, the auth schema with the tables apps reference and
 -- auth.uid() / role() / jwt() / email(), storage's buckets and objects with the path
 -- helpers policies call, the extensions, realtime and graphql_public schemas, the grants and
--- default privileges a project has on public, vault's secrets, and the supabase_realtime
--- publication.
+-- default privileges a project has on public, vault's secrets, Database Webhooks'
+-- supabase_functions.http_request(), and the supabase_realtime publication.
 --
 -- pglens's own definitions, written from what the platform creates (a subset of its
 -- columns), small on purpose. Offline, pglens applies this file before a Supabase project's
@@ -193,6 +193,23 @@ CREATE FUNCTION vault.update_secret(secret_id uuid, new_secret text DEFAULT NULL
     key_id = coalesce(new_key_id, key_id),
     updated_at = now()
   WHERE id = secret_id
+$$;
+
+-- Database Webhooks: a trigger `EXECUTE FUNCTION supabase_functions.http_request(url,
+-- method, headers, params, timeout)` posts each changed row. On the platform it queues the
+-- request through pg_net; here it does nothing, which is all a schema review needs.
+CREATE SCHEMA IF NOT EXISTS supabase_functions;
+CREATE TABLE supabase_functions.hooks (
+  id bigserial PRIMARY KEY,
+  hook_table_id integer NOT NULL,
+  hook_name text NOT NULL,
+  created_at timestamp with time zone NOT NULL DEFAULT now(),
+  request_id bigint
+);
+CREATE FUNCTION supabase_functions.http_request() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+  RETURN NEW;
+END
 $$;
 
 GRANT USAGE ON SCHEMA public, extensions, storage, graphql_public TO anon, authenticated, service_role;
