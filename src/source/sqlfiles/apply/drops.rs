@@ -207,9 +207,65 @@ impl Builder {
                     .ok_or_else(|| format!("constraint {} of {q} does not exist", s.subname))?;
                 c.name = s.newname.clone();
             }
+            O::ObjectType | O::ObjectDomain => self.rename_type(s)?,
             other => return Err(format!("renaming a {other:?} is not modelled by pglens")),
         }
         self.names_changed();
+        Ok(())
+    }
+
+    /// `ALTER TYPE x RENAME TO y` (an enum) or `ALTER DOMAIN`: columns follow the type, as
+    /// on a server, where they hold it by its oid. `supabase db diff` changes an enum this
+    /// way: the old one renamed aside, a new one made, columns moved over, the old dropped.
+    fn rename_type(&mut self, s: &pb::RenameStmt) -> Applied {
+        let names = match s.object.as_deref().and_then(|o| o.node.as_ref()) {
+            Some(N::List(l)) => strings(&l.items),
+            Some(N::TypeName(t)) => strings(&t.names),
+            _ => Vec::new(),
+        };
+        let q = qualified(&names);
+        let (schema, name) = if let Some(e) = self
+            .catalog
+            .enums
+            .iter_mut()
+            .find(|e| e.name == q.name && (names.len() < 2 || e.schema == q.schema))
+        {
+            e.name = s.newname.clone();
+            (e.schema.clone(), q.name.clone())
+        } else if let Some(d) = self
+            .catalog
+            .domains
+            .iter_mut()
+            .find(|d| d.name == q.name && (names.len() < 2 || d.schema == q.schema))
+        {
+            d.name = s.newname.clone();
+            (d.schema.clone(), q.name.clone())
+        } else {
+            return Err(format!("type {q} does not exist (yet)"));
+        };
+        let old = crate::sql::qualified(&schema, &name);
+        let new = crate::sql::qualified(&schema, &s.newname);
+        for c in self
+            .catalog
+            .relations
+            .iter_mut()
+            .flat_map(|r| r.columns.iter_mut())
+        {
+            if c.data_type == old {
+                c.data_type = new.clone();
+            } else if c.data_type.strip_suffix("[]") == Some(old.as_str()) {
+                c.data_type = format!("{new}[]");
+            }
+            match &mut c.type_kind {
+                TypeKind::Enum { type_name }
+                    if type_name.schema == schema && type_name.name == name =>
+                {
+                    type_name.name = s.newname.clone();
+                }
+                TypeKind::Array { element } if *element == old => *element = new.clone(),
+                _ => {}
+            }
+        }
         Ok(())
     }
 }
