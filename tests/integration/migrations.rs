@@ -80,6 +80,11 @@ fn apply_fix_to_file(dir: &Path, f: &Finding, statement_text: &str) {
 fn statement_at(catalog: &Catalog, f: &Finding) -> String {
     let place = f.object.name.clone().unwrap();
     let (file, line) = place.rsplit_once(':').unwrap();
+    statement_text(catalog, file, line)
+}
+
+/// The text of the statement at `file`:`line` of the catalog's migrations.
+fn statement_text(catalog: &Catalog, file: &str, line: &str) -> String {
     catalog
         .migrations
         .as_ref()
@@ -226,15 +231,7 @@ fn apply_per_line_fix(catalog: &Catalog, f: &Finding) {
     let mut text = std::fs::read_to_string(file).unwrap();
     for part in script.split("-- line ").skip(1) {
         let (line, replacement) = part.split_once('\n').unwrap();
-        let original = catalog
-            .migrations
-            .as_ref()
-            .unwrap()
-            .statements
-            .iter()
-            .find(|s| s.location.file == file && s.location.line.to_string() == line)
-            .map(|s| s.text.clone())
-            .expect("the statement");
+        let original = statement_text(catalog, file, line);
         assert!(text.contains(&original), "{original} in {file}");
         text = text.replacen(&original, replacement.trim_end(), 1);
     }

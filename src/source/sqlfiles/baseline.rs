@@ -35,16 +35,12 @@ impl Base {
             Base::None => false,
             Base::Supabase => true,
             Base::Auto => {
-                (paths.iter().any(|p| supabase_config_near(p))
+                (paths.iter().any(|p| supabase_config(p).is_some())
                     || texts.iter().any(|t| uses_platform(t)))
                     && !texts.iter().any(|t| creates_auth_schema(t))
             }
         }
     }
-}
-
-fn supabase_config_near(path: &Path) -> bool {
-    supabase_config(path).is_some()
 }
 
 /// Whether `dir` is the `migrations` folder of a Supabase CLI project, whose naming rules

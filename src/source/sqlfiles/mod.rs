@@ -222,21 +222,11 @@ fn do_block_statements(tree: &pg_query::protobuf::Node) -> Vec<pg_query::protobu
     crate::sql::do_block::statements(body)
         .iter()
         .filter_map(|sql| parse_one(sql).ok())
-        // Data and queries stay skipped, as they are outside a DO block.
+        // Data and queries stay out: only the block's schema changes are applied.
         .filter(|stmt| {
-            !matches!(
-                stmt.node,
-                Some(
-                    N::SelectStmt(_)
-                        | N::InsertStmt(_)
-                        | N::UpdateStmt(_)
-                        | N::DeleteStmt(_)
-                        | N::MergeStmt(_)
-                        | N::CopyStmt(_)
-                        | N::TruncateStmt(_)
-                        | N::DoStmt(_)
-                )
-            )
+            stmt.node.as_ref().is_some_and(|node| {
+                !apply::is_recorded_and_skipped(node) && !matches!(node, N::InsertStmt(_))
+            })
         })
         .collect()
 }

@@ -234,13 +234,7 @@ impl Builder {
                 out.skipped = !self.insert(s);
                 Ok(())
             }
-            N::DoStmt(_)
-            | N::UpdateStmt(_)
-            | N::DeleteStmt(_)
-            | N::SelectStmt(_)
-            | N::CopyStmt(_)
-            | N::TruncateStmt(_)
-            | N::MergeStmt(_) => {
+            node if is_recorded_and_skipped(node) => {
                 out.skipped = true;
                 Ok(())
             }
@@ -372,4 +366,19 @@ impl Builder {
         );
         taken
     }
+}
+
+/// Statements recorded but not applied: DO blocks and data statements other than `INSERT`
+/// (which may fill what the model holds, such as Storage buckets).
+pub(super) fn is_recorded_and_skipped(node: &N) -> bool {
+    matches!(
+        node,
+        N::DoStmt(_)
+            | N::UpdateStmt(_)
+            | N::DeleteStmt(_)
+            | N::SelectStmt(_)
+            | N::CopyStmt(_)
+            | N::TruncateStmt(_)
+            | N::MergeStmt(_)
+    )
 }
