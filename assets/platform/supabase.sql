@@ -1,11 +1,12 @@
--- pglens Supabase platform baseline, version 2.
+-- pglens Supabase platform baseline, version 3.
 --
 -- What a Supabase project has before its first migration runs, as far as application
 -- migrations use it: the API roles, the auth schema with the tables apps reference and
 -- auth.uid() / role() / jwt() / email(), storage's buckets and objects with the path
 -- helpers policies call, the extensions, realtime and graphql_public schemas, the grants and
 -- default privileges a project has on public, vault's secrets, Database Webhooks'
--- supabase_functions.http_request(), and the supabase_realtime publication.
+-- supabase_functions.http_request(), Realtime's messages and broadcast functions, and the
+-- supabase_realtime publication.
 --
 -- pglens's own definitions, written from what the platform creates (a subset of its
 -- columns), small on purpose. Offline, pglens applies this file before a Supabase project's
@@ -211,6 +212,38 @@ BEGIN
   RETURN NEW;
 END
 $$;
+
+-- Realtime Broadcast and Presence: policies on realtime.messages decide who may receive
+-- or send on a topic (realtime.topic()); triggers broadcast rows with realtime.send() and
+-- realtime.broadcast_changes(). On the platform these deliver messages; here they do
+-- nothing, which is all a schema review needs.
+CREATE TABLE realtime.messages (
+  topic text NOT NULL,
+  extension text NOT NULL,
+  payload jsonb,
+  event text,
+  private boolean DEFAULT false,
+  updated_at timestamp without time zone NOT NULL DEFAULT now(),
+  inserted_at timestamp without time zone NOT NULL DEFAULT now(),
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  PRIMARY KEY (id, inserted_at)
+) PARTITION BY RANGE (inserted_at);
+ALTER TABLE realtime.messages ENABLE ROW LEVEL SECURITY;
+CREATE FUNCTION realtime.topic() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT nullif(current_setting('realtime.topic', true), '')::text
+$$;
+CREATE FUNCTION realtime.send(payload jsonb, event text, topic text, private boolean DEFAULT true)
+  RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+END
+$$;
+CREATE FUNCTION realtime.broadcast_changes(topic_name text, event_name text, operation text, table_name text, table_schema text, new record, old record, level text DEFAULT 'ROW')
+  RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+END
+$$;
+GRANT USAGE ON SCHEMA realtime TO anon, authenticated, service_role;
+GRANT SELECT, INSERT, UPDATE ON realtime.messages TO anon, authenticated, service_role;
 
 GRANT USAGE ON SCHEMA public, extensions, storage, graphql_public TO anon, authenticated, service_role;
 GRANT USAGE ON SCHEMA auth TO anon, authenticated, service_role;

@@ -23,7 +23,7 @@ pub enum Base {
 pub const SUPABASE_SQL: &str = include_str!("../../../assets/platform/supabase.sql");
 
 /// How the baseline's objects are labelled as their origin.
-pub const SUPABASE_LABEL: &str = "<Supabase platform baseline v2>";
+pub const SUPABASE_LABEL: &str = "<Supabase platform baseline v3>";
 
 impl Base {
     /// Whether the Supabase baseline goes first. `Auto` says yes for a Supabase project
