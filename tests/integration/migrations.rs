@@ -265,6 +265,39 @@ fn duplicate_definitions_across_files_are_named() {
     assert!(findings(&load(dir.path()), "migration-duplicate-definition").is_empty());
 }
 
+/// Dropping an object and creating it again is a redefinition on purpose, as is
+/// `CREATE OR REPLACE`; an overload is another function. A plain second CREATE is reported
+/// against the definition it repeats.
+#[test]
+fn an_object_dropped_before_it_is_created_again_is_no_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "001_base.sql",
+                "CREATE TABLE t (id int);\nCREATE VIEW v AS SELECT id FROM t;\nCREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'SELECT a';\n",
+            ),
+            (
+                "002_again.sql",
+                "DROP VIEW IF EXISTS v;\nCREATE VIEW v AS SELECT id, 1 AS one FROM t;\nDROP FUNCTION f(int);\nCREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'SELECT a + 1';\nCREATE FUNCTION f(a text) RETURNS int LANGUAGE sql AS 'SELECT 1';\n",
+            ),
+            // An update on purpose, then a plain second copy of the updated view.
+            ("003_update.sql", "CREATE OR REPLACE VIEW v AS SELECT id, 2 AS one FROM t;\n"),
+            ("004_copy.sql", "DROP TABLE IF EXISTS scratch;\nCREATE VIEW v AS SELECT id FROM t;\n"),
+        ],
+    );
+    let found = findings(&load(dir.path()), "migration-duplicate-definition");
+    assert_eq!(places(&found), ["004_copy.sql:2"], "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .contains("003_update.sql:1 created it first"),
+        "{}",
+        found[0].message
+    );
+}
+
 #[test]
 fn files_sharing_a_number_are_reported() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,8 +3,11 @@
 //! ## What it finds
 //! The same table, view, materialized view or function (same name and argument types) created by
 //! two different migration files. Each later definition is reported against the first one; two
-//! definitions in the same file are not. A later `CREATE OR REPLACE` of a view or function counts
-//! too, even when it is meant as an update.
+//! definitions in the same file are not. A later `CREATE OR REPLACE` of a view or function is
+//! not one: it replaces the definition on purpose, and every database that runs the files in
+//! order ends with the last one (it is how Supabase and most migration folders update a
+//! function). A `DROP` of the object in between starts it afresh too: dropping and creating
+//! again is a deliberate redefinition, not a second copy.
 //!
 //! ## Why it matters
 //! Which definition a database has depends on which migration ran last, and whether the second one
@@ -21,9 +24,8 @@
 //!
 //! ## Fix
 //! Decide which definition is true (`pglens diff` the folder against production shows which one it
-//! has), keep that one, and turn the other into an `ALTER TABLE` migration or delete it. Where a
-//! later `CREATE OR REPLACE` is how your migrations update a view or function, suppress the
-//! finding.
+//! has), keep that one, and turn the other into an `ALTER TABLE` migration or delete it. For a
+//! view or function, make the later definition a `CREATE OR REPLACE`, which says it is meant.
 //!
 //! ## Fix safety
 //! No fix is drafted: only you can tell which definition is meant.
@@ -55,6 +57,14 @@ const CREATES: &[&str] = &[
     "CREATE FUNCTION",
 ];
 
+/// Statements after which the object they drop may be created again.
+const DROPS: &[&str] = &[
+    "DROP TABLE",
+    "DROP VIEW",
+    "DROP MATERIALIZED VIEW",
+    "DROP FUNCTION",
+];
+
 impl Rule for MigrationDuplicateDefinition {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -64,16 +74,30 @@ impl Rule for MigrationDuplicateDefinition {
         let Some(m) = migrations(cx.catalog) else {
             return;
         };
-        let creates: Vec<_> = m
-            .statements
-            .iter()
-            .filter(|s| CREATES.contains(&s.command.as_str()) && s.object.is_some())
-            .collect();
         // The earlier definitions of each object, so each statement looks only at its own.
         let mut earlier: std::collections::HashMap<&str, Vec<&MigrationStatement>> =
             std::collections::HashMap::new();
-        for s in creates {
-            let object = s.object.as_deref().unwrap_or_default();
+        for s in &m.statements {
+            let Some(object) = s.object.as_deref() else {
+                continue;
+            };
+            if DROPS.contains(&s.command.as_str()) {
+                // DROP FUNCTION f drops f(...) whatever its arguments, as far as this rule
+                // can tell.
+                earlier.retain(|o, _| {
+                    *o != object && o.strip_prefix(object).is_none_or(|r| !r.starts_with('('))
+                });
+                continue;
+            }
+            if !CREATES.contains(&s.command.as_str()) {
+                continue;
+            }
+            let replaces =
+                s.guarded && matches!(s.command.as_str(), "CREATE VIEW" | "CREATE FUNCTION");
+            if replaces {
+                earlier.insert(object, vec![s]);
+                continue;
+            }
             let seen = earlier.entry(object).or_default();
             // Report each later definition against the first one in another file.
             let first = seen
