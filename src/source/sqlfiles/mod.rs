@@ -123,10 +123,14 @@ fn load_here(
                     let outcome = builder.apply(&tree, &location);
                     // A DO block's guarded DDL, as it runs on a fresh database.
                     let inner = do_block_statements(&tree);
-                    for stmt in &inner {
+                    for (stmt, guards) in &inner {
                         let failed = builder.apply(stmt, &location).problem;
-                        // "already exists" is what the block's guard is there for.
-                        if let Some(message) = failed.filter(|m| !m.contains("already exists")) {
+                        // "already exists" is what the block's guard is there for; under a
+                        // condition, or a handler that catches the failure, the block decides.
+                        let reported = failed.filter(|m| {
+                            !m.contains("already exists") && guards.raises(condition_of(m))
+                        });
+                        if let Some(message) = reported {
                             migrations.problems.push(problem(
                                 location.clone(),
                                 message,
@@ -196,7 +200,12 @@ fn apply_baseline(builder: &mut apply::Builder, migrations: &mut Migrations) {
 
 /// The DDL statements a PL/pgSQL `DO` block runs on a fresh database (see
 /// [`crate::sql::do_block`]), parsed; empty for any other statement.
-fn do_block_statements(tree: &pg_query::protobuf::Node) -> Vec<pg_query::protobuf::Node> {
+fn do_block_statements(
+    tree: &pg_query::protobuf::Node,
+) -> Vec<(
+    pg_query::protobuf::Node,
+    crate::sql::do_block::BlockStatement,
+)> {
     use pg_query::protobuf::node::Node as N;
     let Some(N::DoStmt(d)) = &tree.node else {
         return Vec::new();
@@ -220,15 +229,34 @@ fn do_block_statements(tree: &pg_query::protobuf::Node) -> Vec<pg_query::protobu
         return Vec::new();
     };
     crate::sql::do_block::statements(body)
-        .iter()
-        .filter_map(|sql| parse_one(sql).ok())
+        .into_iter()
+        .filter_map(|s| Some((parse_one(&s.sql).ok()?, s)))
         // Data and queries stay out: only the block's schema changes are applied.
-        .filter(|stmt| {
+        .filter(|(stmt, _)| {
             stmt.node.as_ref().is_some_and(|node| {
                 !apply::is_recorded_and_skipped(node) && !matches!(node, N::InsertStmt(_))
             })
         })
         .collect()
+}
+
+/// PostgreSQL's name for the error a statement failed with, as an exception handler
+/// names it (`EXCEPTION WHEN undefined_table`).
+fn condition_of(message: &str) -> &'static str {
+    let missing = message.contains("does not exist");
+    if missing && message.starts_with("relation") {
+        "undefined_table"
+    } else if missing && message.starts_with("column") {
+        "undefined_column"
+    } else if missing && message.starts_with("function") {
+        "undefined_function"
+    } else if missing {
+        "undefined_object"
+    } else if message.contains("already exists") {
+        "duplicate_object"
+    } else {
+        "others"
+    }
 }
 
 fn problem(location: Location, message: String, text: &str) -> MigrationProblem {
@@ -249,15 +277,16 @@ fn problem(location: Location, message: String, text: &str) -> MigrationProblem 
 
 /// The `.sql` files under the paths given (a folder's own files, not its subfolders), in
 /// migration order: by numeric prefix (`001_`, `20240101120000_`), then by name; files
-/// without a prefix come last. Files from several folders interleave by that order.
+/// without a prefix come last. Files from several folders interleave by that order. A
+/// Supabase CLI folder is in file-name order, as the CLI applies it.
 fn discover(paths: &[PathBuf]) -> Result<Vec<SqlFile>, SqlFilesError> {
     let read_err = |p: &Path, e: std::io::Error| SqlFilesError::Read {
         path: p.display().to_string(),
         detail: e.to_string(),
     };
-    // Each file with the position of the argument that named it, and whether the Supabase
-    // CLI would skip it.
-    let mut found: Vec<(usize, PathBuf, bool)> = Vec::new();
+    // Each file with its sort key, and whether the Supabase CLI would skip it.
+    type Key = (bool, u128, usize, String, PathBuf);
+    let mut found: Vec<(Key, PathBuf, bool)> = Vec::new();
     for (arg, path) in paths.iter().enumerate() {
         if path.is_dir() {
             let path = &migrations_folder(path);
@@ -268,7 +297,14 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<SqlFile>, SqlFilesError> {
                 if is_sql_file(&p) {
                     let skipped =
                         cli_folder && !FileNaming::applied_by_supabase_cli(&p.to_string_lossy());
-                    found.push((arg, p, skipped));
+                    // The CLI applies its folder in file-name order, so `20251212_x.sql` runs
+                    // before `20250922000000_y.sql` though its version is the smaller number.
+                    let key = if cli_folder {
+                        (false, 0, arg, file_name(&p), p.clone())
+                    } else {
+                        order_key(&p, arg)
+                    };
+                    found.push((key, p, skipped));
                 }
             }
             if found.len() == before {
@@ -276,10 +312,10 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<SqlFile>, SqlFilesError> {
             }
         } else {
             // A file named on its own is applied whatever its name: the user asked for it.
-            found.push((arg, path.clone(), false));
+            found.push((order_key(path, arg), path.clone(), false));
         }
     }
-    found.sort_by_cached_key(|(arg, p, _)| order_key(p, *arg));
+    found.sort_by(|a, b| a.0.cmp(&b.0));
     found
         .into_iter()
         .map(|(_, p, skipped_by_tool)| {
@@ -319,10 +355,7 @@ fn is_sql_file(path: &Path) -> bool {
 /// prefix as [`FileNaming`] reads it (`001_`, Flyway's `V2__`). Files without one keep the
 /// order they were given in (`stubs.sql schema.sql`).
 fn order_key(path: &Path, arg: usize) -> (bool, u128, usize, String, PathBuf) {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = file_name(path);
     let prefix = match FileNaming::of(&name) {
         FileNaming::Versioned(version) => Some(version),
         FileNaming::Repeatable | FileNaming::Unversioned => None,
@@ -335,6 +368,12 @@ fn order_key(path: &Path, arg: usize) -> (bool, u128, usize, String, PathBuf) {
         name,
         path.to_path_buf(),
     )
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// A statement cut from a file: its text, first line, and parse tree or parse error.
@@ -617,6 +656,37 @@ mod tests {
                 "n/20240101120000_x.sql",
                 "m/readme.sql"
             ]
+        );
+    }
+
+    /// The CLI sorts by name: an 8-digit version after a 14-digit one that sorts first.
+    #[test]
+    fn a_supabase_cli_folder_applies_in_file_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let migrations = dir.path().join("supabase/migrations");
+        std::fs::create_dir_all(&migrations).unwrap();
+        std::fs::write(
+            dir.path().join("supabase/config.toml"),
+            "project_id = \"x\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            migrations.join("20250922000000_create.sql"),
+            "CREATE TABLE public.t (id int);\n",
+        )
+        .unwrap();
+        std::fs::write(
+            migrations.join("20251212_alter.sql"),
+            "ALTER TABLE public.t ADD COLUMN x int;\n",
+        )
+        .unwrap();
+        let catalog = load(&[dir.path().to_path_buf()]).unwrap();
+        let m = catalog.migrations.unwrap();
+        assert!(m.problems.is_empty(), "{:?}", m.problems);
+        assert!(
+            m.files[0].ends_with("20250922000000_create.sql"),
+            "{:?}",
+            m.files
         );
     }
 

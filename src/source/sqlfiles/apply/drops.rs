@@ -34,6 +34,12 @@ impl Builder {
                         qualified(&names).to_string()
                     }
                 }
+                O::ObjectFunction
+                | O::ObjectProcedure
+                | O::ObjectRoutine
+                | O::ObjectMatview
+                | O::ObjectType
+                | O::ObjectDomain => qualified(&names).to_string(),
                 _ => names.join("."),
             });
             let found = match kind {
@@ -75,21 +81,22 @@ impl Builder {
                     }
                 }
                 O::ObjectFunction | O::ObjectProcedure | O::ObjectRoutine => {
-                    let q = qualified(&names);
-                    let before = self.catalog.functions.len();
-                    self.catalog
-                        .functions
-                        .retain(|f| !(f.schema == q.schema && f.name == q.name));
-                    before != self.catalog.functions.len()
+                    // Only the overload the argument types name, if they are given.
+                    let targets = match &object.node {
+                        Some(N::ObjectWithArgs(w)) => self.overloads(w),
+                        _ => Vec::new(),
+                    };
+                    let mut position = 0;
+                    self.catalog.functions.retain(|_| {
+                        position += 1;
+                        !targets.contains(&(position - 1))
+                    });
+                    !targets.is_empty()
                 }
-                O::ObjectType => {
-                    let q = qualified(&names);
-                    let before = self.catalog.enums.len();
-                    self.catalog
-                        .enums
-                        .retain(|e| !(e.schema == q.schema && e.name == q.name));
-                    before != self.catalog.enums.len()
-                }
+                O::ObjectType | O::ObjectDomain => self.drop_type(
+                    &qualified(&names),
+                    s.behavior == pb::DropBehavior::DropCascade as i32,
+                )?,
                 O::ObjectSchema => {
                     let name = names.first().cloned().unwrap_or_default();
                     let before = self.catalog.schemas.len();
@@ -208,64 +215,157 @@ impl Builder {
                 c.name = s.newname.clone();
             }
             O::ObjectType | O::ObjectDomain => self.rename_type(s)?,
-            other => return Err(format!("renaming a {other:?} is not modelled by pglens")),
+            O::ObjectFunction | O::ObjectProcedure | O::ObjectRoutine => self.rename_function(s)?,
+            O::ObjectTrigger => {
+                let r = self.relation_mut(&q)?;
+                let t = r
+                    .triggers
+                    .iter_mut()
+                    .find(|t| t.name == s.subname)
+                    .ok_or_else(|| format!("trigger \"{}\" for {q} does not exist", s.subname))?;
+                t.name = s.newname.clone();
+            }
+            other => {
+                return Err(format!(
+                    "renaming {} is not modelled by pglens",
+                    object_kind_name(other)
+                ))
+            }
         }
         self.names_changed();
         Ok(())
     }
 
-    /// `ALTER TYPE x RENAME TO y` (an enum) or `ALTER DOMAIN`: columns follow the type, as
-    /// on a server, where they hold it by its oid. `supabase db diff` changes an enum this
-    /// way: the old one renamed aside, a new one made, columns moved over, the old dropped.
-    fn rename_type(&mut self, s: &pb::RenameStmt) -> Applied {
-        let names = match s.object.as_deref().and_then(|o| o.node.as_ref()) {
-            Some(N::List(l)) => strings(&l.items),
-            Some(N::TypeName(t)) => strings(&t.names),
-            _ => Vec::new(),
+    /// `ALTER FUNCTION f(args) RENAME TO g`: triggers hold their function by oid, so those
+    /// that ran `f` run `g`.
+    fn rename_function(&mut self, s: &pb::RenameStmt) -> Applied {
+        let Some(N::ObjectWithArgs(w)) = s.object.as_deref().and_then(|o| o.node.as_ref()) else {
+            return Err("ALTER FUNCTION RENAME names no function".into());
         };
-        let q = qualified(&names);
-        let (schema, name) = if let Some(e) = self
-            .catalog
-            .enums
-            .iter_mut()
-            .find(|e| e.name == q.name && (names.len() < 2 || e.schema == q.schema))
-        {
-            e.name = s.newname.clone();
-            (e.schema.clone(), q.name.clone())
-        } else if let Some(d) = self
-            .catalog
-            .domains
-            .iter_mut()
-            .find(|d| d.name == q.name && (names.len() < 2 || d.schema == q.schema))
-        {
-            d.name = s.newname.clone();
-            (d.schema.clone(), q.name.clone())
-        } else {
-            return Err(format!("type {q} does not exist (yet)"));
+        let targets = self.overloads(w);
+        let Some(&first) = targets.first() else {
+            let q = qualified(&strings(&w.objname));
+            return Err(format!("function {q} does not exist (yet)"));
         };
-        let old = crate::sql::qualified(&schema, &name);
-        let new = crate::sql::qualified(&schema, &s.newname);
-        for c in self
-            .catalog
-            .relations
-            .iter_mut()
-            .flat_map(|r| r.columns.iter_mut())
-        {
-            if c.data_type == old {
-                c.data_type = new.clone();
-            } else if c.data_type.strip_suffix("[]") == Some(old.as_str()) {
-                c.data_type = format!("{new}[]");
-            }
-            match &mut c.type_kind {
-                TypeKind::Enum { type_name }
-                    if type_name.schema == schema && type_name.name == name =>
-                {
-                    type_name.name = s.newname.clone();
+        let f = &self.catalog.functions[first];
+        let old = QualifiedName::new(&f.schema, &f.name);
+        let new = QualifiedName::new(&f.schema, &s.newname);
+        let runs_triggers = f.identity_arguments.is_empty() && f.result == "trigger";
+        for i in targets {
+            self.catalog.functions[i].name = s.newname.clone();
+        }
+        if runs_triggers {
+            for r in &mut self.catalog.relations {
+                for t in r.triggers.iter_mut().filter(|t| t.function == old) {
+                    t.function = new.clone();
                 }
-                TypeKind::Array { element } if *element == old => *element = new.clone(),
-                _ => {}
             }
         }
         Ok(())
     }
+
+    /// `ALTER TABLE / VIEW / FUNCTION / TYPE ... SET SCHEMA s`.
+    pub(super) fn set_schema(&mut self, s: &pb::AlterObjectSchemaStmt) -> Applied {
+        use pb::ObjectType as O;
+        let kind = O::try_from(s.object_type).map_err(|e| e.to_string())?;
+        if !self.catalog.schemas.iter().any(|x| x.name == s.newschema) {
+            return Err(format!("schema {} does not exist (yet)", s.newschema));
+        }
+        match kind {
+            O::ObjectTable | O::ObjectView | O::ObjectMatview | O::ObjectForeignTable => {
+                let q = range_var(s.relation.as_ref());
+                let Some(i) = self.relation_index(&q) else {
+                    return if s.missing_ok {
+                        Ok(())
+                    } else {
+                        Err(format!("relation {q} does not exist (yet)"))
+                    };
+                };
+                let new = QualifiedName::new(&s.newschema, &q.name);
+                self.catalog.relations[i].schema = s.newschema.clone();
+                for r in &mut self.catalog.relations {
+                    for fk in r
+                        .constraints
+                        .iter_mut()
+                        .filter_map(|c| c.foreign_key.as_mut())
+                    {
+                        if fk.referenced_table == q {
+                            fk.referenced_table = new.clone();
+                        }
+                    }
+                    for read in r.reads.iter_mut().filter(|x| **x == q) {
+                        *read = new.clone();
+                    }
+                }
+                // The table's own sequences (serial, identity) move with it.
+                let mut moved = Vec::new();
+                for seq in &mut self.catalog.sequences {
+                    if let Some(owner) = seq.owned_by.as_mut().filter(|o| o.table == q) {
+                        owner.table = new.clone();
+                        let old = crate::sql::qualified(&seq.schema, &seq.name);
+                        seq.schema = s.newschema.clone();
+                        moved.push((old, crate::sql::qualified(&seq.schema, &seq.name)));
+                    }
+                }
+                // Defaults name their sequence by oid, and print its new schema.
+                for c in &mut self.catalog.relations[i].columns {
+                    for (old, new) in &moved {
+                        if let Some(d) = c.default.as_mut() {
+                            *d = d.replace(&crate::sql::literal(old), &crate::sql::literal(new));
+                        }
+                    }
+                }
+            }
+            O::ObjectFunction | O::ObjectProcedure | O::ObjectRoutine => {
+                let Some(N::ObjectWithArgs(w)) = s.object.as_deref().and_then(|o| o.node.as_ref())
+                else {
+                    return Err("SET SCHEMA names no function".into());
+                };
+                let targets = self.overloads(w);
+                if targets.is_empty() && !s.missing_ok {
+                    let q = qualified(&strings(&w.objname));
+                    return Err(format!("function {q} does not exist (yet)"));
+                }
+                for i in targets {
+                    self.catalog.functions[i].schema = s.newschema.clone();
+                }
+            }
+            other => {
+                return Err(format!(
+                    "moving {} to another schema is not modelled by pglens",
+                    object_kind_name(other)
+                ))
+            }
+        }
+        self.names_changed();
+        Ok(())
+    }
+}
+
+/// How SQL names a kind of object: `ObjectMatview` is "a materialized view".
+pub(super) fn object_kind_name(kind: pb::ObjectType) -> String {
+    let name = format!("{kind:?}");
+    let name = name.strip_prefix("Object").unwrap_or(&name);
+    let words = match name {
+        "Matview" => "materialized view".to_string(),
+        "Tabconstraint" => "table constraint".to_string(),
+        "Fdw" => "foreign data wrapper".to_string(),
+        "Opclass" => "operator class".to_string(),
+        other => {
+            let mut words = String::new();
+            for c in other.chars() {
+                if c.is_uppercase() && !words.is_empty() {
+                    words.push(' ');
+                }
+                words.push(c.to_ascii_lowercase());
+            }
+            words
+        }
+    };
+    let article = if words.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {words}")
 }

@@ -4,6 +4,7 @@
 //! exist yet is not applied and says why.
 
 mod drops;
+mod extension_members;
 mod indexes;
 mod lookup;
 mod privileges;
@@ -12,6 +13,7 @@ mod routines;
 mod schema_objects;
 mod tables;
 mod tree;
+mod type_changes;
 mod views;
 
 use pg_query::protobuf::{self as pb, node::Node as N};
@@ -43,6 +45,8 @@ pub struct Outcome {
 pub struct Builder {
     catalog: Catalog,
     lookup: std::cell::RefCell<lookup::Lookup>,
+    /// Composite types (`CREATE TYPE x AS (...)`), which the catalog does not hold.
+    composite_types: Vec<QualifiedName>,
 }
 
 impl Default for Builder {
@@ -65,6 +69,7 @@ impl Default for Builder {
         Builder {
             catalog,
             lookup: Default::default(),
+            composite_types: Vec::new(),
         }
     }
 }
@@ -132,12 +137,22 @@ impl Builder {
             }
             N::CreateEnumStmt(s) => self.create_enum(s, at, &mut out),
             N::CreateDomainStmt(s) => self.create_domain(s, at, &mut out),
+            N::CompositeTypeStmt(s) => self.create_composite_type(s, &mut out),
             N::CreateStmt(s) => {
                 let q = range_var(s.relation.as_ref());
                 out.object = Some(q.to_string());
                 out.guarded = s.if_not_exists;
                 self.create_table(s, q, at)
             }
+            N::CreateForeignTableStmt(s) => match s.base_stmt.as_ref() {
+                Some(base) => {
+                    let q = range_var(base.relation.as_ref());
+                    out.object = Some(q.to_string());
+                    out.guarded = base.if_not_exists;
+                    self.create_foreign_table(base, q, at)
+                }
+                None => Err("CREATE FOREIGN TABLE names no table".into()),
+            },
             N::AlterTableStmt(s) => {
                 let q = range_var(s.relation.as_ref());
                 out.object = Some(q.to_string());
@@ -214,6 +229,7 @@ impl Builder {
                 self.drop(s, &mut out)
             }
             N::RenameStmt(s) => self.rename(s, at),
+            N::AlterObjectSchemaStmt(s) => self.set_schema(s),
             N::AlterFunctionStmt(s) => self.alter_function(s, at),
             N::CreateSeqStmt(s) => {
                 let q = range_var(s.sequence.as_ref());
@@ -248,8 +264,25 @@ impl Builder {
             | N::AlterSeqStmt(_)
             | N::AlterExtensionStmt(_)
             | N::AlterDatabaseSetStmt(_)
+            // Foreign servers, wrappers and user mappings: the model has their tables only.
+            | N::CreateFdwStmt(_)
+            | N::AlterFdwStmt(_)
+            | N::CreateForeignServerStmt(_)
+            | N::AlterForeignServerStmt(_)
+            | N::CreateUserMappingStmt(_)
+            | N::AlterUserMappingStmt(_)
+            | N::DropUserMappingStmt(_)
             | N::AlterRoleSetStmt(_)
-            | N::AlterEnumStmt(_) => Ok(()),
+            | N::AlterEnumStmt(_)
+            // Notifications (`NOTIFY pgrst, 'reload schema'`), maintenance and locks.
+            | N::NotifyStmt(_)
+            | N::ListenStmt(_)
+            | N::UnlistenStmt(_)
+            | N::VacuumStmt(_)
+            | N::RefreshMatViewStmt(_)
+            | N::LockStmt(_)
+            | N::DiscardStmt(_)
+            | N::CheckPointStmt(_) => Ok(()),
             _ => Err(format!(
                 "{} is not modelled by pglens; the schema may lack what it does",
                 out.command

@@ -35,8 +35,7 @@ impl Builder {
             }
             O::ObjectFunction => {
                 if let Some(N::ObjectWithArgs(o)) = object.and_then(|o| o.node.as_ref()) {
-                    let q = qualified(&strings(&o.objname));
-                    for i in self.functions_named(&q) {
+                    for i in self.overloads(o) {
                         self.catalog.functions[i].comment = text.clone();
                     }
                 }
@@ -86,11 +85,11 @@ impl Builder {
             }
             O::ObjectFunction | O::ObjectRoutine | O::ObjectProcedure => {
                 let privileges = vec!["EXECUTE".to_string()];
-                let names: Vec<QualifiedName> = s
+                let named: Vec<&pb::ObjectWithArgs> = s
                     .objects
                     .iter()
                     .filter_map(|o| match &o.node {
-                        Some(N::ObjectWithArgs(w)) => Some(qualified(&strings(&w.objname))),
+                        Some(N::ObjectWithArgs(w)) => Some(w),
                         _ => None,
                     })
                     .collect();
@@ -101,7 +100,7 @@ impl Builder {
                 };
                 // ALL FUNCTIONS IN SCHEMA is rare and needs the scan; named ones are looked up.
                 let mut targets: Vec<usize> =
-                    names.iter().flat_map(|q| self.functions_named(q)).collect();
+                    named.iter().flat_map(|w| self.overloads(w)).collect();
                 if !schemas.is_empty() {
                     targets.extend(
                         (0..self.catalog.functions.len())

@@ -142,6 +142,28 @@ impl Builder {
         Ok(())
     }
 
+    /// Positions of the functions `f(types)` names: the overload whose argument types are
+    /// those, or every overload when no argument list is given (`DROP FUNCTION f`).
+    pub(super) fn overloads(&self, f: &pb::ObjectWithArgs) -> Vec<usize> {
+        let mut found = self.functions_named(&qualified(&strings(&f.objname)));
+        if f.args_unspecified {
+            return found;
+        }
+        // Functions' arguments carry no modifiers: numeric(10,2) is numeric.
+        let types: Vec<String> = (f.objargs.iter())
+            .filter_map(|a| match &a.node {
+                Some(N::TypeName(t)) => Some(self.type_of(t).0),
+                _ => None,
+            })
+            .map(|t| match t.split_once('(') {
+                Some((base, rest)) => format!("{base}{}", rest.split_once(')').map_or("", |r| r.1)),
+                None => t,
+            })
+            .collect();
+        found.retain(|&i| takes_arguments(&self.catalog.functions[i].identity_arguments, &types));
+        found
+    }
+
     /// `ALTER FUNCTION f(...) SET / RESET setting, SECURITY ..., STABLE ...`: the options a
     /// fix or a later migration changes in place.
     pub(super) fn alter_function(&mut self, s: &pb::AlterFunctionStmt, at: &Location) -> Applied {
@@ -149,19 +171,7 @@ impl Builder {
             return Ok(());
         };
         let q = qualified(&strings(&func.objname));
-        let mut targets = self.functions_named(&q);
-        if !func.args_unspecified && targets.len() > 1 {
-            let count = func.objargs.len();
-            targets.retain(|&i| {
-                let identity = &self.catalog.functions[i].identity_arguments;
-                let n = if identity.is_empty() {
-                    0
-                } else {
-                    identity.split(',').count()
-                };
-                n == count
-            });
-        }
+        let targets = self.overloads(func);
         if targets.is_empty() {
             return Err(format!("function {q} does not exist (yet)"));
         }
@@ -202,12 +212,31 @@ impl Builder {
         Ok(())
     }
 
+    /// The function a trigger runs. Unqualified, it is found on the search path: `public`,
+    /// then the schema of an extension that brings a trigger function of that name
+    /// (`moddatetime` in `extensions`, where Supabase puts extensions).
+    fn trigger_function(&self, names: &[String]) -> Result<QualifiedName, String> {
+        let named = qualified(names);
+        if !self.functions_named(&named).is_empty() {
+            return Ok(named);
+        }
+        let from_extension = (names.len() == 1)
+            .then(|| {
+                self.catalog
+                    .functions
+                    .iter()
+                    .find(|f| f.extension.is_some() && f.name == named.name)
+            })
+            .flatten();
+        match from_extension {
+            Some(f) => Ok(QualifiedName::new(&f.schema, &f.name)),
+            None => Err(format!("function {named}() does not exist (yet)")),
+        }
+    }
+
     pub(super) fn create_trigger(&mut self, s: &pb::CreateTrigStmt, at: &Location) -> Applied {
         let q = range_var(s.relation.as_ref());
-        let function = qualified(&strings(&s.funcname));
-        if self.functions_named(&function).is_empty() {
-            return Err(format!("function {function}() does not exist (yet)"));
-        }
+        let function = self.trigger_function(&strings(&s.funcname))?;
         // pg_trigger.tgtype bits: 2 before, 64 instead of; 4 insert, 8 delete, 16 update, 32 truncate.
         let timing = if s.timing & 2 != 0 {
             TriggerTiming::Before
@@ -299,5 +328,42 @@ impl Builder {
         }
         p.provenance.altered.push(at.clone());
         Ok(())
+    }
+}
+
+/// Whether an identity argument list (`target uuid, VARIADIC tags text[]`, names kept as
+/// the server prints them) has exactly these argument types, in order.
+fn takes_arguments(identity: &str, types: &[String]) -> bool {
+    let arguments: Vec<&str> = if identity.is_empty() {
+        Vec::new()
+    } else {
+        identity.split(", ").collect()
+    };
+    arguments.len() == types.len()
+        && arguments
+            .iter()
+            .zip(types)
+            .all(|(argument, t)| argument == t || argument.ends_with(&format!(" {t}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::takes_arguments;
+
+    #[test]
+    fn an_overload_is_told_by_its_argument_types() {
+        let types = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(takes_arguments(
+            "target uuid, n integer",
+            &types(&["uuid", "integer"])
+        ));
+        assert!(takes_arguments("uuid", &types(&["uuid"])));
+        assert!(takes_arguments("", &[]));
+        assert!(!takes_arguments(
+            "target uuid",
+            &types(&["uuid", "integer"])
+        ));
+        assert!(!takes_arguments("target uuid", &types(&["text"])));
+        assert!(takes_arguments("VARIADIC tags text[]", &types(&["text[]"])));
     }
 }

@@ -1,9 +1,9 @@
-//! Schemas, extensions, enum and domain types, and how a column type is printed.
+//! Schemas, extensions, enum, domain and composite types, and how a column type is printed.
 
 use pg_query::protobuf::{self as pb, node::Node as N};
 
 use super::tree::*;
-use super::{Applied, Builder, Outcome, DEFAULT_SCHEMA};
+use super::{extension_members, Applied, Builder, Outcome, DEFAULT_SCHEMA};
 use crate::model::*;
 use crate::source::sqlfiles::types;
 use crate::sql::catalog as text;
@@ -38,6 +38,11 @@ impl Builder {
             .find(|(name, _)| name == "schema")
             .and_then(|(_, arg)| arg.and_then(string_value))
             .unwrap_or_else(|| DEFAULT_SCHEMA.into());
+        for name in extension_members::members(&s.extname).trigger_functions {
+            self.catalog
+                .functions
+                .push(extension_trigger_function(&s.extname, &schema, name));
+        }
         self.catalog.extensions.push(Extension {
             name: s.extname.clone(),
             schema,
@@ -56,12 +61,7 @@ impl Builder {
     ) -> Applied {
         let q = qualified(&strings(&s.type_name));
         out.object = Some(q.to_string());
-        if self
-            .catalog
-            .enums
-            .iter()
-            .any(|e| e.schema == q.schema && e.name == q.name)
-        {
+        if self.type_exists(&q) {
             return Err(format!("type {q} already exists"));
         }
         self.catalog.enums.push(EnumType {
@@ -74,6 +74,34 @@ impl Builder {
         Ok(())
     }
 
+    /// `CREATE TYPE name AS (...)`: columns and functions may use it; the model holds no
+    /// composite types of its own, as introspection reads none.
+    pub(super) fn create_composite_type(
+        &mut self,
+        s: &pb::CompositeTypeStmt,
+        out: &mut Outcome,
+    ) -> Applied {
+        let q = range_var(s.typevar.as_ref());
+        out.object = Some(q.to_string());
+        if self.type_exists(&q) {
+            return Err(format!("type {q} already exists"));
+        }
+        self.composite_types.push(q);
+        Ok(())
+    }
+
+    /// Whether an enum, domain or composite type of this name exists.
+    pub(super) fn type_exists(&self, q: &QualifiedName) -> bool {
+        let named = |schema: &str, name: &str| schema == q.schema && name == q.name;
+        self.catalog.enums.iter().any(|e| named(&e.schema, &e.name))
+            || self
+                .catalog
+                .domains
+                .iter()
+                .any(|d| named(&d.schema, &d.name))
+            || self.composite_types.iter().any(|c| c == q)
+    }
+
     pub(super) fn create_domain(
         &mut self,
         s: &pb::CreateDomainStmt,
@@ -82,12 +110,7 @@ impl Builder {
     ) -> Applied {
         let q = qualified(&strings(&s.domainname));
         out.object = Some(q.to_string());
-        if self
-            .catalog
-            .domains
-            .iter()
-            .any(|d| d.schema == q.schema && d.name == q.name)
-        {
+        if self.type_exists(&q) {
             return Err(format!("type {q} already exists"));
         }
         let base_type = s
@@ -139,8 +162,14 @@ impl Builder {
                 let schema = explicit_schema
                     .clone()
                     .unwrap_or_else(|| self.type_schema(&name));
+                // format_type prints a non-built-in type's modifiers too: vector(1536).
+                let mods = if typmods.is_empty() {
+                    String::new()
+                } else {
+                    format!("({})", typmods.join(","))
+                };
                 format!(
-                    "{}.{}",
+                    "{}.{}{mods}",
                     crate::sql::ident(&schema),
                     crate::sql::ident(&name)
                 )
@@ -167,6 +196,12 @@ impl Builder {
             TypeKind::Enum {
                 type_name: QualifiedName::new(&e.schema, &e.name),
             }
+        } else if self
+            .composite_types
+            .iter()
+            .any(|c| c.name == name && explicit_schema.as_ref().is_none_or(|s| *s == c.schema))
+        {
+            TypeKind::Composite
         } else {
             match base.as_str() {
                 "json" => TypeKind::Json,
@@ -178,8 +213,9 @@ impl Builder {
         (printed, kind)
     }
 
-    /// Where an unqualified non-built-in type lives: the schema of the enum or domain of
-    /// that name, else the default schema.
+    /// Where an unqualified non-built-in type lives: the schema of the enum, domain or
+    /// composite type of that name, or of the extension that brings it, else the default
+    /// schema.
     pub(super) fn type_schema(&self, name: &str) -> String {
         self.catalog
             .enums
@@ -193,6 +229,42 @@ impl Builder {
                     .find(|d| d.name == name)
                     .map(|d| d.schema.clone())
             })
+            .or_else(|| {
+                self.composite_types
+                    .iter()
+                    .find(|c| c.name == name)
+                    .map(|c| c.schema.clone())
+            })
+            .or_else(|| {
+                self.catalog
+                    .extensions
+                    .iter()
+                    .find(|e| extension_members::members(&e.name).types.contains(&name))
+                    .map(|e| e.schema.clone())
+            })
             .unwrap_or_else(|| DEFAULT_SCHEMA.into())
+    }
+}
+
+/// A trigger function an extension brings (`moddatetime`), as the catalog lists it: the
+/// extension's, so neither the audit nor a diff counts it as the application's.
+fn extension_trigger_function(extension: &str, schema: &str, name: &str) -> Function {
+    Function {
+        schema: schema.into(),
+        name: name.into(),
+        identity_arguments: String::new(),
+        arguments: String::new(),
+        result: "trigger".into(),
+        kind: FunctionKind::Function,
+        language: "c".into(),
+        security_definer: false,
+        volatility: Volatility::Volatile,
+        config: Vec::new(),
+        owner: String::new(),
+        extension: Some(extension.into()),
+        body: None,
+        comment: None,
+        grants: Vec::new(),
+        provenance: Provenance::default(),
     }
 }

@@ -9,6 +9,21 @@ use crate::source::sqlfiles::{names, types};
 use crate::sql::catalog as text;
 
 impl Builder {
+    /// `CREATE FOREIGN TABLE`: a table whose rows live on another server.
+    pub(super) fn create_foreign_table(
+        &mut self,
+        s: &pb::CreateStmt,
+        q: QualifiedName,
+        at: &Location,
+    ) -> Applied {
+        let existed = self.relation(&q).is_some();
+        self.create_table(s, q.clone(), at)?;
+        if !existed {
+            self.relation_mut(&q)?.kind = RelationKind::ForeignTable;
+        }
+        Ok(())
+    }
+
     pub(super) fn create_table(
         &mut self,
         s: &pb::CreateStmt,
@@ -439,6 +454,13 @@ impl Builder {
         at: &Location,
     ) -> Applied {
         if self.relation(&q).is_none() {
+            // ALTER SEQUENCE ... OWNER TO and ALTER TYPE ... ADD ATTRIBUTE (a composite
+            // type) arrive as ALTER TABLE; the model holds nothing they change.
+            let sequence =
+                (self.catalog.sequences.iter()).any(|x| x.schema == q.schema && x.name == q.name);
+            if sequence || self.composite_types.contains(&q) {
+                return Ok(());
+            }
             return if s.missing_ok {
                 Ok(())
             } else {
@@ -495,10 +517,7 @@ impl Builder {
                         Err(format!("column {} of {q} does not exist", c.name))
                     };
                 }
-                r.columns.retain(|col| col.name != c.name);
-                r.constraints.retain(|k| !k.columns.contains(&c.name));
-                r.indexes
-                    .retain(|i| !i.keys.iter().any(|k| k.column.as_deref() == Some(&c.name)));
+                drop_column(r, &c.name);
                 self.names_changed();
             }
             T::AtAlterColumnType => {
@@ -712,4 +731,13 @@ fn drop_redundant_keys(pending: &mut Vec<(Option<String>, pb::Constraint)>) {
         i += 1;
         !redundant.contains(&(i - 1))
     });
+}
+
+/// Drops a column as the server does: with the constraints and indexes that use it.
+pub(super) fn drop_column(r: &mut Relation, name: &str) {
+    r.columns.retain(|col| col.name != name);
+    r.constraints
+        .retain(|k| !k.columns.iter().any(|c| c == name));
+    r.indexes
+        .retain(|i| !i.keys.iter().any(|k| k.column.as_deref() == Some(name)));
 }

@@ -382,7 +382,11 @@ pub(super) fn command_name(node: &N) -> String {
         N::AlterPolicyStmt(_) => "ALTER POLICY",
         N::CreateSchemaStmt(_) => "CREATE SCHEMA",
         N::CreateExtensionStmt(_) => "CREATE EXTENSION",
-        N::CreateEnumStmt(_) => "CREATE TYPE",
+        N::CreateEnumStmt(_) | N::CompositeTypeStmt(_) => "CREATE TYPE",
+        N::CreateForeignTableStmt(_) => "CREATE FOREIGN TABLE",
+        N::CreateFdwStmt(_) => "CREATE FOREIGN DATA WRAPPER",
+        N::CreateForeignServerStmt(_) => "CREATE SERVER",
+        N::CreateEventTrigStmt(_) => "CREATE EVENT TRIGGER",
         N::CommentStmt(_) => "COMMENT",
         N::GrantStmt(g) if g.is_grant => "GRANT",
         N::GrantStmt(_) => "REVOKE",
@@ -390,11 +394,13 @@ pub(super) fn command_name(node: &N) -> String {
         N::DropStmt(d) => match pb::ObjectType::try_from(d.remove_type) {
             Ok(pb::ObjectType::ObjectTable) => "DROP TABLE",
             Ok(pb::ObjectType::ObjectView) => "DROP VIEW",
+            Ok(pb::ObjectType::ObjectMatview) => "DROP MATERIALIZED VIEW",
             Ok(pb::ObjectType::ObjectIndex) => "DROP INDEX",
             Ok(pb::ObjectType::ObjectPolicy) => "DROP POLICY",
             Ok(pb::ObjectType::ObjectTrigger) => "DROP TRIGGER",
             Ok(pb::ObjectType::ObjectFunction) => "DROP FUNCTION",
             Ok(pb::ObjectType::ObjectType) => "DROP TYPE",
+            Ok(pb::ObjectType::ObjectDomain) => "DROP DOMAIN",
             _ => "DROP",
         },
         N::RenameStmt(_) => "RENAME",
@@ -406,12 +412,19 @@ pub(super) fn command_name(node: &N) -> String {
         N::CopyStmt(_) => "COPY",
         N::CreateSeqStmt(_) => "CREATE SEQUENCE",
         N::CreateDomainStmt(_) => "CREATE DOMAIN",
+        // The parser's node name in SQL's words: CreateUserMappingStmt is CREATE USER MAPPING.
         other => {
-            return format!("{other:?}")
-                .split('(')
-                .next()
-                .unwrap_or("statement")
-                .to_string()
+            let node = format!("{other:?}");
+            let node = node.split('(').next().unwrap_or("statement");
+            let node = node.strip_suffix("Stmt").unwrap_or(node);
+            let mut words = String::new();
+            for c in node.chars() {
+                if c.is_uppercase() && !words.is_empty() {
+                    words.push(' ');
+                }
+                words.push(c.to_ascii_uppercase());
+            }
+            return words;
         }
     };
     name.to_string()

@@ -1,0 +1,212 @@
+//! Types changed after they are made: renamed (columns and functions follow) and dropped
+//! (refused while used, or with CASCADE, taking what uses them along).
+
+use pg_query::protobuf::{self as pb, node::Node as N};
+
+use super::tree::*;
+use super::{Applied, Builder};
+use crate::model::*;
+
+impl Builder {
+    /// DROP TYPE / DROP DOMAIN: refused while columns use the type, unless CASCADE, which
+    /// drops those columns (and what uses them) with it. Whether the type existed.
+    pub(super) fn drop_type(&mut self, q: &QualifiedName, cascade: bool) -> Result<bool, String> {
+        if !self.type_exists(q) {
+            return Ok(false);
+        }
+        let printed = crate::sql::qualified(&q.schema, &q.name);
+        let uses = |c: &Column| match &c.type_kind {
+            TypeKind::Enum { type_name } | TypeKind::Domain { type_name, .. } => type_name == q,
+            TypeKind::Array { element } => *element == printed,
+            _ => c.data_type == printed,
+        };
+        let users: Vec<(usize, String)> = (self.catalog.relations.iter().enumerate())
+            .flat_map(|(i, r)| {
+                r.columns
+                    .iter()
+                    .filter(|c| uses(c))
+                    .map(move |c| (i, c.name.clone()))
+            })
+            .collect();
+        if let Some((i, column)) = users.first().filter(|_| !cascade) {
+            let r = &self.catalog.relations[*i];
+            return Err(format!(
+                "cannot drop type {q} because column {column} of {} uses it (CASCADE would drop the column)",
+                r.qualified_name()
+            ));
+        }
+        for (i, column) in users {
+            super::tables::drop_column(&mut self.catalog.relations[i], &column);
+        }
+        if cascade {
+            self.drop_type_users(q, &printed);
+        }
+        let named = |schema: &str, name: &str| schema == q.schema && name == q.name;
+        self.catalog.enums.retain(|e| !named(&e.schema, &e.name));
+        self.catalog.domains.retain(|d| !named(&d.schema, &d.name));
+        self.composite_types.retain(|c| c != q);
+        Ok(true)
+    }
+
+    /// What else CASCADE takes with a type: policies whose expressions cast to it
+    /// (`'admin'::app_permission`) and functions that take or return it.
+    fn drop_type_users(&mut self, q: &QualifiedName, printed: &str) {
+        let unqualified = crate::sql::ident(&q.name);
+        let casts_to_type = |e: &Option<String>| {
+            e.as_deref().is_some_and(|e| {
+                [printed, unqualified.as_str()].iter().any(|name| {
+                    (whole_name_at(e, name).into_iter()).any(|at| e[..at].ends_with("::"))
+                })
+            })
+        };
+        for r in &mut self.catalog.relations {
+            r.policies
+                .retain(|p| !casts_to_type(&p.using) && !casts_to_type(&p.with_check));
+        }
+        let mentions = |text: &str| !whole_name_at(text, printed).is_empty();
+        self.catalog
+            .functions
+            .retain(|f| !mentions(&f.identity_arguments) && !mentions(&f.result));
+    }
+
+    /// `ALTER TYPE x RENAME TO y` (an enum) or `ALTER DOMAIN`: columns follow the type, as
+    /// on a server, where they hold it by its oid. `supabase db diff` changes an enum this
+    /// way: the old one renamed aside, a new one made, columns moved over, the old dropped.
+    pub(super) fn rename_type(&mut self, s: &pb::RenameStmt) -> Applied {
+        let names = match s.object.as_deref().and_then(|o| o.node.as_ref()) {
+            Some(N::List(l)) => strings(&l.items),
+            Some(N::TypeName(t)) => strings(&t.names),
+            _ => Vec::new(),
+        };
+        let q = qualified(&names);
+        let (schema, name) = if let Some(e) = self
+            .catalog
+            .enums
+            .iter_mut()
+            .find(|e| e.name == q.name && (names.len() < 2 || e.schema == q.schema))
+        {
+            e.name = s.newname.clone();
+            (e.schema.clone(), q.name.clone())
+        } else if let Some(d) = self
+            .catalog
+            .domains
+            .iter_mut()
+            .find(|d| d.name == q.name && (names.len() < 2 || d.schema == q.schema))
+        {
+            d.name = s.newname.clone();
+            (d.schema.clone(), q.name.clone())
+        } else if let Some(c) = self
+            .composite_types
+            .iter_mut()
+            .find(|c| c.name == q.name && (names.len() < 2 || c.schema == q.schema))
+        {
+            c.name = s.newname.clone();
+            (c.schema.clone(), q.name.clone())
+        } else {
+            return Err(format!("type {q} does not exist (yet)"));
+        };
+        let old = crate::sql::qualified(&schema, &name);
+        let new = crate::sql::qualified(&schema, &s.newname);
+        for c in self
+            .catalog
+            .relations
+            .iter_mut()
+            .flat_map(|r| r.columns.iter_mut())
+        {
+            if c.data_type == old {
+                c.data_type = new.clone();
+            } else if c.data_type.strip_suffix("[]") == Some(old.as_str()) {
+                c.data_type = format!("{new}[]");
+            }
+            match &mut c.type_kind {
+                TypeKind::Enum { type_name }
+                    if type_name.schema == schema && type_name.name == name =>
+                {
+                    type_name.name = s.newname.clone();
+                }
+                TypeKind::Array { element } if *element == old => *element = new.clone(),
+                _ => {}
+            }
+        }
+        // Functions hold their argument and result types by oid too, and print the new name.
+        for f in &mut self.catalog.functions {
+            for text in [&mut f.arguments, &mut f.identity_arguments, &mut f.result] {
+                *text = renamed_type_in(text, &old, &new);
+            }
+        }
+        // So do expressions that cast to it: `'admin'::app_role` in a policy, a default or
+        // a check prints the new name.
+        let casts = [
+            (format!("::{old}"), format!("::{new}")),
+            (
+                format!("::{}", crate::sql::ident(&name)),
+                format!("::{}", crate::sql::ident(&s.newname)),
+            ),
+        ];
+        let recast = |text: &mut String| {
+            for (from, to) in &casts {
+                *text = renamed_type_in(text, from, to);
+            }
+        };
+        for r in &mut self.catalog.relations {
+            for p in &mut r.policies {
+                p.using
+                    .iter_mut()
+                    .chain(p.with_check.iter_mut())
+                    .for_each(recast);
+            }
+            r.columns
+                .iter_mut()
+                .filter_map(|c| c.default.as_mut())
+                .for_each(recast);
+            r.constraints
+                .iter_mut()
+                .for_each(|c| recast(&mut c.definition));
+        }
+        Ok(())
+    }
+}
+
+/// Where `name` stands in `text` as a whole name, not as part of a longer one
+/// (`app.money` in `app.money[]`, not in `app.money_pair` or `xapp.money`).
+fn whole_name_at(text: &str, name: &str) -> Vec<usize> {
+    let continues_name =
+        |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || "_.\"$".contains(c));
+    text.match_indices(name)
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            !continues_name(text[..at].chars().last())
+                && !continues_name(text[at + name.len()..].chars().next())
+        })
+        .collect()
+}
+
+/// `text` (a function's argument list or result) with the type `old` printed as `new`.
+fn renamed_type_in(text: &str, old: &str, new: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for at in whole_name_at(text, old) {
+        out.push_str(&text[copied..at]);
+        out.push_str(new);
+        copied = at + old.len();
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renamed_type_in;
+
+    #[test]
+    fn a_renamed_type_is_replaced_as_a_whole_name_only() {
+        assert_eq!(
+            renamed_type_in("i app.money, x app.money[]", "app.money", "app.amount"),
+            "i app.amount, x app.amount[]"
+        );
+        assert_eq!(
+            renamed_type_in("x app.money_pair, y xapp.money", "app.money", "app.amount"),
+            "x app.money_pair, y xapp.money"
+        );
+    }
+}
