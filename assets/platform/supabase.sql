@@ -25,6 +25,8 @@ BEGIN
 END $$;
 
 CREATE SCHEMA IF NOT EXISTS extensions;
+-- A project's roles find extensions' functions and types unqualified (moddatetime).
+SET search_path = "$user", public, extensions;
 CREATE SCHEMA IF NOT EXISTS auth;
 CREATE SCHEMA IF NOT EXISTS storage;
 CREATE SCHEMA IF NOT EXISTS realtime;

@@ -238,6 +238,7 @@ impl Builder {
                 self.add_sequence(&q, "bigint", None, at);
                 Ok(())
             }
+            N::AlterSeqStmt(s) => self.alter_sequence(s),
             N::CreatePublicationStmt(s) => {
                 out.object = Some(s.pubname.clone());
                 self.create_publication(s)
@@ -261,7 +262,6 @@ impl Builder {
             | N::AlterRoleStmt(_)
             | N::GrantRoleStmt(_)
             | N::AlterOwnerStmt(_)
-            | N::AlterSeqStmt(_)
             | N::AlterExtensionStmt(_)
             | N::AlterDatabaseSetStmt(_)
             // Foreign servers, wrappers and user mappings: the model has their tables only.

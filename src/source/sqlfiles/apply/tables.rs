@@ -274,6 +274,38 @@ impl Builder {
         Ok(column)
     }
 
+    /// `ALTER SEQUENCE s OWNED BY t.c | NONE`, as a dump ties a serial's sequence to its
+    /// column; the other options change nothing the model holds.
+    pub(super) fn alter_sequence(&mut self, s: &pb::AlterSeqStmt) -> Applied {
+        let q = range_var(s.sequence.as_ref());
+        let Some(i) =
+            (self.catalog.sequences.iter()).position(|x| x.schema == q.schema && x.name == q.name)
+        else {
+            return if s.missing_ok {
+                Ok(())
+            } else {
+                Err(format!("sequence {q} does not exist (yet)"))
+            };
+        };
+        for (name, arg) in def_elems(&s.options) {
+            if name != "owned_by" {
+                continue;
+            }
+            let owner = match arg.and_then(|a| a.node.as_ref()) {
+                Some(N::List(l)) => strings(&l.items),
+                _ => Vec::new(),
+            };
+            self.catalog.sequences[i].owned_by = match owner.split_last() {
+                Some((column, table)) if !table.is_empty() => Some(ColumnRef {
+                    table: qualified(table),
+                    column: column.clone(),
+                }),
+                _ => None,
+            };
+        }
+        Ok(())
+    }
+
     pub(super) fn add_sequence(
         &mut self,
         q: &QualifiedName,

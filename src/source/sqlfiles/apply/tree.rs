@@ -314,8 +314,87 @@ pub fn expression(e: &pb::Node) -> String {
     }));
     select
         .deparse(Default::default())
-        .map(|s| s.strip_prefix("SELECT ").unwrap_or(&s).to_string())
+        .map(|s| canonical_object_literals(s.strip_prefix("SELECT ").unwrap_or(&s)))
         .unwrap_or_default()
+}
+
+/// `'"public"."t_id_seq"'::regclass` as the server prints it, `'public.t_id_seq'::regclass`:
+/// a cast to an object-name type stores the object, and prints its name canonically
+/// (quoted only where needed; a relation with its schema, a text search configuration
+/// without `pg_catalog`).
+fn canonical_object_literals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("'::reg") {
+        let kind: String = rest[at + 3..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let Some(start) = literal_start(&rest[..=at]) else {
+            out.push_str(&rest[..at + 3]);
+            rest = &rest[at + 3..];
+            continue;
+        };
+        let name = rest[start + 1..at].replace("''", "'");
+        let mut parts = identifier_parts(&name);
+        match kind.as_str() {
+            "regclass" if parts.len() == 1 => parts.insert(0, super::DEFAULT_SCHEMA.to_string()),
+            "regconfig" if parts.len() == 2 && parts[0] == "pg_catalog" => {
+                parts.remove(0);
+            }
+            "regclass" | "regconfig" => {}
+            _ => {
+                out.push_str(&rest[..at + 3]);
+                rest = &rest[at + 3..];
+                continue;
+            }
+        }
+        let printed: Vec<String> = parts.iter().map(|p| crate::sql::ident(p)).collect();
+        out.push_str(&rest[..start]);
+        out.push_str(&crate::sql::literal(&printed.join(".")));
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where the string literal that ends `text` (at its last `'`) starts.
+fn literal_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = bytes.len().checked_sub(2)?;
+    loop {
+        if bytes[i] == b'\'' {
+            if i > 0 && bytes[i - 1] == b'\'' {
+                i = i.checked_sub(2)?;
+                continue;
+            }
+            return Some(i);
+        }
+        i = i.checked_sub(1)?;
+    }
+}
+
+/// `"Public".my_table` as `["Public", "my_table"]`: quoted parts kept, others folded to
+/// lower case, as the server reads a name.
+fn identifier_parts(name: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                current.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut current)),
+            c if quoted => current.push(c),
+            c => current.push(c.to_ascii_lowercase()),
+        }
+    }
+    parts.push(current);
+    parts
 }
 
 /// A whole statement (a view's query, a function's SQL body) as SQL text.
@@ -428,4 +507,30 @@ pub(super) fn command_name(node: &N) -> String {
         }
     };
     name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_object_literals as canonical;
+
+    #[test]
+    fn object_name_literals_print_as_the_server_prints_them() {
+        assert_eq!(
+            canonical(r#"nextval('"public"."t_id_seq"'::regclass)"#),
+            "nextval('public.t_id_seq'::regclass)"
+        );
+        assert_eq!(
+            canonical("nextval('t_id_seq'::regclass)"),
+            "nextval('public.t_id_seq'::regclass)"
+        );
+        assert_eq!(
+            canonical(r#"to_tsvector('"english"'::regconfig, name)"#),
+            "to_tsvector('english'::regconfig, name)"
+        );
+        assert_eq!(
+            canonical(r#"nextval('app."Odd Seq"'::regclass)"#),
+            r#"nextval('app."Odd Seq"'::regclass)"#
+        );
+        assert_eq!(canonical("'it''s'::text"), "'it''s'::text");
+    }
 }

@@ -48,8 +48,8 @@ impl Builder {
         Ok(true)
     }
 
-    /// What else CASCADE takes with a type: policies whose expressions cast to it
-    /// (`'admin'::app_permission`) and functions that take or return it.
+    /// What else CASCADE takes with a type: functions that take or return it, and policies
+    /// whose expressions cast to it (`'admin'::app_permission`) or call those functions.
     fn drop_type_users(&mut self, q: &QualifiedName, printed: &str) {
         let unqualified = crate::sql::ident(&q.name);
         let casts_to_type = |e: &Option<String>| {
@@ -59,14 +59,43 @@ impl Builder {
                 })
             })
         };
-        for r in &mut self.catalog.relations {
-            r.policies
-                .retain(|p| !casts_to_type(&p.using) && !casts_to_type(&p.with_check));
-        }
         let mentions = |text: &str| !whole_name_at(text, printed).is_empty();
-        self.catalog
-            .functions
-            .retain(|f| !mentions(&f.identity_arguments) && !mentions(&f.result));
+        let (dropped, kept): (Vec<Function>, Vec<Function>) =
+            std::mem::take(&mut self.catalog.functions)
+                .into_iter()
+                .partition(|f| mentions(&f.identity_arguments) || mentions(&f.result));
+        // A policy that calls a dropped function goes with it (`has_role(auth.uid(), 'admin')`
+        // casts to the type only on the server), unless an overload of that name remains.
+        let gone: Vec<String> = (dropped.iter())
+            .filter(|d| {
+                !kept
+                    .iter()
+                    .any(|k| k.schema == d.schema && k.name == d.name)
+            })
+            .flat_map(|d| {
+                [
+                    crate::sql::qualified(&d.schema, &d.name),
+                    crate::sql::ident(&d.name),
+                ]
+            })
+            .collect();
+        self.catalog.functions = kept;
+        let calls_gone = |e: &Option<String>| {
+            e.as_deref().is_some_and(|e| {
+                gone.iter().any(|call| {
+                    (whole_name_at(e, call).into_iter())
+                        .any(|at| e[at + call.len()..].starts_with('('))
+                })
+            })
+        };
+        for r in &mut self.catalog.relations {
+            r.policies.retain(|p| {
+                !casts_to_type(&p.using)
+                    && !casts_to_type(&p.with_check)
+                    && !calls_gone(&p.using)
+                    && !calls_gone(&p.with_check)
+            });
+        }
     }
 
     /// `ALTER TYPE x RENAME TO y` (an enum) or `ALTER DOMAIN`: columns follow the type, as
