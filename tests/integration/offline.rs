@@ -443,6 +443,22 @@ async fn a_db_diff_dumped_project_reads_offline_as_applied_on_the_platform() {
     reads_as_applied_on_the_platform("supabase_workspaces", 3).await;
 }
 
+/// Roles as generated apps write them (a `has_role()` security definer, a trigger on
+/// auth.users), files in name order with mixed version lengths, guarded DO blocks, and the
+/// role enum replaced as `supabase db diff` does it, CASCADE taking its policies along.
+#[tokio::test]
+async fn a_roles_project_reads_offline_as_applied_on_the_platform() {
+    reads_as_applied_on_the_platform("supabase_roles", 3).await;
+}
+
+/// A workflow engine in its own exposed schema: a composite type extended later, overloads
+/// replaced by signature, a Realtime broadcast trigger, a table moved to another schema, a
+/// function renamed, and a foreign table on a reporting server.
+#[tokio::test]
+async fn a_workflow_schema_reads_offline_as_applied_on_the_platform() {
+    reads_as_applied_on_the_platform("supabase_flows", 3).await;
+}
+
 /// The project `tests/fixtures/NAME` read offline (on the baseline) and applied to a server
 /// after the baseline: no statement fails, the schemas are equal, and so are the audits
 /// (migration and statistics rules aside).
@@ -488,8 +504,17 @@ async fn reads_as_applied_on_the_platform(name: &str, files: usize) {
         sql.push_str("\nSET search_path = \"$user\", public, extensions;\n");
         sql.push_str(&std::fs::read_to_string(f).unwrap());
     }
+    // The platform tells PostgREST what config.toml's [api] schemas say through the
+    // authenticator role, where introspection reads it.
+    if let Some(exposed) = &offline.exposed_schemas {
+        sql.push_str(&format!(
+            "\nDO $$ BEGIN EXECUTE format('ALTER ROLE authenticator IN DATABASE %I SET pgrst.db_schemas = %L', current_database(), '{}'); END $$;\n",
+            exposed.join(", ")
+        ));
+    }
     let db = TestDb::with_schema(name, &sql).await;
     let live = db.introspect().await;
+    assert_eq!(live.exposed_schemas, offline.exposed_schemas);
 
     let audited = |c: &Catalog| {
         pglens::audit::run(c, &pglens::audit::Selection::default())
