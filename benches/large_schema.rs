@@ -172,7 +172,8 @@ fn compare_offline_with_restore(runtime: &tokio::runtime::Runtime, dump: &std::p
     };
     let (psql_ms, ours) = (median(&mut restore), median(&mut offline));
     println!(
-        "schema dump ({} kB): psql restore median {psql_ms:.0} ms, pglens offline parse+apply median {ours:.0} ms ({:.0}% of the restore; {problems} statements not applied)",
+        "schema dump ({} lines, {} kB): psql restore median {psql_ms:.0} ms, pglens offline parse+apply median {ours:.0} ms ({:.0}% of the restore; {problems} statements not applied)",
+        std::fs::read_to_string(dump).map(|t| t.lines().count()).unwrap_or(0),
         std::fs::metadata(dump).map(|m| m.len() / 1024).unwrap_or(0),
         100.0 * ours / psql_ms
     );

@@ -94,6 +94,7 @@ registry![
     // Migrations (offline sources).
     migration_statement_failed::MigrationStatementFailed,
     migration_file_not_applied::MigrationFileNotApplied,
+    migration_assumed_object::MigrationAssumedObject,
     migration_not_rerunnable::MigrationNotRerunnable,
     migration_duplicate_definition::MigrationDuplicateDefinition,
     migration_number_conflict::MigrationNumberConflict,

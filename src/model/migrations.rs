@@ -21,6 +21,19 @@ pub struct Migrations {
     /// either: a Supabase project's files without a `<version>_name.sql` name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unapplied_files: Vec<String>,
+    /// Objects of the platform or of an extension that statements use and no file (nor
+    /// the platform baseline) creates, which pglens assumed exist so the statements apply.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumed: Vec<AssumedObject>,
+}
+
+/// An object a statement uses that pglens took to exist: `auth.mfa_factors` referenced by a
+/// foreign key, a trigger's `pgsodium.trg_encrypt()`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssumedObject {
+    pub location: Location,
+    /// `table auth.mfa_factors`, `function pgsodium.trg_encrypt()`.
+    pub object: String,
 }
 
 /// The comment that marks a file as meant to be run again (`-- pglens: rerunnable`), for

@@ -298,6 +298,74 @@ fn an_object_dropped_before_it_is_created_again_is_no_duplicate() {
     );
 }
 
+/// In the platform's schemas, what no file creates (and the baseline lacks) is assumed, so
+/// the statement applies, and said; in the application's own schema it is a failure.
+#[test]
+fn platform_objects_no_file_creates_are_assumed_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    write(
+        dir.path(),
+        &[("supabase/config.toml", "project_id = \"mfa\"\n")],
+    );
+    write(
+        &migrations,
+        &[(
+            "20240101000000_mfa.sql",
+            "create table public.factor_audit (id bigint primary key, factor_id uuid references auth.mfa_factors (id), secret text);\n\
+             create trigger encrypt_secret before insert on public.factor_audit for each row execute function pgsodium.trg_encrypt();\n\
+             create table public.orphans (id bigint primary key, parent_id bigint references public.parents (id));\n",
+        )],
+    );
+    let catalog = load(dir.path());
+    let assumed = findings(&catalog, "migration-assumed-object");
+    assert_eq!(
+        places(&assumed),
+        ["20240101000000_mfa.sql:1", "20240101000000_mfa.sql:2"]
+    );
+    assert!(
+        assumed[0].message.contains("table auth.mfa_factors"),
+        "{}",
+        assumed[0].message
+    );
+    assert!(
+        assumed[1]
+            .message
+            .contains("function pgsodium.trg_encrypt()"),
+        "{}",
+        assumed[1].message
+    );
+    let failed = findings(&catalog, "migration-statement-failed");
+    assert_eq!(places(&failed), ["20240101000000_mfa.sql:3"], "{failed:#?}");
+    let table = catalog.relation("public", "factor_audit").unwrap();
+    assert_eq!(table.foreign_keys().count(), 1);
+    assert_eq!(table.triggers.len(), 1);
+    // The look-alike in the application's own schema is not assumed: it fails.
+    let own = tempfile::tempdir().unwrap();
+    write(
+        own.path(),
+        &[(
+            "001_app.sql",
+            "create schema app;\ncreate table app.items (id bigint primary key, factor_id uuid references app.factors (id));\n\
+             create trigger t before insert on app.items for each row execute function app.stamp();\n",
+        )],
+    );
+    assert!(findings(&load(own.path()), "migration-assumed-object").is_empty());
+    assert_eq!(
+        places(&findings(&load(own.path()), "migration-statement-failed")),
+        ["001_app.sql:2", "001_app.sql:3"]
+    );
+    // The stand-ins are the platform's: no finding is about them.
+    let all = audit::run(&catalog, &Selection::default());
+    assert!(
+        !all.iter()
+            .any(|f| f.key.contains("mfa_factors") || f.key.contains("trg_encrypt")),
+        "{:#?}",
+        all.iter().map(|f| &f.key).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn files_sharing_a_number_are_reported() {
     let dir = tempfile::tempdir().unwrap();

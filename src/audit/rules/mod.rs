@@ -31,6 +31,7 @@ pub mod inconsistent_soft_delete;
 pub mod invalid_index;
 pub mod large_jsonb_column_without_gin;
 pub mod materialized_view_in_api;
+pub mod migration_assumed_object;
 pub mod migration_duplicate_definition;
 pub mod migration_file_not_applied;
 pub mod migration_index_without_concurrently;

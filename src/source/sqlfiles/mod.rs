@@ -25,7 +25,7 @@ pub use baseline::Base;
 use std::path::{Path, PathBuf};
 
 use crate::model::migrations::{
-    FileNaming, MigrationProblem, MigrationStatement, Migrations, RERUN_MARKER,
+    AssumedObject, FileNaming, MigrationProblem, MigrationStatement, Migrations, RERUN_MARKER,
 };
 use crate::model::{Catalog, Location, Meta, SourceKind};
 use crate::source::live::Progress;
@@ -120,11 +120,13 @@ fn load_here(
             };
             match piece.parsed {
                 Ok(tree) => {
-                    let outcome = builder.apply(&tree, &location);
+                    let mut outcome = builder.apply(&tree, &location);
                     // A DO block's guarded DDL, as it runs on a fresh database.
                     let inner = do_block_statements(&tree);
                     for (stmt, guards) in &inner {
-                        let failed = builder.apply(stmt, &location).problem;
+                        let applied = builder.apply(stmt, &location);
+                        outcome.assumed.extend(applied.assumed);
+                        let failed = applied.problem;
                         // "already exists" is what the block's guard is there for; under a
                         // condition, or a handler that catches the failure, the block decides.
                         let reported = failed.filter(|m| {
@@ -138,6 +140,12 @@ fn load_here(
                             ));
                         }
                     }
+                    migrations
+                        .assumed
+                        .extend(outcome.assumed.iter().map(|object| AssumedObject {
+                            location: location.clone(),
+                            object: object.clone(),
+                        }));
                     migrations.statements.push(MigrationStatement {
                         location: location.clone(),
                         command: outcome.command,

@@ -3,6 +3,7 @@
 //! the names PostgreSQL would give them; a statement that names something that does not
 //! exist yet is not applied and says why.
 
+mod assumed;
 mod drops;
 mod extension_members;
 mod indexes;
@@ -39,6 +40,8 @@ pub struct Outcome {
     pub problem: Option<String>,
     pub table: Option<String>,
     pub traits: Vec<StatementTrait>,
+    /// Objects the statement uses that nothing created, assumed to exist.
+    pub assumed: Vec<String>,
 }
 
 /// The model being built, and what later statements need to know.
@@ -47,6 +50,8 @@ pub struct Builder {
     lookup: std::cell::RefCell<lookup::Lookup>,
     /// Composite types (`CREATE TYPE x AS (...)`), which the catalog does not hold.
     composite_types: Vec<QualifiedName>,
+    /// What the statement being applied assumed exists (see `assumed.rs`).
+    assumed: Vec<String>,
 }
 
 impl Default for Builder {
@@ -70,6 +75,7 @@ impl Default for Builder {
             catalog,
             lookup: Default::default(),
             composite_types: Vec::new(),
+            assumed: Vec::new(),
         }
     }
 }
@@ -291,6 +297,7 @@ impl Builder {
         if let Err(message) = result {
             out.problem = Some(message);
         }
+        out.assumed = std::mem::take(&mut self.assumed);
         out
     }
 

@@ -214,8 +214,9 @@ impl Builder {
 
     /// The function a trigger runs. Unqualified, it is found on the search path: `public`,
     /// then the schema of an extension that brings a trigger function of that name
-    /// (`moddatetime` in `extensions`, where Supabase puts extensions).
-    fn trigger_function(&self, names: &[String]) -> Result<QualifiedName, String> {
+    /// (`moddatetime` in `extensions`, where Supabase puts extensions). Qualified with a
+    /// platform schema that no file fills (`pgsodium.trg_encrypt()`), it is assumed.
+    fn trigger_function(&mut self, names: &[String]) -> Result<QualifiedName, String> {
         let named = qualified(names);
         if !self.functions_named(&named).is_empty() {
             return Ok(named);
@@ -230,6 +231,10 @@ impl Builder {
             .flatten();
         match from_extension {
             Some(f) => Ok(QualifiedName::new(&f.schema, &f.name)),
+            None if names.len() > 1 && self.may_assume(&named.schema) => {
+                self.assume_trigger_function(&named);
+                Ok(named)
+            }
             None => Err(format!("function {named}() does not exist (yet)")),
         }
     }

@@ -395,6 +395,17 @@ impl Builder {
             pb::ConstrType::ConstrForeign => {
                 let cols = own_column(&k.fk_attrs);
                 let target = range_var(k.pktable.as_ref());
+                if self.relation(&target).is_none() && self.may_assume(&target.schema) {
+                    let types: Vec<String> = (cols.iter())
+                        .map(|c| {
+                            (self
+                                .relation(q)
+                                .and_then(|r| r.columns.iter().find(|x| &x.name == c)))
+                            .map_or_else(|| "uuid".to_string(), |x| x.data_type.clone())
+                        })
+                        .collect();
+                    self.assume_table(&target, &strings(&k.pk_attrs), &types);
+                }
                 let target_rel = self
                     .relation(&target)
                     .ok_or_else(|| format!("relation {target} does not exist (yet)"))?;
