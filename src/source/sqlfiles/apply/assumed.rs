@@ -10,7 +10,7 @@ use super::Builder;
 use crate::model::*;
 
 /// What marks a stand-in function as not the application's, as an extension's are.
-pub(super) const ASSUMED: &str = "(assumed by pglens)";
+const ASSUMED: &str = "(assumed by pglens)";
 
 impl Builder {
     /// Whether an object missing from `schema` is assumed rather than a failure.
@@ -20,24 +20,8 @@ impl Builder {
 
     /// A trigger function of the platform's that no file creates.
     pub(super) fn assume_trigger_function(&mut self, q: &QualifiedName) {
-        self.catalog.functions.push(Function {
-            schema: q.schema.clone(),
-            name: q.name.clone(),
-            identity_arguments: String::new(),
-            arguments: String::new(),
-            result: "trigger".into(),
-            kind: FunctionKind::Function,
-            language: "c".into(),
-            security_definer: false,
-            volatility: Volatility::Volatile,
-            config: Vec::new(),
-            owner: String::new(),
-            extension: Some(ASSUMED.into()),
-            body: None,
-            comment: None,
-            grants: Vec::new(),
-            provenance: Provenance::default(),
-        });
+        let stand_in = super::extension_members::trigger_function(&q.schema, &q.name, ASSUMED);
+        self.catalog.functions.push(stand_in);
         self.assumed.push(format!("function {q}()"));
     }
 

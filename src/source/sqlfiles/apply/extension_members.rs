@@ -4,6 +4,8 @@
 //! extension and then uses them applies as it does on a server; pglens does not model the
 //! extensions' other members, and audits none of them (they are not the application's).
 
+use crate::model::{Function, FunctionKind, Provenance, Volatility};
+
 /// The types and trigger functions of `extension`, empty for one pglens does not know.
 pub(super) fn members(extension: &str) -> Members {
     let (types, trigger_functions): (&[&str], &[&str]) = match extension {
@@ -32,6 +34,30 @@ pub(super) fn members(extension: &str) -> Members {
 pub(super) struct Members {
     pub types: &'static [&'static str],
     pub trigger_functions: &'static [&'static str],
+}
+
+/// A trigger function that is not the application's (`moddatetime`, an extension's; a
+/// platform's stand-in), as the catalog lists an extension's: neither the audit nor a diff
+/// counts it.
+pub(super) fn trigger_function(schema: &str, name: &str, extension: &str) -> Function {
+    Function {
+        schema: schema.into(),
+        name: name.into(),
+        identity_arguments: String::new(),
+        arguments: String::new(),
+        result: "trigger".into(),
+        kind: FunctionKind::Function,
+        language: "c".into(),
+        security_definer: false,
+        volatility: Volatility::Volatile,
+        config: Vec::new(),
+        owner: String::new(),
+        extension: Some(extension.into()),
+        body: None,
+        comment: None,
+        grants: Vec::new(),
+        provenance: Provenance::default(),
+    }
 }
 
 #[cfg(test)]

@@ -41,7 +41,9 @@ impl Builder {
         for name in extension_members::members(&s.extname).trigger_functions {
             self.catalog
                 .functions
-                .push(extension_trigger_function(&s.extname, &schema, name));
+                .push(extension_members::trigger_function(
+                    &schema, name, &s.extname,
+                ));
         }
         self.catalog.extensions.push(Extension {
             name: s.extname.clone(),
@@ -243,28 +245,5 @@ impl Builder {
                     .map(|e| e.schema.clone())
             })
             .unwrap_or_else(|| DEFAULT_SCHEMA.into())
-    }
-}
-
-/// A trigger function an extension brings (`moddatetime`), as the catalog lists it: the
-/// extension's, so neither the audit nor a diff counts it as the application's.
-fn extension_trigger_function(extension: &str, schema: &str, name: &str) -> Function {
-    Function {
-        schema: schema.into(),
-        name: name.into(),
-        identity_arguments: String::new(),
-        arguments: String::new(),
-        result: "trigger".into(),
-        kind: FunctionKind::Function,
-        language: "c".into(),
-        security_definer: false,
-        volatility: Volatility::Volatile,
-        config: Vec::new(),
-        owner: String::new(),
-        extension: Some(extension.into()),
-        body: None,
-        comment: None,
-        grants: Vec::new(),
-        provenance: Provenance::default(),
     }
 }
