@@ -3,8 +3,9 @@
 -- What a Supabase project has before its first migration runs, as far as application
 -- migrations use it: the API roles, the auth schema with the tables apps reference and
 -- auth.uid() / role() / jwt() / email(), storage's buckets and objects with the path
--- helpers policies call, the extensions, realtime and graphql_public schemas, the grants and
--- default privileges a project has on public, vault's secrets, Database Webhooks'
+-- helpers policies call, the extensions schema with uuid-ossp and pgcrypto, the realtime
+-- and graphql_public schemas, the grants and default privileges a project has on public,
+-- vault's secrets, Database Webhooks'
 -- supabase_functions.http_request(), Realtime's messages and broadcast functions, and the
 -- supabase_realtime publication.
 --
@@ -27,6 +28,9 @@ END $$;
 CREATE SCHEMA IF NOT EXISTS extensions;
 -- A project's roles find extensions' functions and types unqualified (moddatetime).
 SET search_path = "$user", public, extensions;
+-- Extensions every project starts with: uuid_generate_v4(), gen_random_bytes(), crypt().
+CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA extensions;
+CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;
 CREATE SCHEMA IF NOT EXISTS auth;
 CREATE SCHEMA IF NOT EXISTS storage;
 CREATE SCHEMA IF NOT EXISTS realtime;

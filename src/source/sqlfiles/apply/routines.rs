@@ -18,6 +18,7 @@ impl Builder {
         let mut identity = Vec::new();
         let mut arguments = Vec::new();
         let mut table_columns = Vec::new();
+        let mut out_types = Vec::new();
         for p in &s.parameters {
             let Some(N::FunctionParameter(fp)) = &p.node else {
                 continue;
@@ -25,7 +26,7 @@ impl Builder {
             let t = fp
                 .arg_type
                 .as_ref()
-                .map(|t| self.type_of(t).0)
+                .map(|t| without_modifiers(&self.type_of(t).0))
                 .unwrap_or_default();
             let mode = pb::FunctionParameterMode::try_from(fp.mode)
                 .unwrap_or(pb::FunctionParameterMode::FuncParamIn);
@@ -36,7 +37,12 @@ impl Builder {
             };
             match mode {
                 pb::FunctionParameterMode::FuncParamTable => table_columns.push(named),
-                pb::FunctionParameterMode::FuncParamOut => arguments.push(format!("OUT {named}")),
+                // pg_get_function_identity_arguments lists OUT parameters too.
+                pb::FunctionParameterMode::FuncParamOut => {
+                    identity.push(format!("OUT {named}"));
+                    arguments.push(format!("OUT {named}"));
+                    out_types.push(t.clone());
+                }
                 _ => {
                     let prefix = match mode {
                         pb::FunctionParameterMode::FuncParamInout => "INOUT ",
@@ -60,14 +66,19 @@ impl Builder {
             s.return_type
                 .as_ref()
                 .map(|t| {
-                    let printed = self.type_of(t).0;
+                    let printed = without_modifiers(&self.type_of(t).0);
                     if t.setof {
                         format!("SETOF {printed}")
                     } else {
                         printed
                     }
                 })
-                .unwrap_or_else(|| "void".into())
+                // Without RETURNS: the one OUT parameter's type, a record for several.
+                .unwrap_or_else(|| match out_types.as_slice() {
+                    [] => "void".into(),
+                    [one] => one.clone(),
+                    _ => "record".into(),
+                })
         };
         let mut function = Function {
             schema: q.schema.clone(),
@@ -149,15 +160,10 @@ impl Builder {
         if f.args_unspecified {
             return found;
         }
-        // Functions' arguments carry no modifiers: numeric(10,2) is numeric.
         let types: Vec<String> = (f.objargs.iter())
             .filter_map(|a| match &a.node {
-                Some(N::TypeName(t)) => Some(self.type_of(t).0),
+                Some(N::TypeName(t)) => Some(without_modifiers(&self.type_of(t).0)),
                 _ => None,
-            })
-            .map(|t| match t.split_once('(') {
-                Some((base, rest)) => format!("{base}{}", rest.split_once(')').map_or("", |r| r.1)),
-                None => t,
             })
             .collect();
         found.retain(|&i| takes_arguments(&self.catalog.functions[i].identity_arguments, &types));
@@ -336,13 +342,25 @@ impl Builder {
     }
 }
 
+/// A type as a function's argument or result holds it: without modifiers, which the server
+/// drops there (`numeric(10,2)` is `numeric`, `vector(1536)` is `vector`).
+fn without_modifiers(printed: &str) -> String {
+    match printed.split_once('(') {
+        Some((base, rest)) => format!("{base}{}", rest.split_once(')').map_or("", |r| r.1)),
+        None => printed.to_string(),
+    }
+}
+
 /// Whether an identity argument list (`target uuid, VARIADIC tags text[]`, names kept as
-/// the server prints them) has exactly these argument types, in order.
+/// the server prints them) has exactly these argument types, in order. OUT parameters
+/// are listed but do not identify the function.
 fn takes_arguments(identity: &str, types: &[String]) -> bool {
     let arguments: Vec<&str> = if identity.is_empty() {
         Vec::new()
     } else {
-        identity.split(", ").collect()
+        (identity.split(", "))
+            .filter(|a| !a.starts_with("OUT "))
+            .collect()
     };
     arguments.len() == types.len()
         && arguments
@@ -370,5 +388,6 @@ mod tests {
         ));
         assert!(!takes_arguments("target uuid", &types(&["text"])));
         assert!(takes_arguments("VARIADIC tags text[]", &types(&["text[]"])));
+        assert!(takes_arguments("b text, OUT status integer", &types(&["text"])));
     }
 }

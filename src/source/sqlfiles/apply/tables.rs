@@ -435,8 +435,14 @@ impl Builder {
         };
         let name = if k.conname.is_empty() {
             let joined = columns.join("_");
-            let name2 = (kind != ConstraintKind::PrimaryKey && !joined.is_empty())
-                .then_some(joined.as_str());
+            // A check is named after its column only when it reads exactly one
+            // (`t_price_check`); one over several columns is `t_check`.
+            let named_after_columns = match kind {
+                ConstraintKind::PrimaryKey => false,
+                ConstraintKind::Check => columns.len() == 1,
+                _ => !joined.is_empty(),
+            };
+            let name2 = named_after_columns.then_some(joined.as_str());
             // Index-backed constraints share the relation namespace.
             let schema = q.schema.clone();
             names::choose_name(&q.name, name2, label, &|n| {
