@@ -342,6 +342,16 @@ impl Builder {
         column: Option<&str>,
     ) -> Applied {
         let contype = pb::ConstrType::try_from(k.contype).map_err(|e| e.to_string())?;
+        // `PRIMARY KEY USING INDEX i` (as `supabase db diff` writes keys): the constraint
+        // takes the existing unique index, and its columns.
+        let adopted: Option<Vec<String>> = if k.indexname.is_empty() {
+            None
+        } else {
+            let index = (self.relation(q))
+                .and_then(|r| r.indexes.iter().find(|i| i.name == k.indexname))
+                .ok_or_else(|| format!("index \"{}\" of {q} does not exist (yet)", k.indexname))?;
+            Some(index.keys.iter().filter_map(|key| key.column.clone()).collect())
+        };
         let own_column = |keys: &[pb::Node]| -> Vec<String> {
             let listed = strings(keys);
             if listed.is_empty() {
@@ -352,7 +362,7 @@ impl Builder {
         };
         let (kind, columns, definition, foreign_key, label) = match contype {
             pb::ConstrType::ConstrPrimary => {
-                let cols = own_column(&k.keys);
+                let cols = adopted.clone().unwrap_or_else(|| own_column(&k.keys));
                 (
                     ConstraintKind::PrimaryKey,
                     cols.clone(),
@@ -362,7 +372,7 @@ impl Builder {
                 )
             }
             pb::ConstrType::ConstrUnique => {
-                let cols = own_column(&k.keys);
+                let cols = adopted.clone().unwrap_or_else(|| own_column(&k.keys));
                 let def = text::unique(&cols, k.nulls_not_distinct);
                 (ConstraintKind::Unique, cols, def, None, "key")
             }
@@ -491,7 +501,19 @@ impl Builder {
             }
         }
         if matches!(kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique) {
-            self.push_index(q, key_index(&name, &constraint))?;
+            let backing = key_index(&name, &constraint);
+            if adopted.is_some() {
+                // The index becomes the constraint's, renamed after it.
+                let table = self.relation_mut(q)?;
+                if let Some(index) = table.indexes.iter_mut().find(|i| i.name == k.indexname) {
+                    index.name = backing.name;
+                    index.primary = backing.primary;
+                    index.constraint = backing.constraint;
+                }
+                self.names_changed();
+            } else {
+                self.push_index(q, backing)?;
+            }
         }
         self.push_constraint(q, constraint)
     }
