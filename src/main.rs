@@ -186,7 +186,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 DiffFormat::Markdown => pglens::diff::markdown(&differences, p, la, lb),
             };
             emit(&text)?;
-            Ok(if differences.is_empty() {
+            Ok(if !pglens::diff::drifted(&differences) {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

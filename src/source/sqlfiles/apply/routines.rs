@@ -388,6 +388,9 @@ mod tests {
         ));
         assert!(!takes_arguments("target uuid", &types(&["text"])));
         assert!(takes_arguments("VARIADIC tags text[]", &types(&["text[]"])));
-        assert!(takes_arguments("b text, OUT status integer", &types(&["text"])));
+        assert!(takes_arguments(
+            "b text, OUT status integer",
+            &types(&["text"])
+        ));
     }
 }

@@ -350,7 +350,13 @@ impl Builder {
             let index = (self.relation(q))
                 .and_then(|r| r.indexes.iter().find(|i| i.name == k.indexname))
                 .ok_or_else(|| format!("index \"{}\" of {q} does not exist (yet)", k.indexname))?;
-            Some(index.keys.iter().filter_map(|key| key.column.clone()).collect())
+            Some(
+                index
+                    .keys
+                    .iter()
+                    .filter_map(|key| key.column.clone())
+                    .collect(),
+            )
         };
         let own_column = |keys: &[pb::Node]| -> Vec<String> {
             let listed = strings(keys);

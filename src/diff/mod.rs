@@ -8,6 +8,8 @@
 //! difference reads as "old: ..., new: ...". Statistics, sizes, owners and grants are not
 //! compared: they differ between any two servers without the schema drifting.
 
+mod formatting;
+
 use crate::text::{visible, visible_lines};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -53,6 +55,10 @@ pub struct Difference {
     /// Where the object is defined, when a side is a migration folder.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defined: Option<String>,
+    /// The two sides say the same in different spellings (a server's casts, parentheses,
+    /// case): listed in JSON, counted but not shown in text and Markdown, and no drift.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub formatting_only: bool,
 }
 
 impl Difference {
@@ -91,6 +97,28 @@ pub fn diff(old: &Catalog, new: &Catalog) -> Vec<Difference> {
             out.push(difference(Change::OnlyInNew, key, None, Some(desc), at));
         }
     }
+    // A view read from files has no columns (their types need the planner): the other
+    // side's columns of it are not drift.
+    let columnless = |c: &Catalog| -> std::collections::HashSet<(String, String)> {
+        (c.relations.iter())
+            .filter(|r| r.kind.is_view() && r.columns.is_empty())
+            .map(|r| (r.schema.clone(), r.name.clone()))
+            .collect()
+    };
+    let (old_views, new_views) = (columnless(old), columnless(new));
+    out.retain(|d| {
+        let view = |set: &std::collections::HashSet<(String, String)>| {
+            d.table
+                .as_ref()
+                .is_some_and(|t| set.contains(&(d.schema.clone(), t.clone())))
+        };
+        !(d.kind == "column"
+            && match d.change {
+                Change::OnlyInNew => view(&old_views),
+                Change::OnlyInOld => view(&new_views),
+                Change::Changed => false,
+            })
+    });
     out.sort_by(|x, y| (x.path(), x.kind, x.change).cmp(&(y.path(), y.kind, y.change)));
     out
 }
@@ -111,7 +139,14 @@ fn difference(
         old: old.cloned(),
         new: new.cloned(),
         defined: at.as_ref().map(|l| format!("{}:{}", l.file, l.line)),
+        formatting_only: change == Change::Changed
+            && matches!((old, new), (Some(a), Some(b)) if formatting::same_meaning(a, b)),
     }
+}
+
+/// Whether any difference is more than formatting: the schemas have drifted.
+pub fn drifted(differences: &[Difference]) -> bool {
+    differences.iter().any(|d| !d.formatting_only)
 }
 
 /// The application's objects, described. Objects that belong to an extension are the
@@ -353,7 +388,7 @@ pub fn text(
         out.push_str(&progress_text(p));
         out.push('\n');
     }
-    for d in differences {
+    for d in differences.iter().filter(|d| !d.formatting_only) {
         let _ = writeln!(
             out,
             "{} {} {}",
@@ -380,13 +415,22 @@ pub fn text(
 }
 
 fn summary(differences: &[Difference]) -> String {
-    if differences.is_empty() {
-        return "no differences: the two schemas agree\n".into();
+    let spelled = differences.iter().filter(|d| d.formatting_only).count();
+    let spelling = if spelled == 0 {
+        String::new()
+    } else {
+        format!(
+            " ({spelled} more differ only in how the server prints them: casts, parentheses, case; the JSON lists them as formatting_only)"
+        )
+    };
+    let real: Vec<&Difference> = differences.iter().filter(|d| !d.formatting_only).collect();
+    if real.is_empty() {
+        return format!("no differences: the two schemas agree{spelling}\n");
     }
-    let count = |c| differences.iter().filter(|d| d.change == c).count();
+    let count = |c| real.iter().filter(|d| d.change == c).count();
     format!(
-        "{} differences: {} only in old, {} only in new, {} changed\n",
-        differences.len(),
+        "{} differences: {} only in old, {} only in new, {} changed{spelling}\n",
+        real.len(),
         count(Change::OnlyInOld),
         count(Change::OnlyInNew),
         count(Change::Changed)
@@ -420,11 +464,11 @@ pub fn markdown(
         out.push_str(&progress_text(p));
         out.push('\n');
     }
-    if differences.is_empty() {
+    if !drifted(differences) {
         return out;
     }
     out.push_str("| change | kind | object | old | new |\n|---|---|---|---|---|\n");
-    for d in differences {
+    for d in differences.iter().filter(|d| !d.formatting_only) {
         let change = match d.change {
             Change::OnlyInOld => "only in old",
             Change::OnlyInNew => "only in new",
@@ -505,5 +549,39 @@ mod tests {
         assert_eq!(leads_change.new.as_deref(), Some("table, RLS off"));
         let json: serde_json::Value = serde_json::from_str(&json(&d, None)).unwrap();
         assert_eq!(json["differences"][0]["change"], "only_in_old");
+    }
+
+    /// A folder and its database: the server's spelling is counted, not shown, and is no
+    /// drift; a view's columns, which files do not give, are not either; a real change is.
+    #[test]
+    fn a_servers_spelling_and_a_views_columns_are_not_drift() {
+        let mut files = crate::source::snapshot::demo();
+        let mut server = files.clone();
+        let view = files
+            .relations
+            .iter()
+            .position(|r| r.kind.is_view())
+            .unwrap();
+        assert!(!files.relations[view].columns.is_empty());
+        files.relations[view].columns.clear();
+        let leads = server
+            .relations
+            .iter_mut()
+            .find(|r| r.name == "leads")
+            .unwrap();
+        let column = leads
+            .columns
+            .iter_mut()
+            .find(|c| c.default.is_some())
+            .unwrap();
+        let default = column.default.clone().unwrap();
+        column.default = Some(format!("({default})"));
+        let d = diff(&files, &server);
+        assert!(d.iter().all(|d| d.formatting_only), "{d:#?}");
+        assert!(!d.is_empty());
+        assert!(!drifted(&d));
+        assert!(text(&d, None, "a", "b").contains("no differences"));
+        server.relations.retain(|r| r.name != "audit_log");
+        assert!(drifted(&diff(&files, &server)));
     }
 }
