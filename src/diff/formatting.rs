@@ -16,6 +16,7 @@ pub fn same_meaning(a: &str, b: &str) -> bool {
 /// A description without the server's formatting (see the module comment).
 pub fn normalise(text: &str) -> String {
     let mut s = lowercase_outside_literals(text);
+    s = canonical_intervals(&s);
     s = unquoted_numbers(&s);
     // LIKE is an operator the server prints by its name.
     s = s
@@ -133,6 +134,72 @@ fn in_lists_as_any(s: &str) -> String {
     s.replace(" in (", " = any (array[")
 }
 
+/// `'3 months'::interval` and the server's `'3 mons'::interval` (or `'24 hours'` and
+/// `'24:00:00'`) as one spelling: months, days and seconds. A literal that does not read
+/// as an interval is left as it is.
+fn canonical_intervals(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(end) = rest.find("'::interval") {
+        let Some(start) = rest[..end].rfind('\'') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let literal = &rest[start + 1..end];
+        match interval_parts(literal) {
+            Some((months, days, seconds)) => {
+                out.push_str(&format!("'{months}m{days}d{seconds}s'"));
+            }
+            None => out.push_str(&rest[start..end + 1]),
+        }
+        out.push_str("::interval");
+        rest = &rest[end + "'::interval".len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An interval's text as (months, days, seconds): `1 year 2 mons 3 days 04:05:06`.
+fn interval_parts(text: &str) -> Option<(i64, i64, f64)> {
+    let (mut months, mut days, mut seconds) = (0i64, 0i64, 0f64);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        if word.contains(':') {
+            let sign = if word.starts_with('-') { -1.0 } else { 1.0 };
+            let parts: Vec<f64> = (word.trim_start_matches(['-', '+']).split(':'))
+                .map(|p| p.parse::<f64>().ok())
+                .collect::<Option<_>>()?;
+            let (h, m, sec) = match parts.as_slice() {
+                [h, m] => (*h, *m, 0.0),
+                [h, m, sec] => (*h, *m, *sec),
+                _ => return None,
+            };
+            seconds += sign * (h * 3600.0 + m * 60.0 + sec);
+            i += 1;
+            continue;
+        }
+        let n: f64 = word.parse().ok()?;
+        let unit = words.get(i + 1)?.trim_end_matches(',');
+        match unit {
+            "year" | "years" | "yr" | "yrs" | "y" => months += (n * 12.0) as i64,
+            "mon" | "mons" | "month" | "months" => months += n as i64,
+            "week" | "weeks" | "w" => days += (n * 7.0) as i64,
+            "day" | "days" | "d" => days += n as i64,
+            "hour" | "hours" | "hr" | "hrs" | "h" => seconds += n * 3600.0,
+            "minute" | "minutes" | "min" | "mins" | "m" => seconds += n * 60.0,
+            "second" | "seconds" | "sec" | "secs" | "s" => seconds += n,
+            _ => return None,
+        }
+        i += 2;
+    }
+    Some((months, days, seconds))
+}
+
 /// Lower case, except inside string literals (`'Active'` and `'active'` differ).
 fn lowercase_outside_literals(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -182,5 +249,19 @@ mod tests {
             "timestamp with time zone NOT NULL DEFAULT current_timestamp"
         ));
         assert!(same_meaning("x ~~ 'a%'::text", "x LIKE 'a%'"));
+        assert!(same_meaning(
+            "(date_trunc('year'::text, now()) + '3 mons'::interval)",
+            "date_trunc('year', now()) + '3 months'::interval"
+        ));
+        assert!(same_meaning(
+            "created_at > (now() - '24:00:00'::interval)",
+            "created_at > now() - '24 hours'::interval"
+        ));
+        assert!(same_meaning(
+            "'1 day 02:00:00'::interval",
+            "'1 day 2 hours'::interval"
+        ));
+        assert!(!same_meaning("'3 mons'::interval", "'4 months'::interval"));
+        assert!(!same_meaning("'1 day'::interval", "'24 hours'::interval"));
     }
 }
