@@ -20,6 +20,8 @@ pub(super) struct Lookup {
     taken: HashSet<QualifiedName>,
     /// Constraint names by schema (unique per schema for the names PostgreSQL chooses).
     constraints: HashSet<QualifiedName>,
+    /// Position of each sequence in `catalog.sequences`.
+    sequences: HashMap<QualifiedName, usize>,
     /// Positions of the functions of each name (overloads share one).
     functions: HashMap<QualifiedName, Vec<usize>>,
     /// How many relations, sequences and functions have been indexed.
@@ -58,8 +60,10 @@ impl Lookup {
             }
         }
         self.indexed_relations = catalog.relations.len();
-        for s in catalog.sequences.iter().skip(self.indexed_sequences) {
-            self.taken.insert(QualifiedName::new(&s.schema, &s.name));
+        for (i, s) in (catalog.sequences.iter().enumerate()).skip(self.indexed_sequences) {
+            let q = QualifiedName::new(&s.schema, &s.name);
+            self.taken.insert(q.clone());
+            self.sequences.insert(q, i);
         }
         self.indexed_sequences = catalog.sequences.len();
         for (i, f) in catalog
@@ -86,6 +90,10 @@ impl Lookup {
 
     pub fn relation(&self, q: &QualifiedName) -> Option<usize> {
         self.relations.get(q).copied()
+    }
+
+    pub fn sequence(&self, q: &QualifiedName) -> Option<usize> {
+        self.sequences.get(q).copied()
     }
 
     pub fn functions(&self, q: &QualifiedName) -> &[usize] {

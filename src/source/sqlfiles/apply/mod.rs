@@ -339,6 +339,19 @@ impl Builder {
         found
     }
 
+    fn sequence_index(&self, q: &QualifiedName) -> Option<usize> {
+        let found = self.lookup().sequence(q);
+        debug_assert_eq!(
+            found,
+            self.catalog
+                .sequences
+                .iter()
+                .position(|s| s.schema == q.schema && s.name == q.name),
+            "lookup out of date for sequence {q}"
+        );
+        found
+    }
+
     /// An empty relation as a CREATE makes it: no columns yet, the schema's default grants.
     fn new_relation(&self, q: &QualifiedName, kind: RelationKind, at: &Location) -> Relation {
         Relation {

@@ -278,9 +278,7 @@ impl Builder {
     /// column; the other options change nothing the model holds.
     pub(super) fn alter_sequence(&mut self, s: &pb::AlterSeqStmt) -> Applied {
         let q = range_var(s.sequence.as_ref());
-        let Some(i) =
-            (self.catalog.sequences.iter()).position(|x| x.schema == q.schema && x.name == q.name)
-        else {
+        let Some(i) = self.sequence_index(&q) else {
             return if s.missing_ok {
                 Ok(())
             } else {
@@ -533,9 +531,7 @@ impl Builder {
         if self.relation(&q).is_none() {
             // ALTER SEQUENCE ... OWNER TO and ALTER TYPE ... ADD ATTRIBUTE (a composite
             // type) arrive as ALTER TABLE; the model holds nothing they change.
-            let sequence =
-                (self.catalog.sequences.iter()).any(|x| x.schema == q.schema && x.name == q.name);
-            if sequence || self.composite_types.contains(&q) {
+            if self.sequence_index(&q).is_some() || self.composite_types.contains(&q) {
                 return Ok(());
             }
             return if s.missing_ok {
