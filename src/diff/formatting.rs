@@ -138,25 +138,10 @@ fn in_lists_as_any(s: &str) -> String {
 /// `'24:00:00'`) as one spelling: months, days and seconds. A literal that does not read
 /// as an interval is left as it is.
 fn canonical_intervals(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(end) = rest.find("'::interval") {
-        let Some(start) = rest[..end].rfind('\'') else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        let literal = &rest[start + 1..end];
-        match interval_parts(literal) {
-            Some((months, days, seconds)) => {
-                out.push_str(&format!("'{months}m{days}d{seconds}s'"));
-            }
-            None => out.push_str(&rest[start..end + 1]),
-        }
-        out.push_str("::interval");
-        rest = &rest[end + "'::interval".len()..];
-    }
-    out.push_str(rest);
-    out
+    crate::sql::cast_literals::respell(s, |kind, value| {
+        let (months, days, seconds) = (kind == "interval").then(|| interval_parts(value))??;
+        Some(format!("{months}m{days}d{seconds}s"))
+    })
 }
 
 /// An interval's text as (months, days, seconds): `1 year 2 mons 3 days 04:05:06`.

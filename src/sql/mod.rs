@@ -13,6 +13,7 @@
 //! - reading, not building: `mentions.rs` finds the tables a function body or a policy
 //!   names with PostgreSQL's own parser, which `parse.rs` runs on a deep stack.
 
+pub mod cast_literals;
 pub mod catalog;
 pub mod cleanup;
 pub mod ddl;

@@ -140,30 +140,17 @@ impl Builder {
         let q = range_var(s.relation.as_ref());
         match O::try_from(s.rename_type).map_err(|e| e.to_string())? {
             O::ObjectTable | O::ObjectView | O::ObjectMatview => {
-                let new = QualifiedName::new(&q.schema, &s.newname);
-                if self.relation(&q).is_none() {
+                let Some(i) = self.relation_index(&q) else {
                     return if s.missing_ok {
                         Ok(())
                     } else {
                         Err(format!("relation {q} does not exist (yet)"))
                     };
-                }
-                for r in &mut self.catalog.relations {
-                    if r.qualified_name() == q {
-                        r.name = s.newname.clone();
-                        r.provenance.altered.push(at.clone());
-                    }
-                    for c in &mut r.constraints {
-                        if let Some(fk) =
-                            c.foreign_key.as_mut().filter(|fk| fk.referenced_table == q)
-                        {
-                            fk.referenced_table = new.clone();
-                        }
-                    }
-                    for read in r.reads.iter_mut().filter(|x| **x == q) {
-                        *read = new.clone();
-                    }
-                }
+                };
+                let r = &mut self.catalog.relations[i];
+                r.name = s.newname.clone();
+                r.provenance.altered.push(at.clone());
+                self.retarget_references(&q, &QualifiedName::new(&q.schema, &s.newname));
             }
             O::ObjectColumn => {
                 let r = self.relation_mut(&q)?;
@@ -236,6 +223,24 @@ impl Builder {
         Ok(())
     }
 
+    /// What names a relation that was renamed or moved, by oid on a server: foreign keys
+    /// to it and what views read.
+    fn retarget_references(&mut self, old: &QualifiedName, new: &QualifiedName) {
+        for r in &mut self.catalog.relations {
+            for fk in r
+                .constraints
+                .iter_mut()
+                .filter_map(|c| c.foreign_key.as_mut())
+                .filter(|fk| fk.referenced_table == *old)
+            {
+                fk.referenced_table = new.clone();
+            }
+            for read in r.reads.iter_mut().filter(|x| *x == old) {
+                *read = new.clone();
+            }
+        }
+    }
+
     /// `ALTER FUNCTION f(args) RENAME TO g`: triggers hold their function by oid, so those
     /// that ran `f` run `g`.
     fn rename_function(&mut self, s: &pb::RenameStmt) -> Applied {
@@ -283,20 +288,7 @@ impl Builder {
                 };
                 let new = QualifiedName::new(&s.newschema, &q.name);
                 self.catalog.relations[i].schema = s.newschema.clone();
-                for r in &mut self.catalog.relations {
-                    for fk in r
-                        .constraints
-                        .iter_mut()
-                        .filter_map(|c| c.foreign_key.as_mut())
-                    {
-                        if fk.referenced_table == q {
-                            fk.referenced_table = new.clone();
-                        }
-                    }
-                    for read in r.reads.iter_mut().filter(|x| **x == q) {
-                        *read = new.clone();
-                    }
-                }
+                self.retarget_references(&q, &new);
                 // The table's own sequences (serial, identity) move with it.
                 let mut moved = Vec::new();
                 for seq in &mut self.catalog.sequences {
@@ -351,16 +343,7 @@ pub(super) fn object_kind_name(kind: pb::ObjectType) -> String {
         "Tabconstraint" => "table constraint".to_string(),
         "Fdw" => "foreign data wrapper".to_string(),
         "Opclass" => "operator class".to_string(),
-        other => {
-            let mut words = String::new();
-            for c in other.chars() {
-                if c.is_uppercase() && !words.is_empty() {
-                    words.push(' ');
-                }
-                words.push(c.to_ascii_lowercase());
-            }
-            words
-        }
+        other => words_of(other),
     };
     let article = if words.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"

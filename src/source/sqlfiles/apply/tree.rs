@@ -323,55 +323,19 @@ pub fn expression(e: &pb::Node) -> String {
 /// (quoted only where needed; a relation with its schema, a text search configuration
 /// without `pg_catalog`).
 fn canonical_object_literals(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("'::reg") {
-        let kind: String = rest[at + 3..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        let Some(start) = literal_start(&rest[..=at]) else {
-            out.push_str(&rest[..at + 3]);
-            rest = &rest[at + 3..];
-            continue;
-        };
-        let name = rest[start + 1..at].replace("''", "'");
-        let mut parts = identifier_parts(&name);
-        match kind.as_str() {
+    crate::sql::cast_literals::respell(text, |kind, name| {
+        let mut parts = identifier_parts(name);
+        match kind {
             "regclass" if parts.len() == 1 => parts.insert(0, super::DEFAULT_SCHEMA.to_string()),
             "regconfig" if parts.len() == 2 && parts[0] == "pg_catalog" => {
                 parts.remove(0);
             }
             "regclass" | "regconfig" => {}
-            _ => {
-                out.push_str(&rest[..at + 3]);
-                rest = &rest[at + 3..];
-                continue;
-            }
+            _ => return None,
         }
         let printed: Vec<String> = parts.iter().map(|p| crate::sql::ident(p)).collect();
-        out.push_str(&rest[..start]);
-        out.push_str(&crate::sql::literal(&printed.join(".")));
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Where the string literal that ends `text` (at its last `'`) starts.
-fn literal_start(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut i = bytes.len().checked_sub(2)?;
-    loop {
-        if bytes[i] == b'\'' {
-            if i > 0 && bytes[i - 1] == b'\'' {
-                i = i.checked_sub(2)?;
-                continue;
-            }
-            return Some(i);
-        }
-        i = i.checked_sub(1)?;
-    }
+        Some(printed.join("."))
+    })
 }
 
 /// `"Public".my_table` as `["Public", "my_table"]`: quoted parts kept, others folded to
@@ -495,18 +459,22 @@ pub(super) fn command_name(node: &N) -> String {
         other => {
             let node = format!("{other:?}");
             let node = node.split('(').next().unwrap_or("statement");
-            let node = node.strip_suffix("Stmt").unwrap_or(node);
-            let mut words = String::new();
-            for c in node.chars() {
-                if c.is_uppercase() && !words.is_empty() {
-                    words.push(' ');
-                }
-                words.push(c.to_ascii_uppercase());
-            }
-            return words;
+            return words_of(node.strip_suffix("Stmt").unwrap_or(node)).to_uppercase();
         }
     };
     name.to_string()
+}
+
+/// A parser name in words, lower case: `CreateUserMapping` is "create user mapping".
+pub(super) fn words_of(camel_case: &str) -> String {
+    let mut words = String::new();
+    for c in camel_case.chars() {
+        if c.is_uppercase() && !words.is_empty() {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    words
 }
 
 #[cfg(test)]
