@@ -514,6 +514,40 @@ fn a_guard_here_and_there_does_not_make_a_file_rerunnable() {
     assert!(findings(&load(dir.path()), "migration-not-rerunnable").is_empty());
 }
 
+/// The CLI applies its folder in file-name order: an 8-digit version after a 14-digit one
+/// whose name sorts first, though its number is smaller.
+#[test]
+fn a_supabase_cli_folder_applies_in_file_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&migrations).unwrap();
+    write(
+        dir.path(),
+        &[("supabase/config.toml", "project_id = \"x\"\n")],
+    );
+    write(
+        &migrations,
+        &[
+            (
+                "20250922000000_create.sql",
+                "CREATE TABLE public.t (id int);\n",
+            ),
+            (
+                "20251212_alter.sql",
+                "ALTER TABLE public.t ADD COLUMN x int;\n",
+            ),
+        ],
+    );
+    let catalog = load(dir.path());
+    let m = catalog.migrations.unwrap();
+    assert!(m.problems.is_empty(), "{:?}", m.problems);
+    assert!(
+        m.files[0].ends_with("20250922000000_create.sql"),
+        "{:?}",
+        m.files
+    );
+}
+
 /// In a Supabase project, a file the CLI skips for its name is reported and left out of the
 /// model, as it is left out of every database the CLI builds; the same names in a plain
 /// folder apply as usual.

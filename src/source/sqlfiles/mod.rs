@@ -667,37 +667,6 @@ mod tests {
         );
     }
 
-    /// The CLI sorts by name: an 8-digit version after a 14-digit one that sorts first.
-    #[test]
-    fn a_supabase_cli_folder_applies_in_file_name_order() {
-        let dir = tempfile::tempdir().unwrap();
-        let migrations = dir.path().join("supabase/migrations");
-        std::fs::create_dir_all(&migrations).unwrap();
-        std::fs::write(
-            dir.path().join("supabase/config.toml"),
-            "project_id = \"x\"\n",
-        )
-        .unwrap();
-        std::fs::write(
-            migrations.join("20250922000000_create.sql"),
-            "CREATE TABLE public.t (id int);\n",
-        )
-        .unwrap();
-        std::fs::write(
-            migrations.join("20251212_alter.sql"),
-            "ALTER TABLE public.t ADD COLUMN x int;\n",
-        )
-        .unwrap();
-        let catalog = load(&[dir.path().to_path_buf()]).unwrap();
-        let m = catalog.migrations.unwrap();
-        assert!(m.problems.is_empty(), "{:?}", m.problems);
-        assert!(
-            m.files[0].ends_with("20250922000000_create.sql"),
-            "{:?}",
-            m.files
-        );
-    }
-
     #[test]
     fn psql_commands_are_set_aside_and_lines_kept() {
         let (text, meta) =
