@@ -3,9 +3,9 @@
 //! One `READ ONLY` transaction at `REPEATABLE READ`, so every query sees the same snapshot;
 //! `statement_timeout` and `lock_timeout` bound it. One query per object kind, each returning
 //! a single JSON document shaped like the model, so serde does the mapping; the largest
-//! (columns, indexes and their keys, constraints) return plain rows instead, decoded in
-//! `columns.rs`, `indexes.rs` and `constraints.rs`, because building a JSON object per
-//! row cost the server more than reading the catalogs. Only the simple
+//! (relations, columns, indexes and their keys, constraints) return plain rows instead,
+//! decoded in `relations.rs`, `columns.rs`, `indexes.rs` and `constraints.rs`, because
+//! building a JSON object per row cost the server more than reading the catalogs. Only the simple
 //! query protocol is used: no named prepared statements, so transaction-mode poolers work.
 //! Nothing in this module can change the database: the transaction is read-only and ends in
 //! ROLLBACK.
@@ -311,9 +311,6 @@ async fn read_all(
             fetch_rows(a, &INDEXES, stepper, indexes::decode_index).await?,
             fetch_rows(a, &INDEX_KEYS, stepper, indexes::decode_key).await?,
             fetch_rows(a, &CONSTRAINTS, stepper, constraints::decode).await?,
-            // Here rather than beside relations and columns: on 5,000 tables the two
-            // lanes then take about as long.
-            fetch(a, &POLICIES, stepper).await?,
             fetch(a, &SCHEMAS, stepper).await?,
             fetch(a, &FUNCTIONS, stepper).await?,
             fetch(a, &SEQUENCES, stepper).await?,
@@ -325,8 +322,11 @@ async fn read_all(
     // expressions): one backend builds the table descriptors once instead of both doing it.
     let lane_b = async {
         Ok::<_, LiveError>((
-            fetch(b, &RELATIONS, stepper).await?,
+            fetch_rows(b, &RELATIONS, stepper, super::relations::decode).await?,
             fetch_rows(b, &COLUMNS, stepper, super::columns::decode).await?,
+            // Here rather than beside indexes and constraints: on 5,000 tables the two
+            // lanes then take about as long.
+            fetch(b, &POLICIES, stepper).await?,
             fetch(b, &TRIGGERS, stepper).await?,
             fetch(b, &EXTENSIONS, stepper).await?,
             fetch(b, &ENUMS, stepper).await?,
@@ -349,14 +349,13 @@ async fn read_all(
             indexes,
             index_keys,
             constraints,
-            policies,
             schemas,
             functions,
             sequences,
             publications,
             default_privileges,
         ),
-        (relations, columns, triggers, extensions, enums, domains, buckets, last_scans),
+        (relations, columns, policies, triggers, extensions, enums, domains, buckets, last_scans),
     ) = tokio::try_join!(lane_a, lane_b)?;
     let mut indexes = indexes::join(indexes, index_keys);
     mark_nulls_not_distinct(&mut indexes, &nnd);

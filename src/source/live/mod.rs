@@ -10,6 +10,7 @@ pub mod conninfo;
 mod constraints;
 mod indexes;
 pub mod introspect;
+mod relations;
 pub mod tls;
 
 pub use connect::LiveError;

@@ -1,76 +1,83 @@
 -- Tables, partitioned tables, views, materialized views and foreign tables, with their
--- options, grants to the API roles and usage statistics. Sorting happens in Rust, where
--- it does not depend on the server's collation. Children (columns, indexes...)
--- come from their own queries.
-SELECT coalesce(json_agg(x), '[]')::text FROM (
-  SELECT n.nspname AS schema,
-         c.relname AS name,
-         CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'partitioned_table'
-                        WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized_view'
-                        ELSE 'foreign_table' END AS kind,
-         CASE WHEN c.relispartition THEN (
-           SELECT json_build_object(
-                    'parent', json_build_object('schema', pn.nspname, 'name', pc.relname),
-                    'bound', pg_get_expr(c.relpartbound, c.oid))
+-- options, grants to the API roles and usage statistics. One plain row per relation,
+-- decoded by `relations.rs`: on 5,000 tables, building a JSON object per relation cost the
+-- server more than reading the catalogs (0.36 s against 0.13 s). What only some relations
+-- have (a parent, a view's reads, grants) is a small JSON text, computed only for them;
+-- lookups every relation needs (comment, extension, TOAST options, parents) are joins
+-- rather than a subquery per row. Sorting happens in Rust, where it does not depend on
+-- the server's collation. Children (columns, indexes...) come from their own queries.
+SELECT n.nspname,
+       c.relname,
+       c.relkind,
+       CASE WHEN c.relispartition THEN (
+         SELECT json_build_object(
+                  'parent', json_build_object('schema', pn.nspname, 'name', pc.relname),
+                  'bound', pg_get_expr(c.relpartbound, c.oid))::text
+         FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
+         JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+         WHERE i.inhrelid = c.oid LIMIT 1) END,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
+       CASE WHEN NOT c.relispartition THEN parents.list END,
+       pg_get_userbyid(c.relowner),
+       d.description,
+       c.relrowsecurity,
+       c.relforcerowsecurity,
+       -- The TOAST table's options are shown with their `toast.` prefix, as they are set.
+       CASE WHEN c.reloptions IS NOT NULL OR t.reloptions IS NOT NULL THEN
+         to_json(c.reloptions || (SELECT array_agg('toast.' || o) FROM unnest(t.reloptions) o))::text END,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END,
+       CASE WHEN c.relkind IN ('v', 'm') THEN (
+         SELECT coalesce(json_agg(DISTINCT jsonb_build_object('schema', rn.nspname, 'name', rc.relname)), '[]')::text
+         FROM pg_rewrite rw
+         JOIN pg_depend dep ON dep.classid = 'pg_rewrite'::regclass AND dep.objid = rw.oid
+                           AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid <> c.oid
+         JOIN pg_class rc ON rc.oid = dep.refobjid
+         JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+         WHERE rw.ev_class = c.oid) END,
+       members.extname,
+       -- Without an ACL, only the owner holds privileges: nothing to read unless the owner
+       -- is itself an API role.
+       CASE WHEN c.relacl IS NOT NULL
+              OR pg_get_userbyid(c.relowner) IN ('anon', 'authenticated', 'service_role') THEN (
+         SELECT json_agg(json_build_object('grantee', g.grantee, 'privileges', g.privileges)
+                         ORDER BY g.grantee)::text
+         FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
+                      array_agg(DISTINCT a.privilege_type ORDER BY a.privilege_type) AS privileges
+               FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+               GROUP BY 1) g
+         WHERE g.grantee IN ('anon', 'authenticated', 'service_role', 'PUBLIC')) END,
+       CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::int8 END,
+       -- Heap + TOAST pages as of the last VACUUM / ANALYZE, times the block size. Asking
+       -- for exact sizes (pg_table_size) opens every table and doubled this query's time;
+       -- autovacuum keeps page counts current. Unknown until the table was first analyzed.
+       CASE WHEN c.relkind IN ('r', 'p', 'm') AND c.reltuples >= 0
+            THEN (c.relpages::int8 + coalesce(t.relpages, 0)) * current_setting('block_size')::int8 END,
+       -- The statistics functions directly: the pg_stat_all_tables view would aggregate
+       -- index scans over every relation in the database first.
+       CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_numscans(c.oid) END,
+       CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_tuples_inserted(c.oid) END,
+       CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_tuples_updated(c.oid) END,
+       CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_tuples_deleted(c.oid) END,
+       CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_live_tuples(c.oid) END,
+       CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_dead_tuples(c.oid) END,
+       pg_stat_get_last_vacuum_time(c.oid)::text,
+       pg_stat_get_last_autovacuum_time(c.oid)::text,
+       pg_stat_get_last_analyze_time(c.oid)::text,
+       pg_stat_get_last_autoanalyze_time(c.oid)::text
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+LEFT JOIN (SELECT DISTINCT ON (dep.objid) dep.objid, e.extname
+           FROM pg_depend dep JOIN pg_extension e ON e.oid = dep.refobjid
+           WHERE dep.refclassid = 'pg_extension'::regclass AND dep.classid = 'pg_class'::regclass
+             AND dep.deptype = 'e') members ON members.objid = c.oid
+LEFT JOIN (SELECT i.inhrelid,
+                  json_agg(json_build_object('schema', pn.nspname, 'name', pc.relname)
+                           ORDER BY i.inhseqno)::text AS list
            FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
            JOIN pg_namespace pn ON pn.oid = pc.relnamespace
-           WHERE i.inhrelid = c.oid LIMIT 1) END AS partition_of,
-         CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
-         CASE WHEN NOT c.relispartition THEN (
-           SELECT coalesce(json_agg(json_build_object('schema', pn.nspname, 'name', pc.relname)
-                                    ORDER BY i.inhseqno), '[]')
-           FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
-           JOIN pg_namespace pn ON pn.oid = pc.relnamespace
-           WHERE i.inhrelid = c.oid) ELSE '[]' END AS inherits,
-         pg_get_userbyid(c.relowner) AS owner,
-         obj_description(c.oid, 'pg_class') AS comment,
-         c.relrowsecurity AS rls_enabled,
-         c.relforcerowsecurity AS rls_forced,
-         -- The TOAST table's options are shown with their `toast.` prefix, as they are set.
-         coalesce(to_json(c.reloptions || (SELECT array_agg('toast.' || o) FROM pg_class t, unnest(t.reloptions) o
-                                           WHERE t.oid = c.reltoastrelid)), '[]') AS options,
-         CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS view_definition,
-         CASE WHEN c.relkind IN ('v', 'm') THEN (
-           SELECT coalesce(json_agg(DISTINCT jsonb_build_object('schema', rn.nspname, 'name', rc.relname)), '[]')
-           FROM pg_rewrite rw
-           JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
-                           AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> c.oid
-           JOIN pg_class rc ON rc.oid = d.refobjid
-           JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-           WHERE rw.ev_class = c.oid) ELSE '[]' END AS reads,
-         (SELECT e.extname FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
-          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-            AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' LIMIT 1) AS extension,
-         (SELECT coalesce(json_agg(json_build_object('grantee', g.grantee, 'privileges', g.privileges)
-                                   ORDER BY g.grantee), '[]')
-          FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
-                       array_agg(DISTINCT a.privilege_type ORDER BY a.privilege_type) AS privileges
-                FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
-                GROUP BY 1) g
-          WHERE g.grantee IN ('anon', 'authenticated', 'service_role', 'PUBLIC')) AS grants,
-         json_build_object(
-           'estimated_rows', CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::int8 END,
-           -- Heap + TOAST pages as of the last VACUUM / ANALYZE, times the block size. Asking
-           -- for exact sizes (pg_table_size) opens every table and doubled this query's time;
-           -- autovacuum keeps page counts current. Unknown until the table was first analyzed.
-           'table_bytes', CASE WHEN c.relkind IN ('r', 'p', 'm') AND c.reltuples >= 0
-                               THEN (c.relpages::int8 + coalesce(t.relpages, 0)) * (SELECT current_setting('block_size')::int8) END,
-           -- The statistics functions directly: the pg_stat_all_tables view would aggregate
-           -- index scans over every relation in the database first.
-           'seq_scans', CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_numscans(c.oid) END,
-           'inserts', CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_tuples_inserted(c.oid) END,
-           'updates', CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_tuples_updated(c.oid) END,
-           'deletes', CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_tuples_deleted(c.oid) END,
-           'live_rows', CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_live_tuples(c.oid) END,
-           'dead_rows', CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_dead_tuples(c.oid) END,
-           'last_vacuum', pg_stat_get_last_vacuum_time(c.oid)::text,
-           'last_autovacuum', pg_stat_get_last_autovacuum_time(c.oid)::text,
-           'last_analyze', pg_stat_get_last_analyze_time(c.oid)::text,
-           'last_autoanalyze', pg_stat_get_last_autoanalyze_time(c.oid)::text) AS stats
-  FROM pg_class c
-  JOIN pg_namespace n ON n.oid = c.relnamespace
-  LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
-  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
-    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-    AND n.nspname !~ '^pg_toast' AND n.nspname !~ '^pg_temp_'
-) x
+           GROUP BY i.inhrelid) parents ON parents.inhrelid = c.oid
+WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname !~ '^pg_toast' AND n.nspname !~ '^pg_temp_'
