@@ -205,7 +205,7 @@ struct JsonObject<'a> {
 
 #[derive(serde::Serialize)]
 struct JsonFix<'a> {
-    notes: &'a [String],
+    notes: &'a [std::borrow::Cow<'static, str>],
     safe: bool,
     sql: String,
     statements: Vec<JsonStatement<'a>>,

@@ -89,7 +89,7 @@ impl Rule for ViewWithoutSecurityInvoker {
             } else if has_invoker {
                 Fix::review(
                     vec![fix::view_security_invoker(v)],
-                    &[&format!(
+                    &[format!(
                         "The API roles that read the view lack SELECT on {}: it would fail for them with \"permission denied\". Grant what they should see (with policies) first, or keep the view out of the API.",
                         ungranted.join(", ")
                     )],
