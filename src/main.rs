@@ -17,7 +17,22 @@ use pglens::tui;
 
 use cli::{Cli, Command, DiffFormat, Format, PlanCommand, RulesFormat};
 
+/// Keeps every thread's allocations in one glibc arena. The model is read on one thread,
+/// audited on another and indexed on a third; with an arena each, the memory one freed
+/// (the catalog queries' results) was not reused by the others: on 5,000 tables the
+/// explorer peaked 9 MB higher. The threads are few and allocate in bursts, so sharing
+/// one arena costs them little.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes an allocator setting; called first thing in main,
+    // before any thread of ours exists.
+    unsafe {
+        let _ = libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 fn main() -> ExitCode {
+    one_malloc_arena();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

@@ -412,8 +412,13 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
                 // The connections' read buffers grew to the largest query result (tens of
                 // MB on a big schema); they go with the runtime, before the audit's peak.
                 drop(runtime);
-                // The finder's and Usage tab's indexes are built beside the audit.
-                std::thread::spawn(warm_up);
+                // The finder's and Usage tab's indexes are built beside the audit; both
+                // yield to the screen, which has a tree to draw.
+                std::thread::spawn(move || {
+                    yield_to_the_screen();
+                    warm_up();
+                });
+                yield_to_the_screen();
                 let mut findings = audit::run(&catalog, &audit::Selection::default());
                 ignores.apply(&mut findings);
                 Action::FindingsArrived(findings)
@@ -425,4 +430,19 @@ fn spawn_loader(options: &Options, tx: Sender<Action>) {
         };
         let _ = tx.send(action);
     });
+}
+
+/// Lowers the calling thread's scheduling priority, for background work (the audit, the
+/// finder's index) that would otherwise share the cores equally with the thread that
+/// builds and draws the first tree, which the user is waiting for. Linux sets the nice
+/// value per thread; elsewhere this does nothing, because the same call would lower the
+/// whole process.
+fn yield_to_the_screen() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: gettid has no preconditions; setpriority on our own thread id only changes
+    // this thread's nice value, and a failure (a sandbox refusing it) is harmless.
+    unsafe {
+        let tid = libc::gettid();
+        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
 }
