@@ -344,17 +344,27 @@ fn render_frame_160x48(bencher: divan::Bencher) {
 /// In the tree: a keystroke that moves the selection down, then the frame it draws.
 #[divan::bench]
 fn tree_keystroke_and_frame(bencher: divan::Bencher) {
-    use pglens::tui::{action::Action, action::Keymap, theme::Theme, view};
+    use pglens::tui::action::Action;
     let fixture = FIXTURE.get().expect("fixture set up in main");
     let mut app = fixture.app.lock().expect("app");
+    keystroke_and_frame(bencher, &mut app, || Action::Down);
+}
+
+/// Times `key` applied to `app` and the 160x48 frame it then draws.
+fn keystroke_and_frame(
+    bencher: divan::Bencher,
+    app: &mut pglens::tui::state::App,
+    key: impl Fn() -> pglens::tui::action::Action,
+) {
+    use pglens::tui::{action::Keymap, theme::Theme, view};
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
     let mut state = view::ViewState::default();
     let (theme, keymap) = (Theme::default(), Keymap::default());
     bencher.bench_local(|| {
-        app.update(Action::Down);
+        app.update(key());
         terminal
-            .draw(|f| view::render(f, &app, &mut state, &theme, &keymap))
+            .draw(|f| view::render(f, app, &mut state, &theme, &keymap))
             .expect("draw");
     });
 }
@@ -363,20 +373,11 @@ fn tree_keystroke_and_frame(bencher: divan::Bencher) {
 /// the frame it draws.
 #[divan::bench]
 fn table_list_sort_and_frame(bencher: divan::Bencher) {
-    use pglens::tui::{action::Action, action::Keymap, theme::Theme, view};
+    use pglens::tui::action::Action;
     let fixture = FIXTURE.get().expect("fixture set up in main");
     let mut app = fixture.app.lock().expect("app");
     app.update(Action::Tables);
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
-    let mut state = view::ViewState::default();
-    let (theme, keymap) = (Theme::default(), Keymap::default());
-    bencher.bench_local(|| {
-        app.update(Action::Sort);
-        terminal
-            .draw(|f| view::render(f, &app, &mut state, &theme, &keymap))
-            .expect("draw");
-    });
+    keystroke_and_frame(bencher, &mut app, || Action::Sort);
     app.update(Action::Escape);
 }
 
@@ -384,23 +385,14 @@ fn table_list_sort_and_frame(bencher: divan::Bencher) {
 /// one): a keystroke that moves the cursor, then the frame it draws.
 #[divan::bench(args = [false, true])]
 fn findings_list_keystroke_and_frame(bencher: divan::Bencher, one_by_one: bool) {
-    use pglens::tui::{action::Action, action::Keymap, theme::Theme, view};
+    use pglens::tui::action::Action;
     let fixture = FIXTURE.get().expect("fixture set up in main");
     let mut app = fixture.app.lock().expect("app");
     app.update(Action::Findings);
     if one_by_one {
         app.update(Action::GroupAlike);
     }
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).expect("terminal");
-    let mut state = view::ViewState::default();
-    let (theme, keymap) = (Theme::default(), Keymap::default());
-    bencher.bench_local(|| {
-        app.update(Action::Down);
-        terminal
-            .draw(|f| view::render(f, &app, &mut state, &theme, &keymap))
-            .expect("draw");
-    });
+    keystroke_and_frame(bencher, &mut app, || Action::Down);
     app.update(Action::Escape);
 }
 
