@@ -11,14 +11,17 @@
 //!   and the state directory;
 //! - `clipboard.rs`: OSC 52, tmux, desktop clipboard and a file;
 //! - `prompt.rs`: the no-echo password prompt used before the terminal is taken over;
-//! - this file: the runtime, the only part with I/O. It owns the terminal, loads the source
-//!   on a worker thread (the screen is usable while it loads), turns terminal events into
+//! - `loader.rs`: the worker thread that reads the source, then audits it once the tree
+//!   is on screen;
+//! - this file: the runtime, the only part with I/O besides the loader. It owns the
+//!   terminal (the screen is usable while the source loads), turns terminal events into
 //!   actions, draws only when something changed, and performs the effects `update` returns.
 
 pub mod action;
 pub mod clipboard;
 pub mod config;
 pub mod line;
+mod loader;
 pub mod model;
 pub mod prompt;
 pub mod search;
@@ -49,7 +52,6 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use self::action::{Action, Keymap};
 use self::clipboard::{Clipboard, Environment};
-use self::model::{Drift, Model};
 use self::state::{App, Effect, Overlay};
 use self::tab::Tab;
 use self::theme::Theme;
@@ -128,8 +130,11 @@ pub fn run(mut options: Options) -> anyhow::Result<()> {
     terminal.clear()?;
 
     let (tx, rx) = mpsc::channel();
-    spawn_loader(&options, tx.clone());
+    loader::spawn(&options, tx.clone());
     let mut app = App::new(options.label.clone());
+    // Loading from the first frame, so the loop waits for the loader's messages briefly
+    // (10 ms, not 100) and the screen says what is happening.
+    app.update(Action::Progress(source::live::Progress::STARTING));
     app.plan = options.plan.clone();
     app.schemas = options.schemas.clone();
     let mut view = ViewState::default();
@@ -160,6 +165,8 @@ fn event_loop(
     stop: &AtomicUsize,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
+    // A loaded model was applied and the frame showing it is not drawn yet.
+    let mut tree_pending = false;
     loop {
         let signal = stop.load(Ordering::Relaxed);
         if signal != 0 {
@@ -168,6 +175,9 @@ fn event_loop(
         if dirty {
             terminal.draw(|f| view::render(f, app, view, &options.theme, &options.keymap))?;
             dirty = false;
+            if std::mem::take(&mut tree_pending) {
+                loader::TREE_FRAMES.drawn();
+            }
         }
         // Wait briefly for input, then handle everything pending before drawing once. Each
         // event is translated against the state the previous one left (a `/` opens the
@@ -195,6 +205,7 @@ fn event_loop(
         }
         for action in rx.try_iter() {
             dirty = true;
+            tree_pending |= matches!(action, Action::Loaded(_));
             if apply(app, action, clipboard, options, tx) == Flow::Quit {
                 return Ok(());
             }
@@ -279,7 +290,7 @@ fn apply(
                     Err(e) => Action::Failure(format!("cannot export the plan: {e}")),
                 });
             }
-            Effect::Reload => spawn_loader(options, tx.clone()),
+            Effect::Reload => loader::spawn(options, tx.clone()),
             Effect::Reconnect { password } => {
                 // The typed password joins the source, so a later reload keeps it.
                 if let SourceSpec::Live(conninfo) = &options.spec {
@@ -288,7 +299,7 @@ fn apply(
                         &password.0,
                     ));
                 }
-                spawn_loader(options, tx.clone());
+                loader::spawn(options, tx.clone());
             }
         }
     }
@@ -344,105 +355,5 @@ fn translate(
             _ => None,
         },
         _ => None,
-    }
-}
-
-/// Loads the source on a worker thread and sends progress, warnings and the result.
-fn spawn_loader(options: &Options, tx: Sender<Action>) {
-    let spec = options.spec.clone();
-    let categories = options.categories.clone();
-    let ignores = options.ignores.clone();
-    let drift = options.drift.clone();
-    std::thread::spawn(move || {
-        let runtime = match tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(rt) => rt,
-            Err(e) => {
-                let _ = tx.send(Action::LoadFailed(format!("cannot start: {e}")));
-                return;
-            }
-        };
-        let progress_tx = tx.clone();
-        let warn_tx = tx.clone();
-        let result = runtime.block_on(source::load(
-            &spec,
-            &mut |p| {
-                let _ = progress_tx.send(Action::Progress(p));
-            },
-            &mut |w| {
-                let _ = warn_tx.send(Action::Notice(format!("warning: {w}")));
-            },
-        ));
-        let action = match result {
-            Ok(mut catalog) => {
-                let drift = drift.and_then(|spec| {
-                    let other = runtime.block_on(source::load(&spec, &mut |_| {}, &mut |_| {}));
-                    match other {
-                        Ok(other) => {
-                            let drift = Drift {
-                                against: spec.label(),
-                                differences: crate::diff::diff(&other, &catalog),
-                                progress: crate::diff::migration_progress(&other, &catalog),
-                            };
-                            // Compared with migration files: the tree can group by the
-                            // file that created each object.
-                            crate::diff::adopt_provenance(&mut catalog, &other);
-                            Some(drift)
-                        }
-                        Err(e) => {
-                            let _ = tx.send(Action::Failure(format!(
-                                "cannot compare with {}: {e}",
-                                spec.label()
-                            )));
-                            None
-                        }
-                    }
-                });
-                // The tree first; the audit's findings follow on this thread, so a big
-                // schema can be browsed while it is audited.
-                let catalog = std::sync::Arc::new(catalog);
-                let mut model = Model::unaudited(catalog.clone(), categories);
-                model.drift = drift;
-                let warm_up = model.warm_up();
-                if tx.send(Action::Loaded(Box::new(model))).is_err() {
-                    return;
-                }
-                // The connections' read buffers grew to the largest query result (tens of
-                // MB on a big schema); they go with the runtime, before the audit's peak.
-                drop(runtime);
-                // The finder's and Usage tab's indexes are built beside the audit; both
-                // yield to the screen, which has a tree to draw.
-                std::thread::spawn(move || {
-                    yield_to_the_screen();
-                    warm_up();
-                });
-                yield_to_the_screen();
-                let mut findings = audit::run(&catalog, &audit::Selection::default());
-                ignores.apply(&mut findings);
-                Action::FindingsArrived(findings)
-            }
-            Err(source::SourceError::Live(source::live::LiveError::PasswordMissing { .. })) => {
-                Action::PasswordNeeded
-            }
-            Err(e) => Action::LoadFailed(e.to_string()),
-        };
-        let _ = tx.send(action);
-    });
-}
-
-/// Lowers the calling thread's scheduling priority, for background work (the audit, the
-/// finder's index) that would otherwise share the cores equally with the thread that
-/// builds and draws the first tree, which the user is waiting for. Linux sets the nice
-/// value per thread; elsewhere this does nothing, because the same call would lower the
-/// whole process.
-fn yield_to_the_screen() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: gettid has no preconditions; setpriority on our own thread id only changes
-    // this thread's nice value, and a failure (a sandbox refusing it) is harmless.
-    unsafe {
-        let tid = libc::gettid();
-        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
     }
 }

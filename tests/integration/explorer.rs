@@ -919,6 +919,35 @@ fn the_status_line_says_connecting_before_the_first_query() {
     assert!(screen(&app, 80, 24).contains("reading SQL files (40%)…"));
 }
 
+/// The runtime reads the loader's messages every 10 ms while it waits for them and every
+/// 100 ms otherwise: it waits from the first frame (the loader starts with the explorer)
+/// until the findings are in, and stops waiting when the load fails.
+#[test]
+fn the_explorer_awaits_the_loader_from_start_to_findings() {
+    use pglens::source::live::Progress;
+    let mut app = App::new("db.example".into());
+    app.update(Action::Progress(Progress::STARTING));
+    assert!(app.awaiting_loader());
+    assert!(screen(&app, 80, 24).contains("opening the source…"));
+    let catalog = std::sync::Arc::new(pglens::source::snapshot::demo());
+    let categories = CategoryConfig::parse(DEMO_CATEGORIES, "demo").unwrap();
+    app.update(Action::Loaded(Box::new(Model::unaudited(
+        catalog.clone(),
+        categories,
+    ))));
+    assert!(app.awaiting_loader(), "the findings are still to come");
+    app.update(Action::FindingsArrived(audit::run(
+        &catalog,
+        &Selection::default(),
+    )));
+    assert!(!app.awaiting_loader());
+
+    let mut failed = App::new("db.example".into());
+    failed.update(Action::Progress(Progress::STARTING));
+    failed.update(Action::LoadFailed("connection refused".into()));
+    assert!(!failed.awaiting_loader());
+}
+
 /// The server wants a password nobody gave: the explorer asks for it, masked, and
 /// reconnects with it, as psql asks.
 #[test]

@@ -138,6 +138,12 @@ impl Progress {
         what: "connecting",
     };
 
+    /// Before the source is even opened: the loader has just started.
+    pub const STARTING: Progress = Progress {
+        done: 0,
+        what: "starting",
+    };
+
     /// Reading SQL files offline, `percent` of their bytes done.
     pub fn sql_files(percent: usize) -> Progress {
         Progress {
@@ -146,11 +152,13 @@ impl Progress {
         }
     }
 
-    /// What a status line says: `connecting…`, `reading indexes (3/9)…` or
+    /// What a status line says: `opening the source…`, `connecting…`, `reading indexes (3/9)…` or
     /// `reading SQL files (40%)…`.
     pub fn describe(&self) -> String {
         if *self == Progress::CONNECTING {
             "connecting…".into()
+        } else if *self == Progress::STARTING {
+            "opening the source…".into()
         } else if self.what == SQL_FILES {
             format!("reading {SQL_FILES} ({}%)…", self.done)
         } else {
