@@ -308,6 +308,19 @@ pub enum FkAction {
     SetDefault,
 }
 
+impl FkAction {
+    /// The action as SQL spells it after `ON DELETE` / `ON UPDATE`.
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
 /// An index on a table or materialized view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Index {

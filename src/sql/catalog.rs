@@ -31,13 +31,7 @@ pub fn check(expression: &str) -> String {
 }
 
 fn action(a: FkAction) -> Option<&'static str> {
-    match a {
-        FkAction::NoAction => None,
-        FkAction::Restrict => Some("RESTRICT"),
-        FkAction::Cascade => Some("CASCADE"),
-        FkAction::SetNull => Some("SET NULL"),
-        FkAction::SetDefault => Some("SET DEFAULT"),
-    }
+    (a != FkAction::NoAction).then(|| a.sql())
 }
 
 /// `FOREIGN KEY (a) REFERENCES s.t(id) ON UPDATE ... ON DELETE ...`, with only the

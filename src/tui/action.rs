@@ -28,6 +28,7 @@ pub enum Action {
     /// Select tab n (0-based).
     Tab(u8),
     Search,
+    ShowFull,
     Findings,
     CopyFix,
     CopyAll,
@@ -163,7 +164,8 @@ commands! {
     PageDown = "page_down", ["PageDown"], "page down";
     Home = "home", ["Home", "g"], "first row";
     End = "end", ["End", "G"], "last row";
-    Enter = "enter", ["Enter"], "open / jump to the related object";
+    Enter = "enter", ["Enter"], "open / jump to the related object / show the row in full";
+    ShowFull = "show_full", ["Space"], "show the selected row, finding or definition in full";
     Back = "back", ["Backspace"], "go back to the previous object";
     Escape = "escape", ["Esc"], "close the overlay";
     NextTab = "next_tab", ["Tab"], "next detail tab";

@@ -7,6 +7,8 @@
 //! - `action.rs`: the one `Action` enum and the keymap (key -> action, remappable);
 //! - `view/`: rendering, a pure function of the state; `view/tabs/` one file per tab,
 //!   `view/widgets.rs` what they share;
+//! - `doc/`: text shown in full and scrolled (a definition, a row, a finding), wrapped the
+//!   same way for the update that scrolls it and the view that draws it;
 //! - `search.rs`: the fuzzy finder's index; `theme.rs`: styles; `config.rs`: the config file
 //!   and the state directory;
 //! - `clipboard.rs`: OSC 52, tmux, desktop clipboard and a file;
@@ -20,6 +22,7 @@
 pub mod action;
 pub mod clipboard;
 pub mod config;
+pub mod doc;
 pub mod line;
 mod loader;
 pub mod model;

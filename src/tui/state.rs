@@ -117,6 +117,27 @@ pub enum Overlay {
     Drift(usize),
     /// Asking for the database password; what has been typed (shown masked).
     Password(Password),
+    /// A row, a finding or a definition in full, wrapped and scrolled.
+    Full(FullText),
+}
+
+/// The full-text view: what it shows, how far it is scrolled, and the overlay it was
+/// opened from (the findings list), which Esc returns to.
+#[derive(Debug, Clone)]
+pub struct FullText {
+    pub doc: crate::tui::doc::Doc,
+    pub scroll: usize,
+    pub back: Option<Box<Overlay>>,
+    /// Whether `y` copies a fix of what is shown (a finding, or a row with findings).
+    pub copyable: bool,
+}
+
+/// How far the Definition tab is scrolled, for the object it was scrolled on: another
+/// object's definition starts at its top.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DefinitionScroll {
+    pub object: Option<ObjectId>,
+    pub offset: usize,
 }
 
 /// A password typed at the prompt. Its `Debug` never shows it.
@@ -203,6 +224,9 @@ pub struct App {
     pub(crate) matcher: SkimMatcherV2,
     /// The finder's last query, offered again when it reopens.
     pub last_query: String,
+    /// The terminal's size (columns, rows), for the views whose scrolling depends on it.
+    pub size: (u16, u16),
+    pub definition_scroll: DefinitionScroll,
 }
 
 impl App {
@@ -229,6 +253,8 @@ impl App {
             unsaved: Default::default(),
             matcher: SkimMatcherV2::default(),
             last_query: String::new(),
+            size: (80, 24),
+            definition_scroll: DefinitionScroll::default(),
         }
     }
 

@@ -47,6 +47,11 @@ impl Tmux {
 
     /// Starts the explorer with `args` (already quoted for a shell) in a 120x40 session.
     fn start(&self, dir: &std::path::Path, args: &str) {
+        self.start_sized(dir, args, (120, 40));
+    }
+
+    /// Starts the explorer with `args` in a session of `columns` x `rows`.
+    fn start_sized(&self, dir: &std::path::Path, args: &str, (columns, rows): (u16, u16)) {
         let command = format!(
             "cd '{dir}' && env -u PGLENS_CONFIG -u PGPASSWORD HOME='{dir}' XDG_STATE_HOME='{dir}/state' TERM=xterm-256color '{bin}' {args}",
             dir = dir.display(),
@@ -58,9 +63,9 @@ impl Tmux {
             "-s",
             "e2e",
             "-x",
-            "120",
+            &columns.to_string(),
             "-y",
-            "40",
+            &rows.to_string(),
             &command,
         ]);
     }
@@ -317,4 +322,47 @@ fn a_supabase_app_opens_on_its_own_tables_and_the_finder_finds_them() {
     tmux.wait_for("public.messages.id");
     tmux.keys(&["Enter"]);
     tmux.wait_for("public.messages table");
+}
+
+/// At 80x24, the real binary reads the last of twelve alike storage policies and a
+/// 100-line function body to their last lines.
+#[test]
+fn a_long_policy_and_a_long_function_read_to_their_last_line_at_80x24() {
+    let home = tempfile::tempdir().unwrap();
+    let tmux = Tmux {
+        socket: format!("pglens-e2e-long-{}", std::process::id()),
+    };
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/shapes/supabase_teams.sql"
+    );
+    tmux.start_sized(home.path(), &format!("'{fixture}'"), (80, 24));
+    tmux.wait_for("Worst first");
+    tmux.keys(&["/"]);
+    tmux.wait_for("find by name");
+    tmux.keys(&["-l", "storage.objects"]);
+    tmux.wait_for("storage.objects");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("storage.objects table");
+    tmux.keys(&["4"]);
+    tmux.wait_for("names start");
+    tmux.keys(&["G"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("command: UPDATE");
+    tmux.keys(&["G"]);
+    let screen = tmux.wait_for("'member'");
+    assert!(screen.contains("team-files (update)"), "{screen}");
+    // Esc alone: a key sent right after it would arrive as Alt-key.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("names start");
+    tmux.keys(&["/"]);
+    tmux.wait_for("find by name");
+    tmux.keys(&["-l", "provision_team"]);
+    tmux.wait_for("provision_team(");
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["9"]);
+    tmux.wait_for("CREATE FUNCTION public.provision_team");
+    tmux.keys(&["G"]);
+    tmux.wait_for("the end of provision_team");
+    tmux.keys(&["q"]);
 }

@@ -15,6 +15,7 @@ mod demo_snapshot;
 mod drift;
 mod e2e_tmux;
 mod explorer;
+mod full_text;
 mod hostile_identifiers;
 mod hostile_output;
 mod introspection;

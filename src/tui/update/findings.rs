@@ -229,6 +229,11 @@ impl App {
                     return Vec::new();
                 }
             }
+            Action::ShowFull => {
+                self.overlay = Overlay::Findings(view);
+                self.show_full();
+                return Vec::new();
+            }
             Action::CopyFix | Action::Suppress => {
                 self.overlay = Overlay::Findings(view);
                 return if action == Action::CopyFix {

@@ -6,6 +6,7 @@
 
 mod drift;
 mod findings;
+mod full;
 mod review;
 mod search;
 mod suppress;
@@ -165,7 +166,8 @@ impl App {
                 self.status = Some((message, Tone::Error));
                 Vec::new()
             }
-            Action::Resize { height, .. } => {
+            Action::Resize { width, height } => {
+                self.size = (width, height);
                 self.page = usize::from(height.saturating_sub(8)).max(1);
                 Vec::new()
             }
@@ -183,6 +185,7 @@ impl App {
             Overlay::Tables(view) => self.update_tables(view, action),
             Overlay::Mark(prompt) => self.update_mark(prompt, action),
             Overlay::Drift(selected) => self.update_drift(selected, action),
+            Overlay::Full(full) => self.update_full(full, action),
             Overlay::Help(offset) => {
                 let offset = match action {
                     Action::Escape | Action::Help | Action::Enter => return Vec::new(),
@@ -202,6 +205,22 @@ impl App {
 
     pub(crate) fn update_main(&mut self, action: Action) -> Vec<Effect> {
         self.status = None;
+        if self.focus == Focus::Detail && self.tab == Tab::Definition {
+            let page = self.definition_page() as isize;
+            let by = match action {
+                Action::Up => Some(-1),
+                Action::Down => Some(1),
+                Action::PageUp => Some(-page),
+                Action::PageDown => Some(page),
+                Action::Home => Some(isize::MIN / 2),
+                Action::End => Some(isize::MAX / 2),
+                _ => None,
+            };
+            if let Some(by) = by {
+                self.scroll_definition(by);
+                return Vec::new();
+            }
+        }
         match action {
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
@@ -231,6 +250,7 @@ impl App {
                 }
             }
             Action::Search => self.open_search(),
+            Action::ShowFull => self.show_full(),
             Action::Findings => self.overlay = Overlay::Findings(FindingsView::default()),
             Action::Help => self.overlay = Overlay::Help(0),
             Action::CycleGrouping => {
@@ -379,6 +399,9 @@ impl App {
                     self.jump(&target, self.tab, None);
                 } else if self.tab == Tab::Findings {
                     self.jump_to_finding_row();
+                } else {
+                    // Nowhere to go: show the row (a policy, an index) in full.
+                    self.show_full();
                 }
             }
             _ => {}

@@ -1,7 +1,7 @@
 //! The right pane: the selected object's tabs. Rows that a finding points at carry its
 //! severity mark; the Findings tab shows each finding with its rationale and fix SQL.
 
-use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Tabs};
 use ratatui::Frame;
@@ -33,10 +33,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
     ]));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let parts = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([Constraint::Length(1), Constraint::Min(1)])
-        .split(inner);
+    // The update scrolls the Definition tab against the same body.
+    let tab_line = Rect::new(inner.x, inner.y, inner.width, inner.height.min(1));
+    let body = super::detail_body(area);
     let count = model.findings_of(id).len();
     let long: Vec<String> = Tab::ALL
         .iter()
@@ -48,7 +47,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
         .collect();
     // Full titles when they fit (with dividers), short ones otherwise, numbers last.
     let fits = |titles: &[String]| {
-        titles.iter().map(|t| t.chars().count() + 3).sum::<usize>() <= usize::from(parts[0].width)
+        titles.iter().map(|t| t.chars().count() + 3).sum::<usize>() <= usize::from(tab_line.width)
     };
     let titles: Vec<String> = if fits(&long) {
         long
@@ -86,9 +85,8 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
             .style(theme.muted)
             .highlight_style(theme.selection)
             .divider("│"),
-        parts[0],
+        tab_line,
     );
-    let body = parts[1];
     let rows = detail_rows(model, id, app.tab);
     view.detail.select(if rows.is_empty() {
         None
@@ -99,7 +97,9 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
         (Tab::Findings, _) => {
             tabs::findings::render(frame, body, model, &rows, app.row, view, theme)
         }
-        (Tab::Definition, _) => tabs::definition::render(frame, body, model, id, theme),
+        (Tab::Definition, _) => {
+            tabs::definition::render(frame, body, model, id, &app.definition_scroll, theme)
+        }
         (Tab::Usage, ObjectId::Relation(q)) => match model.relation(q) {
             Some(r) => tabs::usage::render(frame, body, model, &app.plan, r, &rows, view, theme),
             None => frame.render_widget(Paragraph::new("gone since the last load"), body),
@@ -152,7 +152,7 @@ fn relation_tab(
         Tab::Columns => tabs::columns::table(r, rows, area.width, &mark),
         Tab::Indexes => tabs::indexes::table(r, rows, &mark),
         Tab::Constraints => tabs::constraints::table(r, rows, &mark),
-        Tab::Policies => tabs::policies::table(r, rows, &mark),
+        Tab::Policies => tabs::policies::table(r, rows, area.width, &mark),
         Tab::Triggers => tabs::triggers::table(r, rows, &mark),
         Tab::Relationships => tabs::relationships::table(model, r),
         Tab::Usage | Tab::Findings | Tab::Definition => return,

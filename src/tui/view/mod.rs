@@ -59,6 +59,37 @@ pub fn areas(size: Rect) -> Areas {
     }
 }
 
+/// The detail pane's body: inside its border, under the tab titles.
+pub fn detail_body(detail: Rect) -> Rect {
+    Rect::new(
+        detail.x.saturating_add(1),
+        detail.y.saturating_add(2),
+        detail.width.saturating_sub(2),
+        detail.height.saturating_sub(3),
+    )
+}
+
+/// The full-text view's box: most of the screen, at most 110 columns wide so lines stay
+/// readable.
+pub fn full_text_box(size: Rect) -> Rect {
+    widgets::centred(
+        size,
+        size.width.saturating_sub(4).min(110),
+        size.height.saturating_sub(2),
+    )
+}
+
+/// The lines of text inside the full-text view's box.
+pub fn full_text_body(size: Rect) -> Rect {
+    let b = full_text_box(size);
+    Rect::new(
+        b.x + 1,
+        b.y + 1,
+        b.width.saturating_sub(2),
+        b.height.saturating_sub(2),
+    )
+}
+
 /// Draws one frame.
 pub fn render(
     frame: &mut Frame<'_>,
@@ -78,7 +109,12 @@ pub fn render(
     }
     let a = areas(size);
     tree::render(frame, a.tree, app, view, theme);
-    match &app.overlay {
+    // The full-text view floats over whatever it was opened from.
+    let under = match &app.overlay {
+        Overlay::Full(full) => full.back.as_deref().unwrap_or(&Overlay::None),
+        other => other,
+    };
+    match under {
         Overlay::Findings(fv) => {
             overlays::findings(frame, a.tree.union(a.detail), app, fv, view, keymap, theme)
         }
@@ -98,6 +134,7 @@ pub fn render(
         Overlay::Suppress(p) => overlays::suppress(frame, size, app, p, theme),
         Overlay::Password(typed) => overlays::password(frame, size, app, &typed.0, theme),
         Overlay::Mark(p) => review::mark(frame, size, p, theme),
+        Overlay::Full(full) => overlays::full_text(frame, size, full, theme),
         Overlay::Findings(_) | Overlay::Tables(_) | Overlay::Drift(_) | Overlay::None => {}
     }
 }

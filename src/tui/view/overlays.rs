@@ -7,11 +7,11 @@ use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::widgets::{
-    centred, finding_detail, finding_style, fit, pane, severity_mark, shown, ViewState,
+    centred, finding_card, finding_style, fit, pane, severity_mark, shown, ViewState,
 };
 use crate::tui::action::{Command, Keymap};
 use crate::tui::search::Mode;
-use crate::tui::state::{App, FindingsView, Prompt, SearchState};
+use crate::tui::state::{App, FindingsView, FullText, Prompt, SearchState};
 use crate::tui::theme::Theme;
 
 pub fn search(
@@ -204,7 +204,7 @@ pub fn findings(
             frame.render_widget(group_detail(model, members, theme), parts[1]);
         }
         Some(members) => {
-            frame.render_widget(finding_detail(&model.findings[members[0]], theme), parts[1]);
+            finding_card(frame, parts[1], &model.findings[members[0]], theme);
         }
         None => {}
     }
@@ -433,4 +433,38 @@ pub fn drift(
             parts[2],
         );
     }
+}
+
+/// A row, a finding or a definition in full: wrapped, scrolled, with where it is and the
+/// keys on the bottom border.
+pub fn full_text(frame: &mut Frame<'_>, size: Rect, full: &FullText, theme: &Theme) {
+    let area = super::full_text_box(size);
+    let body = super::full_text_body(size);
+    frame.render_widget(Clear, area);
+    let lines = full.doc.wrapped(usize::from(body.width));
+    let height = usize::from(body.height);
+    let offset = full.scroll.min(lines.len().saturating_sub(height));
+    let shown = &lines[offset..(offset + height).min(lines.len())];
+    let copy = if full.copyable {
+        "y copies the fix · "
+    } else {
+        ""
+    };
+    let place = if lines.len() > height {
+        format!(
+            " lines {}-{} of {} · ↑↓ PgUp PgDn g G · {copy}Esc ",
+            offset + 1,
+            offset + shown.len(),
+            lines.len()
+        )
+    } else {
+        format!(" {copy}Esc closes ")
+    };
+    let block = pane(true, theme)
+        .title(Span::styled(format!(" {} ", full.doc.title), theme.title))
+        .title_bottom(Line::styled(place, theme.muted).right_aligned());
+    frame.render_widget(
+        Paragraph::new(super::widgets::doc_lines(shown, theme)).block(block),
+        area,
+    );
 }

@@ -8,6 +8,7 @@ use ratatui::Frame;
 use super::widgets::fit;
 use crate::tui::action::{Command, Keymap};
 use crate::tui::state::{App, Focus, Overlay, Tone};
+use crate::tui::tab::Tab;
 use crate::tui::theme::Theme;
 
 pub fn render(
@@ -75,7 +76,8 @@ pub fn render(
             _ => "type · Enter next · Esc cancel".to_string(),
         },
         Overlay::Findings(_) => format!(
-            "↑↓ move · Enter go to object · {} copy fix · {} suppress · {}/{}/{} filter · {} group alike · Esc close",
+            "↑↓ move · Enter go to object · {} in full · {} copy fix · {} suppress · {}/{}/{} filter · {} group alike · Esc close",
+            k(Command::ShowFull),
             k(Command::CopyFix),
             k(Command::Suppress),
             k(Command::CycleSeverityFilter),
@@ -83,8 +85,24 @@ pub fn render(
             k(Command::CycleRuleFilter),
             k(Command::GroupAlike)
         ),
+        Overlay::Full(_) => format!(
+            "↑↓ PgUp PgDn {} {} scroll · {} copy fix · Esc close",
+            k(Command::Home),
+            k(Command::End),
+            k(Command::CopyFix)
+        ),
+        Overlay::None if app.focus == Focus::Detail && app.tab == Tab::Definition => format!(
+            "↑↓ PgUp PgDn {} {} scroll · Tab/1-9 tabs · {} in full · {} back · {} find · {} help",
+            k(Command::Home),
+            k(Command::End),
+            k(Command::ShowFull),
+            k(Command::Back),
+            k(Command::Search),
+            k(Command::Help)
+        ),
         Overlay::None if app.focus == Focus::Detail => format!(
-            "↑↓ rows · Tab/1-9 tabs · Enter jump · {} back · {} copy fix · {} suppress · {} mark · {} find · {} help",
+            "↑↓ rows · Tab/1-9 tabs · Enter jump or in full · {} in full · {} back · {} copy fix · {} suppress · {} mark · {} find · {} help",
+            k(Command::ShowFull),
             k(Command::Back),
             k(Command::CopyFix),
             k(Command::Suppress),

@@ -3,12 +3,14 @@
 
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, TableState, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, TableState};
+use ratatui::Frame;
 use tui_tree_widget::TreeState;
 
-use crate::audit::{find_rule, Finding, Severity};
+use crate::audit::{Finding, Severity};
 use crate::cleanup::evidence::{human_bytes, human_count};
+use crate::tui::doc::{DocLine, Kind};
 use crate::tui::model::{DetailRow, Model};
 use crate::tui::theme::Theme;
 
@@ -83,6 +85,26 @@ pub fn fit(text: &str, width: usize) -> String {
     }
 }
 
+/// Like [`fit`], but a name too long keeps its start and its end and loses its middle:
+/// names that share a long prefix (`Give members access to team folders in ...`) differ at
+/// the end.
+pub fn fit_middle(text: &str, width: usize) -> String {
+    let text = shown(text);
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= width {
+        return text;
+    }
+    if width < 8 {
+        return fit(&text, width);
+    }
+    let tail = (width - 1) / 2;
+    let head = width - 1 - tail;
+    let mut s: String = chars[..head].iter().collect();
+    s.push('…');
+    s.extend(&chars[chars.len() - tail..]);
+    s
+}
+
 /// The severity mark of a detail row: its worst open finding.
 pub fn row_mark<'a>(model: &Model, row: &DetailRow, theme: &Theme) -> Cell<'a> {
     let worst = row
@@ -100,71 +122,52 @@ pub fn widest<'a>(texts: impl Iterator<Item = &'a str>, min: u16, max: u16) -> u
     u16::try_from(w).unwrap_or(max).clamp(min, max)
 }
 
-/// A finding's rationale and fix, for the Findings tab and the findings view.
-pub fn finding_detail<'a>(f: &Finding, theme: &Theme) -> Paragraph<'a> {
-    let mut lines = vec![
-        Line::from(vec![
-            severity_mark(Some(f.severity), theme),
-            Span::raw(format!(" {}", shown(&f.message))),
-        ]),
-        Line::from(vec![
-            Span::styled(f.rule.to_string(), theme.accent),
-            Span::styled(
-                format!(" ({}, {})", f.severity.as_str(), f.category.as_str()),
-                theme.muted,
+/// A finding's rationale and fix under a rule line, for the Findings tab and the findings
+/// list: as much as `area` holds, and then how to see the rest.
+pub fn finding_card(frame: &mut Frame<'_>, area: Rect, f: &Finding, theme: &Theme) {
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme.border);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let doc = crate::tui::doc::finding::doc(f);
+    let lines = doc.wrapped(usize::from(inner.width));
+    let height = usize::from(inner.height);
+    let mut shown = doc_lines(&lines[..lines.len().min(height)], theme);
+    if lines.len() > height && height > 0 {
+        shown.truncate(height - 1);
+        shown.push(Line::styled(
+            format!(
+                "… {} more lines: Space shows the whole finding",
+                lines.len() - (height - 1)
             ),
-        ]),
-    ];
-    if let Some(reason) = &f.suppressed {
-        lines.push(Line::styled(
-            format!("suppressed: {}", shown(reason)),
             theme.muted,
         ));
     }
-    if let Some(entry) = find_rule(f.rule) {
-        let docs = entry.docs();
-        if let Some(why) = section(&docs, "## Why it matters") {
-            lines.push(Line::styled(why, theme.muted));
-        }
-    }
-    match &f.fix {
-        Some(fix) => {
-            lines.push(Line::styled(
-                if fix.safe {
-                    "fix (safe to paste):"
-                } else {
-                    "fix (REVIEW first):"
-                },
-                theme.header,
-            ));
-            for s in &fix.statements {
-                lines.push(sql_line(&format!("{};", s.sql), theme));
-            }
-            for n in &fix.notes {
-                lines.push(Line::styled(format!("note: {}", shown(n)), theme.muted));
-            }
-            lines.push(Line::styled(
-                "y copies this fix, s suppresses the finding",
-                theme.muted,
-            ));
-        }
-        None => lines.push(Line::styled("no fix SQL for this finding", theme.muted)),
-    }
-    Paragraph::new(Text::from(lines))
-        .wrap(Wrap { trim: false })
-        .block(
-            Block::default()
-                .borders(Borders::TOP)
-                .border_style(theme.border),
-        )
+    frame.render_widget(Paragraph::new(shown), inner);
 }
 
-/// A doc section's text, joined into one paragraph.
-pub fn section(docs: &str, heading: &str) -> Option<String> {
-    let start = docs.find(heading)? + heading.len();
-    let rest = &docs[start..];
-    let end = rest.find("\n## ").unwrap_or(rest.len());
-    Some(rest[..end].split_whitespace().collect::<Vec<_>>().join(" "))
+/// Wrapped lines of a [`Doc`](crate::tui::doc::Doc) in the theme's styles. The lines
+/// are already safe to show (a `Doc` escapes what it is given).
+pub fn doc_lines(lines: &[DocLine], theme: &Theme) -> Vec<Line<'static>> {
+    lines
+        .iter()
+        .map(|l| match l.kind {
+            Kind::Sql => sql_line(&l.text, theme),
+            kind => Line::styled(
+                l.text.clone(),
+                match kind {
+                    Kind::Label => theme.header,
+                    Kind::Muted => theme.muted,
+                    Kind::Accent => theme.accent,
+                    Kind::Critical => theme.critical,
+                    Kind::Warning => theme.warning,
+                    Kind::Info => theme.info,
+                    Kind::Text | Kind::Sql => Style::default(),
+                },
+            ),
+        })
+        .collect()
 }
 
 /// SQL with upper-case keywords highlighted.

@@ -6,7 +6,7 @@ use ratatui::Frame;
 
 use crate::tui::model::{DetailRow, Model};
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::{finding_detail, finding_style, fit, severity_mark, ViewState};
+use crate::tui::view::widgets::{finding_card, finding_style, fit, severity_mark, ViewState};
 
 pub fn render(
     frame: &mut Frame<'_>,
@@ -42,6 +42,6 @@ pub fn render(
         .row_highlight_style(theme.selection);
     frame.render_stateful_widget(table, split[0], &mut view.detail);
     if let Some(i) = rows.get(selected).and_then(|r| r.findings.first()) {
-        frame.render_widget(finding_detail(&model.findings[*i], theme), split[1]);
+        finding_card(frame, split[1], &model.findings[*i], theme);
     }
 }

@@ -1,5 +1,8 @@
-//! The Policies tab: each policy's command, mode, roles and conditions, under the table's
-//! row-level security state as psql's `\d` reads it.
+//! The Policies tab: each policy's name, command, mode and roles, and on wide panes its
+//! conditions, under the table's row-level security state as psql's `\d` reads it. Names
+//! that do not fit lose their middle, not their end: a dozen policies that start alike
+//! ("Give members access to team folders in ...") still read apart. Enter shows the
+//! selected policy in full.
 
 use ratatui::layout::Constraint;
 use ratatui::widgets::{Cell, Row};
@@ -7,66 +10,125 @@ use ratatui::widgets::{Cell, Row};
 use super::TabTable;
 use crate::model::Relation;
 use crate::tui::model::DetailRow;
-use crate::tui::view::widgets::shown;
+use crate::tui::view::widgets::{fit, fit_middle, shown};
+
+/// Below this width the conditions are left to the full view (Enter).
+const CONDITIONS_FROM: u16 = 100;
 
 pub fn table<'a>(
     r: &'a Relation,
     rows: &[DetailRow],
+    width: u16,
     mark: &dyn Fn(&DetailRow) -> Cell<'a>,
 ) -> TabTable<'a> {
+    let width = usize::from(width);
+    let roles: Vec<String> = r
+        .policies
+        .iter()
+        .map(|p| shown(&p.roles.join(", ")))
+        .collect();
+    let roles_width = roles
+        .iter()
+        .map(|r| r.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(5, 24);
+    let conditions = width >= usize::from(CONDITIONS_FROM);
+    // mark, command (6), mode (5), roles, and a space between columns.
+    let fixed = 1 + 6 + 5 + roles_width + 5;
+    let rest = width.saturating_sub(fixed);
+    let widest_name = r
+        .policies
+        .iter()
+        .map(|p| shown(&p.name).chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let name_width = if conditions {
+        widest_name.min(rest * 2 / 5)
+    } else {
+        rest
+    };
+    let condition_width = rest.saturating_sub(name_width + 2) / 2;
+    let names: Vec<String> = r.policies.iter().map(|p| shown(&p.name)).collect();
+    let shared = (widest_name > name_width)
+        .then(|| shared_start(&names))
+        .flatten();
+    let mut header = vec!["", "name", "cmd", "mode", "roles"];
+    let mut widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(name_width as u16),
+        Constraint::Length(6),
+        Constraint::Length(5),
+        Constraint::Length(roles_width as u16),
+    ];
+    if conditions {
+        header.extend(["using", "with check"]);
+        widths.extend([
+            Constraint::Length(condition_width as u16),
+            Constraint::Length(condition_width as u16),
+        ]);
+    }
+    let body = r
+        .policies
+        .iter()
+        .zip(rows)
+        .zip(&roles)
+        .zip(&names)
+        .map(|(((p, row), roles), name)| {
+            let name = match &shared {
+                Some(start) => format!("…{}", &name[start.len()..]),
+                None => name.clone(),
+            };
+            let mut cells = vec![
+                mark(row),
+                Cell::from(fit_middle(&name, name_width)),
+                Cell::from(p.command.sql()),
+                Cell::from(if p.permissive { "perm" } else { "restr" }),
+                Cell::from(fit(roles, roles_width)),
+            ];
+            if conditions {
+                let condition =
+                    |c: &Option<String>| fit(c.as_deref().unwrap_or("-"), condition_width);
+                cells.push(Cell::from(condition(&p.using)));
+                cells.push(Cell::from(condition(&p.with_check)));
+            }
+            Row::new(cells)
+        })
+        .collect();
+    let state = crate::tui::doc::row::rls_state(r);
+    let caption = match &shared {
+        Some(start) => format!("{state} · names start “{}…”", start.trim_end()),
+        None if !conditions => format!("{state} · Enter shows a policy in full"),
+        None => state,
+    };
     TabTable {
-        header: vec![
-            "",
-            "name",
-            "command",
-            "mode",
-            "roles",
-            "using",
-            "with check",
-        ],
-        widths: vec![
-            Constraint::Length(1),
-            Constraint::Fill(2),
-            Constraint::Length(7),
-            Constraint::Length(11),
-            Constraint::Fill(1),
-            Constraint::Fill(3),
-            Constraint::Fill(3),
-        ],
-        rows: r
-            .policies
-            .iter()
-            .zip(rows)
-            .map(|(p, row)| {
-                Row::new(vec![
-                    mark(row),
-                    Cell::from(shown(&p.name)),
-                    Cell::from(p.command.sql()),
-                    Cell::from(if p.permissive {
-                        "permissive"
-                    } else {
-                        "restrictive"
-                    }),
-                    Cell::from(shown(&p.roles.join(", "))),
-                    Cell::from(shown(p.using.as_deref().unwrap_or_default())),
-                    Cell::from(shown(p.with_check.as_deref().unwrap_or_default())),
-                ])
-            })
-            .collect(),
-        caption: Some(rls_state(r)),
+        header,
+        widths,
+        rows: body,
+        caption: Some(fit(&caption, width)),
     }
 }
 
-/// RLS state the way psql's `\d` distinguishes it.
-fn rls_state(r: &Relation) -> String {
-    match (r.rls_enabled, r.rls_forced, r.policies.is_empty()) {
-        (false, _, true) => "Row-level security disabled, no policies".into(),
-        (false, _, false) => "Policies (row security disabled): defined but NOT enforced".into(),
-        (true, false, true) => {
-            "Policies (row security enabled): (none) - only the owner sees rows".into()
-        }
-        (true, true, true) => "Policies (forced row security enabled): (none)".into(),
-        (true, false, false) => "Policies: row security enabled".into(),
-        (true, true, false) => "Policies (forced row security enabled)".into(),
+/// The words all of several names start with, when they are long enough (12 characters
+/// or more) that cutting the names would leave only them: `Give members access to team
+/// folders in ` for `... in team-files (select)`, `... in team-avatars (delete)`.
+fn shared_start(names: &[String]) -> Option<String> {
+    let (first, others) = names.split_first()?;
+    if others.len() < 2 {
+        return None;
     }
+    let mut end = first.len();
+    for n in others {
+        end = end.min(
+            first
+                .char_indices()
+                .zip(n.chars())
+                .find(|((_, a), b)| a != b)
+                .map_or(first.len().min(n.len()), |((i, _), _)| i),
+        );
+    }
+    // Back to the end of a word, so no name is cut inside one.
+    let end = first[..end].rfind(' ').map(|i| i + 1)?;
+    (end >= 12).then(|| first[..end].to_string())
 }

@@ -1,0 +1,57 @@
+//! The Definition tab's text: the object's SQL as pglens reconstructs it from the model,
+//! under where an offline source defined it.
+
+use super::{Doc, Kind};
+use crate::model::ObjectId;
+use crate::sql;
+use crate::tui::model::Model;
+use crate::tui::view::widgets::provenance_line;
+
+pub fn doc(model: &Model, id: &ObjectId) -> Doc {
+    let text = match id {
+        ObjectId::Relation(q) => model
+            .catalog
+            .relation(&q.schema, &q.name)
+            .map(|r| provenance_comment(&r.provenance) + &sql::ddl::relation(r)),
+        ObjectId::Function {
+            schema,
+            name,
+            arguments,
+        } => model
+            .catalog
+            .function(schema, name, arguments)
+            .map(|f| provenance_comment(&f.provenance) + &sql::ddl::function(f)),
+        ObjectId::Extension { name } => model
+            .catalog
+            .extensions
+            .iter()
+            .find(|e| &e.name == name)
+            .map(|e| {
+                format!(
+                    "CREATE EXTENSION {} WITH SCHEMA {} VERSION {};\n{}",
+                    sql::ident(&e.name),
+                    sql::ident(&e.schema),
+                    sql::literal(&e.installed_version),
+                    sql::comment(&format!(
+                        "available: {}",
+                        e.default_version.as_deref().unwrap_or("unknown")
+                    ))
+                )
+            }),
+    };
+    let mut doc = Doc::new(&id.label());
+    match text {
+        Some(text) => doc.lines(Kind::Sql, &text),
+        None => doc.line(Kind::Muted, "gone since the last load"),
+    }
+    doc
+}
+
+/// Where an object from migration files was defined and altered, as SQL comment lines:
+/// `-- defined in supabase/migrations/012_x.sql:40, altered in 015_y.sql:7`.
+pub fn provenance_comment(p: &crate::model::Provenance) -> String {
+    let Some(line) = provenance_line(p) else {
+        return String::new();
+    };
+    sql::comment(&line) + "\n"
+}

@@ -1,0 +1,222 @@
+//! Reading long things to their end, as a Supabase review needs: a dozen storage policies
+//! whose names differ only at the end, a policy's whole `USING`, a 100-line function body,
+//! a finding's whole fix. Pure update and rendered screens on
+//! `tests/fixtures/shapes/supabase_teams.sql`.
+
+use std::path::PathBuf;
+
+use pglens::audit::{self, Selection};
+use pglens::categorize::CategoryConfig;
+use pglens::model::{ObjectId, QualifiedName};
+use pglens::tui::action::Action;
+use pglens::tui::model::Model;
+use pglens::tui::state::{App, FindingsView, Overlay};
+use pglens::tui::tab::Tab;
+
+use crate::explorer::screen;
+
+fn teams_app(width: u16, height: u16) -> App {
+    // Relative (tests run in the package's folder), so the screens name the file the same
+    // on every machine.
+    let path = PathBuf::from("tests/fixtures/shapes/supabase_teams.sql");
+    let catalog = pglens::source::sqlfiles::load(&[path]).expect("fixture loads");
+    let findings = audit::run(&catalog, &Selection::default());
+    let mut app = App::new("teams".into());
+    app.update(Action::Resize { width, height });
+    app.update(Action::Loaded(Box::new(Model::new(
+        catalog,
+        findings,
+        CategoryConfig::default(),
+    ))));
+    app
+}
+
+/// Opens an object with the finder, as a user would, on `tab`.
+fn open(app: &mut App, id: ObjectId, tab: Tab) {
+    app.update(Action::Search);
+    let name = match &id {
+        ObjectId::Function { name, .. } => name.clone(),
+        other => other.label(),
+    };
+    crate::explorer::type_text(app, &name);
+    app.update(Action::Enter);
+    assert_eq!(app.selected_object(), Some(&id), "the finder opens {name}");
+    app.update(Action::Tab(
+        Tab::ALL.iter().position(|t| *t == tab).unwrap() as u8,
+    ));
+}
+
+fn objects() -> ObjectId {
+    ObjectId::Relation(QualifiedName::new("storage", "objects"))
+}
+
+fn provision_team() -> ObjectId {
+    ObjectId::Function {
+        schema: "public".into(),
+        name: "provision_team".into(),
+        arguments: "team_name text, team_slug text".into(),
+    }
+}
+
+/// Twelve policies that start with the same 36 characters read apart at 80 columns: the
+/// name loses its middle, and the bucket and command at its end stay.
+#[test]
+fn alike_policy_names_read_apart_at_80_columns() {
+    let mut app = teams_app(80, 24);
+    open(&mut app, objects(), Tab::Policies);
+    let text = screen(&app, 80, 24);
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(" perm ")).collect();
+    assert_eq!(rows.len(), 12, "{text}");
+    let names: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|l| {
+            l.split('┃')
+                .nth(1)
+                .unwrap()
+                .split(" DELETE")
+                .next()
+                .unwrap()
+        })
+        .map(|l| l.split(" INSERT").next().unwrap())
+        .map(|l| l.split(" SELECT").next().unwrap())
+        .map(|l| l.split(" UPDATE").next().unwrap())
+        .collect();
+    assert_eq!(names.len(), 12, "every row reads differently:\n{text}");
+    assert!(
+        text.contains("names start “Give m"),
+        "the shared start is said once:\n{text}"
+    );
+    assert!(text.contains("…team-files (update)"), "{text}");
+}
+
+/// Enter on a policy shows it whole: name, command, mode, roles and the complete USING,
+/// wrapped, with its last word on screen once scrolled to the end.
+#[test]
+fn enter_on_a_policy_shows_all_of_it_and_scrolls_to_its_last_line() {
+    let mut app = teams_app(80, 24);
+    open(&mut app, objects(), Tab::Policies);
+    app.update(Action::End);
+    app.update(Action::Enter);
+    let Overlay::Full(full) = &app.overlay else {
+        panic!("Enter opens the policy in full: {:?}", app.overlay);
+    };
+    assert!(full
+        .doc
+        .title
+        .contains("Give members access to team folders in"));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("command: UPDATE"), "{text}");
+    assert!(text.contains("mode: permissive"), "{text}");
+    assert!(text.contains("roles: authenticated"), "{text}");
+    insta::assert_snapshot!("policy_in_full_80x24", text);
+    app.update(Action::End);
+    let end = screen(&app, 80, 24);
+    assert!(end.contains("'member'"), "the USING's last words:\n{end}");
+    assert!(end.contains("row security enabled"), "{end}");
+    // The whole expression is there, over as many lines as it takes.
+    let Overlay::Full(full) = &app.overlay else {
+        panic!()
+    };
+    let all: String = full
+        .doc
+        .wrapped(70)
+        .iter()
+        .map(|l| l.text.trim().to_string() + " ")
+        .collect();
+    assert!(
+        all.contains("(storage.foldername(name))[1]") && all.contains("tm.user_id ="),
+        "{all}"
+    );
+    app.update(Action::Escape);
+    assert!(matches!(app.overlay, Overlay::None));
+    assert_eq!(app.tab, Tab::Policies, "Esc returns to the list");
+}
+
+/// The Definition tab of a 100-line function scrolls with the list keys: End shows its
+/// last line, Home its first, and Down past the end stays at the end.
+#[test]
+fn a_long_function_body_scrolls_to_its_last_line() {
+    let mut app = teams_app(80, 24);
+    open(&mut app, provision_team(), Tab::Definition);
+    let top = screen(&app, 80, 24);
+    assert!(
+        top.contains("CREATE FUNCTION public.provision_team"),
+        "{top}"
+    );
+    assert!(!top.contains("the end of provision_team"), "{top}");
+    assert!(top.contains("lines 1-"), "says there is more:\n{top}");
+    app.update(Action::End);
+    let end = screen(&app, 80, 24);
+    assert!(end.contains("the end of provision_team"), "{end}");
+    let at_end = app.definition_scroll.offset;
+    app.update(Action::Down);
+    assert_eq!(
+        app.definition_scroll.offset, at_end,
+        "no scrolling past the end"
+    );
+    app.update(Action::PageUp);
+    assert!(app.definition_scroll.offset < at_end);
+    app.update(Action::Home);
+    assert_eq!(app.definition_scroll.offset, 0);
+    // Another object's definition starts at its top.
+    app.update(Action::End);
+    open(&mut app, objects(), Tab::Definition);
+    assert!(screen(&app, 80, 24).contains("CREATE TABLE storage.objects"));
+}
+
+/// Space on a finding in the findings list shows the whole finding; Esc goes back to the
+/// list with its filter and cursor as they were.
+#[test]
+fn space_in_the_findings_list_shows_the_finding_and_esc_keeps_the_list() {
+    let mut app = teams_app(120, 40);
+    app.update(Action::Findings);
+    app.update(Action::CycleSeverityFilter);
+    app.update(Action::Down);
+    let Overlay::Findings(before) = app.overlay.clone() else {
+        panic!()
+    };
+    app.update(Action::ShowFull);
+    let Overlay::Full(full) = &app.overlay else {
+        panic!("Space opens the finding: {:?}", app.overlay);
+    };
+    assert!(full.doc.lines.iter().any(|l| l.text.contains("fix")));
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("Esc"), "{text}");
+    app.update(Action::Escape);
+    let Overlay::Findings(after) = &app.overlay else {
+        panic!("back to the list: {:?}", app.overlay);
+    };
+    assert_eq!(
+        (after.selected, after.min_severity),
+        (before.selected, before.min_severity)
+    );
+    let _ = FindingsView::default();
+}
+
+/// A finding's fix longer than the Findings tab's card is cut with a line that says how to
+/// read the rest, and the full view holds every statement.
+#[test]
+fn a_long_fix_is_cut_with_a_way_to_read_it_all() {
+    let mut app = teams_app(80, 24);
+    let team_audit = ObjectId::Relation(QualifiedName::new("public", "team_audit"));
+    open(&mut app, team_audit, Tab::Findings);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Space shows the whole finding"), "{text}");
+    app.update(Action::ShowFull);
+    let Overlay::Full(full) = &app.overlay else {
+        panic!()
+    };
+    let f = &app.model.as_ref().unwrap().findings;
+    let shown: Vec<&str> = full.doc.lines.iter().map(|l| l.text.as_str()).collect();
+    let finding = f
+        .iter()
+        .find(|x| x.message == shown[0].trim_start_matches(['✖', '▲', '●', ' ']))
+        .expect("the full view is of a finding");
+    for s in &finding.fix.as_ref().unwrap().statements {
+        let last = s.sql.lines().last().unwrap();
+        assert!(
+            shown.iter().any(|l| l.contains(last.trim())),
+            "{last} is in the full view"
+        );
+    }
+}
