@@ -20,7 +20,7 @@ fn listed_tables<'m>(app: &App, model: &'m Model) -> Vec<&'m Relation> {
             ObjectId::Relation(q) => model.relation(q),
             _ => None,
         })
-        .filter(|r| r.kind.is_table() && seen.insert(r.qualified_name()))
+        .filter(|r| r.kind.is_table() && seen.insert((r.schema.as_str(), r.name.as_str())))
         .collect()
 }
 
@@ -69,8 +69,10 @@ impl TablesView {
         let descending = self.descending;
         rows.sort_by(|(ra, a), (rb, b)| {
             let by_value = if descending { b.cmp(a) } else { a.cmp(b) };
-            // Ties always by name, ascending, so the order is stable and readable.
-            by_value.then_with(|| ra.qualified_name().cmp(&rb.qualified_name()))
+            // Ties always by name, ascending, so the order is stable and readable. By
+            // reference: a QualifiedName per comparison was 120,000 allocations a sort
+            // on 5,000 tables.
+            by_value.then_with(|| (&ra.schema, &ra.name).cmp(&(&rb.schema, &rb.name)))
         });
         self.order = rows.into_iter().map(|(r, _)| r.qualified_name()).collect();
         self.selected = keep

@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::widgets::{
@@ -150,15 +150,9 @@ pub fn findings(
         .constraints([Constraint::Percentage(55), Constraint::Min(4)])
         .split(inner);
     let obj_width = usize::from(parts[0].width / 3);
-    // Only the rows on screen are built: a list of fifty thousand findings costs no more
-    // per frame than a list of fifty. `view.findings`' offset is the first row on screen.
-    let height = usize::from(parts[0].height.saturating_sub(1)).max(1);
-    let selected = fv.selected.min(rows_shown.len().saturating_sub(1));
-    let mut offset = view.findings.offset().min(selected);
-    if selected >= offset + height {
-        offset = selected + 1 - height;
-    }
-    *view.findings.offset_mut() = offset;
+    let height = usize::from(parts[0].height.saturating_sub(1));
+    let (offset, mut window) =
+        super::widgets::window(&mut view.findings, fv.selected, rows_shown.len(), height);
     let rows: Vec<Row<'_>> = rows_shown
         .iter()
         .skip(offset)
@@ -182,11 +176,6 @@ pub fn findings(
             ])
         })
         .collect();
-    let mut window = TableState::default().with_selected(if rows_shown.is_empty() {
-        None
-    } else {
-        Some(selected - offset)
-    });
     let table = Table::new(
         rows,
         [

@@ -56,17 +56,18 @@ pub fn tables(
     };
     let fixed = 1 + 7 + 9 + 7 + 7 + 4 + 11 + 17 * dates + 9;
     let name_width = usize::from(inner.width).saturating_sub(fixed).max(12);
+    // Below the header; only these rows are built.
+    let height = usize::from(inner.height.saturating_sub(1));
+    let (offset, mut window) =
+        super::widgets::window(&mut view.tables, tv.selected, tv.order.len(), height);
     let rows: Vec<Row<'_>> = tv
         .order
         .iter()
+        .skip(offset)
+        .take(height)
         .filter_map(|q| model.relation(q))
         .map(|r| table_row(model, &app.plan, r, name_width, dates, theme))
         .collect();
-    view.tables.select(if rows.is_empty() {
-        None
-    } else {
-        Some(tv.selected.min(rows.len() - 1))
-    });
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Fill(1),
@@ -86,7 +87,7 @@ pub fn tables(
         .header(Row::new(header).style(theme.header))
         .row_highlight_style(theme.selection)
         .column_spacing(1);
-    frame.render_stateful_widget(table, inner, &mut view.tables);
+    frame.render_stateful_widget(table, inner, &mut window);
 }
 
 fn table_row<'a>(

@@ -105,6 +105,27 @@ pub fn fit_middle(text: &str, width: usize) -> String {
     s
 }
 
+/// The part of a long list on screen. Only those rows are built, so a list of fifty
+/// thousand costs no more per frame than a list of fifty. `kept`'s offset is the first row
+/// on screen, kept between frames so the list scrolls only when the selection leaves it.
+/// Returns that offset and the state that selects `selected` within the window.
+pub fn window(
+    kept: &mut TableState,
+    selected: usize,
+    len: usize,
+    height: usize,
+) -> (usize, TableState) {
+    let height = height.max(1);
+    let selected = selected.min(len.saturating_sub(1));
+    let mut offset = kept.offset().min(selected);
+    if selected >= offset + height {
+        offset = selected + 1 - height;
+    }
+    *kept.offset_mut() = offset;
+    let state = TableState::default().with_selected((len > 0).then(|| selected - offset));
+    (offset, state)
+}
+
 /// The severity mark of a detail row: its worst open finding.
 pub fn row_mark<'a>(model: &Model, row: &DetailRow, theme: &Theme) -> Cell<'a> {
     let worst = row
