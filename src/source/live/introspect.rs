@@ -310,12 +310,14 @@ async fn read_all(
     let version = meta.server_version_num;
     // The columns and relations queries of a few thousand tables pass the planner's
     // jit_above_cost, and compiling them took longer (50-120 ms each, more on a backend
-    // loading LLVM for the first time) than running them. Set here, not in BEGIN: a
-    // server too old to know the setting must get the version error above instead.
+    // loading LLVM for the first time) than running them. Only where the server knows
+    // the setting: a failed SET would abort the transaction, and with it the load.
     let clients: &[&Client] = if std::ptr::eq(a, b) { &[a] } else { &[a, b] };
     for client in clients {
         client
-            .batch_execute("SET LOCAL jit = off")
+            .batch_execute(
+                "SELECT set_config('jit', 'off', true) WHERE current_setting('jit', true) IS NOT NULL",
+            )
             .await
             .map_err(|e| classify_query_error(&e, "the JIT setting"))?;
     }
