@@ -58,14 +58,15 @@ pub fn tables(
     let name_width = usize::from(inner.width).saturating_sub(fixed).max(12);
     // Below the header; only these rows are built.
     let height = usize::from(inner.height.saturating_sub(1));
-    let (offset, mut window) =
-        super::widgets::window(&mut view.tables, tv.selected, tv.order.len(), height);
-    let rows: Vec<Row<'_>> = tv
-        .order
+    // Tables gone since the list was sorted (a reload) are dropped before the window is
+    // placed, so the highlight stays on the selected row.
+    let listed: Vec<&Relation> = tv.order.iter().filter_map(|q| model.relation(q)).collect();
+    let (offset, mut on_screen) =
+        super::widgets::window(&mut view.tables, tv.selected, listed.len(), height);
+    let rows: Vec<Row<'_>> = listed
         .iter()
         .skip(offset)
         .take(height)
-        .filter_map(|q| model.relation(q))
         .map(|r| table_row(model, &app.plan, r, name_width, dates, theme))
         .collect();
     let mut widths = vec![
@@ -87,7 +88,7 @@ pub fn tables(
         .header(Row::new(header).style(theme.header))
         .row_highlight_style(theme.selection)
         .column_spacing(1);
-    frame.render_stateful_widget(table, inner, &mut window);
+    frame.render_stateful_widget(table, inner, &mut on_screen);
 }
 
 fn table_row<'a>(
