@@ -421,6 +421,9 @@ impl SearchIndex {
         let mut fuzzy: Vec<usize> = Vec::new();
         for &i in &candidates {
             let i = i as usize;
+            if !shown(&self.entries[i]) {
+                continue;
+            }
             match tier(self.label(i), self.own_name(i), needle) {
                 0 => fuzzy.push(i),
                 t => ranked.push((t, self.ranks[i], 0, i)),
@@ -435,17 +438,25 @@ impl SearchIndex {
                 }
             }
         }
-        ranked.sort_by(|a, b| {
+        let order = |a: &(u8, u8, i64, usize), b: &(u8, u8, i64, usize)| {
             b.0.cmp(&a.0)
                 .then(a.1.cmp(&b.1))
                 .then(b.2.cmp(&a.2))
                 .then_with(|| self.label(a.3).len().cmp(&self.label(b.3).len()))
                 .then_with(|| self.label(a.3).cmp(self.label(b.3)))
-        });
+                // Last the entry itself: a total order, so which hits make the cut does not
+                // depend on the order they were found in.
+                .then(a.3.cmp(&b.3))
+        };
+        // A one-letter query matches most of 100,000 entries: pick the best MAX_HITS
+        // first (linear), and sort only those.
+        if ranked.len() > MAX_HITS {
+            ranked.select_nth_unstable_by(MAX_HITS - 1, order);
+            ranked.truncate(MAX_HITS);
+        }
+        ranked.sort_by(order);
         ranked
             .into_iter()
-            .filter(|r| shown(&self.entries[r.3]))
-            .take(MAX_HITS)
             .map(|(_, _, _, entry)| Hit {
                 entry,
                 mode: Mode::Names,
