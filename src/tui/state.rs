@@ -128,8 +128,9 @@ pub struct FullText {
     pub doc: crate::tui::doc::Doc,
     pub scroll: usize,
     pub back: Option<Box<Overlay>>,
-    /// Whether `y` copies a fix of what is shown (a finding, or a row with findings).
-    pub copyable: bool,
+    /// The findings whose fixes `y` copies: the one shown, or the shown row's findings
+    /// that have a fix; none for a definition.
+    pub fixes: Vec<usize>,
 }
 
 /// How far the Definition tab is scrolled, for the object it was scrolled on: another

@@ -220,3 +220,43 @@ fn a_long_fix_is_cut_with_a_way_to_read_it_all() {
         );
     }
 }
+
+/// `y` in the full view copies the fix of the finding it shows, wherever the focus was
+/// when it opened (the tree's focus would otherwise pick the object's first fix).
+#[test]
+fn y_in_the_full_view_copies_the_fix_that_is_shown() {
+    use pglens::tui::state::Effect;
+    let mut app = teams_app(120, 40);
+    let team_audit = ObjectId::Relation(QualifiedName::new("public", "team_audit"));
+    open(&mut app, team_audit.clone(), Tab::Findings);
+    app.update(Action::End);
+    app.update(Action::Left);
+    app.update(Action::ShowFull);
+    let Overlay::Full(full) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    let model = app.model.as_ref().unwrap();
+    let shown = model
+        .findings
+        .iter()
+        .find(|f| full.doc.lines[0].text.ends_with(f.message.as_str()))
+        .expect("a finding is shown");
+    let first_fixable = model
+        .findings
+        .iter()
+        .find(|f| f.fix.is_some() && f.object.path().starts_with("public.team_audit"))
+        .unwrap();
+    assert_ne!(shown.key, first_fixable.key, "the fixture tells the two apart");
+    let key = shown.key.clone();
+    let has_fix = shown.fix.is_some();
+    let effects = app.update(Action::CopyFix);
+    match effects.as_slice() {
+        [Effect::Copy { what, .. }] => {
+            assert!(has_fix);
+            assert_eq!(what, &format!("fix for {key}"));
+        }
+        [] => assert!(!has_fix, "{:?}", app.status),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(app.overlay, Overlay::Full(_)), "the view stays open");
+}

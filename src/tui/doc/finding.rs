@@ -2,15 +2,11 @@
 //! message, the rule, why it matters, and the whole fix with its notes.
 
 use super::{Doc, Kind};
-use crate::audit::{find_rule, Finding, Severity};
+use crate::audit::{find_rule, Finding};
 
 pub fn doc(f: &Finding) -> Doc {
     let mut doc = Doc::new(f.rule);
-    let (kind, mark) = match f.severity {
-        Severity::Critical => (Kind::Critical, "✖"),
-        Severity::Warning => (Kind::Warning, "▲"),
-        Severity::Info => (Kind::Info, "●"),
-    };
+    let (kind, mark) = Kind::of_severity(f.severity);
     doc.line(kind, &format!("{mark} {}", f.message));
     doc.line(
         Kind::Accent,

@@ -31,6 +31,17 @@ pub enum Kind {
     Info,
 }
 
+impl Kind {
+    /// A severity's kind and the symbol that marks it without colour.
+    pub fn of_severity(s: crate::audit::Severity) -> (Kind, &'static str) {
+        match s {
+            crate::audit::Severity::Critical => (Kind::Critical, "✖"),
+            crate::audit::Severity::Warning => (Kind::Warning, "▲"),
+            crate::audit::Severity::Info => (Kind::Info, "●"),
+        }
+    }
+}
+
 /// One line before wrapping. Its text is safe to show: every constructor escapes control
 /// and invisible characters (see [`crate::text`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,21 +148,32 @@ pub fn wrap(line: &str, width: usize, hang: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut current_width = 0;
-    // The byte in `current` after the last space, and the width up to it.
+    // The byte in `current` after its last space, and the columns up to it.
     let mut last_break: Option<(usize, usize)> = None;
     for c in line.chars() {
         let w = c.width().unwrap_or(0);
-        if current_width + w > width && current_width > 0 {
-            let (head, tail) = match last_break {
-                Some((at, _)) if at > hang => {
-                    (current[..at].to_string(), current[at..].to_string())
-                }
-                _ => (std::mem::take(&mut current), String::new()),
+        // Until `c` fits: a line holding only its indentation takes `c` whatever its
+        // width, so this ends.
+        while current_width + w > width && !current.trim().is_empty() {
+            if c == ' ' {
+                // A space that overflows ends the line; it starts no other.
+                break;
+            }
+            let tail = match last_break {
+                Some((at, columns)) if columns > hang => current.split_off(at),
+                _ => String::new(),
             };
-            out.push(head.trim_end().to_string());
+            out.push(current.trim_end().to_string());
             current = " ".repeat(hang) + tail.trim_start();
             current_width = display_width(&current);
             last_break = None;
+        }
+        if c == ' ' && current_width + w > width {
+            out.push(current.trim_end().to_string());
+            current = " ".repeat(hang);
+            current_width = hang;
+            last_break = None;
+            continue;
         }
         current.push(c);
         current_width += w;
@@ -237,6 +259,31 @@ mod tests {
         assert_eq!(lines.len(), 3, "{lines:?}");
         assert!(lines.iter().all(|l| display_width(l) <= 10));
         assert_eq!(lines.concat().replace(' ', ""), "x".repeat(25));
+    }
+
+    #[test]
+    fn no_line_is_wider_than_asked_and_no_character_is_lost() {
+        for (text, width, hang) in [
+            ("abcde fghij", 5, 0),
+            ("x表表表表表表表表表表表", 10, 2),
+            (
+                "  select a, b 表表 from t where a = 'long literal value' and b > 3",
+                12,
+                2,
+            ),
+            ("a b c d e f g h i j k l m n o p", 3, 2),
+        ] {
+            let lines = wrap(text, width, hang);
+            assert!(
+                lines.iter().all(|l| display_width(l) <= width),
+                "{text:?} at {width}: {lines:?}"
+            );
+            assert!(lines.iter().all(|l| !l.trim().is_empty()), "{lines:?}");
+            let kept: String = lines.concat().chars().filter(|c| *c != ' ').collect();
+            let given: String = text.chars().filter(|c| *c != ' ').collect();
+            assert_eq!(kept, given, "{text:?} at {width}");
+        }
+        assert_eq!(wrap("abcde fghij", 5, 0), vec!["abcde", "fghij"]);
     }
 
     #[test]

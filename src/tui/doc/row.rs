@@ -3,7 +3,6 @@
 //! comment and the keys that reference it), with the findings that point at the row.
 
 use super::{Doc, Kind};
-use crate::audit::Severity;
 use crate::model::{
     Column, Constraint, ConstraintKind, Identity, Index, Policy, Relation, Trigger, TriggerEnabled,
 };
@@ -267,11 +266,7 @@ fn findings(doc: &mut Doc, model: &Model, row: &DetailRow) {
     doc.line(Kind::Label, "findings (Findings tab for their fixes):");
     for i in &row.findings {
         let f = &model.findings[*i];
-        let (kind, mark) = match f.severity {
-            Severity::Critical => (Kind::Critical, "✖"),
-            Severity::Warning => (Kind::Warning, "▲"),
-            Severity::Info => (Kind::Info, "●"),
-        };
+        let (kind, mark) = Kind::of_severity(f.severity);
         doc.line(kind, &format!("{mark} {} [{}]", f.message, f.rule));
     }
 }

@@ -73,6 +73,15 @@ impl App {
                 .unwrap_or_default(),
             _ => self.current_finding().into_iter().collect(),
         };
+        self.copy_findings(&members)
+    }
+
+    /// Copies the fixes of `members` (finding indices): one finding's fix, or several
+    /// alike findings' fixes as one script.
+    pub(crate) fn copy_findings(&mut self, members: &[usize]) -> Vec<Effect> {
+        let Some(model) = &self.model else {
+            return Vec::new();
+        };
         if members.len() > 1 {
             let fixed: Vec<&Finding> = members
                 .iter()

@@ -4,6 +4,7 @@
 //! an action to the open overlay's update and handles the main screen; each overlay has its
 //! own file.
 
+mod definition;
 mod drift;
 mod findings;
 mod full;
@@ -97,6 +98,7 @@ impl App {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Loaded(model) => {
+                self.close_full_text();
                 self.model = Some(*model);
                 self.loading = None;
                 let first_open = self.selected.is_none();
@@ -109,6 +111,7 @@ impl App {
                 Vec::new()
             }
             Action::FindingsArrived(findings) => {
+                self.close_full_text();
                 if let Some(model) = &mut self.model {
                     model.set_findings(findings);
                     self.regroup();
@@ -310,6 +313,14 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The full-text view names findings by index: a new model or new findings make
+    /// those stale, so it closes, back to what it was opened from.
+    fn close_full_text(&mut self) {
+        if let Overlay::Full(full) = &mut self.overlay {
+            self.overlay = full.back.take().map(|b| *b).unwrap_or_default();
+        }
     }
 
     pub(crate) fn set_tab(&mut self, tab: Tab) {

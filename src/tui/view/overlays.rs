@@ -434,7 +434,7 @@ pub fn full_text(frame: &mut Frame<'_>, size: Rect, full: &FullText, theme: &The
     let height = usize::from(body.height);
     let offset = full.scroll.min(lines.len().saturating_sub(height));
     let shown = &lines[offset..(offset + height).min(lines.len())];
-    let copy = if full.copyable {
+    let copy = if !full.fixes.is_empty() {
         "y copies the fix · "
     } else {
         ""

@@ -34,8 +34,8 @@ pub fn table<'a>(
         .unwrap_or(0)
         .clamp(5, 24);
     let conditions = width >= usize::from(CONDITIONS_FROM);
-    // mark, command (6), mode (5), roles, and a space between columns.
-    let fixed = 1 + 6 + 5 + roles_width + 5;
+    // mark, command (6), mode (5), roles, and the four spaces between those five.
+    let fixed = 1 + 6 + 5 + roles_width + 4;
     let rest = width.saturating_sub(fixed);
     let widest_name = r
         .policies
