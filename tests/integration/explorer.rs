@@ -640,6 +640,23 @@ fn a_failed_reload_keeps_the_model_and_says_so() {
     assert!(screen(&app, 120, 30).contains("showing what was loaded before"));
 }
 
+/// `reloading…` says a reload is running, and goes once it is done.
+#[test]
+fn the_reload_notice_clears_when_the_reload_ends() {
+    let mut app = demo_app();
+    open_leads(&mut app);
+    app.update(Action::Reload);
+    assert!(screen(&app, 120, 30).contains("reloading…"));
+    let catalog = pglens::source::snapshot::demo();
+    let findings = audit::run(&catalog, &Selection::default());
+    let categories = CategoryConfig::parse(DEMO_CATEGORIES, "demo").unwrap();
+    app.update(Action::Loaded(Box::new(Model::new(
+        catalog, findings, categories,
+    ))));
+    assert!(!screen(&app, 120, 30).contains("reloading"));
+    assert_eq!(app.selected_object(), Some(&leads()), "the selection stays");
+}
+
 /// The table list sorts by evidence, opens the Usage tab, and marks tables for the plan.
 #[test]
 fn table_list_sorts_and_marks_tables_for_the_plan() {

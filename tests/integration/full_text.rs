@@ -1,4 +1,5 @@
-//! Reading long things to their end, as a Supabase review needs: a dozen storage policies
+//! Reading a Supabase app as a reviewer does, and long things to their end: labels that
+//! do not mislead, a dozen storage policies
 //! whose names differ only at the end, a policy's whole `USING`, a 100-line function body,
 //! a finding's whole fix. Pure update and rendered screens on
 //! `tests/fixtures/shapes/supabase_teams.sql`.
@@ -246,7 +247,10 @@ fn y_in_the_full_view_copies_the_fix_that_is_shown() {
         .iter()
         .find(|f| f.fix.is_some() && f.object.path().starts_with("public.team_audit"))
         .unwrap();
-    assert_ne!(shown.key, first_fixable.key, "the fixture tells the two apart");
+    assert_ne!(
+        shown.key, first_fixable.key,
+        "the fixture tells the two apart"
+    );
     let key = shown.key.clone();
     let has_fix = shown.fix.is_some();
     let effects = app.update(Action::CopyFix);
@@ -258,5 +262,22 @@ fn y_in_the_full_view_copies_the_fix_that_is_shown() {
         [] => assert!(!has_fix, "{:?}", app.status),
         other => panic!("{other:?}"),
     }
-    assert!(matches!(app.overlay, Overlay::Full(_)), "the view stays open");
+    assert!(
+        matches!(app.overlay, Overlay::Full(_)),
+        "the view stays open"
+    );
+}
+
+/// A key to `auth.users` reads `FK→auth.users`, not `FK→users`; one to a table of the
+/// same schema keeps the short name.
+#[test]
+fn keys_to_another_schema_name_it() {
+    let mut app = teams_app(160, 48);
+    let members = ObjectId::Relation(QualifiedName::new("public", "team_members"));
+    open(&mut app, members, Tab::Columns);
+    let text = screen(&app, 160, 48);
+    let user_id = text.lines().find(|l| l.contains(" user_id ")).unwrap();
+    assert!(user_id.contains("FK→auth.users"), "{user_id}");
+    let team_id = text.lines().find(|l| l.contains(" team_id ")).unwrap();
+    assert!(team_id.contains("FK→teams"), "{team_id}");
 }

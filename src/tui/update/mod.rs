@@ -19,6 +19,9 @@ use super::tab::Tab;
 use crate::categorize;
 use crate::model::ObjectId;
 
+/// What the status line says while a reload (`r`) runs.
+const RELOADING: &str = "reloading…";
+
 impl App {
     pub(crate) fn regroup(&mut self) {
         let Some(model) = &self.model else { return };
@@ -99,6 +102,10 @@ impl App {
         match action {
             Action::Loaded(model) => {
                 self.close_full_text();
+                // The reload this answers is over (a failed one says so instead).
+                if self.status.as_ref().is_some_and(|(s, _)| s == RELOADING) {
+                    self.status = None;
+                }
                 self.model = Some(*model);
                 self.loading = None;
                 let first_open = self.selected.is_none();
@@ -298,7 +305,7 @@ impl App {
             Action::CopyAll => return self.copy_all(),
             Action::Suppress => self.start_suppress(),
             Action::Reload => {
-                self.status = Some(("reloading...".into(), Tone::Info));
+                self.status = Some((RELOADING.into(), Tone::Info));
                 return vec![Effect::Reload];
             }
             Action::Select(node) => {

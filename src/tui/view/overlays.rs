@@ -237,7 +237,14 @@ fn group_detail<'a>(
 
 pub fn help(frame: &mut Frame<'_>, size: Rect, offset: usize, keymap: &Keymap, theme: &Theme) {
     let lines = keymap.help_lines();
-    let area = centred(size, 76, lines.len() as u16 + 2);
+    // As wide as the longest line needs (keys, two spaces, what they do), up to the screen.
+    let widest = lines
+        .iter()
+        .map(|(_, what)| what.chars().count() + 20)
+        .max()
+        .unwrap_or(60);
+    let width = u16::try_from(widest + 2).unwrap_or(u16::MAX).max(60);
+    let area = centred(size, width, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     let visible = usize::from(area.height.saturating_sub(2));
     let offset = offset.min(lines.len().saturating_sub(visible));

@@ -73,7 +73,8 @@ pub fn table<'a>(
     }
 }
 
-/// `PK`, `UQ`, `FK→table` marks for a column.
+/// `PK`, `UQ`, `FK→table` marks for a column; `FK→schema.table` for a table of another
+/// schema, so `auth.users` never reads as a `users` table of the app's own schema.
 fn key_marks(r: &Relation, column: &str) -> String {
     let mut marks = Vec::new();
     for c in r
@@ -84,7 +85,10 @@ fn key_marks(r: &Relation, column: &str) -> String {
         match (&c.kind, &c.foreign_key) {
             (ConstraintKind::PrimaryKey, _) => marks.push("PK".to_string()),
             (ConstraintKind::Unique, _) => marks.push("UQ".to_string()),
-            (_, Some(fk)) => marks.push(format!("FK→{}", fk.referenced_table.name)),
+            (_, Some(fk)) if fk.referenced_table.schema == r.schema => {
+                marks.push(format!("FK→{}", fk.referenced_table.name))
+            }
+            (_, Some(fk)) => marks.push(format!("FK→{}", fk.referenced_table)),
             _ => {}
         }
     }
