@@ -1,9 +1,10 @@
 //! Copying text where the user is: over SSH, inside tmux, on a desktop.
 //!
 //! Every copy is saved to a file in the state directory (the route that always works), sent
-//! as an OSC 52 escape (terminals that allow it put it on the clipboard, also over SSH),
-//! loaded into tmux's buffer when inside tmux (tmux drops applications' OSC 52 by default;
-//! `-w` also forwards it to the outer terminal), and handed to the desktop clipboard through
+//! as an OSC 52 escape (terminals that allow it put it on the clipboard, also over SSH), or
+//! inside tmux loaded into one tmux buffer instead (tmux drops applications' OSC 52 by
+//! default, or with `set-clipboard on` makes a second buffer of it; `load-buffer -w` also
+//! forwards the text to the outer terminal), and handed to the desktop clipboard through
 //! arboard only in a local graphical session, through one long-lived instance. The report
 //! says which routes were taken, never a bare "copied" it cannot confirm.
 
@@ -66,18 +67,31 @@ impl Clipboard {
     /// terminal). Returns a truthful one-line report.
     pub fn copy(&mut self, text: &str, osc52: &mut dyn Write) -> String {
         let mut routes = Vec::new();
-        if osc52
+        let in_tmux_buffer = self.env.in_tmux
+            && match tmux_load_buffer(text) {
+                Ok(()) => {
+                    routes.push("tmux buffer loaded".to_string());
+                    true
+                }
+                Err(e) => {
+                    routes.push(format!("tmux buffer failed ({e})"));
+                    false
+                }
+            };
+        if in_tmux_buffer {
+            // tmux has it, and forwards it to the outer terminal itself.
+        } else if text.len() > OSC52_LIMIT {
+            routes.push(format!(
+                "too large for OSC 52 ({} KB; terminals take about {} KB): use the file",
+                text.len() / 1024,
+                OSC52_LIMIT / 1024
+            ));
+        } else if osc52
             .write_all(osc52_sequence(text).as_bytes())
             .and_then(|_| osc52.flush())
             .is_ok()
         {
             routes.push("OSC 52 sent".to_string());
-        }
-        if self.env.in_tmux {
-            routes.push(match tmux_load_buffer(text) {
-                Ok(()) => "tmux buffer loaded".to_string(),
-                Err(e) => format!("tmux buffer failed ({e})"),
-            });
         }
         if let Some(desktop) = self.desktop.as_mut() {
             routes.push(match desktop.set_text(text.to_string()) {
@@ -94,12 +108,15 @@ impl Clipboard {
 
     /// The routes `copy` would take, for `pglens doctor`.
     pub fn routes(&self) -> Vec<String> {
-        let mut r = vec![
-            "OSC 52 escape to the terminal (works where the terminal allows clipboard writes)"
-                .to_string(),
-        ];
+        let mut r = Vec::new();
         if self.env.in_tmux {
-            r.push("tmux load-buffer -w (inside tmux)".into());
+            r.push("tmux load-buffer -w: one tmux buffer, forwarded to the terminal".into());
+            r.push("OSC 52 escape only if tmux refuses the buffer".into());
+        } else {
+            r.push(
+                "OSC 52 escape to the terminal (where it allows clipboard writes; up to 74 KB)"
+                    .into(),
+            );
         }
         match (&self.desktop, self.env.local_desktop()) {
             (Some(_), _) => r.push("desktop clipboard via arboard".into()),
@@ -123,6 +140,10 @@ fn tilde(path: &std::path::Path) -> String {
         _ => path.display().to_string(),
     }
 }
+
+/// Text longer than this is not sent as OSC 52: terminals cap the sequence (xterm and
+/// others at about 100 KB of base64) and drop or cut what is longer, silently.
+const OSC52_LIMIT: usize = 74 * 1024;
 
 /// `ESC ] 52 ; c ; <base64> BEL`.
 pub fn osc52_sequence(text: &str) -> String {
@@ -223,6 +244,27 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(dir.path().join("last-copy.sql")).unwrap(),
             "SELECT 1;"
+        );
+    }
+
+    #[test]
+    fn a_copy_too_large_for_osc_52_goes_to_the_file_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Environment {
+            term: None,
+            in_tmux: false,
+            over_ssh: true,
+            display: None,
+        };
+        let mut clip = Clipboard::new(env, dir.path().to_path_buf());
+        let mut terminal = Vec::new();
+        let big = "SELECT 1;\n".repeat(20_000);
+        let report = clip.copy(&big, &mut terminal);
+        assert!(terminal.is_empty(), "nothing sent to the terminal");
+        assert!(report.contains("too large for OSC 52"), "{report}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("last-copy.sql")).unwrap(),
+            big
         );
     }
 }
