@@ -481,6 +481,41 @@ fn markdown_document(report: &Report<'_>) -> String {
     out
 }
 
+/// The policy a fix statement changes, as `name ON table` spelled as pglens writes it
+/// (every policy statement comes from `sql::fix`, which quotes through one helper).
+fn policy_target(sql: &str) -> Option<&str> {
+    let rest = ["ALTER POLICY ", "DROP POLICY IF EXISTS ", "CREATE POLICY "]
+        .iter()
+        .find_map(|p| sql.strip_prefix(p))?;
+    let name = identifier_end(rest)?;
+    let table_start = name + rest[name..].strip_prefix(" ON ").map(|_| 4)?;
+    let mut end = table_start + identifier_end(&rest[table_start..])?;
+    if rest[end..].starts_with('.') {
+        end += 1 + identifier_end(&rest[end + 1..])?;
+    }
+    Some(&rest[..end])
+}
+
+/// The length of the identifier `s` starts with: `"a ""quoted"" name"` or a bare word.
+fn identifier_end(s: &str) -> Option<usize> {
+    if let Some(quoted) = s.strip_prefix('"') {
+        let mut chars = quoted.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c == '"' {
+                if chars.peek().is_some_and(|(_, n)| *n == '"') {
+                    chars.next();
+                } else {
+                    return Some(i + 2);
+                }
+            }
+        }
+        None
+    } else {
+        let end = s.find([' ', '.', '(', ';']).unwrap_or(s.len());
+        (end > 0).then_some(end)
+    }
+}
+
 /// A fenced `sql` block that its content cannot close: the fence is longer than any run of
 /// backticks inside, and control characters are shown as escapes.
 pub fn sql_block(sql: &str) -> String {
@@ -491,7 +526,10 @@ pub fn sql_block(sql: &str) -> String {
 
 /// A fix script for the clipboard: a header saying what it is, then each finding's fix with
 /// its rule, message and notes as comments. Statements that must run outside a transaction
-/// say so.
+/// say so. Every fix is drafted from the schema as it is, so a second fix of a policy an
+/// earlier fix in the script already changes would put back what the first one removed
+/// (a policy rebuilt on `app_metadata`, then altered from its old `user_metadata` text): it
+/// is left out with a comment saying to re-audit.
 pub fn fix_script(findings: &[&Finding], source: &str, title: &str) -> String {
     let mut out = String::new();
     let mut line = |text: &str| {
@@ -509,6 +547,7 @@ pub fn fix_script(findings: &[&Finding], source: &str, title: &str) -> String {
     {
         line("Some fixes are marked REVIEW: read their notes first.");
     }
+    let mut changed: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     for f in findings {
         let Some(fix) = &f.fix else { continue };
         out.push('\n');
@@ -519,6 +558,20 @@ pub fn fix_script(findings: &[&Finding], source: &str, title: &str) -> String {
             f.message
         )));
         out.push('\n');
+        let targets: Vec<&str> = fix
+            .statements
+            .iter()
+            .filter_map(|s| policy_target(&s.sql))
+            .collect();
+        if let Some(again) = targets.iter().find(|t| changed.contains(*t)) {
+            out.push_str(&sql::comment(&format!(
+                "not included: a fix above already changes policy {again}, and this one was \
+                 drafted from it as it was; run the script, then audit again"
+            )));
+            out.push('\n');
+            continue;
+        }
+        changed.extend(targets);
         if !fix.safe {
             out.push_str("-- REVIEW: not safe to run unread\n");
         }
@@ -534,4 +587,50 @@ pub fn fix_script(findings: &[&Finding], source: &str, title: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_targets_are_read_as_pglens_writes_them() {
+        assert_eq!(
+            policy_target(r#"ALTER POLICY "a ""b"" c" ON public.t USING (true)"#),
+            Some(r#""a ""b"" c" ON public.t"#)
+        );
+        assert_eq!(
+            policy_target(r#"DROP POLICY IF EXISTS p ON "my schema"."t 1""#),
+            Some(r#"p ON "my schema"."t 1""#)
+        );
+        assert_eq!(policy_target("CREATE INDEX i ON t (a)"), None);
+    }
+
+    /// The demo's `public.brands`: one fix rebuilds "admins manage brands" on
+    /// `app_metadata`; two more were drafted from its `user_metadata` text and would put it
+    /// back if the whole table's script (`Y`) were run.
+    #[test]
+    fn a_script_never_changes_a_policy_again_from_its_old_text() {
+        let catalog = crate::source::snapshot::demo();
+        let findings = crate::audit::run(&catalog, &crate::audit::Selection::default());
+        let mut brands: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.object.path().starts_with("public.brands"))
+            .collect();
+        brands.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        let script = fix_script(&brands, "demo", "public.brands");
+        let created = script
+            .find(r#"CREATE POLICY "admins manage brands""#)
+            .unwrap_or_else(|| panic!("the metadata fix rebuilds the policy:\n{script}"));
+        assert!(
+            !script[created..].contains(r#"ALTER POLICY "admins manage brands""#),
+            "{script}"
+        );
+        assert!(
+            script.contains(
+                r#"not included: a fix above already changes policy "admins manage brands" ON public.brands"#
+            ),
+            "{script}"
+        );
+    }
 }
