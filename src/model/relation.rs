@@ -289,6 +289,20 @@ pub enum ConstraintKind {
     NotNull,
 }
 
+impl ConstraintKind {
+    /// The kind in words: `primary key`, `foreign key`, `not null`.
+    pub fn label(self) -> &'static str {
+        match self {
+            ConstraintKind::PrimaryKey => "primary key",
+            ConstraintKind::Unique => "unique",
+            ConstraintKind::ForeignKey => "foreign key",
+            ConstraintKind::Check => "check",
+            ConstraintKind::Exclusion => "exclusion",
+            ConstraintKind::NotNull => "not null",
+        }
+    }
+}
+
 /// The foreign-key half of a constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForeignKey {

@@ -265,6 +265,11 @@ impl App {
         self.loading.is_some() || self.model.as_ref().is_some_and(|m| !m.audited)
     }
 
+    /// The whole screen, as the last resize gave it.
+    pub(crate) fn screen(&self) -> ratatui::layout::Rect {
+        ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
     /// The object selected in the tree, if an object (not a group) is selected.
     pub fn selected_object(&self) -> Option<&ObjectId> {
         match &self.selected {

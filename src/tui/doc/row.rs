@@ -4,7 +4,7 @@
 
 use super::{Doc, Kind};
 use crate::model::{
-    Column, Constraint, ConstraintKind, Identity, Index, Policy, Relation, Trigger, TriggerEnabled,
+    Column, Constraint, Identity, Index, Policy, Relation, Trigger, TriggerEnabled,
 };
 use crate::tui::model::{DetailRow, Model};
 use crate::tui::tab::Tab;
@@ -145,17 +145,7 @@ fn constraint(c: &Constraint) -> Doc {
     let mut doc = Doc::new(&format!("constraint {}", c.name));
     doc.lines(Kind::Sql, &c.definition);
     doc.blank();
-    doc.field(
-        "kind",
-        match c.kind {
-            ConstraintKind::PrimaryKey => "primary key",
-            ConstraintKind::Unique => "unique",
-            ConstraintKind::ForeignKey => "foreign key",
-            ConstraintKind::Check => "check",
-            ConstraintKind::Exclusion => "exclusion",
-            ConstraintKind::NotNull => "not null",
-        },
-    );
+    doc.field("kind", c.kind.label());
     if let Some(fk) = &c.foreign_key {
         doc.field(
             "references",

@@ -13,7 +13,7 @@ impl App {
             return;
         };
         let doc = doc::definition::doc(model, id);
-        let body = view::detail_body(view::areas(self.screen()).detail);
+        let body = self.definition_body();
         let max = doc::text_max_scroll(&doc, usize::from(body.width), usize::from(body.height));
         let from = if self.definition_scroll.object.as_ref() == Some(id) {
             self.definition_scroll.offset
@@ -27,7 +27,13 @@ impl App {
 
     /// A page of the Definition tab: the lines it shows less one of context.
     pub(crate) fn definition_page(&self) -> usize {
-        let body = view::detail_body(view::areas(self.screen()).detail);
-        usize::from(body.height).saturating_sub(2).max(1)
+        usize::from(self.definition_body().height)
+            .saturating_sub(2)
+            .max(1)
+    }
+
+    /// Where the Definition tab's text goes on this screen.
+    fn definition_body(&self) -> ratatui::layout::Rect {
+        view::detail_body(view::areas(self.screen()).detail)
     }
 }

@@ -96,8 +96,4 @@ impl App {
         self.overlay = Overlay::Full(full);
         Vec::new()
     }
-
-    pub(crate) fn screen(&self) -> ratatui::layout::Rect {
-        ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1)
-    }
 }

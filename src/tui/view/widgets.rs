@@ -40,12 +40,11 @@ pub fn pane(focused: bool, theme: &Theme) -> ratatui::widgets::Block<'static> {
 
 /// A severity as a symbol that reads without colour, and its style.
 pub fn severity_mark(severity: Option<Severity>, theme: &Theme) -> Span<'static> {
-    match severity {
-        Some(Severity::Critical) => Span::styled("✖", theme.critical),
-        Some(Severity::Warning) => Span::styled("▲", theme.warning),
-        Some(Severity::Info) => Span::styled("●", theme.info),
-        None => Span::styled(" ", Style::default()),
-    }
+    let Some(severity) = severity else {
+        return Span::styled(" ", Style::default());
+    };
+    let (kind, symbol) = Kind::of_severity(severity);
+    Span::styled(symbol, kind_style(kind, theme))
 }
 
 /// How a finding's text looks: dimmed once suppressed.
@@ -175,20 +174,22 @@ pub fn doc_lines(lines: &[DocLine], theme: &Theme) -> Vec<Line<'static>> {
         .iter()
         .map(|l| match l.kind {
             Kind::Sql => sql_line(&l.text, theme),
-            kind => Line::styled(
-                l.text.clone(),
-                match kind {
-                    Kind::Label => theme.header,
-                    Kind::Muted => theme.muted,
-                    Kind::Accent => theme.accent,
-                    Kind::Critical => theme.critical,
-                    Kind::Warning => theme.warning,
-                    Kind::Info => theme.info,
-                    Kind::Text | Kind::Sql => Style::default(),
-                },
-            ),
+            kind => Line::styled(l.text.clone(), kind_style(kind, theme)),
         })
         .collect()
+}
+
+/// The theme's style for a kind of line (SQL is styled word by word, by [`sql_line`]).
+fn kind_style(kind: Kind, theme: &Theme) -> Style {
+    match kind {
+        Kind::Label => theme.header,
+        Kind::Muted => theme.muted,
+        Kind::Accent => theme.accent,
+        Kind::Critical => theme.critical,
+        Kind::Warning => theme.warning,
+        Kind::Info => theme.info,
+        Kind::Text | Kind::Sql => Style::default(),
+    }
 }
 
 /// SQL with upper-case keywords highlighted.

@@ -4,7 +4,7 @@ use ratatui::layout::Constraint;
 use ratatui::widgets::{Cell, Row};
 
 use super::TabTable;
-use crate::model::{ConstraintKind, Relation};
+use crate::model::Relation;
 use crate::tui::model::DetailRow;
 use crate::tui::view::widgets::shown;
 
@@ -30,23 +30,12 @@ pub fn table<'a>(
                 Row::new(vec![
                     mark(row),
                     Cell::from(shown(&c.name)),
-                    Cell::from(constraint_kind(c.kind)),
+                    Cell::from(c.kind.label()),
                     Cell::from(shown(&c.definition)),
                     Cell::from(if c.validated { "yes" } else { "NO" }),
                 ])
             })
             .collect(),
         caption: None,
-    }
-}
-
-fn constraint_kind(kind: ConstraintKind) -> &'static str {
-    match kind {
-        ConstraintKind::PrimaryKey => "primary key",
-        ConstraintKind::Unique => "unique",
-        ConstraintKind::ForeignKey => "foreign key",
-        ConstraintKind::Check => "check",
-        ConstraintKind::Exclusion => "exclusion",
-        ConstraintKind::NotNull => "not null",
     }
 }

@@ -37,10 +37,10 @@ pub fn table<'a>(
     // mark, command (6), mode (5), roles, and the four spaces between those five.
     let fixed = 1 + 6 + 5 + roles_width + 4;
     let rest = width.saturating_sub(fixed);
-    let widest_name = r
-        .policies
+    let names: Vec<String> = r.policies.iter().map(|p| shown(&p.name)).collect();
+    let widest_name = names
         .iter()
-        .map(|p| shown(&p.name).chars().count())
+        .map(|n| n.chars().count())
         .max()
         .unwrap_or(4)
         .max(4);
@@ -50,7 +50,6 @@ pub fn table<'a>(
         rest
     };
     let condition_width = rest.saturating_sub(name_width + 2) / 2;
-    let names: Vec<String> = r.policies.iter().map(|p| shown(&p.name)).collect();
     let shared = (widest_name > name_width)
         .then(|| shared_start(&names))
         .flatten();
