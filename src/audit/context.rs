@@ -22,7 +22,7 @@ pub struct Context<'a> {
     pub catalog: &'a Catalog,
     /// True when the database has Supabase's auth schema and API roles.
     pub supabase: bool,
-    /// Schemas the HTTP API exposes: `pgrst.db_schemas`, or `public` on Supabase.
+    /// Schemas the HTTP API exposes ([`Catalog::api_schemas`]).
     pub exposed_schemas: Vec<String>,
     /// The column most tables use to scope rows to a tenant, if any.
     pub tenant_column: Option<&'static str>,
@@ -39,11 +39,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     pub fn new(catalog: &'a Catalog) -> Self {
         let supabase = catalog.is_supabase();
-        let exposed_schemas = match &catalog.exposed_schemas {
-            Some(list) => list.clone(),
-            None if supabase => vec!["public".into()],
-            None => Vec::new(),
-        };
+        let exposed_schemas = catalog.api_schemas();
         let relations_by_name = catalog
             .relations
             .iter()

@@ -12,6 +12,7 @@ mod access;
 pub mod migrations;
 mod objects;
 pub mod platform;
+mod privileges;
 mod relation;
 #[cfg(test)]
 pub mod testing;
@@ -19,6 +20,7 @@ pub mod version;
 
 pub use access::*;
 pub use objects::*;
+pub use privileges::*;
 pub use relation::*;
 
 use serde::{Deserialize, Serialize};
@@ -44,6 +46,10 @@ pub struct Catalog {
     pub domains: Vec<Domain>,
     /// Which of [`API_ROLES`] exist in the cluster (`PUBLIC` always does).
     pub roles_present: Vec<String>,
+    /// The cluster's roles (predefined `pg_*` roles aside), when the source knows them: a
+    /// live database does, migration files do not.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
     /// `pgrst.db_schemas`: the schemas PostgREST exposes, when the database says so.
     pub exposed_schemas: Option<Vec<String>>,
     /// The migration files an offline source was read from.
@@ -174,7 +180,7 @@ pub struct Location {
     pub line: u32,
 }
 
-/// A privilege grant to one of the [`API_ROLES`].
+/// The privileges one role (or PUBLIC) holds by grant on one object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     /// Role name, or `PUBLIC`.
@@ -215,6 +221,16 @@ impl Catalog {
         self.schemas.iter().any(|s| s.name == "auth")
             && self.roles_present.iter().any(|r| r == "anon")
             && self.roles_present.iter().any(|r| r == "authenticated")
+    }
+
+    /// Schemas the HTTP API exposes: `pgrst.db_schemas` when the database says, `public` on
+    /// Supabase otherwise, none on plain PostgreSQL.
+    pub fn api_schemas(&self) -> Vec<String> {
+        match &self.exposed_schemas {
+            Some(list) => list.clone(),
+            None if self.is_supabase() => vec!["public".into()],
+            None => Vec::new(),
+        }
     }
 
     /// Whether `role` exists in the cluster the catalog was read from.

@@ -35,3 +35,20 @@ pub fn is_platform_schema(schema: &str) -> bool {
         || SUPABASE_SCHEMAS.contains(&schema)
         || POSTGIS_SCHEMAS.contains(&schema)
 }
+
+/// The roles Supabase's HTTP API runs requests as, with the attributes every project gives
+/// them: what migrations cannot say but the Grants tab needs (`service_role` skips RLS).
+pub fn supabase_api_roles() -> Vec<super::Role> {
+    let role = |name: &str, bypass_rls: bool| super::Role {
+        name: name.into(),
+        superuser: false,
+        bypass_rls,
+        login: false,
+        member_of: Vec::new(),
+    };
+    vec![
+        role("anon", false),
+        role("authenticated", false),
+        role("service_role", true),
+    ]
+}

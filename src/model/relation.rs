@@ -48,7 +48,8 @@ pub struct Relation {
     pub policies: Vec<Policy>,
     #[serde(default)]
     pub triggers: Vec<Trigger>,
-    /// Grants to the API roles (see [`super::API_ROLES`]).
+    /// Grants as the ACL lists them, less the owner's own (an owner holds every privilege;
+    /// it is listed only when it is one of the API roles, [`super::API_ROLES`]).
     #[serde(default)]
     pub grants: Vec<Grant>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,6 +210,10 @@ pub struct Column {
     pub collation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Privileges granted on this column alone (`GRANT SELECT (email) ON t TO role`), on
+    /// top of the table's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
 }
 
 /// What sort of type a column has, as far as the rules care.

@@ -37,6 +37,7 @@ impl CatalogBuilder {
                 enums: Vec::new(),
                 domains: Vec::new(),
                 roles_present: vec!["PUBLIC".into()],
+                roles: Vec::new(),
                 exposed_schemas: None,
                 migrations: None,
                 publications: Vec::new(),
@@ -269,6 +270,7 @@ fn column(position: usize, name: &str, data_type: &str) -> Column {
         generated: None,
         collation: None,
         comment: None,
+        grants: Vec::new(),
     }
 }
 

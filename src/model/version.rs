@@ -24,6 +24,8 @@ pub enum Feature {
     LastScanTimes,
     /// Partitions carry their partitioned table's identity column.
     PartitionIdentity,
+    /// The MAINTAIN table privilege (VACUUM, ANALYZE, REINDEX, ... by grant).
+    MaintainPrivilege,
     /// NOT NULL constraints are rows of `pg_constraint` (contype `n`), with names.
     NotNullConstraints,
     /// `GENERATED ALWAYS AS (...) VIRTUAL` columns.
@@ -38,7 +40,7 @@ impl Feature {
                 150_000
             }
             Feature::LastScanTimes => 160_000,
-            Feature::PartitionIdentity => 170_000,
+            Feature::PartitionIdentity | Feature::MaintainPrivilege => 170_000,
             Feature::NotNullConstraints | Feature::VirtualGeneratedColumns => 180_000,
         }
     }

@@ -332,9 +332,10 @@ impl Keymap {
                 _ => None,
             };
         }
-        if let KeyCode::Char(c @ '1'..='9') = key.code {
+        if let KeyCode::Char(c @ '0'..='9') = key.code {
             if key.modifiers.is_empty() || key.modifiers == KeyModifiers::SHIFT {
-                return Some(Action::Tab(c as u8 - b'1'));
+                // `1` is the first tab and `0` the tenth, as on a keyboard's number row.
+                return Some(Action::Tab((c as u8 - b'0' + 9) % 10));
             }
         }
         self.bindings
@@ -348,7 +349,7 @@ impl Keymap {
             .iter()
             .map(|&command| (self.keys_for(command).join(" "), command.help()))
             .collect();
-        lines.push(("1-9".into(), "detail tab by number"));
+        lines.push(("1-9 0".into(), "detail tab by number"));
         lines.push(("mouse".into(), "click to select, wheel to scroll"));
         lines
     }

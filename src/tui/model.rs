@@ -360,6 +360,18 @@ pub fn detail_rows(model: &Model, id: &ObjectId, tab: Tab) -> Vec<DetailRow> {
             ObjectKind::Policy,
             r.policies.iter().map(|p| p.name.as_str()).collect(),
         ),
+        // The relation's findings about grants and RLS (an open table, TRUNCATE for the
+        // API) are on its own row in the tree; a role's row is for reading its access.
+        Tab::Grants => model
+            .catalog
+            .access(r)
+            .into_iter()
+            .map(|a| DetailRow {
+                name: Some(a.role),
+                jump: None,
+                findings: Vec::new(),
+            })
+            .collect(),
         Tab::Triggers => named(
             ObjectKind::Trigger,
             r.triggers.iter().map(|t| t.name.as_str()).collect(),

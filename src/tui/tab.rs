@@ -10,6 +10,8 @@ pub enum Tab {
     Indexes,
     Constraints,
     Policies,
+    /// Who can do what: privileges by role, and what row-level security leaves of them.
+    Grants,
     Triggers,
     Relationships,
     /// Usage evidence, dependents and the plan's decision.
@@ -19,11 +21,12 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 9] = [
+    pub const ALL: [Tab; 10] = [
         Tab::Columns,
         Tab::Indexes,
         Tab::Constraints,
         Tab::Policies,
+        Tab::Grants,
         Tab::Triggers,
         Tab::Relationships,
         Tab::Usage,
@@ -37,6 +40,7 @@ impl Tab {
             Tab::Indexes => "Indexes",
             Tab::Constraints => "Constraints",
             Tab::Policies => "Policies",
+            Tab::Grants => "Grants",
             Tab::Triggers => "Triggers",
             Tab::Relationships => "Relationships",
             Tab::Usage => "Usage",
@@ -52,6 +56,7 @@ impl Tab {
             Tab::Indexes => "Idx",
             Tab::Constraints => "Cons",
             Tab::Policies => "Pol",
+            Tab::Grants => "Grant",
             Tab::Triggers => "Trig",
             Tab::Relationships => "Rel",
             Tab::Usage => "Use",
@@ -60,7 +65,12 @@ impl Tab {
         }
     }
 
-    pub(crate) fn index(self) -> usize {
+    /// The digit key that opens the tab: `1` to `9`, then `0` for the tenth.
+    pub fn key(self) -> char {
+        char::from_digit(((self.index() + 1) % 10) as u32, 10).unwrap_or('?')
+    }
+
+    pub fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
 

@@ -35,6 +35,9 @@ fn normalise(catalog: Catalog, owner: &str) -> Catalog {
     c.schemas.iter_mut().for_each(|s| rename(&mut s.owner));
     c.relations.iter_mut().for_each(|r| rename(&mut r.owner));
     c.functions.iter_mut().for_each(|f| rename(&mut f.owner));
+    // Roles are the cluster's: another server has other superusers.
+    c.roles.retain(|r| !r.superuser || r.name == owner);
+    c.roles.iter_mut().for_each(|r| rename(&mut r.name));
     c
 }
 

@@ -158,7 +158,7 @@ fn plan_marks_survive_a_restart_and_export() {
 
     start();
     tmux.open_table("public.failed_attempts", "public.failed_attempts");
-    tmux.keys(&["7"]);
+    tmux.keys(&["8"]); // Usage
     tmux.wait_for("drop: replaced by failed_login_attempts");
     let screen = tmux.wait_for("failed_attempts [drop]");
     assert!(
@@ -361,7 +361,7 @@ fn a_long_policy_and_a_long_function_read_to_their_last_line_at_80x24() {
     tmux.keys(&["-l", "provision_team"]);
     tmux.wait_for("provision_team(");
     tmux.keys(&["Enter"]);
-    tmux.keys(&["9"]);
+    tmux.keys(&["0"]); // Definition
     tmux.wait_for("CREATE FUNCTION public.provision_team");
     tmux.keys(&["G"]);
     tmux.wait_for("the end of provision_team");

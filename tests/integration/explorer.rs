@@ -140,7 +140,7 @@ fn search_jumps_to_the_row_and_back_returns() {
     assert_eq!(app.row, 2, "workspace_id is the third column");
 
     // Relationships: Enter follows a foreign key, Backspace comes back.
-    app.update(Action::Tab(5));
+    app.update(Action::Tab(Tab::Relationships.index() as u8));
     let before = app.selected_object().cloned();
     app.update(Action::Enter);
     assert_ne!(
@@ -295,7 +295,7 @@ fn copy_effects_carry_the_fix_sql() {
 fn suppress_asks_for_a_reason_then_writes_the_key() {
     let mut app = demo_app();
     open_leads(&mut app);
-    app.update(Action::Tab(6));
+    app.update(Action::Tab(Tab::Usage.index() as u8));
     app.update(Action::Suppress);
     assert!(matches!(app.overlay, Overlay::Suppress(_)));
     assert!(
@@ -522,7 +522,7 @@ fn keys_map_to_actions_before_update() {
     ));
 }
 
-fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+pub(crate) fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     let mut state = ViewState::default();
     terminal
@@ -774,7 +774,7 @@ fn table_list_sorts_and_marks_tables_for_the_plan() {
 fn usage_tab_rows_jump_to_dependents() {
     let mut app = demo_app();
     open_leads(&mut app);
-    app.update(Action::Tab(6));
+    app.update(Action::Tab(Tab::Usage.index() as u8));
     assert_eq!(app.tab, Tab::Usage);
     app.update(Action::Right);
     app.update(Action::Down);

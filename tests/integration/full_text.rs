@@ -16,7 +16,7 @@ use pglens::tui::tab::Tab;
 
 use crate::explorer::screen;
 
-fn teams_app(width: u16, height: u16) -> App {
+pub(crate) fn teams_app(width: u16, height: u16) -> App {
     // Relative (tests run in the package's folder), so the screens name the file the same
     // on every machine.
     let path = PathBuf::from("tests/fixtures/shapes/supabase_teams.sql");
@@ -33,7 +33,7 @@ fn teams_app(width: u16, height: u16) -> App {
 }
 
 /// Opens an object with the finder, as a user would, on `tab`.
-fn open(app: &mut App, id: ObjectId, tab: Tab) {
+pub(crate) fn open(app: &mut App, id: ObjectId, tab: Tab) {
     app.update(Action::Search);
     let name = match &id {
         ObjectId::Function { name, .. } => name.clone(),

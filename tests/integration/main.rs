@@ -16,6 +16,7 @@ mod drift;
 mod e2e_tmux;
 mod explorer;
 mod full_text;
+mod grants;
 mod hostile_identifiers;
 mod hostile_output;
 mod introspection;

@@ -65,6 +65,11 @@ pub(super) fn decode(row: &SimpleQueryRow) -> Result<Child<Column>, String> {
             generated,
             collation: text(15),
             comment: text(16),
+            grants: match row.get(17) {
+                Some(json) => serde_json::from_str(json)
+                    .map_err(|e| format!("column grants are not JSON: {e}"))?,
+                None => Vec::new(),
+            },
         },
     })
 }

@@ -11,7 +11,7 @@
 //! ROLLBACK.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -24,7 +24,7 @@ use super::indexes;
 use crate::model::version::{Feature, FIRST_UNTESTED, MIN_SUPPORTED, SUPPORTED_RANGE};
 use crate::model::{
     Bucket, Catalog, Column, DefaultPrivilege, Domain, EnumType, Extension, Function, Index, Meta,
-    Policy, Publication, Relation, SchemaDef, Sequence, SourceKind, Trigger,
+    Policy, Publication, Relation, Role, SchemaDef, Sequence, SourceKind, Trigger, API_ROLES,
 };
 
 /// One catalog query: a name for messages and progress, and its text.
@@ -516,6 +516,7 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
     domains.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
 
     let meta = p.meta;
+    let roles = relevant_roles(meta.roles, &relations);
     let mut roles_present = meta.roles_present;
     roles_present.push("PUBLIC".into());
     Catalog {
@@ -538,12 +539,42 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
         enums,
         domains,
         roles_present,
+        roles,
         exposed_schemas: meta.exposed_schemas.map(|s| parse_schema_list(&s)),
         migrations: None,
         publications: p.publications,
         default_privileges: p.default_privileges,
         buckets: p.buckets,
     }
+}
+
+/// The cluster's roles that bear on this database: superusers, the API roles, every role
+/// that owns a relation, holds a grant on one or is named by a policy, and every role that
+/// inherits from one of those. Roles are cluster-wide; the rest belong to other databases.
+fn relevant_roles(roles: Vec<Role>, relations: &[Relation]) -> Vec<Role> {
+    let mut named: HashSet<&str> = API_ROLES.into_iter().collect();
+    for r in relations {
+        named.insert(&r.owner);
+        let grants = r
+            .grants
+            .iter()
+            .chain(r.columns.iter().flat_map(|c| &c.grants));
+        named.extend(grants.map(|g| g.grantee.as_str()));
+        named.extend(r.policies.iter().flat_map(|p| &p.roles).map(String::as_str));
+    }
+    let keep: Vec<bool> = roles
+        .iter()
+        .map(|role| {
+            role.superuser
+                || named.contains(role.name.as_str())
+                || role.member_of.iter().any(|m| named.contains(m.as_str()))
+        })
+        .collect();
+    roles
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(role, keep)| keep.then_some(role))
+        .collect()
 }
 
 fn check_version(meta: &RawMeta) -> Result<(), LiveError> {
@@ -713,6 +744,8 @@ struct RawMeta {
     stats_reset: Option<String>,
     stats_age_seconds: Option<f64>,
     roles_present: Vec<String>,
+    #[serde(default)]
+    roles: Vec<Role>,
     exposed_schemas: Option<String>,
     search_path: String,
     buckets_readable: bool,
@@ -742,6 +775,7 @@ mod tests {
             stats_reset: None,
             stats_age_seconds: None,
             roles_present: Vec::new(),
+            roles: Vec::new(),
             exposed_schemas: None,
             search_path: "public".into(),
             buckets_readable: false,

@@ -8,6 +8,7 @@
 //! - `row.rs`: a row of the Columns, Indexes, Constraints, Policies or Triggers tab;
 //! - `finding.rs`: a finding, its rationale and its fix.
 
+pub mod access;
 pub mod definition;
 pub mod finding;
 pub mod row;

@@ -19,6 +19,15 @@ pub fn doc(model: &Model, r: &Relation, tab: Tab, rows: &[DetailRow], row: usize
         Tab::Constraints => constraint(r.constraints.get(row)?),
         Tab::Policies => policy(r, r.policies.get(row)?),
         Tab::Triggers => trigger(model, r.triggers.get(row)?),
+        Tab::Grants => {
+            let role = rows.get(row)?.name.as_deref()?;
+            let access = model
+                .catalog
+                .access(r)
+                .into_iter()
+                .find(|a| a.role == role)?;
+            super::access::doc(&model.catalog, r, &access)
+        }
         _ => return None,
     };
     if let Some(detail) = rows.get(row) {

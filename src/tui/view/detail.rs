@@ -39,54 +39,55 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
     let count = model.findings_of(id).len();
     let long: Vec<String> = Tab::ALL
         .iter()
-        .enumerate()
-        .map(|(i, t)| match t {
-            Tab::Findings => format!("{} {} {count}", i + 1, t.title()),
-            _ => format!("{} {}", i + 1, t.title()),
+        .map(|t| match t {
+            Tab::Findings => format!("{} {} {count}", t.key(), t.title()),
+            _ => format!("{} {}", t.key(), t.title()),
         })
         .collect();
-    // Full titles when they fit (with dividers), short ones otherwise, numbers last.
-    let fits = |titles: &[String]| {
-        titles.iter().map(|t| t.chars().count() + 3).sum::<usize>() <= usize::from(tab_line.width)
-    };
-    let titles: Vec<String> = if fits(&long) {
-        long
-    } else {
-        let short: Vec<String> = Tab::ALL
+    // Full titles when they fit (padded, with dividers), then short ones padded, then short
+    // ones unpadded, then numbers with the open tab's name.
+    let width = usize::from(tab_line.width);
+    let cost = |titles: &[String], pad: usize| {
+        titles
             .iter()
-            .enumerate()
-            .map(|(i, t)| match t {
-                Tab::Findings => format!("{} {} {count}", i + 1, t.short()),
-                _ => format!("{} {}", i + 1, t.short()),
+            .map(|t| t.chars().count() + pad + 1)
+            .sum::<usize>()
+    };
+    let short: Vec<String> = Tab::ALL
+        .iter()
+        .map(|t| match t {
+            Tab::Findings => format!("{} {} {count}", t.key(), t.short()),
+            _ => format!("{} {}", t.key(), t.short()),
+        })
+        .collect();
+    let (titles, padded) = if cost(&long, 2) <= width {
+        (long, true)
+    } else if cost(&short, 2) <= width {
+        (short, true)
+    } else if cost(&short, 0) <= width {
+        (short, false)
+    } else {
+        let numbers = Tab::ALL
+            .iter()
+            .map(|t| {
+                if *t == app.tab {
+                    format!("{} {}", t.key(), t.short())
+                } else {
+                    t.key().to_string()
+                }
             })
             .collect();
-        if fits(&short) {
-            short
-        } else {
-            // Numbers only, but the open tab keeps its name.
-            Tab::ALL
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    if *t == app.tab {
-                        format!("{} {}", i + 1, t.short())
-                    } else {
-                        (i + 1).to_string()
-                    }
-                })
-                .collect()
-        }
+        (numbers, true)
     };
     let titles: Vec<Line<'_>> = titles.into_iter().map(Line::from).collect();
     let selected_tab = Tab::ALL.iter().position(|t| *t == app.tab).unwrap_or(0);
-    frame.render_widget(
-        Tabs::new(titles)
-            .select(selected_tab)
-            .style(theme.muted)
-            .highlight_style(theme.selection)
-            .divider("│"),
-        tab_line,
-    );
+    let tabs = Tabs::new(titles)
+        .select(selected_tab)
+        .style(theme.muted)
+        .highlight_style(theme.selection)
+        .divider("│");
+    let tabs = if padded { tabs } else { tabs.padding("", "") };
+    frame.render_widget(tabs, tab_line);
     let rows = detail_rows(model, id, app.tab);
     view.detail.select(if rows.is_empty() {
         None
@@ -153,6 +154,7 @@ fn relation_tab(
         Tab::Indexes => tabs::indexes::table(r, rows, &mark),
         Tab::Constraints => tabs::constraints::table(r, rows, &mark),
         Tab::Policies => tabs::policies::table(r, rows, area.width, &mark),
+        Tab::Grants => tabs::grants::table(&model.catalog, r, area.width, theme),
         Tab::Triggers => tabs::triggers::table(r, rows, &mark),
         Tab::Relationships => tabs::relationships::table(model, r),
         Tab::Usage | Tab::Findings | Tab::Definition => return,

@@ -92,7 +92,7 @@ pub fn render(
             k(Command::CopyFix)
         ),
         Overlay::None if app.focus == Focus::Detail && app.tab == Tab::Definition => format!(
-            "↑↓ PgUp PgDn {} {} scroll · Tab/1-9 tabs · {} in full · {} back · {} find · {} help",
+            "↑↓ PgUp PgDn {} {} scroll · Tab/0-9 tabs · {} in full · {} back · {} find · {} help",
             k(Command::Home),
             k(Command::End),
             k(Command::ShowFull),
@@ -101,7 +101,7 @@ pub fn render(
             k(Command::Help)
         ),
         Overlay::None if app.focus == Focus::Detail => format!(
-            "↑↓ rows · Tab/1-9 tabs · Enter jump or in full · {} in full · {} back · {} copy fix · {} suppress · {} mark · {} find · {} help",
+            "↑↓ rows · Tab/0-9 tabs · Enter jump or in full · {} in full · {} back · {} copy fix · {} suppress · {} mark · {} find · {} help",
             k(Command::ShowFull),
             k(Command::Back),
             k(Command::CopyFix),

@@ -32,7 +32,15 @@ SELECT n.nspname,
               SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname)
               FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace
               WHERE co.oid = a.attcollation) END,
-       d.description
+       d.description,
+       -- Column privileges (GRANT SELECT (email) ...), only where a column has any.
+       CASE WHEN a.attacl IS NOT NULL THEN (
+         SELECT json_agg(json_build_object('grantee', g.grantee, 'privileges', g.privileges)
+                         ORDER BY g.grantee)::text
+         FROM (SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee) END AS grantee,
+                      array_agg(DISTINCT x.privilege_type ORDER BY x.privilege_type) AS privileges
+               FROM aclexplode(a.attacl) x
+               GROUP BY 1) g) END
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

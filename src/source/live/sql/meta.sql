@@ -14,6 +14,19 @@ SELECT json_build_object(
                                AND has_table_privilege('storage.buckets', 'SELECT'), false),
   'roles_present', (SELECT coalesce(json_agg(rolname ORDER BY rolname), '[]')
                     FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')),
+  -- Every role but the predefined pg_* ones, with the roles whose privileges it inherits
+  -- (pg_has_role follows memberships through, and knows INHERIT on every version).
+  'roles', (SELECT coalesce(json_agg(json_build_object(
+                 'name', r.rolname, 'superuser', r.rolsuper, 'bypass_rls', r.rolbypassrls,
+                 'login', r.rolcanlogin,
+                 'member_of', CASE WHEN r.rolsuper THEN '[]'::json ELSE (
+                    SELECT coalesce(json_agg(m.rolname ORDER BY m.rolname), '[]')
+                    FROM pg_roles m
+                    WHERE m.oid <> r.oid
+                      AND m.oid IN (SELECT roleid FROM pg_auth_members)
+                      AND pg_has_role(r.oid, m.oid, 'USAGE')) END)
+               ORDER BY r.rolname), '[]')
+            FROM pg_roles r WHERE r.rolname !~ '^pg_'),
   -- PostgREST's exposed schemas: set on the database, or on a role (Supabase sets it on authenticator).
   'exposed_schemas', coalesce(
       nullif(current_setting('pgrst.db_schemas', true), ''),

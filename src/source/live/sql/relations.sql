@@ -1,5 +1,5 @@
 -- Tables, partitioned tables, views, materialized views and foreign tables, with their
--- options, grants to the API roles and usage statistics. One plain row per relation,
+-- options, grants and usage statistics. One plain row per relation,
 -- decoded by `relations.rs`: on 5,000 tables, building a JSON object per relation cost the
 -- server more than reading the catalogs (0.36 s against 0.13 s). What only some relations
 -- have (a parent, a view's reads, grants) is a small JSON text, computed only for them;
@@ -35,8 +35,9 @@ SELECT n.nspname,
          JOIN pg_namespace rn ON rn.oid = rc.relnamespace
          WHERE rw.ev_class = c.oid) END,
        members.extname,
-       -- Without an ACL, only the owner holds privileges: nothing to read unless the owner
-       -- is itself an API role.
+       -- Grants to every role but the owner, whose privileges go without saying (an owner
+       -- that is an API role stays in: the audit asks what those roles hold). Without an
+       -- ACL only the owner holds privileges.
        CASE WHEN c.relacl IS NOT NULL
               OR pg_get_userbyid(c.relowner) IN ('anon', 'authenticated', 'service_role') THEN (
          SELECT json_agg(json_build_object('grantee', g.grantee, 'privileges', g.privileges)
@@ -44,8 +45,9 @@ SELECT n.nspname,
          FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END AS grantee,
                       array_agg(DISTINCT a.privilege_type ORDER BY a.privilege_type) AS privileges
                FROM aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
-               GROUP BY 1) g
-         WHERE g.grantee IN ('anon', 'authenticated', 'service_role', 'PUBLIC')) END,
+               WHERE a.grantee <> c.relowner
+                  OR pg_get_userbyid(c.relowner) IN ('anon', 'authenticated', 'service_role')
+               GROUP BY 1) g) END,
        CASE WHEN c.reltuples < 0 THEN NULL ELSE c.reltuples::int8 END,
        -- Heap + TOAST pages as of the last VACUUM / ANALYZE, times the block size. Asking
        -- for exact sizes (pg_table_size) opens every table and doubled this query's time;

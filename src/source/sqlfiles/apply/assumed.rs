@@ -46,6 +46,7 @@ impl Builder {
                 generated: None,
                 collation: None,
                 comment: None,
+                grants: Vec::new(),
             });
         }
         table.constraints.push(Constraint {

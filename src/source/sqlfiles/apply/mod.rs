@@ -118,6 +118,9 @@ impl Builder {
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         c.extensions.sort_by(|a, b| a.name.cmp(&b.name));
         c.roles_present = API_ROLES.iter().map(|r| r.to_string()).collect();
+        if c.is_supabase() {
+            c.roles = crate::model::platform::supabase_api_roles();
+        }
         self.catalog
     }
 

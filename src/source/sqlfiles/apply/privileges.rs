@@ -6,6 +6,9 @@ use super::tree::*;
 use super::{Applied, Builder, TABLE_PRIVILEGES};
 use crate::model::*;
 
+/// The privileges `GRANT ALL (columns)` gives: those a column can hold.
+const COLUMN_PRIVILEGES: [&str; 4] = ["INSERT", "REFERENCES", "SELECT", "UPDATE"];
+
 impl Builder {
     pub(super) fn comment(&mut self, s: &pb::CommentStmt) -> Applied {
         let text = (!s.comment.is_empty()).then(|| s.comment.clone());
@@ -49,7 +52,6 @@ impl Builder {
         let grantees: Vec<String> = role_names(&s.grantees)
             .into_iter()
             .map(|r| if r == "public" { "PUBLIC".into() } else { r })
-            .filter(|r| API_ROLES.contains(&r.as_str()))
             .collect();
         if grantees.is_empty() {
             return Ok(());
@@ -58,7 +60,10 @@ impl Builder {
         use pb::ObjectType as O;
         match O::try_from(s.objtype).map_err(|e| e.to_string())? {
             O::ObjectTable => {
-                let privileges = privilege_names(&s.privileges, &TABLE_PRIVILEGES);
+                let (on_columns, on_table): (Vec<&pb::Node>, Vec<&pb::Node>) = s
+                    .privileges
+                    .iter()
+                    .partition(|p| matches!(&p.node, Some(N::AccessPriv(a)) if !a.cols.is_empty()));
                 let targets: Vec<QualifiedName> = if all_in_schema {
                     let schemas = strings(&s.objects);
                     self.catalog
@@ -76,14 +81,48 @@ impl Builder {
                         })
                         .collect()
                 };
+                // An empty list is ALL PRIVILEGES; a list of only column privileges is not.
+                let table_privileges = if on_columns.is_empty() || !on_table.is_empty() {
+                    let on_table: Vec<pb::Node> = on_table.into_iter().cloned().collect();
+                    privilege_names(&on_table, &TABLE_PRIVILEGES)
+                } else {
+                    Vec::new()
+                };
                 for q in targets {
                     let r = self.relation_mut(&q)?;
                     for g in &grantees {
-                        change_grant(&mut r.grants, g, &privileges, s.is_grant);
+                        if !table_privileges.is_empty() {
+                            change_grant(&mut r.grants, g, &table_privileges, s.is_grant);
+                            // Revoking a table privilege revokes it on every column too.
+                            if !s.is_grant {
+                                for c in &mut r.columns {
+                                    change_grant(&mut c.grants, g, &table_privileges, false);
+                                }
+                            }
+                        }
+                        for p in &on_columns {
+                            let Some(N::AccessPriv(a)) = &p.node else {
+                                continue;
+                            };
+                            let privileges = if a.priv_name.is_empty() {
+                                COLUMN_PRIVILEGES.iter().map(|p| p.to_string()).collect()
+                            } else {
+                                vec![a.priv_name.to_uppercase()]
+                            };
+                            for name in strings(&a.cols) {
+                                let c = column_mut(r, &name)?;
+                                change_grant(&mut c.grants, g, &privileges, s.is_grant);
+                            }
+                        }
                     }
                 }
             }
             O::ObjectFunction | O::ObjectRoutine | O::ObjectProcedure => {
+                // Functions record the API roles' grants only, as a live source reads them.
+                let grantees: Vec<&String> = grantees
+                    .iter()
+                    .filter(|g| API_ROLES.contains(&g.as_str()))
+                    .collect();
                 let privileges = vec!["EXECUTE".to_string()];
                 let named: Vec<&pb::ObjectWithArgs> = s
                     .objects

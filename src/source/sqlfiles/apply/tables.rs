@@ -214,6 +214,7 @@ impl Builder {
             generated: None,
             collation: None,
             comment: None,
+            grants: Vec::new(),
         };
         if let Some(raw) = &cd.raw_default {
             default = stored_default(raw, &column.type_kind);

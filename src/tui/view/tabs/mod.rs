@@ -7,6 +7,7 @@ pub mod columns;
 pub mod constraints;
 pub mod definition;
 pub mod findings;
+pub mod grants;
 pub mod indexes;
 pub mod policies;
 pub mod relationships;
