@@ -30,9 +30,7 @@ pub fn table<'a>(catalog: &Catalog, r: &Relation, width: u16, theme: &Theme) -> 
     } else {
         7
     };
-    let open = !r.rls_enabled
-        && catalog.is_supabase()
-        && catalog.api_schemas().contains(&r.schema);
+    let open = !r.rls_enabled && catalog.is_supabase() && catalog.api_schemas().contains(&r.schema);
     let role_width = widest(access.iter().map(|a| a.role.as_str()), 4, 24);
     let fixed = role_width + 4 * privileges as u16 + 9;
     let with_from = width >= fixed + 1 + FROM_MIN;
