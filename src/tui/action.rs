@@ -52,6 +52,13 @@ pub enum Action {
     Sort,
     /// Table list: reverse the order.
     ReverseSort,
+    /// The first rows of the selected table (live databases only).
+    Peek,
+    /// A peek's rows, or why there are none, for `table`.
+    PeekArrived {
+        table: crate::model::QualifiedName,
+        result: Box<Result<crate::source::live::peek::Peek, String>>,
+    },
     Help,
     Reload,
     Quit,
@@ -182,6 +189,7 @@ commands! {
     CycleRuleFilter = "filter_rule", ["R"], "findings list: cycle rule";
     GroupAlike = "group_alike", ["a"], "findings list: group alike findings / one by one";
     Tables = "tables", ["T"], "table list with rows, size, reads, writes, dependents";
+    Peek = "peek", ["p"], "the table's first 50 rows, read only (live databases)";
     Mark = "mark", ["m"], "cleanup plan: mark the table keep / drop / merge / investigate";
     ExportPlan = "export_plan", ["E"], "write the cleanup plan as Markdown and SQL";
     Drift = "drift", ["D"], "differences from the --drift source";

@@ -155,6 +155,40 @@ fn yield_to_the_screen() {
     }
 }
 
+/// Reads the first rows of `table` on a worker thread of its own, so a slow view or a
+/// locked table never holds the screen; the result arrives as [`Action::PeekArrived`].
+/// Only a live source is peeked at (the update never asks otherwise).
+pub(super) fn spawn_peek(
+    options: &Options,
+    table: crate::model::QualifiedName,
+    tx: Sender<Action>,
+) {
+    let source::SourceSpec::Live(conninfo) = options.spec.clone() else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let result = peek(&conninfo, &table);
+        let _ = tx.send(Action::PeekArrived {
+            table,
+            result: Box::new(result),
+        });
+    });
+}
+
+fn peek(
+    conninfo: &str,
+    table: &crate::model::QualifiedName,
+) -> Result<source::live::peek::Peek, String> {
+    use source::live::{conninfo, peek};
+    let params =
+        conninfo::resolve(conninfo, &conninfo::ProcessEnvironment).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    runtime.block_on(peek::peek(&params, table, peek::PEEK_TIMEOUT))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

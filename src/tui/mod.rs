@@ -14,7 +14,7 @@
 //! - `clipboard.rs`: OSC 52, tmux, desktop clipboard and a file;
 //! - `prompt.rs`: the no-echo password prompt used before the terminal is taken over;
 //! - `loader.rs`: the worker thread that reads the source, then audits it once the tree
-//!   is on screen;
+//!   is on screen, and the one that reads a row peek;
 //! - this file: the runtime, the only part with I/O besides the loader. It owns the
 //!   terminal (the screen is usable while the source loads), turns terminal events into
 //!   actions, draws only when something changed, and performs the effects `update` returns.
@@ -294,6 +294,7 @@ fn apply(
                 });
             }
             Effect::Reload => loader::spawn(options, tx.clone()),
+            Effect::Peek { table } => loader::spawn_peek(options, table, tx.clone()),
             Effect::Reconnect { password } => {
                 // The typed password joins the source, so a later reload keeps it.
                 if let SourceSpec::Live(conninfo) = &options.spec {

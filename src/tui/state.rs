@@ -119,6 +119,41 @@ pub enum Overlay {
     Password(Password),
     /// A row, a finding or a definition in full, wrapped and scrolled.
     Full(FullText),
+    /// The first rows of a table, read from the live database.
+    Peek(PeekView),
+}
+
+/// The row peek (`p`): which table, what has been read, and where the cursor is.
+#[derive(Debug, Clone)]
+pub struct PeekView {
+    pub table: QualifiedName,
+    pub rows: PeekRows,
+    /// The selected row.
+    pub row: usize,
+    /// The first column shown: Left and Right scroll sideways one column at a time.
+    pub column: usize,
+    /// The list the peek was opened from (the table list), which Esc returns to.
+    pub back: Option<Box<Overlay>>,
+}
+
+/// Where a peek is: waiting for the server, read, or refused.
+#[derive(Debug, Clone)]
+pub enum PeekRows {
+    Loading,
+    Read(crate::source::live::peek::Peek),
+    Failed(String),
+}
+
+impl PeekView {
+    pub fn loading(table: QualifiedName, back: Option<Box<Overlay>>) -> Self {
+        PeekView {
+            table,
+            rows: PeekRows::Loading,
+            row: 0,
+            column: 0,
+            back,
+        }
+    }
 }
 
 /// The full-text view: what it shows, how far it is scrolled, and the overlay it was
@@ -181,6 +216,10 @@ pub enum Effect {
     },
     /// Write the plan's Markdown and SQL beside the plan file.
     ExportPlan,
+    /// Read the first rows of a table from the live database, on a worker thread.
+    Peek {
+        table: QualifiedName,
+    },
     Reload,
     Quit,
 }

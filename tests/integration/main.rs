@@ -22,12 +22,24 @@ mod hostile_output;
 mod introspection;
 mod migrations;
 mod offline;
+mod peek;
 mod rules;
 mod safe_fixes;
 mod shapes;
 
+/// An empty working directory of this run's own, removed by nobody (it is in /tmp).
+pub fn neutral_dir() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("pglens-cwd-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create a working directory");
+        dir
+    })
+}
+
 /// Runs the `pglens` binary as a user would: no PG* variables from the developer's shell,
-/// no colour, in a neutral working directory (so no stray ignore file applies).
+/// no colour, in an empty working directory of this run's own (a `pglens.toml` someone
+/// left in /tmp would otherwise suppress findings the snapshots expect).
 /// Returns the exit status, standard output and standard error.
 pub fn run_pglens(args: &[&str]) -> (i32, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_pglens"))
@@ -35,7 +47,7 @@ pub fn run_pglens(args: &[&str]) -> (i32, String, String) {
         .env_remove("PGHOST")
         .env_remove("PGPASSWORD")
         .env("NO_COLOR", "1")
-        .current_dir(std::env::temp_dir())
+        .current_dir(neutral_dir())
         .output()
         .expect("run pglens");
     (

@@ -2,7 +2,7 @@
 //!
 //! [`conninfo`] resolves what the user typed the way libpq would, [`tls`] applies `sslmode`,
 //! [`connect`] opens the connection and names failures, and [`introspect`] reads the
-//! catalog in one read-only transaction.
+//! catalog in one read-only transaction. [`peek`] reads a table's first rows, also read only.
 
 mod columns;
 pub mod connect;
@@ -10,6 +10,7 @@ pub mod conninfo;
 mod constraints;
 mod indexes;
 pub mod introspect;
+pub mod peek;
 mod relations;
 pub mod tls;
 

@@ -6,11 +6,14 @@
 //!
 //! - `definition.rs`: the Definition tab's SQL;
 //! - `row.rs`: a row of the Columns, Indexes, Constraints, Policies or Triggers tab;
-//! - `finding.rs`: a finding, its rationale and its fix.
+//! - `finding.rs`: a finding, its rationale and its fix;
+//! - `access.rs`: one role's access to a table;
+//! - `peek.rs`: one row the row peek read.
 
 pub mod access;
 pub mod definition;
 pub mod finding;
+pub mod peek;
 pub mod row;
 
 use unicode_width::UnicodeWidthChar;

@@ -8,6 +8,7 @@ mod definition;
 mod drift;
 mod findings;
 mod full;
+mod peek;
 mod review;
 mod search;
 mod suppress;
@@ -181,6 +182,10 @@ impl App {
                 self.page = usize::from(height.saturating_sub(8)).max(1);
                 Vec::new()
             }
+            Action::PeekArrived { table, result } => {
+                self.peek_arrived(table, *result);
+                Vec::new()
+            }
             Action::Quit => vec![Effect::Quit],
             other => self.update_for_mode(other),
         }
@@ -196,6 +201,7 @@ impl App {
             Overlay::Mark(prompt) => self.update_mark(prompt, action),
             Overlay::Drift(selected) => self.update_drift(selected, action),
             Overlay::Full(full) => self.update_full(full, action),
+            Overlay::Peek(view) => self.update_peek(view, action),
             Overlay::Help(offset) => {
                 let offset = match action {
                     Action::Escape | Action::Help | Action::Enter => return Vec::new(),
@@ -301,6 +307,7 @@ impl App {
                 _ => self.status = Some(("select a table to mark".into(), Tone::Error)),
             },
             Action::ExportPlan => return vec![Effect::ExportPlan],
+            Action::Peek => return self.start_peek(self.selected_table(), None),
             Action::CopyFix => return self.copy_fix(),
             Action::CopyAll => return self.copy_all(),
             Action::Suppress => self.start_suppress(),

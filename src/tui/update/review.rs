@@ -159,6 +159,10 @@ impl App {
                 self.overlay = Overlay::Tables(view);
                 return vec![Effect::ExportPlan];
             }
+            Action::Peek => {
+                let table = view.selected_table().cloned();
+                return self.start_peek(table, Some(Box::new(Overlay::Tables(view))));
+            }
             _ => {}
         }
         self.overlay = Overlay::Tables(view);

@@ -4,6 +4,7 @@
 
 mod detail;
 mod overlays;
+mod peek;
 mod review;
 mod status;
 mod summary;
@@ -122,6 +123,7 @@ pub fn render(
         Overlay::Drift(selected) => {
             overlays::drift(frame, a.tree.union(a.detail), app, *selected, view, theme)
         }
+        Overlay::Peek(pv) => peek::render(frame, a.tree.union(a.detail), app, pv, view, theme),
         Overlay::Mark(MarkPrompt { back: Some(tv), .. }) => {
             review::tables(frame, a.tree.union(a.detail), app, tv, view, theme)
         }
@@ -135,6 +137,10 @@ pub fn render(
         Overlay::Password(typed) => overlays::password(frame, size, app, &typed.0, theme),
         Overlay::Mark(p) => review::mark(frame, size, p, theme),
         Overlay::Full(full) => overlays::full_text(frame, size, full, theme),
-        Overlay::Findings(_) | Overlay::Tables(_) | Overlay::Drift(_) | Overlay::None => {}
+        Overlay::Findings(_)
+        | Overlay::Tables(_)
+        | Overlay::Drift(_)
+        | Overlay::Peek(_)
+        | Overlay::None => {}
     }
 }

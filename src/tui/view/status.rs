@@ -64,6 +64,11 @@ pub fn render(
         Overlay::Password(_) => "type the password (not shown) · Enter connect · Esc cancel".to_string(),
         Overlay::Help(_) => "↑↓ scroll · Esc close".to_string(),
         Overlay::Drift(_) => "↑↓ move · Enter open the table · Esc close".to_string(),
+        Overlay::Peek(_) => format!(
+            "↑↓ rows · ←→ columns · {} row in full · {} read again · Esc close",
+            k(Command::ShowFull),
+            k(Command::Reload)
+        ),
         Overlay::Tables(_) => format!(
             "↑↓ move · Enter open · {} sort · {} reverse · {} mark · {} export plan · Esc close",
             k(Command::Sort),
