@@ -367,3 +367,44 @@ fn a_long_policy_and_a_long_function_read_to_their_last_line_at_80x24() {
     tmux.wait_for("the end of provision_team");
     tmux.keys(&["q"]);
 }
+
+/// A peek at a slow view: the explorer stays usable while it runs (Esc closes it, the
+/// finder opens another table), and a peek left open ends with the timeout's message.
+#[tokio::test]
+async fn a_slow_peek_leaves_the_explorer_usable_and_times_out() {
+    let db = crate::common::TestDb::new("e2e_peek").await;
+    db.exec(
+        "CREATE VIEW public.slow_report AS SELECT 1 AS n FROM pg_sleep(60);
+         CREATE TABLE public.quick_table (id int PRIMARY KEY);
+         INSERT INTO public.quick_table VALUES (7);",
+    )
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let tmux = Tmux {
+        socket: format!("pglens-e2e-peek-{}", std::process::id()),
+    };
+    tmux.start(home.path(), &format!("\"{}\"", db.conninfo()));
+    tmux.wait_for("quick_table");
+    let find = |name: &str, shown: &str| {
+        tmux.keys(&["/"]);
+        tmux.wait_for("find by name");
+        tmux.keys(&["-l", name]);
+        tmux.wait_for(&format!("public.{name}"));
+        tmux.keys(&["Enter"]);
+        tmux.wait_for(shown);
+    };
+    find("slow_report", "slow_report view");
+    tmux.keys(&["p"]);
+    tmux.wait_for("reading the first 50 rows of public.slow_report");
+    tmux.keys(&["Escape"]);
+    find("quick_table", "quick_table table");
+    tmux.keys(&["p"]);
+    tmux.wait_for("rows of public.quick_table: all 1");
+    std::thread::sleep(Duration::from_millis(600));
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(600));
+    find("slow_report", "slow_report view");
+    tmux.keys(&["p"]);
+    let screen = tmux.wait_for("took longer than 5 s and was cancelled");
+    assert!(screen.contains("rows of public.slow_report"), "{screen}");
+}
