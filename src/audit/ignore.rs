@@ -152,11 +152,44 @@ impl IgnoreList {
     }
 }
 
-/// Adds one `[[ignore]]` entry to the file (creating it), as the explorer's `s` does. The
-/// file is edited in place: its comments, order and other sections stay as they were. A key
-/// already suppressed gets the new reason instead of a second entry. A file that does not
-/// parse is refused and left untouched, and the write is atomic (`files::write`).
-pub fn append_entry(path: &Path, key: &str, reason: &str) -> Result<(), IgnoreError> {
+/// What one entry suppresses: a finding by its key, or every finding of a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IgnoreTarget {
+    Key(String),
+    Rule(String),
+}
+
+impl IgnoreTarget {
+    /// The entry's field: `key` or `rule`.
+    fn field(&self) -> &'static str {
+        match self {
+            IgnoreTarget::Key(_) => "key",
+            IgnoreTarget::Rule(_) => "rule",
+        }
+    }
+
+    fn value(&self) -> &str {
+        match self {
+            IgnoreTarget::Key(v) | IgnoreTarget::Rule(v) => v,
+        }
+    }
+}
+
+impl std::fmt::Display for IgnoreTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IgnoreTarget::Key(k) => f.write_str(k),
+            IgnoreTarget::Rule(r) => write!(f, "every {r} finding"),
+        }
+    }
+}
+
+/// Adds one `[[ignore]]` entry to the file (creating it), as the explorer's `s` and `S` do.
+/// The file is edited in place: its comments, order and other sections stay as they were. A
+/// key or rule already suppressed gets the new reason instead of a second entry. A file that
+/// does not parse is refused and left untouched, and the write is atomic (`files::write`).
+pub fn append_entry(path: &Path, target: &IgnoreTarget, reason: &str) -> Result<(), IgnoreError> {
+    let (field, value) = (target.field(), target.value());
     let name = path.display().to_string();
     let invalid = |detail: String| IgnoreError::Invalid {
         path: name.clone(),
@@ -184,14 +217,14 @@ pub fn append_entry(path: &Path, key: &str, reason: &str) -> Result<(), IgnoreEr
         let existing = list
             .iter_mut()
             .filter_map(|v| v.as_inline_table_mut())
-            .find(|t| t.get("key").and_then(|v| v.as_str()) == Some(key));
+            .find(|t| t.get(field).and_then(|v| v.as_str()) == Some(value));
         match existing {
             Some(entry) => {
                 entry.insert("reason", reason.into());
             }
             None => {
                 let mut entry = toml_edit::InlineTable::new();
-                entry.insert("key", key.into());
+                entry.insert(field, value.into());
                 entry.insert("reason", reason.into());
                 list.push(entry);
             }
@@ -203,14 +236,14 @@ pub fn append_entry(path: &Path, key: &str, reason: &str) -> Result<(), IgnoreEr
         .ok_or_else(|| invalid("`ignore` must be a list of [[ignore]] entries".into()))?;
     let existing = entries
         .iter_mut()
-        .find(|t| t.get("key").and_then(|v| v.as_str()) == Some(key));
+        .find(|t| t.get(field).and_then(|v| v.as_str()) == Some(value));
     match existing {
         Some(entry) => {
             entry["reason"] = toml_edit::value(reason);
         }
         None => {
             let mut entry = toml_edit::Table::new();
-            entry["key"] = toml_edit::value(key);
+            entry[field] = toml_edit::value(value);
             entry["reason"] = toml_edit::value(reason);
             entries.push(entry);
         }
@@ -248,15 +281,19 @@ mod tests {
         assert!(e.contains("is a directory"), "{e}");
     }
 
+    fn key(k: &str) -> IgnoreTarget {
+        IgnoreTarget::Key(k.into())
+    }
+
     #[test]
     fn appended_entries_read_back_exactly() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub").join("pglens.toml");
-        let key = "rule:table:public.\"we\\ird\"\ttable";
-        append_entry(&path, key, "line one\nline \"two\"").unwrap();
-        append_entry(&path, "b", "c").unwrap();
+        let weird = "rule:table:public.\"we\\ird\"\ttable";
+        append_entry(&path, &key(weird), "line one\nline \"two\"").unwrap();
+        append_entry(&path, &key("b"), "c").unwrap();
         let entries = parse(&std::fs::read_to_string(&path).unwrap(), "f").unwrap();
-        assert_eq!(entries[0].key.as_deref(), Some(key));
+        assert_eq!(entries[0].key.as_deref(), Some(weird));
         assert_eq!(entries[0].reason, "line one\nline \"two\"");
         assert_eq!(entries[1].key.as_deref(), Some("b"));
     }
@@ -267,8 +304,8 @@ mod tests {
         let path = dir.path().join("pglens.toml");
         let original = "# Reviewed by the platform team.\n\n[[ignore]]\nrule = \"unused-index\" # stats reset weekly\nreason = \"young statistics\"\n\n[explorer]\ntheme = \"light\"\n";
         std::fs::write(&path, original).unwrap();
-        append_entry(&path, "a:table:public.t", "first").unwrap();
-        append_entry(&path, "a:table:public.t", "second thoughts").unwrap();
+        append_entry(&path, &key("a:table:public.t"), "first").unwrap();
+        append_entry(&path, &key("a:table:public.t"), "second thoughts").unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
             text.starts_with("# Reviewed by the platform team.")
@@ -279,10 +316,25 @@ mod tests {
         let entries = parse(&text, "f").unwrap();
         assert_eq!(entries.len(), 2, "one entry per key:\n{text}");
         assert_eq!(entries[1].reason, "second thoughts");
+        // A whole rule: the rule's entry gets the new reason, and keys are left alone.
+        let rule = IgnoreTarget::Rule("unused-index".into());
+        append_entry(&path, &rule, "weekly resets").unwrap();
+        append_entry(&path, &IgnoreTarget::Rule("a".into()), "all of a").unwrap();
+        let entries = parse(&std::fs::read_to_string(&path).unwrap(), "f").unwrap();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(
+            (entries[0].rule.as_deref(), entries[0].reason.as_str()),
+            (Some("unused-index"), "weekly resets")
+        );
+        assert_eq!(entries[1].key.as_deref(), Some("a:table:public.t"));
+        assert_eq!(
+            (entries[2].rule.as_deref(), entries[2].key.as_deref()),
+            (Some("a"), None)
+        );
 
         // A file that does not parse is refused, not made worse.
         std::fs::write(&path, "[[ignore]\nkey = \"x\"\n").unwrap();
-        let e = append_entry(&path, "b", "c").unwrap_err().to_string();
+        let e = append_entry(&path, &key("b"), "c").unwrap_err().to_string();
         assert!(e.contains("not valid"), "{e}");
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
@@ -290,13 +342,13 @@ mod tests {
         );
         // An inline list stays inline.
         std::fs::write(&path, "ignore = [{ rule = \"x\", reason = \"y\" }]\n").unwrap();
-        append_entry(&path, "b", "c").unwrap();
+        append_entry(&path, &key("b"), "c").unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(parse(&text, "f").unwrap().len(), 2, "{text}");
         assert!(text.starts_with("ignore = ["), "{text}");
         // One whose `ignore` is something else is refused.
         std::fs::write(&path, "ignore = 3\n").unwrap();
-        assert!(append_entry(&path, "b", "c").is_err());
+        assert!(append_entry(&path, &key("b"), "c").is_err());
     }
 
     #[test]

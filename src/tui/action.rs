@@ -33,6 +33,8 @@ pub enum Action {
     CopyFix,
     CopyAll,
     Suppress,
+    /// Suppress every finding of the selected finding's rule.
+    SuppressRule,
     CycleGrouping,
     /// Show or hide the platform's schemas everywhere.
     TogglePlatform,
@@ -182,6 +184,7 @@ commands! {
     CopyFix = "copy_fix", ["y"], "copy the selected finding's fix SQL";
     CopyAll = "copy_all", ["Y"], "copy all fix SQL of the table or category";
     Suppress = "suppress", ["s"], "suppress the selected finding (asks for a reason)";
+    SuppressRule = "suppress_rule", ["S"], "suppress the whole rule of the selected finding";
     CycleGrouping = "cycle_grouping", ["c"], "group by categories / schema / severity";
     TogglePlatform = "toggle_platform", ["P"], "show / hide the platform's schemas (auth, storage, ...)";
     CycleSeverityFilter = "filter_severity", ["v"], "findings list: cycle minimum severity";

@@ -249,11 +249,11 @@ fn apply(
                 let report = clipboard.copy(&text, &mut io::stdout());
                 app.update(Action::Notice(format!("copied {what}: {report}")));
             }
-            Effect::Suppress { key, reason } => {
-                let result = audit::ignore::append_entry(&options.ignore_path, &key, &reason);
+            Effect::Suppress { target, reason } => {
+                let result = audit::ignore::append_entry(&options.ignore_path, &target, &reason);
                 app.update(match result {
                     Ok(()) => Action::Notice(format!(
-                        "suppressed {key} in {}",
+                        "suppressed {target} in {}",
                         options.ignore_path.display()
                     )),
                     // The message names the file; the finding stays unsuppressed.

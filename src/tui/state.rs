@@ -93,10 +93,14 @@ impl FindingsView {
 }
 
 /// A question waiting for typed input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Prompt {
     pub finding: usize,
     pub input: String,
+    /// Suppress every finding of the finding's rule, not only this one (`S`).
+    pub whole_rule: bool,
+    /// The list the prompt was opened from (the findings list), which it returns to.
+    pub back: Option<Box<Overlay>>,
 }
 
 /// What covers the main panes, if anything.
@@ -201,7 +205,7 @@ pub enum Effect {
         what: String,
     },
     Suppress {
-        key: String,
+        target: crate::audit::ignore::IgnoreTarget,
         reason: String,
     },
     /// Write `App::plan` to the plan file.

@@ -2,6 +2,7 @@
 //! and rendered screens (ratatui's TestBackend, insta snapshots; severity colour checked on
 //! styled cells, since snapshots drop colour).
 
+use pglens::audit::ignore::IgnoreTarget;
 use pglens::audit::{self, Selection, Severity};
 use pglens::categorize::{CategoryConfig, DEMO_CATEGORIES};
 use pglens::model::ObjectId;
@@ -304,13 +305,97 @@ fn suppress_asks_for_a_reason_then_writes_the_key() {
     );
     type_text(&mut app, "known, fixing in Q3");
     let effects = app.update(Action::Enter);
-    let [Effect::Suppress { key, reason }] = effects.as_slice() else {
+    let [Effect::Suppress {
+        target: IgnoreTarget::Key(key),
+        reason,
+    }] = effects.as_slice()
+    else {
         panic!("{effects:?}")
     };
     assert_eq!(reason, "known, fixing in Q3");
     let model = app.model.as_ref().unwrap();
     let f = model.findings.iter().find(|f| &f.key == key).unwrap();
     assert_eq!(f.suppressed.as_deref(), Some("known, fixing in Q3"));
+    assert_eq!(
+        model
+            .findings
+            .iter()
+            .filter(|o| o.suppressed.is_some())
+            .count(),
+        1,
+        "only the one finding is suppressed"
+    );
+}
+
+/// `S` in the findings list suppresses every open finding of the selected rule with one
+/// `rule` entry, and the list comes back with its filters and cursor as they were.
+#[test]
+fn suppressing_a_whole_rule_from_the_findings_list_keeps_the_list() {
+    let mut app = demo_app();
+    app.update(Action::Findings);
+    app.update(Action::CycleSeverityFilter);
+    app.update(Action::Down);
+    let Overlay::Findings(before) = app.overlay.clone() else {
+        panic!()
+    };
+    let model = app.model.as_ref().unwrap();
+    let rows = before.rows(model, &app.schemas);
+    let rule = model.findings[rows[before.selected][0]].rule;
+    let of_rule = model.findings.iter().filter(|f| f.rule == rule).count();
+    assert!(of_rule > 1, "the demo has several {rule} findings");
+
+    app.update(Action::SuppressRule);
+    let Overlay::Suppress(prompt) = &app.overlay else {
+        panic!("{:?}", app.overlay)
+    };
+    assert!(prompt.whole_rule);
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains(&format!("suppress every {rule} finding ({of_rule} open)")),
+        "{text}"
+    );
+    // Esc goes back to the list untouched.
+    app.update(Action::Escape);
+    assert!(matches!(&app.overlay, Overlay::Findings(v) if *v == before));
+
+    app.update(Action::SuppressRule);
+    type_text(&mut app, "owned by the data team");
+    let effects = app.update(Action::Enter);
+    let [Effect::Suppress {
+        target: IgnoreTarget::Rule(written),
+        reason,
+    }] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        (written.as_str(), reason.as_str()),
+        (rule, "owned by the data team")
+    );
+    let model = app.model.as_ref().unwrap();
+    for f in &model.findings {
+        let expected = (f.rule == rule).then_some("owned by the data team");
+        assert_eq!(f.suppressed.as_deref(), expected, "{}", f.key);
+    }
+    assert!(
+        matches!(&app.overlay, Overlay::Findings(v) if *v == before),
+        "filters and cursor kept: {:?}",
+        app.overlay
+    );
+
+    // `s` on a row of alike findings would hide one of them: it says what to do instead.
+    let Overlay::Findings(mut view) = app.overlay.clone() else {
+        panic!()
+    };
+    view.min_severity = None;
+    let model = app.model.as_ref().unwrap();
+    let rows = view.rows(model, &app.schemas);
+    view.selected = rows.iter().position(|m| m.len() > 1).unwrap();
+    app.overlay = Overlay::Findings(view);
+    assert!(app.update(Action::Suppress).is_empty());
+    assert!(matches!(app.overlay, Overlay::Findings(_)));
+    let status = app.status.clone().unwrap().0;
+    assert!(status.contains("S suppresses the whole rule"), "{status}");
 }
 
 /// Alike findings of many tables are one row: it names how many tables, Enter opens the
@@ -578,6 +663,12 @@ fn overlays_render() {
     app.update(Action::Help);
     insta::assert_snapshot!("help_100x36", screen(&app, 100, 36));
     insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
+    // Too short for one column but wide enough for two: every key at once, nothing to scroll.
+    let wide = screen(&app, 180, 30);
+    assert!(
+        !wide.contains("more (") && wide.contains("click to select") && wide.contains("move up"),
+        "{wide}"
+    );
     app.update(Action::PageDown);
     app.update(Action::PageDown);
     insta::assert_snapshot!("help_80x24_scrolled", screen(&app, 80, 24));

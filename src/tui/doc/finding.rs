@@ -41,7 +41,10 @@ pub fn doc(f: &Finding) -> Doc {
             for n in &fix.notes {
                 doc.line(Kind::Muted, &format!("note: {n}"));
             }
-            doc.line(Kind::Muted, "y copies this fix, s suppresses the finding");
+            doc.line(
+                Kind::Muted,
+                "y copies this fix, s suppresses the finding, S its whole rule",
+            );
         }
         None => doc.line(Kind::Muted, "no fix SQL for this finding"),
     }

@@ -243,14 +243,22 @@ impl App {
                 self.show_full();
                 return Vec::new();
             }
-            Action::CopyFix | Action::Suppress => {
+            Action::CopyFix => {
                 self.overlay = Overlay::Findings(view);
-                return if action == Action::CopyFix {
-                    self.copy_fix()
-                } else {
-                    self.start_suppress();
-                    Vec::new()
-                };
+                return self.copy_fix();
+            }
+            Action::Suppress if rows.get(view.selected).is_some_and(|m| m.len() > 1) => {
+                // One key entry would hide one of the row's findings and leave the rest.
+                let n = rows[view.selected].len();
+                self.status = Some((
+                    format!("this row stands for {n} findings: S suppresses the whole rule, a lists them one by one"),
+                    Tone::Info,
+                ));
+            }
+            Action::Suppress | Action::SuppressRule => {
+                self.overlay = Overlay::Findings(view);
+                self.start_suppress(action == Action::SuppressRule);
+                return Vec::new();
             }
             _ => {}
         }

@@ -310,7 +310,8 @@ impl App {
             Action::Peek => return self.start_peek(self.selected_table(), None),
             Action::CopyFix => return self.copy_fix(),
             Action::CopyAll => return self.copy_all(),
-            Action::Suppress => self.start_suppress(),
+            Action::Suppress => self.start_suppress(false),
+            Action::SuppressRule => self.start_suppress(true),
             Action::Reload => {
                 self.status = Some((RELOADING.into(), Tone::Info));
                 return vec![Effect::Reload];

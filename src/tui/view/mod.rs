@@ -20,7 +20,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::action::Keymap;
-use super::state::{App, MarkPrompt, Overlay};
+use super::state::{App, MarkPrompt, Overlay, Prompt};
 use super::theme::Theme;
 
 /// Smallest terminal the explorer draws its panes in.
@@ -127,6 +127,14 @@ pub fn render(
         Overlay::Mark(MarkPrompt { back: Some(tv), .. }) => {
             review::tables(frame, a.tree.union(a.detail), app, tv, view, theme)
         }
+        Overlay::Suppress(Prompt {
+            back: Some(back), ..
+        }) => match back.as_ref() {
+            Overlay::Findings(fv) => {
+                overlays::findings(frame, a.tree.union(a.detail), app, fv, view, keymap, theme)
+            }
+            _ => detail::render(frame, a.detail, app, view, theme),
+        },
         _ => detail::render(frame, a.detail, app, view, theme),
     }
     status::render(frame, a.status, a.hints, app, theme, keymap);

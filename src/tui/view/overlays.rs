@@ -149,7 +149,25 @@ pub fn findings(
         .direction(Direction::Vertical)
         .constraints([Constraint::Percentage(55), Constraint::Min(4)])
         .split(inner);
-    let obj_width = usize::from(parts[0].width / 3);
+    // The rule column is as wide as the longest rule id listed (ids reach 37 characters),
+    // but never more than a third of the list.
+    let rule_width = rows_shown
+        .iter()
+        .map(|members| model.findings[members[0]].rule.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(4, usize::from(parts[0].width / 3));
+    // The object column likewise, within two fifths of what is left; the message gets the rest.
+    let rest = usize::from(parts[0].width).saturating_sub(rule_width + 4);
+    let obj_width = rows_shown
+        .iter()
+        .map(|members| match members.len() {
+            1 => model.findings[members[0]].object.path().chars().count(),
+            n => format!("{n} tables").len(),
+        })
+        .max()
+        .unwrap_or(0)
+        .clamp(6, (rest * 2 / 5).max(6));
     let height = usize::from(parts[0].height.saturating_sub(1));
     let (offset, mut window) =
         super::widgets::window(&mut view.findings, fv.selected, rows_shown.len(), height);
@@ -170,7 +188,7 @@ pub fn findings(
             };
             Row::new(vec![
                 Cell::from(severity_mark(Some(f.severity), theme)),
-                Cell::from(Span::styled(f.rule, theme.accent)),
+                Cell::from(Span::styled(fit(f.rule, rule_width), theme.accent)),
                 Cell::from(fit(&object, obj_width)),
                 Cell::from(message).style(style),
             ])
@@ -180,9 +198,9 @@ pub fn findings(
         rows,
         [
             Constraint::Length(1),
-            Constraint::Length(24),
-            Constraint::Fill(2),
-            Constraint::Fill(4),
+            Constraint::Length(rule_width as u16),
+            Constraint::Length(obj_width as u16),
+            Constraint::Fill(1),
         ],
     )
     .header(Row::new(vec!["", "rule", "object", "message"]).style(theme.header))
@@ -237,57 +255,106 @@ fn group_detail<'a>(
 
 pub fn help(frame: &mut Frame<'_>, size: Rect, offset: usize, keymap: &Keymap, theme: &Theme) {
     let lines = keymap.help_lines();
-    // As wide as the longest line needs (keys, two spaces, what they do), up to the screen.
-    let widest = lines
+    // The keys column is as wide as the longest keys; a column of lines as wide as the
+    // longest line needs. When the lines do not fit the screen's height but two columns fit
+    // its width, they are shown side by side instead of scrolled.
+    let keys_width = lines
         .iter()
-        .map(|(_, what)| what.chars().count() + 20)
+        .map(|(keys, _)| keys.chars().count())
         .max()
-        .unwrap_or(60);
-    let width = u16::try_from(widest + 2).unwrap_or(u16::MAX).max(60);
-    let area = centred(size, width, lines.len() as u16 + 2);
+        .unwrap_or(8)
+        .min(20);
+    let column = keys_width
+        + 2
+        + lines
+            .iter()
+            .map(|(_, what)| what.chars().count())
+            .max()
+            .unwrap_or(40);
+    let room = usize::from(size.height.saturating_sub(2));
+    let columns = if lines.len() > room && usize::from(size.width) >= 2 * column + 5 {
+        2
+    } else {
+        1
+    };
+    let per_column = lines.len().div_ceil(columns);
+    let width = u16::try_from(columns * column + 3 * columns)
+        .unwrap_or(u16::MAX)
+        .max(60);
+    let height = u16::try_from(per_column + 2).unwrap_or(u16::MAX);
+    let area = centred(size, width, height);
     frame.render_widget(Clear, area);
-    let visible = usize::from(area.height.saturating_sub(2));
-    let offset = offset.min(lines.len().saturating_sub(visible));
-    let more = lines.len() > offset + visible;
-    let desc_width = usize::from(area.width.saturating_sub(22));
-    let mut text: Vec<Line<'_>> = lines
-        .into_iter()
-        .skip(offset)
-        .take(visible)
-        .map(|(keys, what)| {
-            Line::from(vec![
-                Span::styled(format!("{keys:>16}  "), theme.accent),
-                Span::raw(fit(what, desc_width)),
-            ])
-        })
-        .collect();
-    if more {
-        if let Some(last) = text.last_mut() {
-            *last = Line::styled(format!("{:>16}  ↓ more (↓ / PageDown)", ""), theme.muted);
-        }
-    }
     let block = pane(true, theme).title(Span::styled(
         " keys (remap them in config.toml [keys]); Esc closes ",
         theme.title,
     ));
-    frame.render_widget(Paragraph::new(text).block(block), area);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let visible = usize::from(inner.height);
+    let offset = if columns == 1 {
+        offset.min(lines.len().saturating_sub(visible))
+    } else {
+        0
+    };
+    let parts = Layout::default()
+        .direction(Direction::Horizontal)
+        .constraints(vec![Constraint::Fill(1); columns])
+        .spacing(1)
+        .split(inner);
+    for (chunk, part) in lines.chunks(per_column).zip(parts.iter()) {
+        let desc_width = usize::from(part.width).saturating_sub(keys_width + 2);
+        let more = columns == 1 && chunk.len() > offset + visible;
+        let mut text: Vec<Line<'_>> = chunk
+            .iter()
+            .skip(offset)
+            .take(visible)
+            .map(|(keys, what)| {
+                Line::from(vec![
+                    Span::styled(
+                        format!("{:>keys_width$}  ", fit(keys, keys_width)),
+                        theme.accent,
+                    ),
+                    Span::raw(fit(what, desc_width)),
+                ])
+            })
+            .collect();
+        if more {
+            if let Some(last) = text.last_mut() {
+                *last = Line::styled(
+                    format!("{:>keys_width$}  ↓ more (↓ / PageDown)", ""),
+                    theme.muted,
+                );
+            }
+        }
+        frame.render_widget(Paragraph::new(text), *part);
+    }
 }
 
 pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, theme: &Theme) {
     let area = centred(size, 80, 6);
     frame.render_widget(Clear, area);
-    let key = app
-        .model
-        .as_ref()
-        .and_then(|m| m.findings.get(prompt.finding))
-        .map(|f| f.key.clone())
-        .unwrap_or_default();
+    let findings = app.model.as_ref().map(|m| m.findings.as_slice());
+    let finding = findings.and_then(|f| f.get(prompt.finding));
+    let what = match finding {
+        Some(f) if prompt.whole_rule => {
+            let open = findings
+                .unwrap_or_default()
+                .iter()
+                .filter(|o| o.rule == f.rule && o.suppressed.is_none())
+                .count();
+            format!("suppress every {} finding ({open} open)", f.rule)
+        }
+        Some(f) => format!("suppress {}", f.key),
+        None => String::new(),
+    };
+    let title = if prompt.whole_rule {
+        " suppress rule "
+    } else {
+        " suppress finding "
+    };
     let text = vec![
         Line::styled(
-            fit(
-                &format!("suppress {key}"),
-                usize::from(area.width.saturating_sub(2)),
-            ),
+            fit(&what, usize::from(area.width.saturating_sub(2))),
             theme.muted,
         ),
         Line::from(vec![
@@ -301,8 +368,7 @@ pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, t
         ),
     ];
     frame.render_widget(
-        Paragraph::new(text)
-            .block(pane(true, theme).title(Span::styled(" suppress finding ", theme.title))),
+        Paragraph::new(text).block(pane(true, theme).title(Span::styled(title, theme.title))),
         area,
     );
 }

@@ -81,10 +81,11 @@ pub fn render(
             _ => "type · Enter next · Esc cancel".to_string(),
         },
         Overlay::Findings(_) => format!(
-            "↑↓ move · Enter go to object · {} in full · {} copy fix · {} suppress · {}/{}/{} filter · {} group alike · Esc close",
+            "↑↓ move · Enter go to object · {} in full · {} copy fix · {}/{} suppress one/rule · {}/{}/{} filter · {} group alike · Esc close",
             k(Command::ShowFull),
             k(Command::CopyFix),
             k(Command::Suppress),
+            k(Command::SuppressRule),
             k(Command::CycleSeverityFilter),
             k(Command::CycleCategoryFilter),
             k(Command::CycleRuleFilter),
