@@ -60,6 +60,11 @@ pub struct Cli {
     /// create), `none`, or `auto` (supabase when the files are a Supabase project's).
     #[arg(long, value_name = "BASE", global = true, default_value = "auto")]
     pub base: BaseArg,
+    /// The application's source code, searched for references to every table, view and
+    /// function (repeatable; the config's `code` otherwise). Shown in the Usage tab and
+    /// the table list, cited by unused-table, listed in the plan.
+    #[arg(long = "code", value_name = "DIR", global = true)]
+    pub code: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -95,6 +100,19 @@ pub enum Command {
         /// Ignore file (default: ./pglens.toml, then ./.pglens/ignore.toml).
         #[arg(long, value_name = "FILE")]
         ignore_file: Option<PathBuf>,
+    },
+    /// Where the application's code (--code DIR) refers to each table, view and function:
+    /// Supabase client calls, ORM declarations, SQL, and bare mentions, by file and line.
+    #[command(after_long_help = REFS_EXAMPLES)]
+    Refs {
+        /// What to read (see `pglens --help`); several .sql files and folders apply together.
+        #[arg(num_args = 0..)]
+        source: Vec<String>,
+        /// Use the embedded demo schema.
+        #[arg(long)]
+        demo: bool,
+        #[arg(long, value_enum, default_value_t = RefsFormat::Text)]
+        format: RefsFormat,
     },
     /// Show what pglens detects about this terminal: tmux, SSH, display, clipboard routes,
     /// config file and theme.
@@ -172,6 +190,16 @@ Examples:
 
 Suppressions are read from ./pglens.toml (or --ignore-file); `pglens rules ID` explains a rule.";
 
+const REFS_EXAMPLES: &str = "\
+Examples:
+  pglens refs supabase/migrations --code .
+      Which tables the app in this folder uses, read from its own migrations.
+  pglens refs \"$DATABASE_URL\" --code ../web --code ../worker --format json
+      Two code bases against the live schema, for a script.
+
+Migrations, vendored and build folders, .gitignored files, lock files and binaries are not
+searched. A bare mention (a comment, an identifier) is listed as such: look before dropping.";
+
 const DIFF_EXAMPLES: &str = "\
 Examples:
   pglens diff supabase/migrations postgres://me@localhost/app
@@ -229,6 +257,12 @@ pub enum DiffFormat {
     Text,
     Json,
     Markdown,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum RefsFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]

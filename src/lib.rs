@@ -10,6 +10,8 @@
 //!   snapshot.rs      versioned JSON snapshots; demo.rs the embedded demo
 //!   sqlfiles/        migration folders and .sql files through PostgreSQL's own parser
 //!                    (pg_query), applied in order with file:line provenance
+//!   code/            the application's source (--code): a parallel, .gitignore-aware
+//!                    walk and a pure matcher for every table, view and function name
 //! model/             the schema model: plain serde data, no I/O
 //! audit/             rules (one file each, pure functions of the model), findings, the
 //!                    ignore file, and text / JSON / SARIF / Markdown output
@@ -19,7 +21,7 @@
 //! tui/               the explorer: app (state + pure update), action (keymap), view
 //!                    (render), runtime (terminal, loader thread, clipboard, effects)
 //! diff.rs            drift between two schemas (`pglens diff`)
-//! report.rs          the plain-text summary for piped output
+//! report/            the plain-text summary for piped output; `pglens refs` output
 //! sql/               the only place SQL text is built: identifier / literal quoting,
 //!                    comments, CREATE INDEX rendering, fix statements
 //! text.rs            text from a schema made safe to show (control, bidi, zero-width

@@ -15,7 +15,7 @@ use pglens::source::{self, SourceSpec};
 use pglens::text::{visible, visible_lines};
 use pglens::tui;
 
-use cli::{Cli, Command, DiffFormat, Format, PlanCommand, RulesFormat};
+use cli::{Cli, Command, DiffFormat, Format, PlanCommand, RefsFormat, RulesFormat};
 
 /// Keeps every thread's allocations in one glibc arena. The model is read on one thread,
 /// audited on another and indexed on a third; with an arena each, the memory one freed
@@ -82,7 +82,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             let ignores = audit::ignore::load(ignore_file.as_deref())?;
-            let mut catalog = load(&source, demo, ask).await?;
+            let mut catalog = load(&source, demo, ask, &cli.code).await?;
             let selection = audit::Selection { only: rules, skip };
             let mut findings = audit::run(&catalog, &selection);
             let unused: Vec<String> = ignores
@@ -146,7 +146,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             output,
         }) => {
-            let catalog = load(&source, demo, ask).await?;
+            let catalog = load(&source, demo, ask, &[]).await?;
             source::snapshot::save(&catalog, &output)?;
             eprintln!(
                 "pglens: wrote {} ({} relations)",
@@ -164,9 +164,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     output_dir,
                 },
         }) => {
-            let configured = tui::config::Config::load()
-                .map_err(anyhow::Error::msg)?
-                .plan_file;
+            let config = tui::config::Config::load().map_err(anyhow::Error::msg)?;
+            let configured = config.plan_file;
+            let code = if cli.code.is_empty() {
+                config.code
+            } else {
+                cli.code.clone()
+            };
             let plan_path = plan
                 .or(configured)
                 .unwrap_or_else(|| PathBuf::from(cleanup::DEFAULT_PLAN_FILE));
@@ -177,7 +181,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
             let plan = cleanup::read(&plan_path)?;
-            let catalog = load(&source, demo, ask).await?;
+            let catalog = load(&source, demo, ask, &code).await?;
             let (md, sql) =
                 cleanup::export_files(&catalog, &plan, &plan_path, output_dir.as_deref())?;
             eprintln!(
@@ -189,8 +193,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Diff { old, new, format }) => {
-            let a = load(std::slice::from_ref(&old), false, ask).await?;
-            let b = load(std::slice::from_ref(&new), false, ask).await?;
+            let a = load(std::slice::from_ref(&old), false, ask, &[]).await?;
+            let b = load(std::slice::from_ref(&new), false, ask, &[]).await?;
             let differences = pglens::diff::diff(&a, &b);
             let progress = pglens::diff::migration_progress(&a, &b);
             let (la, lb) = (&a.meta.source_label, &b.meta.source_label);
@@ -226,12 +230,41 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Refs {
+            source,
+            demo,
+            format,
+        }) => {
+            if cli.code.is_empty() {
+                anyhow::bail!("pglens refs needs --code DIR: the application's source to search");
+            }
+            let catalog = load(&source, demo, ask, &cli.code).await?;
+            // Objects a failed statement would have created are missing from the list.
+            let problems = catalog.migrations.as_ref().map_or(0, |m| m.problems.len());
+            if problems > 0 {
+                let statements = if problems == 1 {
+                    "statement"
+                } else {
+                    "statements"
+                };
+                eprintln!(
+                    "pglens: warning: {problems} migration {statements} did not apply, so what they create is not listed (`pglens audit` on the same files names them)"
+                );
+            }
+            let code = catalog.code.unwrap_or_default();
+            let text = match format {
+                RefsFormat::Text => pglens::report::code::text(&code),
+                RefsFormat::Json => pglens::report::code::json(&code),
+            };
+            emit(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Doctor) => {
             emit(&doctor())?;
             Ok(ExitCode::SUCCESS)
         }
         None if cli.summary || !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
-            let catalog = load(&cli.source, cli.demo, ask).await?;
+            let catalog = load(&cli.source, cli.demo, ask, &[]).await?;
             emit(&pglens::report::summary(&catalog))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -311,6 +344,17 @@ fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
         .or(config.plan_file.clone())
         .unwrap_or_else(|| PathBuf::from(cleanup::DEFAULT_PLAN_FILE));
     let plan = cleanup::read(&plan_path)?;
+    let code = if cli.code.is_empty() {
+        config.code.clone()
+    } else {
+        cli.code.clone()
+    };
+    // Said now, not as a notice on a screen the user may be reading something else on.
+    for root in &code {
+        if let Err(e) = std::fs::metadata(root) {
+            anyhow::bail!("cannot read the code folder {}: {e}", root.display());
+        }
+    }
     Ok(tui::Options {
         spec,
         label,
@@ -330,6 +374,7 @@ fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
             exclude: config.schemas.exclude.clone(),
             hide_platform: config.schemas.hide_platform,
         },
+        code,
         drift: cli
             .drift
             .as_deref()
@@ -495,6 +540,7 @@ async fn load(
     source: &[String],
     demo: bool,
     reading: Reading,
+    code: &[PathBuf],
 ) -> anyhow::Result<pglens::model::Catalog> {
     let mut spec = SourceSpec::parse_all(source, demo)?.with_base(reading.base);
     if reading.ask_password {
@@ -519,11 +565,17 @@ async fn load(
         ))
     );
     if wants_password && std::io::IsTerminal::is_terminal(&std::io::stdin()) && interactive {
-        let spec = with_typed_password(spec)?;
+        spec = with_typed_password(spec)?;
         result = source::load(&spec, &mut progress, &mut warn).await;
         eprint!("\r\x1b[K");
     }
-    Ok(result?)
+    let mut catalog = result?;
+    if !code.is_empty() {
+        for warning in source::code::attach(&mut catalog, &spec, code)? {
+            eprintln!("pglens: warning: {}", visible(&warning));
+        }
+    }
+    Ok(catalog)
 }
 
 /// A live source with the password typed at a prompt; other sources as they are.

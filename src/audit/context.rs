@@ -17,6 +17,9 @@ pub const TENANT_COLUMN_CANDIDATES: &[&str] = &[
     "team_id",
 ];
 
+/// Days of statistics before usage findings propose dropping anything.
+pub const STATS_TRUSTED_AFTER_DAYS: f64 = 7.0;
+
 /// What rules read besides the catalog itself.
 pub struct Context<'a> {
     pub catalog: &'a Catalog,
@@ -151,22 +154,63 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// What the application's code says about a table (`--code`): "no references in 120
+    /// files of code", "3 references in code (2 files; first src/a.ts:12)". None without a
+    /// scan.
+    pub fn code_evidence(&self, table: &Relation) -> Option<String> {
+        self.catalog.code.as_ref()?.summary(&table.qualified_name())
+    }
+
+    /// True when the code uses the table: a client call, an ORM declaration, SQL, or the
+    /// name as a string of its own (mentions, types and definitions are not uses).
+    pub fn used_in_code(&self, table: &Relation) -> bool {
+        let refs = self
+            .catalog
+            .code
+            .as_ref()
+            .and_then(|c| c.of(&table.qualified_name()));
+        refs.is_some_and(|r| r.iter().any(|r| r.how.is_use()))
+    }
+
+    /// How long statistics have been counting, in seconds: since the last reset, or when
+    /// they were never reset, at least since the server started. None when the source
+    /// cannot say (a snapshot or files).
+    pub fn stats_age_seconds(&self) -> Option<f64> {
+        self.catalog.meta.statistics_window().map(|(age, _)| age)
+    }
+
+    /// True when statistics have counted for less than [`STATS_TRUSTED_AFTER_DAYS`]:
+    /// usage findings then say so and propose no `DROP`, since a weekly job or a monthly
+    /// report has not had its chance to show up yet.
+    pub fn stats_too_young(&self) -> bool {
+        self.stats_age_seconds()
+            .is_some_and(|s| s < STATS_TRUSTED_AFTER_DAYS * 86400.0)
+    }
+
     /// How long statistics have been collected, as the end of a sentence ("in the 12 days
     /// since statistics were reset"), so usage findings never read a fresh reset as disuse.
     pub fn stats_age_phrase(&self) -> String {
-        let seconds = self.catalog.meta.stats_age_seconds;
-        match seconds {
-            Some(s) if s >= 2.0 * 86400.0 => format!(
-                "in the {} days since statistics were reset",
-                (s / 86400.0).floor()
-            ),
-            Some(s) if s >= 3600.0 => format!(
-                "in the {} hours since statistics were reset (too soon to be sure)",
-                (s / 3600.0).floor()
-            ),
-            Some(_) => "since statistics were reset minutes ago (too soon to be sure)".into(),
-            None => "since statistics collection began".into(),
-        }
+        let meta = &self.catalog.meta;
+        let since = match (meta.stats_age_seconds, meta.server_age_seconds) {
+            (Some(_), _) => "since statistics were reset",
+            (None, Some(_)) => "since the server started (statistics were never reset)",
+            (None, None) => return "since statistics collection began".into(),
+        };
+        let seconds = self.stats_age_seconds().unwrap_or(0.0);
+        let young = if self.stats_too_young() {
+            format!(
+                " (too soon to be sure: pglens proposes no DROP before statistics cover {} days)",
+                STATS_TRUSTED_AFTER_DAYS
+            )
+        } else {
+            String::new()
+        };
+        let span = match seconds {
+            s if s >= 2.0 * 86400.0 => format!("in the {} days", (s / 86400.0).floor()),
+            s if s >= 2.0 * 3600.0 => format!("in the {} hours", (s / 3600.0).floor()),
+            _ => "in the minutes".into(),
+        };
+        format!("{span} {since}{young}")
     }
 
     /// The application's tables that the API exposes with row-level security off.

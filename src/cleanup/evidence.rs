@@ -60,8 +60,9 @@ pub fn usage_summary(catalog: &Catalog, r: &Relation) -> String {
     let Some(a) = r.stats.as_ref().and_then(TableStats::activity) else {
         return "no statistics in this source".into();
     };
-    let window = match catalog.meta.stats_age_seconds {
-        Some(age) => format!("in {} of statistics", age_words(age)),
+    let window = match catalog.meta.statistics_window() {
+        Some((age, false)) => format!("in {} of statistics", age_words(age)),
+        Some((age, true)) => format!("in at least {} of statistics", age_words(age)),
         None => "since statistics were last reset".into(),
     };
     match (a.reads, a.writes) {

@@ -9,6 +9,7 @@
 //! Every list is kept sorted by the source so that snapshots and output are stable.
 
 mod access;
+pub mod code;
 pub mod migrations;
 mod objects;
 pub mod platform;
@@ -63,6 +64,10 @@ pub struct Catalog {
     /// Supabase Storage buckets, when `storage.buckets` exists and can be read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buckets: Vec<Bucket>,
+    /// References to the tables, views and functions in the application's code, when
+    /// `--code` named it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<code::CodeReferences>,
 }
 
 /// Facts about the source as a whole.
@@ -83,10 +88,26 @@ pub struct Meta {
     pub stats_age_seconds: Option<f64>,
     /// When the model was captured, as the server printed `now()`.
     pub captured_at: Option<String>,
+    /// Seconds the server had been up at the capture (`pg_postmaster_start_time()`): when
+    /// statistics were never reset, they have counted at least that long.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_age_seconds: Option<f64>,
     /// The `search_path` a session of the reading role starts with (`"$user", public,
     /// extensions`), which is what unqualified names in functions resolve through today.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_path: Option<String>,
+}
+
+impl Meta {
+    /// How long statistics have been counting, in seconds, and whether that is a lower
+    /// bound: since the last reset, or, never reset, at least since the server started.
+    pub fn statistics_window(&self) -> Option<(f64, bool)> {
+        match (self.stats_age_seconds, self.server_age_seconds) {
+            (Some(age), _) => Some((age, false)),
+            (None, Some(up)) => Some((up, true)),
+            (None, None) => None,
+        }
+    }
 }
 
 /// Where a catalog came from.

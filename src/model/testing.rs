@@ -43,6 +43,7 @@ impl CatalogBuilder {
                 publications: Vec::new(),
                 default_privileges: Vec::new(),
                 buckets: Vec::new(),
+                code: None,
             },
         };
         b.schema("public");

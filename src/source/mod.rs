@@ -1,6 +1,7 @@
 //! Where a [`Catalog`] comes from: a live database, a snapshot file, the embedded demo, or
 //! migration files read offline. All I/O of the program's inputs lives under here.
 
+pub mod code;
 pub mod demo;
 pub mod live;
 pub mod local_stack;

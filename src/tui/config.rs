@@ -6,6 +6,7 @@
 //! theme = "light"                 # default, light, high-contrast, or a path
 //! ignore_file = "pglens.toml"     # where `s` writes suppressions
 //! plan_file = "pglens-plan.toml"  # where `m` saves cleanup decisions
+//! code = ["../app"]              # searched for references (as --code; relative to the cwd)
 //! [keys]
 //! quit = ["q", "Ctrl-c"]
 //! search = "/"
@@ -32,6 +33,9 @@ pub struct Config {
     pub ignore_file: Option<PathBuf>,
     /// Where `m` saves the cleanup plan (default: ./pglens-plan.toml).
     pub plan_file: Option<PathBuf>,
+    /// The application's source code, searched for references (as `--code`).
+    #[serde(default)]
+    pub code: Vec<PathBuf>,
     /// A categories file to use instead of (or besides) `[[category]]` here.
     pub categories_file: Option<PathBuf>,
     #[serde(default)]

@@ -57,6 +57,7 @@ pub(super) fn spawn(options: &Options, tx: Sender<Action>) {
     let categories = options.categories.clone();
     let ignores = options.ignores.clone();
     let drift = options.drift.clone();
+    let code = options.code.clone();
     std::thread::spawn(move || {
         let runtime = match tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -81,6 +82,20 @@ pub(super) fn spawn(options: &Options, tx: Sender<Action>) {
         ));
         let action = match result {
             Ok(mut catalog) => {
+                // Before the tree: the audit and the Usage tab cite what the code says.
+                match source::code::attach(&mut catalog, &spec, &code) {
+                    Ok(warnings) => {
+                        if let Some(first) = warnings.first() {
+                            let _ = tx.send(Action::Notice(format!(
+                                "warning: {} files or folders of the code could not be read; first: {first}",
+                                warnings.len()
+                            )));
+                        }
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Action::Failure(e.to_string()));
+                    }
+                }
                 let drift = drift.and_then(|spec| {
                     let other = runtime.block_on(source::load(&spec, &mut |_| {}, &mut |_| {}));
                     match other {

@@ -81,6 +81,8 @@ pub struct Options {
     pub drift: Option<SourceSpec>,
     /// Which schemas to show at start (`--schema`, the config's `[schemas]`).
     pub schemas: crate::categorize::SchemaFilter,
+    /// The application's code to search for references (`--code`, the config's `code`).
+    pub code: Vec<PathBuf>,
 }
 
 /// The explorer ended because of this signal (its number); the process should exit with

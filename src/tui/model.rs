@@ -384,6 +384,7 @@ pub fn detail_rows(model: &Model, id: &ObjectId, tab: Tab) -> Vec<DetailRow> {
                 findings: Vec::new(),
             })
             .collect(),
+        // What depends on the table in the database, then where the code names it.
         Tab::Usage => model
             .dependents()
             .of(q)
@@ -393,9 +394,27 @@ pub fn detail_rows(model: &Model, id: &ObjectId, tab: Tab) -> Vec<DetailRow> {
                 jump: Some(d.object.clone()).filter(|o| *o != *id),
                 findings: Vec::new(),
             })
+            .chain(code_references(model, q).iter().map(|r| DetailRow {
+                name: Some(format!("{}:{}", r.file, r.line)),
+                jump: None,
+                findings: Vec::new(),
+            }))
             .collect(),
         Tab::Findings | Tab::Definition => Vec::new(),
     }
+}
+
+/// Where the application's code names a table (`--code`); empty without a scan.
+pub fn code_references<'a>(
+    model: &'a Model,
+    q: &QualifiedName,
+) -> &'a [crate::model::code::CodeReference] {
+    model
+        .catalog
+        .code
+        .as_ref()
+        .and_then(|c| c.of(q))
+        .unwrap_or_default()
 }
 
 /// How two relations are related, from the selected one's point of view.

@@ -363,11 +363,13 @@ pub enum SortKey {
     LastVacuum,
     LastAnalyze,
     Dependents,
+    /// References in the application's code (`--code`).
+    Refs,
     Decision,
 }
 
 impl SortKey {
-    pub(crate) const ALL: [SortKey; 9] = [
+    pub(crate) const ALL: [SortKey; 10] = [
         SortKey::Name,
         SortKey::Rows,
         SortKey::Size,
@@ -376,6 +378,7 @@ impl SortKey {
         SortKey::LastVacuum,
         SortKey::LastAnalyze,
         SortKey::Dependents,
+        SortKey::Refs,
         SortKey::Decision,
     ];
 
@@ -389,13 +392,20 @@ impl SortKey {
             SortKey::LastVacuum => "vacuumed",
             SortKey::LastAnalyze => "analyzed",
             SortKey::Dependents => "dependents",
+            SortKey::Refs => "uses in code",
             SortKey::Decision => "decision",
         }
     }
 
-    pub(crate) fn next(self) -> SortKey {
+    /// The next key; references only when the code was searched.
+    pub(crate) fn next(self, code_searched: bool) -> SortKey {
         let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
-        SortKey::ALL[(i + 1) % SortKey::ALL.len()]
+        let next = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
+        if next == SortKey::Refs && !code_searched {
+            next.next(false)
+        } else {
+            next
+        }
     }
 
     /// Numbers sort largest first by default: the big, busy or entangled tables first.

@@ -10,6 +10,7 @@ mod common;
 mod audit_cli;
 mod cleanup_plan;
 mod cli;
+mod code_refs;
 mod connection;
 mod demo_snapshot;
 mod drift;

@@ -368,13 +368,13 @@ impl Rule for TableConsolidationCandidate {
             if me.table.stats.is_none() || keep.table.stats.is_none() {
                 continue;
             }
-            out.push(finding(me.table, keep, overlap));
+            out.push(finding(cx, me.table, keep, overlap));
         }
     }
 }
 
 /// The finding for merging `t` into `keep`, with the drafted merge.
-fn finding(t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
+fn finding(cx: &Context<'_>, t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
     let kept = keep.table;
     let none = BTreeSet::new();
     let (mine, theirs) = (meaningful(t, &none), meaningful(kept, &none));
@@ -412,10 +412,17 @@ fn finding(t: &Relation, keep: &Profile<'_>, overlap: f64) -> Finding {
         ),
         _ => String::new(),
     };
+    // With --code: which of the two the application still names.
+    let code = match (cx.code_evidence(t), cx.code_evidence(kept)) {
+        (Some(mine), Some(theirs)) => {
+            format!("; in code, {}: {mine}, {}: {theirs}", t.name, kept.name)
+        }
+        _ => String::new(),
+    };
     META.finding(
         ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
         format!(
-            "{}.{} looks like a version of {}.{}: {:.0}% of its columns are shared ({}){lost}{legacy}",
+            "{}.{} looks like a version of {}.{}: {:.0}% of its columns are shared ({}){lost}{legacy}{code}",
             t.schema,
             t.name,
             kept.schema,

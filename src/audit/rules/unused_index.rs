@@ -23,6 +23,9 @@
 //! `DROP INDEX CONCURRENTLY IF EXISTS`, once you are sure nothing needs the index.
 //!
 //! ## Fix safety
+//! No fix while statistics cover less than a week (since the last reset, or since the
+//! server started when they were never reset): the finding says it is too soon to be sure.
+//!
 //! Marked for review, because zero scans here does not prove the index is unused: scans on
 //! a read replica are not counted on the primary, and a job that runs monthly or yearly may
 //! not have run since the reset. Dropping an index that something does need makes those
@@ -77,17 +80,23 @@ impl Rule for UnusedIndex {
                 if serves_foreign_key(t, i) {
                     continue;
                 }
-                out.push(
-                    META.finding(
-                        ObjectRef::part(ObjectKind::Index, &t.schema, &t.name, &i.name),
-                        format!("index {} on {}.{} was never scanned {age}", i.name, t.schema, t.name),
-                    )
-                    .with_fix(Fix::review(
+                let finding = META.finding(
+                    ObjectRef::part(ObjectKind::Index, &t.schema, &t.name, &i.name),
+                    format!(
+                        "index {} on {}.{} was never scanned {age}",
+                        i.name, t.schema, t.name
+                    ),
+                );
+                // Young statistics prove nothing yet: the finding says so, with no drop.
+                out.push(if cx.stats_too_young() {
+                    finding
+                } else {
+                    finding.with_fix(Fix::review(
                         vec![fix::drop_index(t, &i.name)],
                         &["Scans on read replicas are not counted here: check them before dropping.",
                           "DROP INDEX CONCURRENTLY cannot run inside a transaction block."],
-                    )),
-                );
+                    ))
+                });
             }
         }
     }

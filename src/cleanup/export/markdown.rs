@@ -40,7 +40,7 @@ fn document(x: &Resolved<'_>, plan_file: &str) -> String {
         let _ = writeln!(out, "{}", statements::pg_dump_command(r, &file));
     }
     out.push_str("```\n\n");
-    match meta.stats_age_seconds {
+    match meta.statistics_window().map(|(age, _)| age) {
         Some(age) => {
             let _ = writeln!(
                 out,
@@ -100,6 +100,7 @@ fn document(x: &Resolved<'_>, plan_file: &str) -> String {
     out.push_str("- [ ] Watch error logs for 48 hours for SQL naming a dropped table.\n");
     out.push_str("- [ ] Drop the `pglens_backup` schema once the team signs off (keep it at least 30 days).\n\n");
     risks(&mut out, x);
+    code_section(&mut out, x);
     let kept: Vec<(&QualifiedName, &Mark)> = x.plan.with_tag("keep").collect();
     if !kept.is_empty() {
         out.push_str("## Kept\n\n");
@@ -278,8 +279,41 @@ fn risks(out: &mut String, x: &Resolved<'_>) {
             shown(q)
         );
     }
+    if let Some(code) = &x.catalog.code {
+        for r in x.drop_order.iter().filter(|r| r.kind.is_table()) {
+            let q = r.qualified_name();
+            let used: Vec<String> = code
+                .of(&q)
+                .unwrap_or_default()
+                .iter()
+                .filter(|c| c.how.is_use())
+                .map(|c| format!("`{}:{}`", shown(&c.file), c.line))
+                .collect();
+            if let Some(first) = used.first() {
+                any = true;
+                let more = match used.len() {
+                    1 => String::new(),
+                    n => format!(" and {} more places", n - 1),
+                };
+                let _ = writeln!(
+                    out,
+                    "- **Code:** the application still uses `{}` ({first}{more}); it breaks when the table is gone.",
+                    shown(&q)
+                );
+            }
+        }
+    }
     if !any {
-        out.push_str("- None found in the schema. Application code can still name these tables: search the code base before running.\n");
+        match &x.catalog.code {
+            Some(code) => {
+                let _ = writeln!(
+                    out,
+                    "- None found in the schema, nor in the {} files of code searched (see References in code).",
+                    code.files
+                );
+            }
+            None => out.push_str("- None found in the schema. Application code can still name these tables: search the code base before running (or export with `--code DIR`).\n"),
+        }
     }
     out.push('\n');
 }
@@ -307,7 +341,78 @@ fn use_cell(catalog: &Catalog, r: &Relation) -> String {
         .and_then(|s| s.last_read.as_deref())
         .map(|t| format!(" (last read {})", evidence::short_time(t)))
         .unwrap_or_default();
-    cell(&format!("{}{last}", evidence::usage_summary(catalog, r)))
+    let code = catalog
+        .code
+        .as_ref()
+        .and_then(|c| c.summary(&r.qualified_name()))
+        .map(|c| format!("; {c}"))
+        .unwrap_or_default();
+    cell(&format!(
+        "{}{last}{code}",
+        evidence::usage_summary(catalog, r)
+    ))
+}
+
+/// References listed per table in the plan; the rest are counted.
+const REFERENCES_LISTED: usize = 20;
+
+/// Where the application's code names the tables the plan removes (`--code`), per table.
+fn code_section(out: &mut String, x: &Resolved<'_>) {
+    let Some(code) = &x.catalog.code else { return };
+    let going: Vec<QualifiedName> = x
+        .drop_order
+        .iter()
+        .filter(|r| r.kind.is_table())
+        .map(|r| r.qualified_name())
+        .collect();
+    if going.is_empty() {
+        return;
+    }
+    out.push_str(
+        "## References in code
+
+",
+    );
+    let _ = writeln!(
+        out,
+        "Searched {} files in {}; bare mentions (comments, identifiers) are listed as such.\n",
+        code.files,
+        code.roots
+            .iter()
+            .map(|r| format!("`{}`", shown(r)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for q in &going {
+        let refs = code.of(q).unwrap_or_default();
+        if refs.is_empty() {
+            let _ = writeln!(out, "- `{}`: no references.", shown(q));
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "- `{}`: {}",
+            shown(q),
+            cell(&crate::model::code::summary(refs, code.files))
+        );
+        for r in refs.iter().take(REFERENCES_LISTED) {
+            let _ = writeln!(
+                out,
+                "  - `{}:{}` ({})",
+                shown(&r.file),
+                r.line,
+                r.how.as_str()
+            );
+        }
+        if refs.len() > REFERENCES_LISTED {
+            let _ = writeln!(
+                out,
+                "  - and {} more (`pglens refs` lists them all)",
+                refs.len() - REFERENCES_LISTED
+            );
+        }
+    }
+    out.push('\n');
 }
 
 fn rows(r: &Relation) -> String {

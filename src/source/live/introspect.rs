@@ -528,6 +528,7 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
             source_label: options.source_label.clone(),
             stats_reset: meta.stats_reset,
             stats_age_seconds: meta.stats_age_seconds,
+            server_age_seconds: meta.server_age_seconds,
             captured_at: Some(meta.captured_at),
             search_path: Some(meta.search_path),
         },
@@ -545,6 +546,7 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
         publications: p.publications,
         default_privileges: p.default_privileges,
         buckets: p.buckets,
+        code: None,
     }
 }
 
@@ -743,6 +745,8 @@ struct RawMeta {
     captured_at: String,
     stats_reset: Option<String>,
     stats_age_seconds: Option<f64>,
+    #[serde(default)]
+    server_age_seconds: Option<f64>,
     roles_present: Vec<String>,
     #[serde(default)]
     roles: Vec<Role>,
@@ -774,6 +778,7 @@ mod tests {
             captured_at: String::new(),
             stats_reset: None,
             stats_age_seconds: None,
+            server_age_seconds: None,
             roles_present: Vec::new(),
             roles: Vec::new(),
             exposed_schemas: None,

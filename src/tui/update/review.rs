@@ -41,6 +41,13 @@ fn sort_value(model: &Model, plan: &Plan, r: &Relation, key: SortKey) -> (i64, S
             model.dependents().count_outside(&r.qualified_name()) as i64,
             String::new(),
         ),
+        SortKey::Refs => (
+            crate::model::code::uses(crate::tui::model::code_references(
+                model,
+                &r.qualified_name(),
+            )) as i64,
+            String::new(),
+        ),
         SortKey::Decision => text(Some(
             plan.mark(&r.qualified_name())
                 .map(|m| m.decision.tag().to_string())
@@ -134,7 +141,11 @@ impl App {
             Action::Home => view.selected = 0,
             Action::End => view.selected = len.saturating_sub(1),
             Action::Sort => {
-                view.sort = view.sort.next();
+                let code_searched = self
+                    .model
+                    .as_ref()
+                    .is_some_and(|m| m.catalog.code.is_some());
+                view.sort = view.sort.next(code_searched);
                 view.descending = view.sort.descending_by_default();
                 view.refresh(self);
             }

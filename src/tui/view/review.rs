@@ -29,8 +29,11 @@ pub fn tables(
     let window = model
         .catalog
         .meta
-        .stats_age_seconds
-        .map(|a| format!(" · statistics: {}", age_words(a)))
+        .statistics_window()
+        .map(|(a, at_least)| {
+            let least = if at_least { "at least " } else { "" };
+            format!(" · statistics: {least}{}", age_words(a))
+        })
         .unwrap_or_default();
     let filter = match (tv.typing, tv.filter.text()) {
         (true, text) => format!(" · filter: {}▏", shown(text)),
@@ -54,7 +57,9 @@ pub fn tables(
         w if w >= 96 => 1,
         _ => 0,
     };
-    let fixed = 1 + 7 + 9 + 7 + 7 + 4 + 11 + 17 * dates + 9;
+    // Uses in code, when it was searched.
+    let refs = model.catalog.code.is_some();
+    let fixed = 1 + 7 + 9 + 7 + 7 + 4 + 11 + 17 * dates + 9 + 6 * usize::from(refs);
     let name_width = usize::from(inner.width).saturating_sub(fixed).max(12);
     // Below the header; only these rows are built.
     let height = usize::from(inner.height.saturating_sub(1));
@@ -67,7 +72,7 @@ pub fn tables(
         .iter()
         .skip(offset)
         .take(height)
-        .map(|r| table_row(model, &app.plan, r, name_width, dates, theme))
+        .map(|r| table_row(model, &app.plan, r, name_width, dates, refs, theme))
         .collect();
     let mut widths = vec![
         Constraint::Length(1),
@@ -82,8 +87,14 @@ pub fn tables(
         widths.push(Constraint::Length(16));
         header.push(name);
     }
-    widths.extend([Constraint::Length(4), Constraint::Length(11)]);
-    header.extend(["deps", "decision"]);
+    widths.push(Constraint::Length(4));
+    header.push("deps");
+    if refs {
+        widths.push(Constraint::Length(5));
+        header.push("uses");
+    }
+    widths.push(Constraint::Length(11));
+    header.push("decision");
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.header))
         .row_highlight_style(theme.selection)
@@ -97,6 +108,7 @@ fn table_row<'a>(
     r: &Relation,
     width: usize,
     dates: usize,
+    refs: bool,
     theme: &Theme,
 ) -> Row<'a> {
     let q = r.qualified_name();
@@ -127,10 +139,15 @@ fn table_row<'a>(
             .take(dates)
             .map(|f| Cell::from(when(f))),
     );
-    cells.extend([
-        Cell::from(model.dependents().count_outside(&q).to_string()),
-        Cell::from(Span::styled(decision, theme.accent)),
-    ]);
+    cells.push(Cell::from(model.dependents().count_outside(&q).to_string()));
+    if refs {
+        let n = crate::model::code::uses(crate::tui::model::code_references(model, &q));
+        cells.push(Cell::from(Span::styled(
+            n.to_string(),
+            if n == 0 { theme.warning } else { theme.muted },
+        )));
+    }
+    cells.push(Cell::from(Span::styled(decision, theme.accent)));
     Row::new(cells)
 }
 

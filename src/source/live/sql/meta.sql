@@ -7,6 +7,7 @@ SELECT json_build_object(
   'stats_reset', (SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()),
   'stats_age_seconds', (SELECT extract(epoch FROM now() - stats_reset)::float8
                         FROM pg_stat_database WHERE datname = current_database()),
+  'server_age_seconds', extract(epoch FROM now() - pg_postmaster_start_time())::float8,
   -- The reading role's own default: this transaction pins pg_catalog for itself.
   'search_path', (SELECT reset_val FROM pg_settings WHERE name = 'search_path'),
   -- storage.buckets is read only when this is true: naming a missing table is an error.

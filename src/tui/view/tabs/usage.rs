@@ -1,5 +1,6 @@
 //! The Usage tab: the evidence a cleanup decision rests on (size, reads and writes and how
-//! long statistics have counted them, dependents), and the decision made so far.
+//! long statistics have counted them, dependents, references in the application's code),
+//! and the decision made so far.
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -9,7 +10,7 @@ use ratatui::Frame;
 use crate::cleanup::evidence::{age_words, short_time, usage_summary};
 use crate::cleanup::Plan;
 use crate::model::{Catalog, ObjectId, Relation, TableStats};
-use crate::tui::model::{DetailRow, Model};
+use crate::tui::model::{code_references, DetailRow, Model};
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::{bytes, count, provenance_line, shown, ViewState};
 
@@ -35,13 +36,29 @@ fn evidence_lines(
     }
     let reset = match (&catalog.meta.stats_reset, catalog.meta.stats_age_seconds) {
         (Some(at), Some(age)) => format!("reset {} ({} ago)", short_time(at), age_words(age)),
-        (None, _) => "never reset: counting since the server started".into(),
+        (None, _) => match catalog.meta.server_age_seconds {
+            Some(up) => format!(
+                "never reset: counting since the server started ({} ago)",
+                age_words(up)
+            ),
+            None => "never reset: counting since the server started".into(),
+        },
         (Some(at), None) => format!("reset {}", short_time(at)),
     };
     if r.stats.is_some() {
         lines.push(Line::from(vec![
             Span::styled("stats    ", theme.muted),
             Span::raw(reset),
+        ]));
+    }
+    if let Some(code) = catalog
+        .code
+        .as_ref()
+        .and_then(|c| c.summary(&r.qualified_name()))
+    {
+        lines.push(Line::from(vec![
+            Span::styled("code     ", theme.muted),
+            Span::raw(shown(&code)),
         ]));
     }
     let decision = match plan.mark(&r.qualified_name()) {
@@ -135,13 +152,33 @@ pub fn render(
         .split(area);
     frame.render_widget(Paragraph::new(lines), parts[0]);
     let deps = model.dependents().of(&r.qualified_name());
-    if deps.is_empty() {
+    let code = code_references(model, &r.qualified_name());
+    if deps.is_empty() && code.is_empty() {
         frame.render_widget(
             Paragraph::new("nothing depends on it").style(theme.muted),
             parts[1],
         );
         return;
     }
+    let kind_width = deps
+        .iter()
+        .map(|d| d.kind.label().len())
+        .chain(code.iter().map(|c| "code ".len() + c.how.as_str().len()))
+        .max()
+        .unwrap_or(4);
+    let in_code = code.iter().map(|c| {
+        let (effect, style) = if c.how.is_use() {
+            ("breaks the code", theme.warning)
+        } else {
+            ("named there", theme.muted)
+        };
+        Row::new(vec![
+            Cell::from(" "),
+            Cell::from(format!("code {}", c.how.as_str())),
+            Cell::from(shown(&format!("{}:{}", c.file, c.line))),
+            Cell::from(Span::styled(effect, style)),
+        ])
+    });
     let body: Vec<Row<'_>> = deps
         .iter()
         .zip(rows)
@@ -171,12 +208,13 @@ pub fn render(
                 )),
             ])
         })
+        .chain(in_code)
         .collect();
     let table = Table::new(
         body,
         [
             Constraint::Length(1),
-            Constraint::Length(11),
+            Constraint::Length(kind_width as u16),
             Constraint::Fill(1),
             Constraint::Length(18),
         ],

@@ -1,6 +1,8 @@
 //! A plain-text summary of a catalog, printed by `pglens SOURCE --summary` and whenever
 //! standard output is not a terminal.
 
+pub mod code;
+
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
