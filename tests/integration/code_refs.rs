@@ -385,6 +385,19 @@ fn the_explorer_shows_references_in_usage_and_the_table_list() {
         "{text}"
     );
     insta::assert_snapshot!("usage_with_code_100x30", text);
+    // A reference's row in full: the whole path, what kind of reference, the summary.
+    app.update(Action::Right);
+    for _ in 0..3 {
+        app.update(Action::Down);
+    }
+    app.update(Action::ShowFull);
+    assert!(matches!(app.overlay, Overlay::Full(_)), "{:?}", app.overlay);
+    let text = crate::explorer::screen(&app, 100, 30);
+    assert!(
+        text.contains("web/src/leads.ts:3") && text.contains("a Supabase client call"),
+        "{text}"
+    );
+    app.update(Action::Escape);
 
     app.update(Action::Tables);
     let text = crate::explorer::screen(&app, 120, 30);

@@ -3,6 +3,7 @@
 //! comment and the keys that reference it), with the findings that point at the row.
 
 use super::{Doc, Kind};
+use crate::model::code::ReferenceKind;
 use crate::model::{
     Column, Constraint, Identity, Index, Policy, Relation, Trigger, TriggerEnabled,
 };
@@ -28,11 +29,46 @@ pub fn doc(model: &Model, r: &Relation, tab: Tab, rows: &[DetailRow], row: usize
                 .find(|a| a.role == role)?;
             super::access::doc(&model.catalog, r, &access)
         }
+        // Usage rows past the dependents are where the code names the table; dependents
+        // jump to the object instead.
+        Tab::Usage => {
+            let dependents = model.dependents().of(&r.qualified_name()).len();
+            let refs = crate::tui::model::code_references(model, &r.qualified_name());
+            code_reference(model, r, refs, row.checked_sub(dependents)?)?
+        }
         _ => return None,
     };
     if let Some(detail) = rows.get(row) {
         findings(&mut doc, model, detail);
     }
+    Some(doc)
+}
+
+/// One line of code that names the table, with what the whole scan found.
+fn code_reference(
+    model: &Model,
+    r: &Relation,
+    refs: &[crate::model::code::CodeReference],
+    i: usize,
+) -> Option<Doc> {
+    let reference = refs.get(i)?;
+    let code = model.catalog.code.as_ref()?;
+    let mut doc = Doc::new(&format!("{}:{}", reference.file, reference.line));
+    doc.field("names", &format!("{}.{}", r.schema, r.name));
+    doc.field(
+        "as",
+        match reference.how {
+            ReferenceKind::Client => "a Supabase client call (a use: the code breaks without it)",
+            ReferenceKind::Orm => "an ORM's table declaration (a use)",
+            ReferenceKind::Sql => "SQL that reads or writes it (a use)",
+            ReferenceKind::String => "a string that is exactly its name (a use, most likely)",
+            ReferenceKind::Mention => "a mention: prose, a comment or an identifier (not a use)",
+            ReferenceKind::Type => "a type, such as Supabase's generated types (not a use)",
+            ReferenceKind::Definition => "SQL that defines it: CREATE, ALTER, GRANT (not a use)",
+        },
+    );
+    doc.field("in all", &crate::model::code::summary(refs, code.files));
+    doc.field("searched", &code.roots.join(", "));
     Some(doc)
 }
 

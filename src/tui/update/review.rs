@@ -42,10 +42,12 @@ fn sort_value(model: &Model, plan: &Plan, r: &Relation, key: SortKey) -> (i64, S
             String::new(),
         ),
         SortKey::Refs => (
-            crate::model::code::uses(crate::tui::model::code_references(
-                model,
-                &r.qualified_name(),
-            )) as i64,
+            model
+                .catalog
+                .code
+                .as_ref()
+                .and_then(|c| c.of(&r.qualified_name()))
+                .map_or(-1, |refs| crate::model::code::uses(refs) as i64),
             String::new(),
         ),
         SortKey::Decision => text(Some(

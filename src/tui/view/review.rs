@@ -141,11 +141,18 @@ fn table_row<'a>(
     );
     cells.push(Cell::from(model.dependents().count_outside(&q).to_string()));
     if refs {
-        let n = crate::model::code::uses(crate::tui::model::code_references(model, &q));
-        cells.push(Cell::from(Span::styled(
-            n.to_string(),
-            if n == 0 { theme.warning } else { theme.muted },
-        )));
+        // A table the scan did not look for (the platform's) shows `-`, not 0.
+        let uses = model
+            .catalog
+            .code
+            .as_ref()
+            .and_then(|c| c.of(&q))
+            .map(crate::model::code::uses);
+        cells.push(Cell::from(match uses {
+            Some(0) => Span::styled("0", theme.warning),
+            Some(n) => Span::styled(n.to_string(), theme.muted),
+            None => Span::styled("-", theme.muted),
+        }));
     }
     cells.push(Cell::from(Span::styled(decision, theme.accent)));
     Row::new(cells)

@@ -12,13 +12,14 @@ use crate::cleanup::Plan;
 use crate::model::{Catalog, ObjectId, Relation, TableStats};
 use crate::tui::model::{code_references, DetailRow, Model};
 use crate::tui::theme::Theme;
-use crate::tui::view::widgets::{bytes, count, provenance_line, shown, ViewState};
+use crate::tui::view::widgets::{bytes, count, fit, fit_middle, provenance_line, shown, ViewState};
 
 /// The evidence lines above the dependents table.
 fn evidence_lines(
     catalog: &Catalog,
     plan: &Plan,
     r: &Relation,
+    width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(vec![
@@ -58,7 +59,7 @@ fn evidence_lines(
     {
         lines.push(Line::from(vec![
             Span::styled("code     ", theme.muted),
-            Span::raw(shown(&code)),
+            Span::raw(fit(&code, width.saturating_sub(9))),
         ]));
     }
     let decision = match plan.mark(&r.qualified_name()) {
@@ -142,7 +143,7 @@ pub fn render(
     view: &mut ViewState,
     theme: &Theme,
 ) {
-    let lines = evidence_lines(&model.catalog, plan, r, theme);
+    let lines = evidence_lines(&model.catalog, plan, r, usize::from(area.width), theme);
     let parts = Layout::default()
         .direction(Direction::Vertical)
         .constraints([
@@ -166,6 +167,9 @@ pub fn render(
         .chain(code.iter().map(|c| "code ".len() + c.how.as_str().len()))
         .max()
         .unwrap_or(4);
+    // The dependent column's width: the table's, less the marker, kind and effect columns
+    // and their spacing. A path loses its middle, so its file name and line stay.
+    let path_width = usize::from(parts[1].width).saturating_sub(1 + kind_width + 18 + 3);
     let in_code = code.iter().map(|c| {
         let (effect, style) = if c.how.is_use() {
             ("breaks the code", theme.warning)
@@ -175,7 +179,7 @@ pub fn render(
         Row::new(vec![
             Cell::from(" "),
             Cell::from(format!("code {}", c.how.as_str())),
-            Cell::from(shown(&format!("{}:{}", c.file, c.line))),
+            Cell::from(fit_middle(&format!("{}:{}", c.file, c.line), path_width)),
             Cell::from(Span::styled(effect, style)),
         ])
     });
