@@ -85,6 +85,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut catalog = load(&source, demo, ask, &cli.code).await?;
             let selection = audit::Selection { only: rules, skip };
             let mut findings = audit::run(&catalog, &selection);
+            let not_evaluated = audit::not_evaluated(&catalog, &selection);
             let unused: Vec<String> = ignores
                 .apply(&mut findings)
                 .iter()
@@ -100,6 +101,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 source: &label,
                 findings: &findings,
                 unused_ignores: &unused,
+                not_evaluated: &not_evaluated,
             };
             let text = match format {
                 Format::Text => audit::format::text(&report, colour_stdout()),

@@ -172,6 +172,38 @@ impl<'a> Context<'a> {
         refs.is_some_and(|r| r.iter().any(|r| r.how.is_use()))
     }
 
+    /// Why table usage statistics are missing, when no application table has its read and
+    /// write counters: what the source is, or that the role could not read them.
+    pub fn missing_table_statistics(&self) -> Option<String> {
+        let mut tables = self.user_tables().peekable();
+        tables.peek()?;
+        let counted = tables.any(|t| {
+            t.stats
+                .as_ref()
+                .is_some_and(|s| s.seq_scans.is_some() && s.inserts.is_some())
+        });
+        (!counted).then(|| format!("no table usage statistics in {}", self.source_words()))
+    }
+
+    /// Why index scan counts are missing, when no index of an application table has one.
+    pub fn missing_index_statistics(&self) -> Option<String> {
+        let mut indexes = self.user_tables().flat_map(|t| &t.indexes).peekable();
+        indexes.peek()?;
+        let counted = indexes.any(|i| i.scans.is_some());
+        (!counted).then(|| format!("no index scan counts in {}", self.source_words()))
+    }
+
+    /// What the source is, for "not evaluated" reasons.
+    fn source_words(&self) -> &'static str {
+        use crate::model::SourceKind;
+        match self.catalog.meta.source {
+            SourceKind::SqlFiles => "migration files",
+            SourceKind::Snapshot => "this snapshot (taken without them)",
+            SourceKind::Demo => "the demo",
+            SourceKind::Live => "this database (the role may not read pg_stat_user_tables)",
+        }
+    }
+
     /// How long statistics have been counting, in seconds: since the last reset, or when
     /// they were never reset, at least since the server started. None when the source
     /// cannot say (a snapshot or files).

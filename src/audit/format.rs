@@ -18,6 +18,8 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     /// Ignore-file entries that matched nothing, described.
     pub unused_ignores: &'a [String],
+    /// Selected rules the source could not feed, so their silence is no all-clear.
+    pub not_evaluated: &'a [super::NotEvaluated],
 }
 
 impl Report<'_> {
@@ -130,6 +132,12 @@ pub fn text(report: &Report<'_>, colour: bool) -> String {
     for u in report.unused_ignores {
         let _ = writeln!(out, "\nunused ignore entry: {}", visible(u));
     }
+    if !report.not_evaluated.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, "not evaluated"));
+        for n in report.not_evaluated {
+            let _ = writeln!(out, "  {}: {}", n.rule, visible(&n.reason));
+        }
+    }
     let _ = writeln!(out, "\n{}", report.summary_line());
     out
 }
@@ -151,6 +159,7 @@ pub fn write_json(report: &Report<'_>, out: impl std::io::Write) -> std::io::Res
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
     JsonDocument {
         findings: Streamed(report.findings),
+        not_evaluated: report.not_evaluated,
         pglens_version: env!("CARGO_PKG_VERSION"),
         source: report.source,
         unused_ignores: report.unused_ignores,
@@ -168,6 +177,7 @@ pub fn write_json(report: &Report<'_>, out: impl std::io::Write) -> std::io::Res
 #[derive(serde::Serialize)]
 struct JsonDocument<'a> {
     findings: Streamed<'a>,
+    not_evaluated: &'a [super::NotEvaluated],
     pglens_version: &'static str,
     source: &'a str,
     unused_ignores: &'a [String],
@@ -343,6 +353,16 @@ pub fn sarif(report: &Report<'_>) -> String {
                 "rules": rules,
             }},
             "results": results,
+            // Rules the source could not feed: a code-scanning upload must not read their
+            // silence as an all-clear.
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": report.not_evaluated.iter().map(|n| json!({
+                    "level": "note",
+                    "descriptor": { "id": n.rule },
+                    "message": { "text": format!("{} not evaluated: {}", n.rule, n.reason) },
+                })).collect::<Vec<Value>>(),
+            }],
         }],
     });
     crate::text::json_escaped(serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
@@ -397,6 +417,13 @@ fn markdown_document(report: &Report<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Schema audit: {}\n", visible(report.source));
     let _ = writeln!(out, "{}\n", report.summary_line());
+    if !report.not_evaluated.is_empty() {
+        out.push_str("Not evaluated (the source lacks what these rules read):\n\n");
+        for n in report.not_evaluated {
+            let _ = writeln!(out, "- `{}`: {}", n.rule, visible(&n.reason));
+        }
+        out.push('\n');
+    }
     let sections = [
         (Severity::Critical, "🔴 Critical"),
         (Severity::Warning, "🟡 Important"),

@@ -372,6 +372,34 @@ impl Finding {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+    /// Why the rule cannot judge this source, when it lacks what the rule reads (usage
+    /// statistics, sequence values): the report then says "not evaluated" instead of
+    /// letting silence read as an all-clear.
+    fn unmet(&self, _cx: &Context<'_>) -> Option<String> {
+        None
+    }
+}
+
+/// A selected rule that could not judge the source, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NotEvaluated {
+    pub rule: &'static str,
+    pub reason: String,
+}
+
+/// The selected rules the source cannot feed, with the reason for each.
+pub fn not_evaluated(catalog: &Catalog, selection: &Selection) -> Vec<NotEvaluated> {
+    let cx = Context::new(catalog);
+    all_rules()
+        .iter()
+        .filter(|e| selection.wants(e.rule.meta().id))
+        .filter_map(|e| {
+            e.rule.unmet(&cx).map(|reason| NotEvaluated {
+                rule: e.rule.meta().id,
+                reason,
+            })
+        })
+        .collect()
 }
 
 /// Which rules to run.

@@ -218,3 +218,72 @@ fn rules_list_and_explain() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown rule"));
 }
+
+/// Rules whose evidence the source lacks are named "not evaluated", with why, in every
+/// format; a live database that has the evidence gets none of that.
+#[tokio::test]
+async fn rules_a_source_cannot_feed_are_named_not_evaluated() {
+    let files = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/shapes/erp.sql");
+    let (_, out, err) = pglens(&["audit", files, "--format", "json"]);
+    let doc: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let reasons: std::collections::BTreeMap<String, String> = doc["not_evaluated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["rule"].as_str().unwrap().to_string(),
+                n["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reasons.get("unused-table").map(String::as_str),
+        Some("no table usage statistics in migration files"),
+        "{reasons:?}"
+    );
+    assert!(reasons.contains_key("unused-index"), "{reasons:?}");
+    assert!(
+        reasons.contains_key("sequence-near-overflow"),
+        "{reasons:?}"
+    );
+    assert!(
+        !reasons.contains_key("unindexed-foreign-key"),
+        "{reasons:?}"
+    );
+
+    let (_, text, _) = pglens(&["audit", files]);
+    assert!(
+        text.contains("\nnot evaluated\n  ")
+            && text.contains("  unused-table: no table usage statistics in migration files\n"),
+        "{text}"
+    );
+    let (_, md, _) = pglens(&["audit", files, "--format", "markdown"]);
+    assert!(
+        md.contains("- `unused-table`: no table usage statistics in migration files\n"),
+        "{md}"
+    );
+    let (_, sarif, _) = pglens(&["audit", files, "--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["descriptor"]["id"] == "unused-table" && n["level"] == "note"),
+        "{notes:?}"
+    );
+
+    // A live database counts usage: nothing to say.
+    let db = crate::common::TestDb::new("not_evaluated").await;
+    db.exec(
+        "CREATE TABLE t (id serial PRIMARY KEY, a int); CREATE INDEX t_a ON t (a);
+         INSERT INTO t (a) VALUES (1);",
+    )
+    .await;
+    let conninfo = crate::common::conninfo_string(&db.params);
+    let (_, out, err) = pglens(&["audit", &conninfo, "--format", "json"]);
+    let doc: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    assert_eq!(doc["not_evaluated"], serde_json::json!([]), "{out}");
+}

@@ -62,6 +62,11 @@ impl Rule for LargeJsonbColumnWithoutGin {
         &META
     }
 
+    fn unmet(&self, cx: &Context<'_>) -> Option<String> {
+        // Size is what makes a missing GIN index matter.
+        cx.missing_table_statistics()
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for t in cx.user_tables() {
             let rows = t.stats.as_ref().and_then(|s| s.estimated_rows).unwrap_or(0);

@@ -61,6 +61,15 @@ impl Rule for SequenceNearOverflow {
         &META
     }
 
+    fn unmet(&self, cx: &Context<'_>) -> Option<String> {
+        // A live sequence never used has no value yet, and unreadable ones get findings of
+        // their own (`not_evaluated` below): only offline sources know no values at all.
+        let offline = cx.catalog.meta.source != crate::model::SourceKind::Live;
+        let known = cx.catalog.sequences.iter().any(|s| s.last_value.is_some());
+        (offline && !known && !cx.catalog.sequences.is_empty())
+            .then(|| "no sequence values in this source (offline sources have none)".into())
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         not_evaluated(cx, out);
         for s in &cx.catalog.sequences {

@@ -324,6 +324,11 @@ impl Rule for TableConsolidationCandidate {
         &META
     }
 
+    fn unmet(&self, cx: &Context<'_>) -> Option<String> {
+        // Merge plans are drafted only with usage evidence for both tables.
+        cx.missing_table_statistics()
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let profiles = profiles(cx);
         let neighbours = Neighbours::new(&profiles);

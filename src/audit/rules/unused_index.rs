@@ -58,6 +58,10 @@ impl Rule for UnusedIndex {
         &META
     }
 
+    fn unmet(&self, cx: &Context<'_>) -> Option<String> {
+        cx.missing_index_statistics()
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let age = cx.stats_age_phrase();
         for t in cx.user_tables() {

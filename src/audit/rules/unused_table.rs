@@ -65,6 +65,10 @@ impl Rule for UnusedTable {
         &META
     }
 
+    fn unmet(&self, cx: &Context<'_>) -> Option<String> {
+        cx.missing_table_statistics()
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let when = cx.stats_age_phrase();
         for t in cx.user_tables().filter(|t| t.kind == RelationKind::Table) {
