@@ -159,6 +159,15 @@ fn a_long_function_body_scrolls_to_its_last_line() {
     assert!(app.definition_scroll.offset < at_end);
     app.update(Action::Home);
     assert_eq!(app.definition_scroll.offset, 0);
+    // In full, a definition has no fix: `y` is not offered.
+    app.update(Action::ShowFull);
+    assert!(matches!(app.overlay, Overlay::Full(_)));
+    let full = screen(&app, 80, 24);
+    assert!(
+        full.contains("scroll · Esc close") && !full.contains("copy fix"),
+        "{full}"
+    );
+    app.update(Action::Escape);
     // Another object's definition starts at its top.
     app.update(Action::End);
     open(&mut app, objects(), Tab::Definition);
@@ -182,7 +191,10 @@ fn space_in_the_findings_list_shows_the_finding_and_esc_keeps_the_list() {
     };
     assert!(full.doc.lines.iter().any(|l| l.text.contains("fix")));
     let text = screen(&app, 120, 40);
-    assert!(text.contains("Esc"), "{text}");
+    assert!(
+        text.contains("copy fix · Esc close"),
+        "a fix to copy: {text}"
+    );
     app.update(Action::Escape);
     let Overlay::Findings(after) = &app.overlay else {
         panic!("back to the list: {:?}", app.overlay);

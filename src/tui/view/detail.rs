@@ -151,11 +151,11 @@ fn relation_tab(
     let mark = |row: &DetailRow| row_mark(model, row, theme);
     let table = match tab {
         Tab::Columns => tabs::columns::table(r, rows, area.width, &mark),
-        Tab::Indexes => tabs::indexes::table(r, rows, &mark),
-        Tab::Constraints => tabs::constraints::table(r, rows, &mark),
+        Tab::Indexes => tabs::indexes::table(r, rows, area.width, &mark),
+        Tab::Constraints => tabs::constraints::table(r, rows, area.width, &mark),
         Tab::Policies => tabs::policies::table(r, rows, area.width, &mark),
         Tab::Grants => tabs::grants::table(&model.catalog, r, area.width, theme),
-        Tab::Triggers => tabs::triggers::table(r, rows, &mark),
+        Tab::Triggers => tabs::triggers::table(r, rows, area.width, &mark),
         Tab::Relationships => tabs::relationships::table(model, r),
         Tab::Usage | Tab::Findings | Tab::Definition => return,
     };

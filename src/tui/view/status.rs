@@ -91,6 +91,12 @@ pub fn render(
             k(Command::CycleRuleFilter),
             k(Command::GroupAlike)
         ),
+        // `y` is offered only when there is a fix to copy.
+        Overlay::Full(full) if full.fixes.is_empty() => format!(
+            "↑↓ PgUp PgDn {} {} scroll · Esc close",
+            k(Command::Home),
+            k(Command::End),
+        ),
         Overlay::Full(_) => format!(
             "↑↓ PgUp PgDn {} {} scroll · {} copy fix · Esc close",
             k(Command::Home),

@@ -6,22 +6,25 @@ use ratatui::widgets::{Cell, Row};
 use super::TabTable;
 use crate::model::Relation;
 use crate::tui::model::DetailRow;
-use crate::tui::view::widgets::shown;
+use crate::tui::view::widgets::{fit, fit_middle};
 
 pub fn table<'a>(
     r: &'a Relation,
     rows: &[DetailRow],
+    width: u16,
     mark: &dyn Fn(&DetailRow) -> Cell<'a>,
 ) -> TabTable<'a> {
+    let widths = vec![
+        Constraint::Length(1),
+        Constraint::Fill(2),
+        Constraint::Length(11),
+        Constraint::Fill(5),
+        Constraint::Length(5),
+    ];
+    let w = super::column_widths(width, &widths);
     TabTable {
         header: vec!["", "name", "kind", "definition", "valid"],
-        widths: vec![
-            Constraint::Length(1),
-            Constraint::Fill(2),
-            Constraint::Length(11),
-            Constraint::Fill(5),
-            Constraint::Length(5),
-        ],
+        widths,
         rows: r
             .constraints
             .iter()
@@ -29,9 +32,9 @@ pub fn table<'a>(
             .map(|(c, row)| {
                 Row::new(vec![
                     mark(row),
-                    Cell::from(shown(&c.name)),
+                    Cell::from(fit_middle(&c.name, w[1])),
                     Cell::from(c.kind.label()),
-                    Cell::from(shown(&c.definition)),
+                    Cell::from(fit(&c.definition, w[3])),
                     Cell::from(if c.validated { "yes" } else { "NO" }),
                 ])
             })

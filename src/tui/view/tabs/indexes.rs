@@ -6,13 +6,14 @@ use ratatui::widgets::{Cell, Row};
 use super::TabTable;
 use crate::model::Relation;
 use crate::tui::model::DetailRow;
-use crate::tui::view::widgets::{shown, widest};
+use crate::tui::view::widgets::{fit, fit_middle, widest};
 
 /// The Indexes tab. The WHERE / INCLUDE, size and scans columns appear only when some
 /// index has something to show in them (a snapshot without statistics has no sizes).
 pub fn table<'a>(
     r: &'a Relation,
     rows: &[DetailRow],
+    width: u16,
     mark: &dyn Fn(&DetailRow) -> Cell<'a>,
 ) -> TabTable<'a> {
     let names: Vec<String> = r
@@ -56,6 +57,7 @@ pub fn table<'a>(
         header.push("scans");
         widths.push(Constraint::Length(8));
     }
+    let w = super::column_widths(width, &widths);
     let body = r
         .indexes
         .iter()
@@ -80,17 +82,18 @@ pub fn table<'a>(
                 .collect();
             let mut cells = vec![
                 mark(row),
-                Cell::from(shown(&name)),
+                Cell::from(fit_middle(&name, w[1])),
                 Cell::from(i.method.clone()),
-                Cell::from(shown(&keys.join(", "))),
+                Cell::from(fit(&keys.join(", "), w[3])),
             ];
             if show_extra {
-                cells.push(Cell::from(shown(
+                cells.push(Cell::from(fit(
                     &match (&i.predicate, i.include.is_empty()) {
                         (Some(p), _) => format!("WHERE {p}"),
                         (None, false) => format!("INCLUDE {}", i.include.join(", ")),
                         _ => String::new(),
                     },
+                    w[4],
                 )));
             }
             if show_size {

@@ -30,6 +30,18 @@ pub struct TabTable<'a> {
     pub caption: Option<String>,
 }
 
+/// The widths a table of `width` columns gives its columns (with one column of spacing, as
+/// [`draw`] lays them out), so that text can be cut to them with an ellipsis instead of
+/// being clipped.
+pub fn column_widths(width: u16, constraints: &[Constraint]) -> Vec<usize> {
+    Layout::horizontal(constraints.iter().copied())
+        .spacing(1)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| usize::from(r.width))
+        .collect()
+}
+
 /// Draws a tab's table, "(none)" when it has no rows.
 pub fn draw(
     frame: &mut Frame<'_>,

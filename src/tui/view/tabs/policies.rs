@@ -111,7 +111,8 @@ pub fn table<'a>(
 
 /// The words all of several names start with, when they are long enough (12 characters
 /// or more) that cutting the names would leave only them: `Give members access to team
-/// folders in ` for `... in team-files (select)`, `... in team-avatars (delete)`.
+/// folders in ` for `... in team-files (select)`, `... in team-avatars (delete)`, or
+/// `workspace_members_` for `workspace_members_select_own`, `..._delete_admin`.
 fn shared_start(names: &[String]) -> Option<String> {
     let (first, others) = names.split_first()?;
     if others.len() < 2 {
@@ -127,7 +128,39 @@ fn shared_start(names: &[String]) -> Option<String> {
                 .map_or(first.len().min(n.len()), |((i, _), _)| i),
         );
     }
-    // Back to the end of a word, so no name is cut inside one.
-    let end = first[..end].rfind(' ').map(|i| i + 1)?;
+    // Back to the end of a word, so no name is cut inside one: a space, or the `_` of a
+    // snake_case name (`tenant_members_select_own`, `tenant_members_update_admin`).
+    let end = first[..end].rfind([' ', '_']).map(|i| i + 1)?;
     (end >= 12).then(|| first[..end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shared_start;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn shared_starts_end_at_a_word_boundary() {
+        let storage = names(&[
+            "Give members access to team folders in team-files (select)",
+            "Give members access to team folders in team-avatars (delete)",
+            "Give members access to team folders in team-docs (insert)",
+        ]);
+        assert_eq!(
+            shared_start(&storage).as_deref(),
+            Some("Give members access to team folders in ")
+        );
+        let snake = names(&[
+            "workspace_members_select_own",
+            "workspace_members_update_admin",
+            "workspace_members_delete_admin",
+        ]);
+        assert_eq!(shared_start(&snake).as_deref(), Some("workspace_members_"));
+        // Too short to be worth saying once, or only two names.
+        assert_eq!(shared_start(&names(&["read_a", "read_b", "read_c"])), None);
+        assert_eq!(shared_start(&snake[..2]), None);
+    }
 }
