@@ -97,6 +97,19 @@ pub struct PartitionOf {
 }
 
 impl Relation {
+    /// The relation's kind in a word or two, for a narrow column: a partition says it is
+    /// one (`partition`), and its parent is the partitioned table (`partitioned`).
+    pub fn short_kind(&self) -> &'static str {
+        match self.kind {
+            RelationKind::Table if self.partition_of.is_some() => "partition",
+            RelationKind::Table => "table",
+            RelationKind::PartitionedTable => "partitioned",
+            RelationKind::View => "view",
+            RelationKind::MaterializedView => "mat. view",
+            RelationKind::ForeignTable => "foreign",
+        }
+    }
+
     /// A relation with nothing in it yet: no columns, constraints, grants or statistics.
     pub fn empty(schema: impl Into<String>, name: impl Into<String>, kind: RelationKind) -> Self {
         Relation {

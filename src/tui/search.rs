@@ -198,7 +198,7 @@ impl SearchIndex {
             b.name(
                 q.to_string(),
                 &r.name,
-                r.kind.label(),
+                r.short_kind(),
                 0,
                 at(Tab::Columns, None),
             );
@@ -583,6 +583,23 @@ mod tests {
             let hits = top(&index, &format!("{}.{}.{value}", e.schema, e.name));
             assert_eq!(hits[0], format!("{}.{}.{value}", e.schema, e.name));
         }
+    }
+
+    /// A partitioned table and its partitions are labelled as what they are (the kind
+    /// column used to cut "partitioned table" to "partition", and partitions read "table").
+    #[test]
+    fn partitions_and_their_parent_are_labelled_the_right_way_round() {
+        let index = SearchIndex::build(&crate::source::snapshot::demo());
+        let kind_of = |label: &str| {
+            index
+                .entries
+                .iter()
+                .find(|e| e.label == label)
+                .map(|e| e.kind)
+        };
+        assert_eq!(kind_of("public.api_logs"), Some("partitioned"));
+        assert_eq!(kind_of("public.api_logs_2026_01"), Some("partition"));
+        assert_eq!(kind_of("public.leads"), Some("table"));
     }
 
     fn catalog_has(catalog: &Catalog, kind: &str) -> bool {

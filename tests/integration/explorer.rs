@@ -875,6 +875,15 @@ fn usage_tab_rows_jump_to_dependents() {
         Some(&ObjectId::relation("public", "leads_active")),
         "the second dependent of leads is the view that reads it"
     );
+    // A view's Usage tab says what a view has: no rows to count, the tables it reads.
+    app.update(Action::Tab(Tab::Usage.index() as u8));
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("use      a view stores no rows and has no usage statistics")
+            && text.contains("reads    public.leads"),
+        "{text}"
+    );
+    assert!(!text.contains("no statistics in this source"), "{text}");
 }
 
 /// `--drift`: the drift view lists the differences and Enter opens the table.

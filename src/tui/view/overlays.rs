@@ -66,7 +66,7 @@ pub fn search(
         frame.render_widget(Paragraph::new(hint).style(theme.muted), parts[1]);
         return;
     }
-    let width = usize::from(parts[1].width.saturating_sub(12));
+    let width = usize::from(parts[1].width.saturating_sub(14));
     let rows: Vec<Row<'_>> = state
         .hits
         .iter()
@@ -89,7 +89,8 @@ pub fn search(
         rows,
         [
             Constraint::Length(1),
-            Constraint::Length(9),
+            // "partitioned", the longest kind.
+            Constraint::Length(11),
             Constraint::Fill(1),
         ],
     )

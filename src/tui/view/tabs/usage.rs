@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use crate::cleanup::evidence::{age_words, short_time, usage_summary};
 use crate::cleanup::Plan;
-use crate::model::{Catalog, ObjectId, Relation, TableStats};
+use crate::model::{Catalog, ObjectId, Relation, RelationKind, TableStats};
 use crate::tui::model::{code_references, DetailRow, Model};
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::{bytes, count, fit, fit_middle, provenance_line, shown, ViewState};
@@ -22,10 +22,25 @@ fn evidence_lines(
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'static>> {
+    // A plain view stores no rows, so the server counts no reads for it: what it reads
+    // and what uses it are its evidence, not a row of unknowns.
+    let use_line = if r.kind == RelationKind::View {
+        "a view stores no rows and has no usage statistics; see what it reads and what uses it"
+            .to_string()
+    } else {
+        usage_summary(catalog, r)
+    };
     let mut lines = vec![Line::from(vec![
         Span::styled("use      ", theme.muted),
-        Span::styled(usage_summary(catalog, r), theme.accent),
+        Span::styled(fit(&use_line, width.saturating_sub(9)), theme.accent),
     ])];
+    if !r.reads.is_empty() {
+        let reads: Vec<String> = r.reads.iter().map(ToString::to_string).collect();
+        lines.push(Line::from(vec![
+            Span::styled("reads    ", theme.muted),
+            Span::raw(fit(&reads.join(", "), width.saturating_sub(9))),
+        ]));
+    }
     if let Some(origin) = provenance_line(&r.provenance) {
         lines.push(Line::from(vec![
             Span::styled("source   ", theme.muted),
