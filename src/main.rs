@@ -184,6 +184,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let plan = cleanup::read(&plan_path)?;
             let catalog = load(&source, demo, ask, &code).await?;
+            if let Some(m) = plan.mismatch(&catalog) {
+                eprintln!("pglens: warning: {}", visible(&m));
+            }
             let (md, sql) =
                 cleanup::export_files(&catalog, &plan, &plan_path, output_dir.as_deref())?;
             eprintln!(

@@ -90,6 +90,9 @@ pub struct Mark {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     pub marks: BTreeMap<QualifiedName, Mark>,
+    /// The source the plan was made for (`source = "..."`, written with the first mark), so
+    /// opening another database with it can say so.
+    pub source: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -107,6 +110,8 @@ pub enum PlanError {
 /// The file's shape: what a person reads and edits (written by `save_mark`, in place).
 #[derive(Deserialize, Default)]
 struct File {
+    #[serde(default)]
+    source: Option<String>,
     #[serde(default, rename = "table")]
     tables: Vec<Entry>,
 }
@@ -139,7 +144,10 @@ impl Plan {
             detail,
         };
         let file: File = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
-        let mut plan = Plan::default();
+        let mut plan = Plan {
+            source: file.source,
+            ..Plan::default()
+        };
         for e in file.tables {
             let table = QualifiedName::new(&e.schema, &e.name);
             let decision = match (e.decision.as_str(), e.into) {
@@ -173,6 +181,38 @@ impl Plan {
             );
         }
         Ok(plan)
+    }
+
+    /// What does not fit `catalog`: the plan was made for another source, or names tables
+    /// this one does not have. None when it fits.
+    pub fn mismatch(&self, catalog: &Catalog) -> Option<String> {
+        let label = &catalog.meta.source_label;
+        let missing: Vec<String> = self
+            .marks
+            .keys()
+            .filter(|q| {
+                !catalog
+                    .relations
+                    .iter()
+                    .any(|r| r.schema == q.schema && r.name == q.name)
+            })
+            .map(ToString::to_string)
+            .collect();
+        let other = self.source.as_ref().filter(|s| *s != label);
+        let absent = match missing.len() {
+            0 => String::new(),
+            n => format!(
+                "{n} of its tables {} not here ({})",
+                if n == 1 { "is" } else { "are" },
+                crate::text::first_and_more(missing.iter(), 3)
+            ),
+        };
+        match (other, absent.is_empty()) {
+            (None, true) => None,
+            (Some(s), true) => Some(format!("the plan was made for {s}, not {label}")),
+            (Some(s), false) => Some(format!("the plan was made for {s}, not {label}: {absent}")),
+            (None, false) => Some(format!("the plan does not fit {label}: {absent}")),
+        }
     }
 
     pub fn mark(&self, table: &QualifiedName) -> Option<&Mark> {
@@ -230,6 +270,7 @@ fn write_whole(path: &Path, text: &str) -> Result<(), PlanError> {
 /// error says why. Returns the whole plan the file now holds.
 pub fn save_mark(
     path: &Path,
+    source: &str,
     table: &QualifiedName,
     mark: Option<&Mark>,
 ) -> Result<Plan, PlanError> {
@@ -252,6 +293,20 @@ pub fn save_mark(
     let mut doc: toml_edit::DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| invalid(e.to_string()))?;
+    // The source it is for, recorded once: a plan made for another database keeps naming
+    // that one (the explorer said so when it opened).
+    if !doc.contains_key("source") {
+        doc["source"] = toml_edit::value(source);
+        // In a new file the header comments are the document's trailing text: they go
+        // above the source line, which opens the file.
+        let trailing = doc.trailing().as_str().unwrap_or_default().to_string();
+        if doc.get("table").is_none() {
+            if let Some(mut key) = doc.as_table_mut().key_mut("source") {
+                key.leaf_decor_mut().set_prefix(trailing);
+            }
+            doc.set_trailing("\n");
+        }
+    }
     // In a file without entries the header comments are the document's trailing text,
     // which would end up below a first entry: they go above it instead.
     let header = doc.trailing().as_str().unwrap_or_default().to_string();
@@ -352,14 +407,19 @@ fn fill_entry(entry: &mut toml_edit::Table, table: &QualifiedName, mark: &Mark) 
     }
 }
 
-/// Exports the plan next to its file (or into `dir`): `<plan>.md` and `<plan>.sql`. Returns
-/// the two paths written.
-pub fn export_files(
-    catalog: &Catalog,
-    plan: &Plan,
-    plan_path: &Path,
-    dir: Option<&Path>,
-) -> Result<(PathBuf, PathBuf), PlanError> {
+/// The source an existing export beside the plan file (or in `dir`) was written for, read
+/// from its Markdown's title; None when there is none.
+pub fn exported_for(plan_path: &Path, dir: Option<&Path>) -> Option<String> {
+    let (md, _) = export_paths(plan_path, dir);
+    let text = std::fs::read_to_string(md).ok()?;
+    let title = text.lines().next()?;
+    title
+        .strip_prefix(export::MARKDOWN_TITLE)
+        .map(|s| s.trim().to_string())
+}
+
+/// Where `export_files` writes: `<plan>.md` and `<plan>.sql`.
+fn export_paths(plan_path: &Path, dir: Option<&Path>) -> (PathBuf, PathBuf) {
     let stem = plan_path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -368,9 +428,22 @@ pub fn export_files(
         .map(Path::to_path_buf)
         .or_else(|| plan_path.parent().map(Path::to_path_buf))
         .unwrap_or_default();
+    (
+        dir.join(format!("{stem}.md")),
+        dir.join(format!("{stem}.sql")),
+    )
+}
+
+/// Exports the plan next to its file (or into `dir`): `<plan>.md` and `<plan>.sql`. Returns
+/// the two paths written.
+pub fn export_files(
+    catalog: &Catalog,
+    plan: &Plan,
+    plan_path: &Path,
+    dir: Option<&Path>,
+) -> Result<(PathBuf, PathBuf), PlanError> {
     let written = export::export(catalog, plan, &plan_path.display().to_string())?;
-    let md = dir.join(format!("{stem}.md"));
-    let sql = dir.join(format!("{stem}.sql"));
+    let (md, sql) = export_paths(plan_path, dir);
     write_whole(&md, &written.markdown)?;
     write_whole(&sql, &written.sql)?;
     Ok((md, sql))
@@ -405,13 +478,53 @@ mod tests {
             ),
         ];
         for (table, mark) in marks {
-            save_mark(&path, &table, Some(&mark)).unwrap();
+            save_mark(&path, "test", &table, Some(&mark)).unwrap();
             plan.set(table, Some(mark));
         }
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with("# pglens cleanup plan"), "{text}");
+        assert!(text.contains("\nsource = \"test\"\n\n[[table]]"), "{text}");
+        plan.source = Some("test".into());
         assert_eq!(read(&path).unwrap(), plan);
         assert_eq!(Plan::parse("", "p.toml").unwrap(), Plan::default());
+        // The first source recorded stays.
+        save_mark(&path, "another", &QualifiedName::new("public", "b"), None).unwrap();
+        assert_eq!(read(&path).unwrap().source.as_deref(), Some("test"));
+    }
+
+    /// An export says whose plan it holds, so the next one can ask before writing over it.
+    #[test]
+    fn an_export_names_the_source_it_was_written_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.toml");
+        assert_eq!(exported_for(&path, None), None);
+        let catalog = crate::source::snapshot::demo();
+        export_files(&catalog, &Plan::default(), &path, None).unwrap();
+        assert_eq!(exported_for(&path, None).as_deref(), Some("demo"));
+    }
+
+    /// A plan says when it does not fit the source it is opened with.
+    #[test]
+    fn a_plan_for_another_source_says_so() {
+        let mut catalog = crate::source::snapshot::demo();
+        catalog.meta.source_label = "postgres://me@staging/app".into();
+        let plan = Plan::parse(
+            "source = \"postgres://me@prod/app\"\n[[table]]\nschema = \"public\"\nname = \"leads\"\ndecision = \"keep\"\n[[table]]\nschema = \"public\"\nname = \"gone\"\ndecision = \"drop\"\n",
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            plan.mismatch(&catalog).as_deref(),
+            Some("the plan was made for postgres://me@prod/app, not postgres://me@staging/app: 1 of its tables is not here (public.gone)")
+        );
+        catalog.meta.source_label = "postgres://me@prod/app".into();
+        assert_eq!(
+            plan.mismatch(&catalog).as_deref(),
+            Some("the plan does not fit postgres://me@prod/app: 1 of its tables is not here (public.gone)")
+        );
+        let fits = Plan::parse("source = \"postgres://me@prod/app\"\n", "p.toml").unwrap();
+        assert_eq!(fits.mismatch(&catalog), None);
+        assert_eq!(Plan::default().mismatch(&catalog), None);
     }
 
     #[test]
@@ -423,7 +536,7 @@ mod tests {
             note: note.into(),
         };
         let a = QualifiedName::new("public", "a");
-        save_mark(&path, &a, Some(&keep("first"))).unwrap();
+        save_mark(&path, "test", &a, Some(&keep("first"))).unwrap();
         // Someone edits the file by hand: a comment, and an entry of their own.
         let edited = std::fs::read_to_string(&path).unwrap()
             + "\n# reviewed with the data team\n[[table]]\nschema = \"public\"\nname = \"b\"\ndecision = \"drop\" # gone in v3\n";
@@ -435,7 +548,7 @@ mod tests {
             },
             note: String::new(),
         };
-        let plan = save_mark(&path, &a, Some(&merge)).unwrap();
+        let plan = save_mark(&path, "test", &a, Some(&merge)).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
             text.contains("# reviewed with the data team") && text.contains("# gone in v3"),
@@ -449,14 +562,14 @@ mod tests {
         );
         assert_eq!(plan.mark(&a), Some(&merge));
         assert_eq!(Plan::parse(&text, "p").unwrap(), plan);
-        let plan = save_mark(&path, &a, None).unwrap();
+        let plan = save_mark(&path, "test", &a, None).unwrap();
         assert!(plan.mark(&a).is_none() && plan.marks.len() == 1);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
             text.starts_with("# pglens cleanup plan"),
             "the header stays: {text}"
         );
-        let plan = save_mark(&path, &QualifiedName::new("public", "b"), None).unwrap();
+        let plan = save_mark(&path, "test", &QualifiedName::new("public", "b"), None).unwrap();
         assert!(plan.marks.is_empty());
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
@@ -465,7 +578,7 @@ mod tests {
         );
         // A file broken meanwhile is not overwritten.
         std::fs::write(&path, "[[table]\n").unwrap();
-        assert!(save_mark(&path, &a, Some(&keep("x"))).is_err());
+        assert!(save_mark(&path, "test", &a, Some(&keep("x"))).is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "[[table]\n");
     }
 

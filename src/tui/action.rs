@@ -101,6 +101,8 @@ pub enum Action {
     PasswordNeeded,
     Notice(String),
     Failure(String),
+    /// The export would write over one made for this other source: ask first.
+    ExportWouldOverwrite(String),
 }
 
 impl PartialEq for Action {

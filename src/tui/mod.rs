@@ -263,7 +263,14 @@ fn apply(
                 });
             }
             Effect::SaveMark { table, mark } => {
-                let saved = crate::cleanup::save_mark(&options.plan_path, &table, mark.as_ref());
+                let saved = crate::cleanup::save_mark(
+                    &options.plan_path,
+                    app.model
+                        .as_ref()
+                        .map_or(&options.label, |m| &m.catalog.meta.source_label),
+                    &table,
+                    mark.as_ref(),
+                );
                 app.update(match saved {
                     // The file as it now is, with what other editors added meanwhile.
                     Ok(plan) => Action::PlanSaved { table, plan },
@@ -275,7 +282,18 @@ fn apply(
                     },
                 });
             }
-            Effect::ExportPlan => {
+            Effect::ExportPlan { overwrite } => {
+                // Another source's export is written over only when asked twice.
+                let label = app
+                    .model
+                    .as_ref()
+                    .map(|m| crate::text::visible(&m.catalog.meta.source_label).into_owned());
+                let other = crate::cleanup::exported_for(&options.plan_path, None)
+                    .filter(|existing| Some(existing) != label.as_ref());
+                if let (Some(other), false) = (other, overwrite) {
+                    app.update(Action::ExportWouldOverwrite(other));
+                    continue;
+                }
                 let result = match &app.model {
                     Some(m) => crate::cleanup::export_files(
                         &m.catalog,

@@ -219,7 +219,11 @@ pub enum Effect {
         password: Password,
     },
     /// Write the plan's Markdown and SQL beside the plan file.
-    ExportPlan,
+    /// Write the plan's Markdown and SQL; over an export made for another source only
+    /// when `overwrite` (the user pressed `E` again after being told).
+    ExportPlan {
+        overwrite: bool,
+    },
     /// Read the first rows of a table from the live database, on a worker thread.
     Peek {
         table: QualifiedName,
@@ -263,6 +267,9 @@ pub struct App {
     pub page: usize,
     /// The cleanup plan's decisions; outlives reloads.
     pub plan: Plan,
+    /// The other source an existing export was written for, after `E` found it: the next
+    /// `E` writes over it.
+    pub export_pending: Option<String>,
     /// Decisions whose save failed, kept over what the file holds until one succeeds.
     pub(crate) unsaved: std::collections::BTreeMap<QualifiedName, Option<crate::cleanup::Mark>>,
     pub(crate) matcher: SkimMatcherV2,
@@ -294,6 +301,7 @@ impl App {
             status: None,
             page: 10,
             plan: Plan::default(),
+            export_pending: None,
             unsaved: Default::default(),
             matcher: SkimMatcherV2::default(),
             last_query: String::new(),

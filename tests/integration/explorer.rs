@@ -856,8 +856,47 @@ fn table_list_sorts_and_marks_tables_for_the_plan() {
     assert!(app.plan.mark(&audit_log).is_none());
     assert!(matches!(
         app.update(Action::ExportPlan).as_slice(),
-        [Effect::ExportPlan]
+        [Effect::ExportPlan { overwrite: false }]
     ));
+    // An export of another source's plan is there: E says so, and only E again writes.
+    app.update(Action::ExportWouldOverwrite(
+        "postgres://me@prod/app".into(),
+    ));
+    let status = app.status.clone().unwrap().0;
+    assert!(
+        status.contains("written for postgres://me@prod/app: E again writes over it"),
+        "{status}"
+    );
+    assert!(matches!(
+        app.update(Action::ExportPlan).as_slice(),
+        [Effect::ExportPlan { overwrite: true }]
+    ));
+    assert!(matches!(
+        app.update(Action::ExportPlan).as_slice(),
+        [Effect::ExportPlan { overwrite: false }]
+    ));
+}
+
+/// A plan made for another database says so when the explorer opens with it.
+#[test]
+fn a_plan_made_for_another_source_is_named_on_opening() {
+    let catalog = pglens::source::snapshot::demo();
+    let categories = CategoryConfig::parse(DEMO_CATEGORIES, "demo").unwrap();
+    let mut app = App::new("demo".into());
+    app.plan = pglens::cleanup::Plan::parse(
+        "source = \"postgres://me@prod/app\"\n[[table]]\nschema = \"public\"\nname = \"leads\"\ndecision = \"keep\"\n",
+        "plan.toml",
+    )
+    .unwrap();
+    app.update(Action::Loaded(Box::new(Model::unaudited(
+        std::sync::Arc::new(catalog),
+        categories,
+    ))));
+    let text = screen(&app, 120, 30);
+    assert!(
+        text.contains("the plan was made for postgres://me@prod/app, not demo"),
+        "{text}"
+    );
 }
 
 /// The Usage tab lists dependents as rows; Enter jumps to the one that depends.

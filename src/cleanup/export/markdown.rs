@@ -21,7 +21,12 @@ pub(super) fn markdown(x: &Resolved<'_>, plan_file: &str) -> String {
 fn document(x: &Resolved<'_>, plan_file: &str) -> String {
     let mut out = String::new();
     let meta = &x.catalog.meta;
-    let _ = writeln!(out, "# Cleanup plan: {}\n", visible(&meta.source_label));
+    let _ = writeln!(
+        out,
+        "{} {}\n",
+        super::MARKDOWN_TITLE,
+        visible(&meta.source_label)
+    );
     let _ = writeln!(
         out,
         "Written by pglens from `{}`{}. The SQL script beside this file carries it out; pglens never runs it.\n",

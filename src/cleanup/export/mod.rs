@@ -18,6 +18,10 @@
 mod markdown;
 mod script;
 
+/// How the Markdown plan begins: the source's label follows, which tells a later export
+/// whose plan the file holds.
+pub const MARKDOWN_TITLE: &str = "# Cleanup plan:";
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::evidence::{self, Dependent, Dependents};

@@ -115,6 +115,14 @@ impl App {
                     if let Some(g) = self.groups.first() {
                         self.open_groups.insert(g.name.clone());
                     }
+                    // A plan made for another database must not be mistaken for this one's.
+                    let mismatch = self
+                        .model
+                        .as_ref()
+                        .and_then(|m| self.plan.mismatch(&m.catalog));
+                    if let Some(m) = mismatch {
+                        self.status = Some((m, Tone::Error));
+                    }
                 }
                 Vec::new()
             }
@@ -175,6 +183,10 @@ impl App {
             }
             Action::Failure(message) => {
                 self.status = Some((message, Tone::Error));
+                Vec::new()
+            }
+            Action::ExportWouldOverwrite(other) => {
+                self.export_would_overwrite(other);
                 Vec::new()
             }
             Action::Resize { width, height } => {
@@ -306,7 +318,7 @@ impl App {
                 Some(ObjectId::Relation(q)) => self.start_mark(q, None),
                 _ => self.status = Some(("select a table to mark".into(), Tone::Error)),
             },
-            Action::ExportPlan => return vec![Effect::ExportPlan],
+            Action::ExportPlan => return self.export_plan(),
             Action::Peek => return self.start_peek(self.selected_table(), None),
             Action::CopyFix => return self.copy_fix(),
             Action::CopyAll => return self.copy_all(),

@@ -170,7 +170,7 @@ impl App {
             }
             Action::ExportPlan => {
                 self.overlay = Overlay::Tables(view);
-                return vec![Effect::ExportPlan];
+                return self.export_plan();
             }
             Action::Peek => {
                 let table = view.selected_table().cloned();
@@ -325,5 +325,23 @@ impl App {
             }
             None => Overlay::None,
         };
+    }
+}
+
+impl App {
+    /// `E`: export the plan; over an export made for another source only when this is the
+    /// second `E` after being told so.
+    pub(crate) fn export_plan(&mut self) -> Vec<Effect> {
+        let overwrite = self.export_pending.take().is_some();
+        vec![Effect::ExportPlan { overwrite }]
+    }
+
+    /// The runtime found an export made for `other`: say so, and let the next `E` write.
+    pub(crate) fn export_would_overwrite(&mut self, other: String) {
+        self.status = Some((
+            format!("the plan export beside the plan file was written for {other}: E again writes over it"),
+            Tone::Error,
+        ));
+        self.export_pending = Some(other);
     }
 }

@@ -150,7 +150,7 @@ fn relation_tab(
 ) {
     let mark = |row: &DetailRow| row_mark(model, row, theme);
     let table = match tab {
-        Tab::Columns => tabs::columns::table(r, rows, area.width, &mark),
+        Tab::Columns => tabs::columns::table(&model.catalog, r, rows, area.width, &mark),
         Tab::Indexes => tabs::indexes::table(r, rows, area.width, &mark),
         Tab::Constraints => tabs::constraints::table(r, rows, area.width, &mark),
         Tab::Policies => tabs::policies::table(r, rows, area.width, &mark),

@@ -5,13 +5,14 @@ use ratatui::layout::Constraint;
 use ratatui::widgets::{Cell, Row};
 
 use super::TabTable;
-use crate::model::{ConstraintKind, Relation};
+use crate::model::{Catalog, ConstraintKind, Relation};
 use crate::tui::model::DetailRow;
 use crate::tui::view::widgets::{shown, widest};
 
 /// The Columns tab. Narrow panes drop the comment, then the default, before squeezing
 /// names: a column's name and type matter most.
 pub fn table<'a>(
+    catalog: &Catalog,
     r: &'a Relation,
     rows: &[DetailRow],
     width: u16,
@@ -58,7 +59,7 @@ pub fn table<'a>(
                     .or_else(|| c.identity.map(|_| "identity".into()));
                 cells.push(Cell::from(shown(&default.unwrap_or_default())));
             }
-            cells.push(Cell::from(shown(&key_marks(r, &c.name))));
+            cells.push(Cell::from(shown(&key_marks(catalog, r, &c.name))));
             if show_comment {
                 cells.push(Cell::from(shown(c.comment.as_deref().unwrap_or_default())));
             }
@@ -74,8 +75,18 @@ pub fn table<'a>(
 }
 
 /// `PK`, `UQ`, `FK→table` marks for a column; `FK→schema.table` for a table of another
-/// schema, so `auth.users` never reads as a `users` table of the app's own schema.
-fn key_marks(r: &Relation, column: &str) -> String {
+/// schema, or whenever another schema has a table of that name, so `auth.users` never
+/// reads as a `users` table of the app's own schema and the app's `users` never reads as
+/// Supabase's.
+fn key_marks(catalog: &Catalog, r: &Relation, column: &str) -> String {
+    let ambiguous = |name: &str| {
+        catalog
+            .relations
+            .iter()
+            .filter(|o| o.name == name)
+            .nth(1)
+            .is_some()
+    };
     let mut marks = Vec::new();
     for c in r
         .constraints
@@ -85,7 +96,10 @@ fn key_marks(r: &Relation, column: &str) -> String {
         match (&c.kind, &c.foreign_key) {
             (ConstraintKind::PrimaryKey, _) => marks.push("PK".to_string()),
             (ConstraintKind::Unique, _) => marks.push("UQ".to_string()),
-            (_, Some(fk)) if fk.referenced_table.schema == r.schema => {
+            (_, Some(fk))
+                if fk.referenced_table.schema == r.schema
+                    && !ambiguous(&fk.referenced_table.name) =>
+            {
                 marks.push(format!("FK→{}", fk.referenced_table.name))
             }
             (_, Some(fk)) => marks.push(format!("FK→{}", fk.referenced_table)),
@@ -93,4 +107,34 @@ fn key_marks(r: &Relation, column: &str) -> String {
         }
     }
     marks.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_marks;
+    use crate::model::testing::CatalogBuilder;
+
+    /// A Supabase app with its own `users` beside `auth.users`: every mark says which.
+    #[test]
+    fn foreign_key_marks_name_the_schema_when_the_table_name_is_ambiguous() {
+        let catalog = CatalogBuilder::supabase()
+            .table("public.users", &[("id", "uuid")])
+            .table("public.teams", &[("id", "uuid")])
+            .table(
+                "public.profiles",
+                &[("id", "uuid"), ("user_id", "uuid"), ("team_id", "uuid")],
+            )
+            .foreign_key("public.profiles", &["id"], "auth.users", &["id"])
+            .foreign_key("public.profiles", &["user_id"], "public.users", &["id"])
+            .foreign_key("public.profiles", &["team_id"], "public.teams", &["id"])
+            .build();
+        let profiles = catalog
+            .relations
+            .iter()
+            .find(|r| r.name == "profiles")
+            .unwrap();
+        assert_eq!(key_marks(&catalog, profiles, "id"), "FK→auth.users");
+        assert_eq!(key_marks(&catalog, profiles, "user_id"), "FK→public.users");
+        assert_eq!(key_marks(&catalog, profiles, "team_id"), "FK→teams");
+    }
 }
