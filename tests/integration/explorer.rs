@@ -1143,3 +1143,48 @@ fn the_first_screen_summarises_the_database() {
     insta::assert_snapshot!("first_screen_80x24", small);
     insta::assert_snapshot!("first_screen_160x48", screen(&app, 160, 48));
 }
+
+/// The merge prompt completes table names with Tab and names a table that is not there.
+#[test]
+fn the_merge_prompt_completes_names_and_refuses_missing_ones() {
+    let mut app = demo_app();
+    app.update(Action::Search);
+    type_text(&mut app, "public.audit_log");
+    app.update(Action::Enter);
+    app.update(Action::Mark);
+    app.update(Action::Input('m'));
+    let prompt_input = |app: &App| match &app.overlay {
+        Overlay::Mark(p) => p.input.clone(),
+        other => panic!("{other:?}"),
+    };
+    // The suggestion is typed in already; start from nothing.
+    for _ in 0..prompt_input(&app).len() {
+        app.update(Action::Back);
+    }
+    type_text(&mut app, "audit_l");
+    app.update(Action::NextTab);
+    assert_eq!(
+        prompt_input(&app),
+        "audit_logs",
+        "the only other audit_l* table"
+    );
+    for _ in 0.."audit_logs".len() {
+        app.update(Action::Back);
+    }
+    type_text(&mut app, "zz");
+    app.update(Action::NextTab);
+    assert_eq!(app.status.clone().unwrap().0, "no table starts with zz");
+    app.update(Action::Enter);
+    assert_eq!(app.status.clone().unwrap().0, "no table public.zz");
+    assert!(matches!(app.overlay, Overlay::Mark(_)), "the prompt stays");
+    for _ in 0..2 {
+        app.update(Action::Back);
+    }
+    type_text(&mut app, "a");
+    app.update(Action::NextTab);
+    let status = app.status.clone().unwrap().0;
+    assert!(
+        status.contains(" tables: ") && status.contains("activities"),
+        "{status}"
+    );
+}

@@ -217,6 +217,7 @@ impl App {
             (MarkStage::Target | MarkStage::Note, Action::Back) => {
                 prompt.input.pop();
             }
+            (MarkStage::Target, Action::NextTab) => self.complete_target(&mut prompt),
             (MarkStage::Target, Action::Enter) => match self.resolve_target(&prompt) {
                 Ok(into) => {
                     let map = match self.plan.mark(&prompt.table).map(|m| &m.decision) {
@@ -314,6 +315,52 @@ impl App {
             Some(r) if r.kind.is_table() => Ok(q),
             Some(_) => Err(format!("{q} is not a table")),
             None => Err(format!("no table {q}")),
+        }
+    }
+
+    /// Tab in the merge target: completes the typed name as far as the tables that start
+    /// with it agree (in the marked table's schema unless the text names one), and says
+    /// which they are when they differ.
+    pub(crate) fn complete_target(&mut self, prompt: &mut MarkPrompt) {
+        let Some(model) = self.model.as_ref() else {
+            return;
+        };
+        let typed = prompt.input.trim().to_string();
+        let qualified = typed.contains('.');
+        let candidates: Vec<String> = model
+            .catalog
+            .relations
+            .iter()
+            .filter(|r| r.kind.is_table() && r.qualified_name() != prompt.table)
+            .map(|r| {
+                if qualified {
+                    r.qualified_name().to_string()
+                } else if r.schema == prompt.table.schema {
+                    r.name.clone()
+                } else {
+                    String::new()
+                }
+            })
+            .filter(|name| !name.is_empty() && name.starts_with(&typed))
+            .collect();
+        let Some(first) = candidates.first() else {
+            self.status = Some((format!("no table starts with {typed}"), Tone::Error));
+            return;
+        };
+        let common = candidates.iter().fold(first.clone(), |common, c| {
+            common
+                .chars()
+                .zip(c.chars())
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect()
+        });
+        if common.len() > typed.len() {
+            prompt.input = common;
+        }
+        if candidates.len() > 1 {
+            let shown = crate::text::first_and_more(candidates.iter(), 5);
+            self.status = Some((format!("{} tables: {shown}", candidates.len()), Tone::Info));
         }
     }
 

@@ -78,6 +78,7 @@ pub fn render(
         ),
         Overlay::Mark(p) => match p.stage {
             crate::tui::state::MarkStage::Choose => "k keep · d drop · m merge · i investigate · x remove · Esc cancel".to_string(),
+            crate::tui::state::MarkStage::Target => "type the table to merge into · Tab completes · Enter next · Esc cancel".to_string(),
             _ => "type · Enter next · Esc cancel".to_string(),
         },
         Overlay::Findings(_) => format!(
