@@ -460,10 +460,14 @@ pub fn relationships(model: &Model, q: &QualifiedName) -> Vec<Relationship> {
             kind: RelationshipKind::References,
             other: fk.referenced_table.clone(),
             label: format!(
-                "({}) -> {}({})",
+                "({}) -> {}({}){}",
                 c.columns.join(", "),
                 fk.referenced_table,
-                fk.referenced_columns.join(", ")
+                fk.referenced_columns.join(", "),
+                match fk.actions() {
+                    a if a.is_empty() => a,
+                    a => format!(" {a}"),
+                }
             ),
         });
     }
@@ -473,7 +477,16 @@ pub fn relationships(model: &Model, q: &QualifiedName) -> Vec<Relationship> {
                 out.push(Relationship {
                     kind: RelationshipKind::ReferencedBy,
                     other: other.qualified_name(),
-                    label: format!("{}.{}({})", other.schema, other.name, c.columns.join(", ")),
+                    label: format!(
+                        "{}.{}({}){}",
+                        other.schema,
+                        other.name,
+                        c.columns.join(", "),
+                        match fk.actions() {
+                            a if a.is_empty() => a,
+                            a => format!(" {a}"),
+                        }
+                    ),
                 });
             }
         }

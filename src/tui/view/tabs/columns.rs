@@ -7,7 +7,7 @@ use ratatui::widgets::{Cell, Row};
 use super::TabTable;
 use crate::model::{Catalog, ConstraintKind, Relation};
 use crate::tui::model::DetailRow;
-use crate::tui::view::widgets::{shown, widest};
+use crate::tui::view::widgets::{fit, shown, widest};
 
 /// The Columns tab. Narrow panes drop the comment, then the default, before squeezing
 /// names: a column's name and type matter most.
@@ -20,16 +20,18 @@ pub fn table<'a>(
 ) -> TabTable<'a> {
     let show_default = width >= 60;
     let show_comment = width >= 100;
-    let mut header = vec!["", "name", "type", "null"];
+    let mut header = vec!["", "name", "type", "nullable"];
     let mut widths = vec![
         Constraint::Length(1),
         Constraint::Length(widest(r.columns.iter().map(|c| c.name.as_str()), 4, 28)),
+        // Narrow, long types (`timestamp with time zone`) give way to the key column.
         Constraint::Length(widest(
             r.columns.iter().map(|c| c.data_type.as_str()),
             4,
-            26,
+            if width < 70 { 16 } else { 26 },
         )),
-        Constraint::Length(4),
+        // psql's Nullable column: `not null`, or nothing.
+        Constraint::Length(8),
     ];
     if show_default {
         header.push("default");
@@ -41,6 +43,18 @@ pub fn table<'a>(
         header.push("comment");
         widths.push(Constraint::Fill(2));
     }
+    // Cut to the widths the table gives, with an ellipsis: default, key, comment are the
+    // last columns, in that order.
+    let w = super::column_widths(width, &widths);
+    let (key_at, comment_at) = if show_comment {
+        (w.len() - 2, w.len() - 1)
+    } else {
+        (w.len() - 1, w.len())
+    };
+    let type_width = w.get(2).copied().unwrap_or(0);
+    let default_width = w.get(4).copied().unwrap_or(0);
+    let key_width = w.get(key_at).copied().unwrap_or(0);
+    let comment_width = w.get(comment_at).copied().unwrap_or(0);
     let body = r
         .columns
         .iter()
@@ -49,19 +63,21 @@ pub fn table<'a>(
             let mut cells = vec![
                 mark(row),
                 Cell::from(shown(&c.name)),
-                Cell::from(shown(&c.data_type)),
-                Cell::from(if c.not_null { "" } else { "null" }),
+                Cell::from(fit(&c.data_type, type_width)),
+                Cell::from(if c.not_null { "not null" } else { "" }),
             ];
             if show_default {
-                let default = c
-                    .default
-                    .clone()
-                    .or_else(|| c.identity.map(|_| "identity".into()));
-                cells.push(Cell::from(shown(&default.unwrap_or_default())));
+                cells.push(Cell::from(fit(
+                    &c.default_shown().unwrap_or_default(),
+                    default_width,
+                )));
             }
-            cells.push(Cell::from(shown(&key_marks(catalog, r, &c.name))));
+            cells.push(Cell::from(fit(&key_marks(catalog, r, &c.name), key_width)));
             if show_comment {
-                cells.push(Cell::from(shown(c.comment.as_deref().unwrap_or_default())));
+                cells.push(Cell::from(fit(
+                    c.comment.as_deref().unwrap_or_default(),
+                    comment_width,
+                )));
             }
             Row::new(cells)
         })
@@ -96,13 +112,21 @@ fn key_marks(catalog: &Catalog, r: &Relation, column: &str) -> String {
         match (&c.kind, &c.foreign_key) {
             (ConstraintKind::PrimaryKey, _) => marks.push("PK".to_string()),
             (ConstraintKind::Unique, _) => marks.push("UQ".to_string()),
-            (_, Some(fk))
-                if fk.referenced_table.schema == r.schema
-                    && !ambiguous(&fk.referenced_table.name) =>
-            {
-                marks.push(format!("FK→{}", fk.referenced_table.name))
+            (_, Some(fk)) => {
+                let target = if fk.referenced_table.schema == r.schema
+                    && !ambiguous(&fk.referenced_table.name)
+                {
+                    fk.referenced_table.name.clone()
+                } else {
+                    fk.referenced_table.to_string()
+                };
+                let actions = fk.actions().to_lowercase();
+                marks.push(if actions.is_empty() {
+                    format!("FK→{target}")
+                } else {
+                    format!("FK→{target} {actions}")
+                });
             }
-            (_, Some(fk)) => marks.push(format!("FK→{}", fk.referenced_table)),
             _ => {}
         }
     }
@@ -136,5 +160,53 @@ mod tests {
         assert_eq!(key_marks(&catalog, profiles, "id"), "FK→auth.users");
         assert_eq!(key_marks(&catalog, profiles, "user_id"), "FK→public.users");
         assert_eq!(key_marks(&catalog, profiles, "team_id"), "FK→teams");
+    }
+
+    /// Defaults read as psql's `\d` prints them, and foreign keys carry their actions.
+    #[test]
+    fn defaults_say_how_a_column_is_generated_and_keys_their_actions() {
+        use crate::model::{FkAction, Generated, GeneratedKind, Identity};
+        let catalog = CatalogBuilder::plain()
+            .table("public.teams", &[("id", "bigint")])
+            .table(
+                "public.lines",
+                &[
+                    ("id", "bigint"),
+                    ("qty", "int"),
+                    ("total", "int"),
+                    ("team_id", "bigint"),
+                ],
+            )
+            .foreign_key("public.lines", &["team_id"], "public.teams", &["id"])
+            .with("public.lines", |r| {
+                r.columns[0].identity = Some(Identity::Always);
+                r.columns[2].generated = Some(Generated {
+                    kind: GeneratedKind::Stored,
+                    expression: "qty * 2".into(),
+                });
+                for c in &mut r.constraints {
+                    if let Some(fk) = &mut c.foreign_key {
+                        fk.on_delete = FkAction::Cascade;
+                        fk.on_update = FkAction::SetNull;
+                    }
+                }
+            })
+            .build();
+        let lines = catalog
+            .relations
+            .iter()
+            .find(|r| r.name == "lines")
+            .unwrap();
+        let shown = |i: usize| lines.columns[i].default_shown();
+        assert_eq!(shown(0).as_deref(), Some("generated always as identity"));
+        assert_eq!(shown(1), None);
+        assert_eq!(
+            shown(2).as_deref(),
+            Some("generated always as (qty * 2) stored")
+        );
+        assert_eq!(
+            key_marks(&catalog, lines, "team_id"),
+            "FK→teams on delete cascade on update set null"
+        );
     }
 }
