@@ -115,7 +115,7 @@ impl SchemaFilter {
     pub fn shows_object(&self, id: &ObjectId) -> bool {
         match id {
             ObjectId::Relation(q) => self.shows(&q.schema),
-            ObjectId::Function { schema, .. } => self.shows(schema),
+            ObjectId::Function { schema, .. } | ObjectId::Type { schema, .. } => self.shows(schema),
             ObjectId::Extension { .. } => true,
         }
     }
@@ -148,7 +148,7 @@ pub fn group(
         Grouping::Categories => by_category(catalog, &app, &matcher),
         Grouping::Schema => by_key(&app, |id| match id {
             ObjectId::Relation(q) => q.schema.clone(),
-            ObjectId::Function { schema, .. } => schema.clone(),
+            ObjectId::Function { schema, .. } | ObjectId::Type { schema, .. } => schema.clone(),
             // Not a schema: Supabase even has one named "extensions".
             ObjectId::Extension { .. } => "Installed extensions".into(),
         }),
@@ -217,7 +217,7 @@ fn sort_by_label(members: &mut Vec<ObjectId>) {
 fn schema_of(id: &ObjectId) -> Option<&str> {
     match id {
         ObjectId::Relation(q) => Some(&q.schema),
-        ObjectId::Function { schema, .. } => Some(schema),
+        ObjectId::Function { schema, .. } | ObjectId::Type { schema, .. } => Some(schema),
         ObjectId::Extension { .. } => None,
     }
 }
@@ -227,7 +227,7 @@ fn on_platform(id: &ObjectId) -> bool {
 }
 
 /// Every object the tree lists: relations (extension-owned ones left out), the application's
-/// functions, and extensions.
+/// functions, its enums and domains, and extensions.
 fn listed_objects(catalog: &Catalog) -> Vec<ObjectId> {
     let relations = catalog
         .relations
@@ -239,10 +239,24 @@ fn listed_objects(catalog: &Catalog) -> Vec<ObjectId> {
         .iter()
         .filter(|f| f.extension.is_none())
         .map(|f| f.object_id());
+    let types = catalog
+        .enums
+        .iter()
+        .filter(|e| e.extension.is_none())
+        .map(|e| (&e.schema, &e.name))
+        .chain(catalog.domains.iter().map(|d| (&d.schema, &d.name)))
+        .map(|(schema, name)| ObjectId::Type {
+            schema: schema.clone(),
+            name: name.clone(),
+        });
     let extensions = catalog.extensions.iter().map(|e| ObjectId::Extension {
         name: e.name.clone(),
     });
-    relations.chain(functions).chain(extensions).collect()
+    relations
+        .chain(functions)
+        .chain(types)
+        .chain(extensions)
+        .collect()
 }
 
 fn by_key(objects: &[ObjectId], key: impl Fn(&ObjectId) -> String) -> Vec<Group> {
@@ -329,6 +343,12 @@ fn by_category(catalog: &Catalog, app: &[ObjectId], matcher: &CategoryMatcher<'_
         };
         kinds.push((name, members));
     }
+    let types: Vec<ObjectId> = app
+        .iter()
+        .filter(|id| matches!(id, ObjectId::Type { .. }))
+        .cloned()
+        .collect();
+    kinds.push(("Types".into(), types));
     let extensions: Vec<ObjectId> = app
         .iter()
         .filter(|id| matches!(id, ObjectId::Extension { .. }))

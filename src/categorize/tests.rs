@@ -277,8 +277,15 @@ fn the_demo_without_its_categories_groups_every_object_once() {
             .iter()
             .filter(|f| f.extension.is_none())
             .count()
+        + catalog
+            .enums
+            .iter()
+            .filter(|e| e.extension.is_none())
+            .count()
+        + catalog.domains.len()
         + catalog.extensions.len();
     assert_eq!(total, listed, "every object is in exactly one group");
+    assert!(groups.iter().any(|g| g.name == "Types"), "{groups:?}");
     assert!(!groups[0].platform && groups.last().unwrap().platform);
 }
 

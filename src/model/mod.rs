@@ -157,6 +157,11 @@ pub enum ObjectId {
     Extension {
         name: String,
     },
+    /// An enum or a domain.
+    Type {
+        schema: String,
+        name: String,
+    },
 }
 
 impl ObjectId {
@@ -174,6 +179,7 @@ impl ObjectId {
                 arguments,
             } => format!("{schema}.{name}({arguments})"),
             ObjectId::Extension { name } => name.clone(),
+            ObjectId::Type { schema, name } => format!("{schema}.{name}"),
         }
     }
 }

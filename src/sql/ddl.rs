@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::fix::{create_policy, PolicySpec};
 use super::{create_index, ident, literal, qualified};
-use crate::model::{Function, Identity, Relation, RelationKind};
+use crate::model::{Domain, EnumType, Function, Identity, Relation, RelationKind};
 
 /// The relation's definition as a script, with no raw control character in it (see
 /// [`super::printable`]): the catalog's expressions are used as they are otherwise.
@@ -141,6 +141,41 @@ fn table(r: &Relation, name: &str, out: &mut String) {
         let _ = write!(out, " WITH ({})", r.options.join(", "));
     }
     out.push_str(";\n");
+}
+
+/// An enum type: its values in their order, one per line.
+pub fn enum_type(e: &EnumType) -> String {
+    let values: Vec<String> = e
+        .labels
+        .iter()
+        .map(|l| format!("  {}", literal(l)))
+        .collect();
+    super::printable(&format!(
+        "CREATE TYPE {} AS ENUM (\n{}\n);\n",
+        qualified(&e.schema, &e.name),
+        values.join(",\n")
+    ))
+    .into_owned()
+}
+
+/// A domain: its base type, default, NOT NULL and checks as the server prints them.
+pub fn domain(d: &Domain) -> String {
+    let mut out = format!(
+        "CREATE DOMAIN {} AS {}",
+        qualified(&d.schema, &d.name),
+        d.base_type
+    );
+    if let Some(default) = &d.default {
+        let _ = write!(out, "\n  DEFAULT {default}");
+    }
+    if d.not_null {
+        out.push_str("\n  NOT NULL");
+    }
+    for check in &d.checks {
+        let _ = write!(out, "\n  {check}");
+    }
+    out.push_str(";\n");
+    super::printable(&out).into_owned()
 }
 
 /// A function's header and body (the body, dollar-quoted, exactly as stored).

@@ -10,14 +10,13 @@
 //!
 //! Pure: the incremental state lives in the finder's own state.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 
 use super::tab::Tab;
-use crate::model::{Catalog, ObjectId, QualifiedName, TypeKind};
+use crate::model::{Catalog, ObjectId, QualifiedName};
 
 /// One searchable thing and where Enter takes you.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -189,8 +188,6 @@ impl SearchIndex {
             ranks: Vec::with_capacity(expected),
             texts: Vec::new(),
         };
-        // Where a type is used, for Enter on the type: the first column of that type.
-        let mut users: HashMap<QualifiedName, (Arc<ObjectId>, String)> = HashMap::new();
         for r in catalog.relations.iter().filter(|r| r.extension.is_none()) {
             let q = r.qualified_name();
             let id = Arc::new(ObjectId::Relation(q.clone()));
@@ -219,13 +216,6 @@ impl SearchIndex {
                 );
                 if let Some(comment) = &c.comment {
                     b.text(label, "comment", comment, at(Tab::Columns, Some(&c.name)));
-                }
-                if let TypeKind::Enum { type_name } | TypeKind::Domain { type_name, .. } =
-                    &c.type_kind
-                {
-                    users
-                        .entry(type_name.clone())
-                        .or_insert_with(|| (id.clone(), c.name.clone()));
                 }
             }
             for i in &r.indexes {
@@ -283,22 +273,45 @@ impl SearchIndex {
                 at,
             );
         }
-        let used = |q: QualifiedName| -> Target {
-            match users.get(&q) {
-                Some((id, column)) => (Some(id.clone()), Tab::Columns, Some(column.clone())),
-                None => (None, Tab::Columns, None),
-            }
+        // A type opens on its definition, which lists the columns that use it.
+        let type_page = |schema: &str, name: &str| -> Target {
+            (
+                Some(Arc::new(ObjectId::Type {
+                    schema: schema.into(),
+                    name: name.into(),
+                })),
+                Tab::Definition,
+                None,
+            )
         };
         for e in catalog.enums.iter().filter(|e| e.extension.is_none()) {
             let q = QualifiedName::new(&e.schema, &e.name);
-            b.name(q.to_string(), &e.name, "enum", 1, used(q.clone()));
+            b.name(
+                q.to_string(),
+                &e.name,
+                "enum",
+                1,
+                type_page(&e.schema, &e.name),
+            );
             for label in &e.labels {
-                b.name(format!("{q}.{label}"), label, "value", 3, used(q.clone()));
+                b.name(
+                    format!("{q}.{label}"),
+                    label,
+                    "value",
+                    3,
+                    type_page(&e.schema, &e.name),
+                );
             }
         }
         for d in &catalog.domains {
             let q = QualifiedName::new(&d.schema, &d.name);
-            b.name(q.to_string(), &d.name, "domain", 1, used(q.clone()));
+            b.name(
+                q.to_string(),
+                &d.name,
+                "domain",
+                1,
+                type_page(&d.schema, &d.name),
+            );
         }
         for e in &catalog.extensions {
             let at = (

@@ -1188,3 +1188,49 @@ fn the_merge_prompt_completes_names_and_refuses_missing_ones() {
         "{status}"
     );
 }
+
+/// Enums and domains are objects of their own: a Types group in the tree, found by name,
+/// and a definition that lists the columns using them.
+#[test]
+fn enums_and_domains_have_a_page_of_their_own() {
+    let mut app = demo_app();
+    let model = app.model.as_ref().unwrap();
+    let e = model
+        .catalog
+        .enums
+        .iter()
+        .find(|e| e.extension.is_none())
+        .unwrap()
+        .clone();
+    assert!(
+        app.groups.iter().any(|g| g.name == "Types"
+            && g.members.contains(&ObjectId::Type {
+                schema: e.schema.clone(),
+                name: e.name.clone()
+            })),
+        "{:?}",
+        app.groups.iter().map(|g| &g.name).collect::<Vec<_>>()
+    );
+    app.update(Action::Search);
+    type_text(&mut app, &format!("{}.{}", e.schema, e.name));
+    app.update(Action::Enter);
+    assert_eq!(
+        app.selected_object(),
+        Some(&ObjectId::Type {
+            schema: e.schema.clone(),
+            name: e.name.clone()
+        })
+    );
+    assert_eq!(app.tab, Tab::Definition);
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains(&format!("CREATE TYPE {}.{} AS ENUM (", e.schema, e.name))
+            && text.contains(&format!("'{}'", e.labels[0]))
+            && text.contains("-- used by "),
+        "{text}"
+    );
+    // Any size renders.
+    for (w, h) in [(20, 5), (80, 24), (160, 48)] {
+        render(&app, w, h);
+    }
+}

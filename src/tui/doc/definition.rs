@@ -2,7 +2,7 @@
 //! under where an offline source defined it.
 
 use super::{Doc, Kind};
-use crate::model::ObjectId;
+use crate::model::{ObjectId, TypeKind};
 use crate::sql;
 use crate::tui::model::Model;
 use crate::tui::view::widgets::provenance_line;
@@ -38,6 +38,7 @@ pub fn doc(model: &Model, id: &ObjectId) -> Doc {
                     ))
                 )
             }),
+        ObjectId::Type { schema, name } => type_definition(model, schema, name),
     };
     let mut doc = Doc::new(&id.label());
     match text {
@@ -45,6 +46,47 @@ pub fn doc(model: &Model, id: &ObjectId) -> Doc {
         None => doc.line(Kind::Muted, "gone since the last load"),
     }
     doc
+}
+
+/// An enum's or a domain's definition, then the columns of that type (`-- used by`).
+fn type_definition(model: &Model, schema: &str, name: &str) -> Option<String> {
+    let catalog = &model.catalog;
+    let (provenance, ddl) = match catalog
+        .enums
+        .iter()
+        .find(|e| e.schema == schema && e.name == name)
+    {
+        Some(e) => (&e.provenance, sql::ddl::enum_type(e)),
+        None => {
+            let d = catalog
+                .domains
+                .iter()
+                .find(|d| d.schema == schema && d.name == name)?;
+            (&d.provenance, sql::ddl::domain(d))
+        }
+    };
+    let users: Vec<String> = catalog
+        .relations
+        .iter()
+        .flat_map(|r| r.columns.iter().map(move |c| (r, c)))
+        .filter(|(_, c)| match &c.type_kind {
+            TypeKind::Enum { type_name } | TypeKind::Domain { type_name, .. } => {
+                type_name.schema == schema && type_name.name == name
+            }
+            _ => false,
+        })
+        .map(|(r, c)| format!("{}.{}.{}", r.schema, r.name, c.name))
+        .collect();
+    let used = if users.is_empty() {
+        sql::comment("used by no column")
+    } else {
+        sql::comment(&format!(
+            "used by {} columns: {}",
+            users.len(),
+            users.join(", ")
+        ))
+    };
+    Some(provenance_comment(provenance) + &ddl + &used + "\n")
 }
 
 /// Where an object from migration files was defined and altered, as SQL comment lines:

@@ -134,6 +134,15 @@ fn kind_label(model: &Model, id: &ObjectId) -> String {
             .unwrap_or_default(),
         ObjectId::Function { .. } => "function".into(),
         ObjectId::Extension { .. } => "extension".into(),
+        ObjectId::Type { schema, name } => match model
+            .catalog
+            .enums
+            .iter()
+            .find(|e| &e.schema == schema && &e.name == name)
+        {
+            Some(e) => format!("enum, {} values", e.labels.len()),
+            None => "domain".into(),
+        },
     }
 }
 

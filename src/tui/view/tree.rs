@@ -140,6 +140,7 @@ fn item_line(model: &Model, plan: &Plan, id: &ObjectId, theme: &Theme) -> Line<'
             name, arguments, ..
         } => (format!("{name}({arguments})"), ""),
         ObjectId::Extension { name } => (name.clone(), ""),
+        ObjectId::Type { name, .. } => (name.clone(), ""),
     };
     let decision = match id {
         ObjectId::Relation(q) => plan
