@@ -167,12 +167,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
         }) => {
             let config = tui::config::Config::load().map_err(anyhow::Error::msg)?;
+            let code = code_roots(&cli.code, &config);
             let configured = config.plan_file;
-            let code = if cli.code.is_empty() {
-                config.code
-            } else {
-                cli.code.clone()
-            };
             let plan_path = plan
                 .or(configured)
                 .unwrap_or_else(|| PathBuf::from(cleanup::DEFAULT_PLAN_FILE));
@@ -305,6 +301,15 @@ fn local_supabase_advice() -> Option<String> {
 
 /// Gathers the explorer's settings: config file, then command-line overrides. Errors in
 /// any of them stop here, before the terminal is taken over.
+/// The application's code to search: `--code`, or else the config's `code`.
+fn code_roots(given: &[PathBuf], config: &tui::config::Config) -> Vec<PathBuf> {
+    if given.is_empty() {
+        config.code.clone()
+    } else {
+        given.to_vec()
+    }
+}
+
 fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
     let config = tui::config::Config::load().map_err(anyhow::Error::msg)?;
     let mut spec = SourceSpec::parse_all(&cli.source, cli.demo)?.with_base(cli.base.into());
@@ -349,11 +354,7 @@ fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
         .or(config.plan_file.clone())
         .unwrap_or_else(|| PathBuf::from(cleanup::DEFAULT_PLAN_FILE));
     let plan = cleanup::read(&plan_path)?;
-    let code = if cli.code.is_empty() {
-        config.code.clone()
-    } else {
-        cli.code.clone()
-    };
+    let code = code_roots(&cli.code, &config);
     // Said now, not as a notice on a screen the user may be reading something else on.
     for root in &code {
         if let Err(e) = std::fs::metadata(root) {

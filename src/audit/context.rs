@@ -164,12 +164,11 @@ impl<'a> Context<'a> {
     /// True when the code uses the table: a client call, an ORM declaration, SQL, or the
     /// name as a string of its own (mentions, types and definitions are not uses).
     pub fn used_in_code(&self, table: &Relation) -> bool {
-        let refs = self
-            .catalog
+        self.catalog
             .code
             .as_ref()
-            .and_then(|c| c.of(&table.qualified_name()));
-        refs.is_some_and(|r| r.iter().any(|r| r.how.is_use()))
+            .and_then(|c| c.uses_of(&table.qualified_name()))
+            .is_some_and(|n| n > 0)
     }
 
     /// Why table usage statistics are missing, when no application table has its read and

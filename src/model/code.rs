@@ -117,6 +117,11 @@ impl CodeReferences {
             .map(|i| self.objects[i].references.as_slice())
     }
 
+    /// How many of a table's references are uses, or None when it was not looked for.
+    pub fn uses_of(&self, table: &QualifiedName) -> Option<usize> {
+        self.of(table).map(uses)
+    }
+
     /// "no references in code", "3 references in code (2 files)", for messages.
     pub fn summary(&self, table: &QualifiedName) -> Option<String> {
         let refs = self.of(table)?;

@@ -24,7 +24,7 @@ pub fn text(code: &CodeReferences) -> String {
     let (used, unused): (Vec<&ObjectReferences>, Vec<&ObjectReferences>) = code
         .objects
         .iter()
-        .partition(|o| o.references.iter().any(|r| r.how.is_use()));
+        .partition(|o| crate::model::code::uses(&o.references) > 0);
     let _ = writeln!(out, "\nnot used ({}):", unused.len());
     for o in &unused {
         if o.references.is_empty() {

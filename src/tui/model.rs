@@ -448,6 +448,14 @@ pub struct Relationship {
     pub label: String,
 }
 
+/// ` ON DELETE CASCADE` after a foreign key's label; nothing for the default actions.
+fn action_suffix(fk: &crate::model::ForeignKey) -> String {
+    match fk.actions() {
+        a if a.is_empty() => a,
+        a => format!(" {a}"),
+    }
+}
+
 /// Outgoing and incoming foreign keys, implied references, and views either way.
 pub fn relationships(model: &Model, q: &QualifiedName) -> Vec<Relationship> {
     let catalog = &model.catalog;
@@ -464,10 +472,7 @@ pub fn relationships(model: &Model, q: &QualifiedName) -> Vec<Relationship> {
                 c.columns.join(", "),
                 fk.referenced_table,
                 fk.referenced_columns.join(", "),
-                match fk.actions() {
-                    a if a.is_empty() => a,
-                    a => format!(" {a}"),
-                }
+                action_suffix(fk)
             ),
         });
     }
@@ -482,10 +487,7 @@ pub fn relationships(model: &Model, q: &QualifiedName) -> Vec<Relationship> {
                         other.schema,
                         other.name,
                         c.columns.join(", "),
-                        match fk.actions() {
-                            a if a.is_empty() => a,
-                            a => format!(" {a}"),
-                        }
+                        action_suffix(fk)
                     ),
                 });
             }

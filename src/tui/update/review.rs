@@ -46,8 +46,8 @@ fn sort_value(model: &Model, plan: &Plan, r: &Relation, key: SortKey) -> (i64, S
                 .catalog
                 .code
                 .as_ref()
-                .and_then(|c| c.of(&r.qualified_name()))
-                .map_or(-1, |refs| crate::model::code::uses(refs) as i64),
+                .and_then(|c| c.uses_of(&r.qualified_name()))
+                .map_or(-1, |n| n as i64),
             String::new(),
         ),
         SortKey::Decision => text(Some(

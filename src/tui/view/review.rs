@@ -142,12 +142,7 @@ fn table_row<'a>(
     cells.push(Cell::from(model.dependents().count_outside(&q).to_string()));
     if refs {
         // A table the scan did not look for (the platform's) shows `-`, not 0.
-        let uses = model
-            .catalog
-            .code
-            .as_ref()
-            .and_then(|c| c.of(&q))
-            .map(crate::model::code::uses);
+        let uses = model.catalog.code.as_ref().and_then(|c| c.uses_of(&q));
         cells.push(Cell::from(match uses {
             Some(0) => Span::styled("0", theme.warning),
             Some(n) => Span::styled(n.to_string(), theme.muted),
