@@ -19,7 +19,9 @@ pub fn table<'a>(
     mark: &dyn Fn(&DetailRow) -> Cell<'a>,
 ) -> TabTable<'a> {
     let show_default = width >= 60;
-    let show_comment = width >= 100;
+    // Like the Indexes tab's optional columns: only when some column has a comment, so
+    // an empty one does not squeeze the keys.
+    let show_comment = width >= 100 && r.columns.iter().any(|c| c.comment.is_some());
     let mut header = vec!["", "name", "type", "nullable"];
     let mut widths = vec![
         Constraint::Length(1),
@@ -160,6 +162,21 @@ mod tests {
         assert_eq!(key_marks(&catalog, profiles, "id"), "FK→auth.users");
         assert_eq!(key_marks(&catalog, profiles, "user_id"), "FK→public.users");
         assert_eq!(key_marks(&catalog, profiles, "team_id"), "FK→teams");
+    }
+
+    /// The comment column is there only when some column has a comment.
+    #[test]
+    fn an_empty_comment_column_is_left_out() {
+        let mut catalog = CatalogBuilder::plain()
+            .table("public.t", &[("id", "int"), ("note", "text")])
+            .build();
+        let header = |catalog: &crate::model::Catalog| {
+            let r = &catalog.relations[0];
+            super::table(catalog, r, &[], 120, &|_| ratatui::widgets::Cell::from("")).header
+        };
+        assert!(!header(&catalog).contains(&"comment"));
+        catalog.relations[0].columns[1].comment = Some("free text".into());
+        assert!(header(&catalog).contains(&"comment"));
     }
 
     /// Defaults read as psql's `\d` prints them, and foreign keys carry their actions.
