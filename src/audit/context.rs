@@ -221,13 +221,6 @@ impl<'a> Context<'a> {
     /// How long statistics have been collected, as the end of a sentence ("in the 12 days
     /// since statistics were reset"), so usage findings never read a fresh reset as disuse.
     pub fn stats_age_phrase(&self) -> String {
-        let meta = &self.catalog.meta;
-        let since = match (meta.stats_age_seconds, meta.server_age_seconds) {
-            (Some(_), _) => "since statistics were reset",
-            (None, Some(_)) => "since the server started (statistics were never reset)",
-            (None, None) => return "since statistics collection began".into(),
-        };
-        let seconds = self.stats_age_seconds().unwrap_or(0.0);
         let young = if self.stats_too_young() {
             format!(
                 " (too soon to be sure: pglens proposes no DROP before statistics cover {} days)",
@@ -236,12 +229,41 @@ impl<'a> Context<'a> {
         } else {
             String::new()
         };
+        format!("{}{young}", self.stats_span())
+    }
+
+    /// How long the statistics have counted, as words: "in the 12 days since statistics
+    /// were reset", "in the minutes since the server started (statistics were never reset)".
+    pub fn stats_span(&self) -> String {
+        let meta = &self.catalog.meta;
+        let since = match (meta.stats_age_seconds, meta.server_age_seconds) {
+            (Some(_), _) => "since statistics were reset",
+            (None, Some(_)) => "since the server started (statistics were never reset)",
+            (None, None) => return "since statistics collection began".into(),
+        };
+        let seconds = self.stats_age_seconds().unwrap_or(0.0);
         let span = match seconds {
             s if s >= 2.0 * 86400.0 => format!("in the {} days", (s / 86400.0).floor()),
             s if s >= 2.0 * 3600.0 => format!("in the {} hours", (s / 3600.0).floor()),
             _ => "in the minutes".into(),
         };
-        format!("{span} {since}{young}")
+        format!("{span} {since}")
+    }
+
+    /// The recorded workload, or why there is none (for "not evaluated").
+    pub fn workload(&self) -> Result<&crate::model::workload::Workload, String> {
+        use crate::model::workload::WorkloadRecord;
+        match &self.catalog.workload {
+            Some(WorkloadRecord::Recorded(w)) if w.statements.is_empty() && w.hidden > 0 => {
+                Err(format!(
+                    "the reading role may not see the text of the {} statements pg_stat_statements recorded (grant it pg_read_all_stats)",
+                    w.hidden
+                ))
+            }
+            Some(WorkloadRecord::Recorded(w)) => Ok(w),
+            Some(WorkloadRecord::Unavailable { reason }) => Err(reason.clone()),
+            None => Err(format!("no recorded workload in {}", self.source_words())),
+        }
     }
 
     /// The application's tables that the API exposes with row-level security off.

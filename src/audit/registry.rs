@@ -74,6 +74,8 @@ registry![
     covered_index::CoveredIndex,
     invalid_index::InvalidIndex,
     unused_index::UnusedIndex,
+    seq_scan_heavy_table::SeqScanHeavyTable,
+    workload_missing_index::WorkloadMissingIndex,
     autovacuum_disabled::AutovacuumDisabled,
     // Integrity.
     table_without_primary_key::TableWithoutPrimaryKey,

@@ -10,6 +10,7 @@
 
 mod access;
 pub mod code;
+pub mod index_candidates;
 pub mod migrations;
 mod objects;
 pub mod platform;
@@ -18,6 +19,7 @@ mod relation;
 #[cfg(test)]
 pub mod testing;
 pub mod version;
+pub mod workload;
 
 pub use access::*;
 pub use objects::*;
@@ -68,6 +70,10 @@ pub struct Catalog {
     /// `--code` named it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<code::CodeReferences>,
+    /// The statements `pg_stat_statements` recorded, or why they could not be read; None for
+    /// sources that have no workload (migration files, the demo).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload: Option<workload::WorkloadRecord>,
 }
 
 /// Facts about the source as a whole.
@@ -300,6 +306,7 @@ impl Catalog {
             source: self.meta.source,
             ..Meta::default()
         };
+        self.workload = None;
         for r in &mut self.relations {
             r.stats = None;
             for i in &mut r.indexes {

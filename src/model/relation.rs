@@ -596,6 +596,9 @@ pub struct TableStats {
     /// All indexes together.
     pub index_bytes: Option<i64>,
     pub seq_scans: Option<i64>,
+    /// Rows those sequential scans read (`seq_tup_read`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq_rows_read: Option<i64>,
     pub index_scans: Option<i64>,
     pub inserts: Option<i64>,
     pub updates: Option<i64>,

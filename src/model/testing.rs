@@ -44,6 +44,7 @@ impl CatalogBuilder {
                 default_privileges: Vec::new(),
                 buckets: Vec::new(),
                 code: None,
+                workload: None,
             },
         };
         b.schema("public");

@@ -50,6 +50,8 @@ impl Profile {
             table_bytes: Some(total - indexes),
             index_bytes: Some(indexes),
             seq_scans: Some(self.seq),
+            // A sequential scan reads the whole table (one that stops at a LIMIT is rarer).
+            seq_rows_read: Some(self.seq.saturating_mul(self.rows)),
             index_scans: Some(self.idx),
             inserts: Some(self.ins),
             updates: Some(self.upd),

@@ -23,6 +23,7 @@ mod index;
 pub mod initplan;
 pub mod mentions;
 pub mod parse;
+pub mod workload;
 
 pub use index::create_index;
 

@@ -260,6 +260,14 @@ fn start_cluster() -> Server {
         ca_cert.display()
     );
     append(&data.join("postgresql.conf"), &conf);
+    // The workload tests read pg_stat_statements, which only works when the server loads it at
+    // start. Both the packaged servers (contrib) and the fetched ones ship it.
+    if has_library(&bin, "pg_stat_statements") {
+        append(
+            &data.join("postgresql.conf"),
+            "shared_preload_libraries = 'pg_stat_statements'\n",
+        );
+    }
     // (scram-sha-256 is the default from PostgreSQL 14; 13 stores md5 unless told.)
     // Sockets trust the harness; TCP demands a password, so auth failures can be tested;
     // the role pglens_tls_only may only come in over TLS; pglens_cert_user only with a
@@ -305,6 +313,32 @@ fn start_cluster() -> Server {
             bin,
         }),
     }
+}
+
+/// Whether the server in `bin` can load the shared library `name` (Debian keeps libraries in
+/// `lib/`, the fetched servers in `lib/postgresql/`).
+fn has_library(bin: &Path, name: &str) -> bool {
+    // `bin` may hold links to the real binaries (/usr/local/bin/initdb on some images).
+    let real = std::fs::canonicalize(bin.join("postgres")).unwrap_or_else(|_| bin.join("postgres"));
+    let Some(root) = real.parent().and_then(Path::parent) else {
+        return false;
+    };
+    ["lib", "lib/postgresql"]
+        .iter()
+        .any(|dir| root.join(dir).join(format!("{name}.so")).exists())
+}
+
+/// Whether the test server loads pg_stat_statements (the harness's own cluster does when the
+/// server ships it; an external server may not).
+pub async fn stat_statements_loaded(client: &Client) -> bool {
+    client
+        .query_one(
+            "SELECT 'pg_stat_statements' = ANY(string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ','))",
+            &[],
+        )
+        .await
+        .map(|row| row.get::<_, bool>(0))
+        .unwrap_or(false)
 }
 
 /// The port of a PgBouncer in transaction mode in front of the managed cluster, started on

@@ -275,7 +275,8 @@ async fn rules_a_source_cannot_feed_are_named_not_evaluated() {
         "{notes:?}"
     );
 
-    // A live database counts usage: nothing to say.
+    // A live database counts usage: only the workload is missing, since this database has
+    // no pg_stat_statements.
     let db = crate::common::TestDb::new("not_evaluated").await;
     db.exec(
         "CREATE TABLE t (id serial PRIMARY KEY, a int); CREATE INDEX t_a ON t (a);
@@ -285,5 +286,12 @@ async fn rules_a_source_cannot_feed_are_named_not_evaluated() {
     let conninfo = crate::common::conninfo_string(&db.params);
     let (_, out, err) = pglens(&["audit", &conninfo, "--format", "json"]);
     let doc: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
-    assert_eq!(doc["not_evaluated"], serde_json::json!([]), "{out}");
+    assert_eq!(
+        doc["not_evaluated"],
+        serde_json::json!([{
+            "rule": "workload-missing-index",
+            "reason": "pg_stat_statements is not installed in this database"
+        }]),
+        "{out}"
+    );
 }

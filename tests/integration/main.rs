@@ -27,6 +27,7 @@ mod peek;
 mod rules;
 mod safe_fixes;
 mod shapes;
+mod workload;
 
 /// An empty working directory of this run's own, removed by nobody (it is in /tmp).
 pub fn neutral_dir() -> &'static std::path::Path {

@@ -394,7 +394,11 @@ async fn read_all(
     if version < 140_000 {
         forget_unanalyzed_sizes(&mut relations);
     }
-    Ok(assemble(
+    let installed = super::workload::Extensions {
+        stat_statements: meta.stat_statements_schema.clone(),
+        hypopg: meta.hypopg_schema.clone(),
+    };
+    let mut catalog = assemble(
         Parts {
             meta,
             schemas,
@@ -414,7 +418,10 @@ async fn read_all(
             buckets,
         },
         options,
-    ))
+    );
+    // Last, on one connection: it reads the finished catalog to resolve names.
+    super::workload::read(a, &installed, &mut catalog).await;
+    Ok(catalog)
 }
 
 /// When a table was last read.
@@ -547,6 +554,7 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
         default_privileges: p.default_privileges,
         buckets: p.buckets,
         code: None,
+        workload: None,
     }
 }
 
@@ -753,6 +761,10 @@ struct RawMeta {
     exposed_schemas: Option<String>,
     search_path: String,
     buckets_readable: bool,
+    #[serde(default)]
+    stat_statements_schema: Option<String>,
+    #[serde(default)]
+    hypopg_schema: Option<String>,
 }
 
 #[cfg(test)]
@@ -784,6 +796,8 @@ mod tests {
             exposed_schemas: None,
             search_path: "public".into(),
             buckets_readable: false,
+            stat_statements_schema: None,
+            hypopg_schema: None,
         };
         let e = check_version(&old).unwrap_err().to_string();
         assert!(

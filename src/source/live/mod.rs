@@ -13,6 +13,7 @@ pub mod introspect;
 pub mod peek;
 mod relations;
 pub mod tls;
+mod workload;
 
 pub use connect::LiveError;
 pub use conninfo::{ConnParams, SslMode};

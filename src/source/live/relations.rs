@@ -56,6 +56,7 @@ pub(super) fn decode(row: &SimpleQueryRow) -> Result<Relation, String> {
             table_bytes: number(16)?,
             index_bytes: None,
             seq_scans: number(17)?,
+            seq_rows_read: number(27)?,
             index_scans: None,
             inserts: number(18)?,
             updates: number(19)?,

@@ -13,6 +13,12 @@ SELECT json_build_object(
   -- storage.buckets is read only when this is true: naming a missing table is an error.
   'buckets_readable', coalesce(to_regclass('storage.buckets') IS NOT NULL
                                AND has_table_privilege('storage.buckets', 'SELECT'), false),
+  -- The recorded workload is read only where its extension is installed, and hypothetical
+  -- indexes are asked for only where HypoPG is (pglens installs nothing).
+  'stat_statements_schema', (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                             WHERE e.extname = 'pg_stat_statements'),
+  'hypopg_schema', (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                    WHERE e.extname = 'hypopg'),
   'roles_present', (SELECT coalesce(json_agg(rolname ORDER BY rolname), '[]')
                     FROM pg_roles WHERE rolname IN ('anon', 'authenticated', 'service_role')),
   -- Every role but the predefined pg_* ones, with the roles whose privileges it inherits

@@ -65,7 +65,9 @@ SELECT n.nspname,
        pg_stat_get_last_vacuum_time(c.oid)::text,
        pg_stat_get_last_autovacuum_time(c.oid)::text,
        pg_stat_get_last_analyze_time(c.oid)::text,
-       pg_stat_get_last_autoanalyze_time(c.oid)::text
+       pg_stat_get_last_autoanalyze_time(c.oid)::text,
+       -- seq_tup_read: how many rows the sequential scans counted above read.
+       CASE WHEN c.relkind IN ('r', 'p', 'm') THEN pg_stat_get_tuples_returned(c.oid) END
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
