@@ -222,6 +222,36 @@ impl Workload {
         self.statements.iter().filter(move |s| s.touches(table))
     }
 
+    /// Execution time of the recorded statements that touch `table`, in milliseconds; None
+    /// when none of them does.
+    pub fn time_on(&self, table: &QualifiedName) -> Option<f64> {
+        let mut on = self.statements_on(table).peekable();
+        on.peek()?;
+        Some(on.map(|s| s.total_ms).sum())
+    }
+
+    /// What the workload says about `table`, in a line: "4 statements: 1,204 calls, 3.7 s
+    /// (of 500 recorded)".
+    pub fn summary_of(&self, table: &QualifiedName) -> String {
+        let on: Vec<&RecordedStatement> = self.statements_on(table).collect();
+        if on.is_empty() {
+            return format!(
+                "none of the {} statements recorded touches it",
+                self.statements.len()
+            );
+        }
+        let calls: i64 = on.iter().map(|s| s.calls).sum();
+        let total: f64 = on.iter().map(|s| s.total_ms).sum();
+        format!(
+            "{} statement{}: {} calls, {} (of {} recorded)",
+            on.len(),
+            if on.len() == 1 { "" } else { "s" },
+            grouped(calls),
+            duration(total),
+            self.statements.len(),
+        )
+    }
+
     /// The planner's verdict on an index over `columns` of `table`, when it was asked.
     pub fn hypothetical_for(
         &self,

@@ -43,6 +43,9 @@ pub struct Model {
     worst: HashMap<ObjectId, Severity>,
     /// The objects with the most severe open findings, worst first, for the first screen.
     pub worst_objects: Vec<WorstObject>,
+    /// Rules the source could not feed (no pg_stat_statements, no statistics), and why: the
+    /// first screen names them, so their silence is not read as an all-clear.
+    pub not_evaluated: Vec<crate::audit::NotEvaluated>,
 }
 
 /// An object and its open findings by severity, for the first screen's summary.
@@ -68,6 +71,11 @@ impl std::fmt::Debug for Model {
 }
 
 impl Model {
+    /// The recorded workload, when the source read one.
+    pub fn workload(&self) -> Option<&crate::model::workload::Workload> {
+        self.catalog.workload.as_ref().and_then(|w| w.recorded())
+    }
+
     /// Builds the derived indexes. `findings` should already carry suppressions.
     pub fn new(
         catalog: impl Into<Arc<Catalog>>,
@@ -103,6 +111,7 @@ impl Model {
             relation_index,
             worst: HashMap::new(),
             worst_objects: Vec::new(),
+            not_evaluated: Vec::new(),
         }
     }
 
@@ -158,6 +167,8 @@ impl Model {
         self.alike_ids = alike_ids;
         self.patterns = patterns;
         self.by_object = by_object;
+        self.not_evaluated =
+            crate::audit::not_evaluated(&self.catalog, &crate::audit::Selection::default());
         self.audited = true;
         self.refresh_worst();
     }
@@ -384,7 +395,8 @@ pub fn detail_rows(model: &Model, id: &ObjectId, tab: Tab) -> Vec<DetailRow> {
                 findings: Vec::new(),
             })
             .collect(),
-        // What depends on the table in the database, then where the code names it.
+        // What depends on the table in the database, where the code names it, then the
+        // recorded statements that touch it.
         Tab::Usage => model
             .dependents()
             .of(q)
@@ -399,9 +411,33 @@ pub fn detail_rows(model: &Model, id: &ObjectId, tab: Tab) -> Vec<DetailRow> {
                 jump: None,
                 findings: Vec::new(),
             }))
+            .chain(
+                recorded_statements(model, q)
+                    .into_iter()
+                    .map(|s| DetailRow {
+                        name: Some(s.one_line(200)),
+                        jump: None,
+                        findings: Vec::new(),
+                    }),
+            )
             .collect(),
         Tab::Findings | Tab::Definition => Vec::new(),
     }
+}
+
+/// How many recorded statements the Usage tab lists for a table, heaviest first.
+pub const STATEMENTS_LISTED: usize = 20;
+
+/// The recorded statements that touch a table, heaviest first (at most
+/// [`STATEMENTS_LISTED`]); empty without a recorded workload.
+pub fn recorded_statements<'a>(
+    model: &'a Model,
+    q: &'a QualifiedName,
+) -> Vec<&'a crate::model::workload::RecordedStatement> {
+    model
+        .workload()
+        .map(|w| w.statements_on(q).take(STATEMENTS_LISTED).collect())
+        .unwrap_or_default()
 }
 
 /// Where the application's code names a table (`--code`); empty without a scan.

@@ -373,11 +373,13 @@ pub enum SortKey {
     Dependents,
     /// References in the application's code (`--code`).
     Refs,
+    /// Time the recorded statements that touch the table took (`pg_stat_statements`).
+    Time,
     Decision,
 }
 
 impl SortKey {
-    pub(crate) const ALL: [SortKey; 10] = [
+    pub(crate) const ALL: [SortKey; 11] = [
         SortKey::Name,
         SortKey::Rows,
         SortKey::Size,
@@ -387,6 +389,7 @@ impl SortKey {
         SortKey::LastAnalyze,
         SortKey::Dependents,
         SortKey::Refs,
+        SortKey::Time,
         SortKey::Decision,
     ];
 
@@ -401,18 +404,25 @@ impl SortKey {
             SortKey::LastAnalyze => "analyzed",
             SortKey::Dependents => "dependents",
             SortKey::Refs => "uses in code",
+            SortKey::Time => "time in statements",
             SortKey::Decision => "decision",
         }
     }
 
-    /// The next key; references only when the code was searched.
-    pub(crate) fn next(self, code_searched: bool) -> SortKey {
+    /// The next key; references only when the code was searched, statement time only when
+    /// a workload was recorded.
+    pub(crate) fn next(self, code_searched: bool, workload_recorded: bool) -> SortKey {
         let i = SortKey::ALL.iter().position(|k| *k == self).unwrap_or(0);
         let next = SortKey::ALL[(i + 1) % SortKey::ALL.len()];
-        if next == SortKey::Refs && !code_searched {
-            next.next(false)
-        } else {
+        let offered = match next {
+            SortKey::Refs => code_searched,
+            SortKey::Time => workload_recorded,
+            _ => true,
+        };
+        if offered {
             next
+        } else {
+            next.next(code_searched, workload_recorded)
         }
     }
 

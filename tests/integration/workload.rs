@@ -292,3 +292,116 @@ async fn without_the_extension_the_workload_rules_say_not_evaluated() {
         "{text}"
     );
 }
+
+/// The demo with a recorded workload of three statements on `public.leads` (counters fixed,
+/// so the screen is the same on every run), read and resolved as the live source does.
+fn demo_with_workload() -> pglens::tui::state::App {
+    use pglens::model::workload::{RecordedStatement, Workload};
+    use pglens::tui::action::Action;
+    let mut catalog = pglens::source::snapshot::demo();
+    let recorded = [
+        ("SELECT id, email FROM leads WHERE source = $1 AND deleted_at IS NULL ORDER BY created_at DESC LIMIT $2", 1_204, 37_300.0),
+        ("UPDATE leads SET status = $1 WHERE id = $2", 8_800, 1_900.0),
+        ("SELECT l.id FROM leads l JOIN workspaces w ON w.id = l.workspace_id WHERE w.slug = $1", 310, 900.0),
+    ];
+    let statements = recorded
+        .iter()
+        .map(|(query, calls, total_ms)| {
+            let shape = pglens::sql::workload::shape(query).expect("parses");
+            let (relations, columns) = pglens::sql::workload::resolve(&shape, &catalog);
+            RecordedStatement {
+                query: query.to_string(),
+                calls: *calls,
+                total_ms: *total_ms,
+                rows: *calls,
+                kind: shape.kind,
+                relations,
+                columns,
+                limited: shape.limited,
+            }
+        })
+        .collect();
+    catalog.workload = Some(WorkloadRecord::Recorded(Workload {
+        schema: "extensions".into(),
+        statements,
+        hidden: 0,
+        reset: Some("2026-11-01 00:00:00+00".into()),
+        hypothetical: None,
+    }));
+    let findings = audit::run(&catalog, &Default::default());
+    let categories =
+        pglens::categorize::CategoryConfig::parse(pglens::categorize::DEMO_CATEGORIES, "demo")
+            .expect("demo categories");
+    let mut app = pglens::tui::state::App::new("demo".into());
+    app.update(Action::Resize {
+        width: 100,
+        height: 30,
+    });
+    app.update(Action::Loaded(Box::new(pglens::tui::model::Model::new(
+        catalog, findings, categories,
+    ))));
+    app
+}
+
+/// The Usage tab lists the recorded statements after the dependents, Space shows one whole
+/// with the columns it filters on, and the table list gets a `time` column to sort by.
+#[test]
+fn the_explorer_shows_recorded_statements_in_usage_and_the_table_list() {
+    use pglens::tui::action::Action;
+    use pglens::tui::state::{Overlay, SortKey};
+    use pglens::tui::tab::Tab;
+
+    let mut app = demo_with_workload();
+    app.update(Action::Search);
+    crate::explorer::type_text(&mut app, "public.leads");
+    app.update(Action::Enter);
+    app.update(Action::Tab(Tab::Usage.index() as u8));
+    let text = crate::explorer::screen(&app, 100, 30);
+    assert!(
+        text.contains("workload 3 statements: 10,314 calls, 40.1 s (of 3 recorded)"),
+        "{text}"
+    );
+    insta::assert_snapshot!("usage_with_workload_100x30", text);
+
+    // The heaviest statement in full: its text, counters and the columns it uses.
+    let dependents = app
+        .model
+        .as_ref()
+        .map(|m| {
+            m.dependents()
+                .of(&pglens::model::QualifiedName::new("public", "leads"))
+                .len()
+        })
+        .unwrap_or(0);
+    app.update(Action::Right);
+    for _ in 0..dependents {
+        app.update(Action::Down);
+    }
+    app.update(Action::ShowFull);
+    assert!(matches!(app.overlay, Overlay::Full(_)), "{:?}", app.overlay);
+    let text = crate::explorer::screen(&app, 100, 30);
+    for expected in [
+        "statement on public.leads",
+        "ORDER BY created_at DESC",
+        "calls: 1,204",
+        "mean: 31 ms",
+        "filters: source",
+        "sorts by: created_at",
+    ] {
+        assert!(text.contains(expected), "{expected}:\n{text}");
+    }
+    app.update(Action::Escape);
+
+    // The table list: a time column, and `o` reaches it; the busiest table comes first.
+    app.update(Action::Tables);
+    let text = crate::explorer::screen(&app, 140, 30);
+    assert!(text.contains(" time "), "{text}");
+    while !matches!(&app.overlay, Overlay::Tables(v) if v.sort == SortKey::Time) {
+        app.update(Action::Sort);
+    }
+    let Overlay::Tables(view) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(view.order[0].to_string(), "public.leads");
+    assert_eq!(view.order[1].to_string(), "public.workspaces");
+}

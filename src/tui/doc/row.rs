@@ -4,6 +4,7 @@
 
 use super::{Doc, Kind};
 use crate::model::code::ReferenceKind;
+use crate::model::workload::{duration, grouped, ColumnRole, RecordedStatement};
 use crate::model::{
     Column, Constraint, Identity, Index, Policy, Relation, Trigger, TriggerEnabled,
 };
@@ -29,12 +30,20 @@ pub fn doc(model: &Model, r: &Relation, tab: Tab, rows: &[DetailRow], row: usize
                 .find(|a| a.role == role)?;
             super::access::doc(&model.catalog, r, &access)
         }
-        // Usage rows past the dependents are where the code names the table; dependents
-        // jump to the object instead.
+        // Usage rows past the dependents are where the code names the table, then the
+        // recorded statements that touch it; dependents jump to the object instead.
         Tab::Usage => {
-            let dependents = model.dependents().of(&r.qualified_name()).len();
-            let refs = crate::tui::model::code_references(model, &r.qualified_name());
-            code_reference(model, r, refs, row.checked_sub(dependents)?)?
+            let q = r.qualified_name();
+            let dependents = model.dependents().of(&q).len();
+            let refs = crate::tui::model::code_references(model, &q);
+            let past = row.checked_sub(dependents)?;
+            match past.checked_sub(refs.len()) {
+                None => code_reference(model, r, refs, past)?,
+                Some(i) => {
+                    let statements = crate::tui::model::recorded_statements(model, &q);
+                    recorded_statement(model, r, statements.get(i)?)
+                }
+            }
         }
         _ => return None,
     };
@@ -70,6 +79,77 @@ fn code_reference(
     doc.field("in all", &crate::model::code::summary(refs, code.files));
     doc.field("searched", &code.roots.join(", "));
     Some(doc)
+}
+
+/// A recorded statement that touches the table: its whole text, its counters, the columns
+/// it filters on, and what the planner said about an index it lacks.
+fn recorded_statement(model: &Model, r: &Relation, s: &RecordedStatement) -> Doc {
+    let mut doc = Doc::new(&format!("statement on {}.{}", r.schema, r.name));
+    doc.lines(Kind::Sql, &s.query);
+    doc.blank();
+    doc.field("calls", &grouped(s.calls));
+    doc.field("mean", &duration(s.mean_ms()));
+    doc.field("in all", &duration(s.total_ms));
+    doc.field("rows", &grouped(s.rows));
+    let q = r.qualified_name();
+    for (role, label) in [
+        (ColumnRole::Equality, "filters"),
+        (ColumnRole::Range, "ranges"),
+        (ColumnRole::Join, "joins on"),
+        (ColumnRole::Sort, "sorts by"),
+    ] {
+        let columns: Vec<&str> = s
+            .columns
+            .iter()
+            .filter(|u| u.relation == q && u.role == role)
+            .map(|u| u.column.as_str())
+            .collect();
+        if !columns.is_empty() {
+            doc.field(label, &columns.join(", "));
+        }
+    }
+    let others: Vec<String> = s
+        .relations
+        .iter()
+        .filter(|o| **o != q)
+        .map(ToString::to_string)
+        .collect();
+    if !others.is_empty() {
+        doc.field("also", &others.join(", "));
+    }
+    let Some(w) = model.catalog.workload.as_ref().and_then(|w| w.recorded()) else {
+        return doc;
+    };
+    for h in w
+        .hypothetical
+        .iter()
+        .flatten()
+        .filter(|h| h.query == s.query)
+    {
+        let verdict = match (h.cost_before, h.cost_after, &h.error) {
+            (_, _, Some(e)) => format!("could not be asked: {e}"),
+            (Some(before), Some(after), None) if h.used => {
+                format!("would use it: estimate {before:.0} → {after:.0}")
+            }
+            _ => "would not use it".into(),
+        };
+        doc.field(
+            &format!("index ({})", h.columns.join(", ")),
+            &format!("{verdict} (HypoPG)"),
+        );
+    }
+    doc.field(
+        "recorded",
+        &format!(
+            "pg_stat_statements in {}{}",
+            w.schema,
+            w.reset
+                .as_deref()
+                .map(|r| format!(", since {r}"))
+                .unwrap_or_default()
+        ),
+    );
+    doc
 }
 
 fn column(r: &Relation, c: &Column) -> Doc {

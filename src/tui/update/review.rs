@@ -50,6 +50,13 @@ fn sort_value(model: &Model, plan: &Plan, r: &Relation, key: SortKey) -> (i64, S
                 .map_or(-1, |n| n as i64),
             String::new(),
         ),
+        SortKey::Time => (
+            model
+                .workload()
+                .and_then(|w| w.time_on(&r.qualified_name()))
+                .map_or(-1, |ms| ms.round() as i64),
+            String::new(),
+        ),
         SortKey::Decision => text(Some(
             plan.mark(&r.qualified_name())
                 .map(|m| m.decision.tag().to_string())
@@ -143,11 +150,11 @@ impl App {
             Action::Home => view.selected = 0,
             Action::End => view.selected = len.saturating_sub(1),
             Action::Sort => {
-                let code_searched = self
-                    .model
-                    .as_ref()
-                    .is_some_and(|m| m.catalog.code.is_some());
-                view.sort = view.sort.next(code_searched);
+                let (code_searched, workload_recorded) =
+                    self.model.as_ref().map_or((false, false), |m| {
+                        (m.catalog.code.is_some(), m.workload().is_some())
+                    });
+                view.sort = view.sort.next(code_searched, workload_recorded);
                 view.descending = view.sort.descending_by_default();
                 view.refresh(self);
             }

@@ -59,7 +59,19 @@ pub fn tables(
     };
     // Uses in code, when it was searched.
     let refs = model.catalog.code.is_some();
-    let fixed = 1 + 7 + 9 + 7 + 7 + 4 + 11 + 17 * dates + 9 + 6 * usize::from(refs);
+    // Time in recorded statements, when the workload was read.
+    let workload = model.workload();
+    let fixed = 1
+        + 7
+        + 9
+        + 7
+        + 7
+        + 4
+        + 11
+        + 17 * dates
+        + 9
+        + 6 * usize::from(refs)
+        + 9 * usize::from(workload.is_some());
     let name_width = usize::from(inner.width).saturating_sub(fixed).max(12);
     // Below the header; only these rows are built.
     let height = usize::from(inner.height.saturating_sub(1));
@@ -72,7 +84,15 @@ pub fn tables(
         .iter()
         .skip(offset)
         .take(height)
-        .map(|r| table_row(model, &app.plan, r, name_width, dates, refs, theme))
+        .map(|r| {
+            let columns = Columns {
+                name_width,
+                dates,
+                refs,
+                workload,
+            };
+            table_row(model, &app.plan, r, &columns, theme)
+        })
         .collect();
     let mut widths = vec![
         Constraint::Length(1),
@@ -93,6 +113,10 @@ pub fn tables(
         widths.push(Constraint::Length(5));
         header.push("uses");
     }
+    if workload.is_some() {
+        widths.push(Constraint::Length(8));
+        header.push("time");
+    }
     widths.push(Constraint::Length(11));
     header.push("decision");
     let table = Table::new(rows, widths)
@@ -102,15 +126,22 @@ pub fn tables(
     frame.render_stateful_widget(table, inner, &mut on_screen);
 }
 
+/// The optional columns of the table list, and the name column's width.
+struct Columns<'a> {
+    name_width: usize,
+    dates: usize,
+    refs: bool,
+    workload: Option<&'a crate::model::workload::Workload>,
+}
+
 fn table_row<'a>(
     model: &Model,
     plan: &Plan,
     r: &Relation,
-    width: usize,
-    dates: usize,
-    refs: bool,
+    columns: &Columns<'_>,
     theme: &Theme,
 ) -> Row<'a> {
+    let (width, dates, refs) = (columns.name_width, columns.dates, columns.refs);
     let q = r.qualified_name();
     let s = r.stats.as_ref();
     let a = s.and_then(TableStats::activity);
@@ -146,6 +177,12 @@ fn table_row<'a>(
         cells.push(Cell::from(match uses {
             Some(0) => Span::styled("0", theme.warning),
             Some(n) => Span::styled(n.to_string(), theme.muted),
+            None => Span::styled("-", theme.muted),
+        }));
+    }
+    if let Some(w) = columns.workload {
+        cells.push(Cell::from(match w.time_on(&q) {
+            Some(ms) => Span::raw(crate::model::workload::duration(ms)),
             None => Span::styled("-", theme.muted),
         }));
     }

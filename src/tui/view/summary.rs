@@ -72,6 +72,22 @@ pub fn render(
             ]));
         }
     }
+    if model.audited && !model.not_evaluated.is_empty() {
+        // Rules that could not judge this source, so that their silence is not taken for an
+        // all-clear.
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "Not evaluated here (the source lacks what they read)",
+            theme.header,
+        ));
+        for n in &model.not_evaluated {
+            let text = format!("{}: {}", n.rule, n.reason);
+            lines.push(Line::styled(
+                fit(&text, width.saturating_sub(2)),
+                theme.muted,
+            ));
+        }
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         "Enter opens a group · / finds anything by name · F lists every finding · T lists \

@@ -1,6 +1,6 @@
 //! The Usage tab: the evidence a cleanup decision rests on (size, reads and writes and how
-//! long statistics have counted them, dependents, references in the application's code),
-//! and the decision made so far.
+//! long statistics have counted them, dependents, references in the application's code, the
+//! recorded statements that touch the table), and the decision made so far.
 
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -9,8 +9,9 @@ use ratatui::Frame;
 
 use crate::cleanup::evidence::{age_words, short_time, usage_summary};
 use crate::cleanup::Plan;
+use crate::model::workload::{RecordedStatement, StatementKind};
 use crate::model::{Catalog, ObjectId, Relation, RelationKind, TableStats};
-use crate::tui::model::{code_references, DetailRow, Model};
+use crate::tui::model::{code_references, recorded_statements, DetailRow, Model};
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::{bytes, count, fit, fit_middle, provenance_line, shown, ViewState};
 
@@ -76,6 +77,24 @@ fn evidence_lines(
             Span::styled("code     ", theme.muted),
             Span::raw(fit(&code, width.saturating_sub(9))),
         ]));
+    }
+    if let Some(record) = &catalog.workload {
+        let text = match record.recorded() {
+            Some(_) if r.kind == RelationKind::View => None,
+            Some(w) => Some(w.summary_of(&r.qualified_name())),
+            None => match record {
+                crate::model::workload::WorkloadRecord::Unavailable { reason } => {
+                    Some(format!("not recorded: {reason}"))
+                }
+                _ => None,
+            },
+        };
+        if let Some(text) = text {
+            lines.push(Line::from(vec![
+                Span::styled("workload ", theme.muted),
+                Span::raw(fit(&text, width.saturating_sub(9))),
+            ]));
+        }
     }
     let decision = match plan.mark(&r.qualified_name()) {
         Some(m) if m.note.is_empty() => m.decision.label(),
@@ -168,8 +187,10 @@ pub fn render(
         .split(area);
     frame.render_widget(Paragraph::new(lines), parts[0]);
     let deps = model.dependents().of(&r.qualified_name());
-    let code = code_references(model, &r.qualified_name());
-    if deps.is_empty() && code.is_empty() {
+    let q = r.qualified_name();
+    let code = code_references(model, &q);
+    let statements = recorded_statements(model, &q);
+    if deps.is_empty() && code.is_empty() && statements.is_empty() {
         frame.render_widget(
             Paragraph::new("nothing depends on it").style(theme.muted),
             parts[1],
@@ -180,6 +201,7 @@ pub fn render(
         .iter()
         .map(|d| d.kind.label().len())
         .chain(code.iter().map(|c| "code ".len() + c.how.as_str().len()))
+        .chain(statements.iter().map(|s| statement_kind(s).len()))
         .max()
         .unwrap_or(4);
     // The dependent column's width: the table's, less the marker, kind and effect columns
@@ -196,6 +218,17 @@ pub fn render(
             Cell::from(format!("code {}", c.how.as_str())),
             Cell::from(fit_middle(&format!("{}:{}", c.file, c.line), path_width)),
             Cell::from(Span::styled(effect, style)),
+        ])
+    });
+    let recorded = statements.iter().map(|s| {
+        Row::new(vec![
+            Cell::from(" "),
+            Cell::from(statement_kind(s)),
+            Cell::from(fit(&s.one_line(path_width * 2), path_width)),
+            Cell::from(Span::styled(
+                format!("{} calls", crate::model::workload::grouped(s.calls)),
+                theme.muted,
+            )),
         ])
     });
     let body: Vec<Row<'_>> = deps
@@ -228,6 +261,7 @@ pub fn render(
             ])
         })
         .chain(in_code)
+        .chain(recorded)
         .collect();
     let table = Table::new(
         body,
@@ -242,4 +276,16 @@ pub fn render(
     .row_highlight_style(theme.selection)
     .column_spacing(1);
     frame.render_stateful_widget(table, parts[1], &mut view.detail);
+}
+
+/// The kind column of a recorded statement's row: `run select`, `run update`.
+fn statement_kind(s: &RecordedStatement) -> &'static str {
+    match s.kind {
+        StatementKind::Select => "run select",
+        StatementKind::Insert => "run insert",
+        StatementKind::Update => "run update",
+        StatementKind::Delete => "run delete",
+        StatementKind::Merge => "run merge",
+        StatementKind::Other => "run",
+    }
 }
