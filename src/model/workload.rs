@@ -110,7 +110,11 @@ impl RecordedStatement {
 
 /// A statement's text on one line, whitespace collapsed, cut to `width` characters with `…`.
 pub fn one_line(query: &str, width: usize) -> String {
-    let line = query.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut line = query.split_whitespace().collect::<Vec<_>>().join(" ");
+    // PostgREST wraps every request alike: the request inside is what tells them apart.
+    if let Some(request) = line.strip_prefix("WITH pgrst_source AS (") {
+        line = format!("PostgREST: {request}");
+    }
     if line.chars().count() <= width {
         return line;
     }
@@ -285,5 +289,12 @@ mod tests {
         assert_eq!(s.one_line(80), "SELECT * FROM leads WHERE status = $1");
         assert_eq!(s.one_line(12), "SELECT * FR…");
         assert_eq!(s.counters(), "1,204 calls, 3.07 ms mean, 3.7 s in all");
+        assert_eq!(
+            one_line(
+                r#"WITH pgrst_source AS (SELECT "public"."leads".* FROM "public"."leads") SELECT 1"#,
+                48
+            ),
+            r#"PostgREST: SELECT "public"."leads".* FROM "publ…"#
+        );
     }
 }

@@ -571,6 +571,25 @@ mod tests {
         assert!(columns.is_empty(), "{columns:?}");
     }
 
+    /// PostgREST's wrapper as pg_stat_statements records it: every name quoted and
+    /// qualified, the request in a CTE, an embedded resource in a lateral subquery.
+    const POSTGREST: &str = r#"WITH pgrst_source AS (SELECT "public"."leads".*, COALESCE("leads_notes_1"."leads_notes_1", $1) AS "notes" FROM "public"."leads" LEFT JOIN LATERAL (SELECT json_agg("leads_notes_1")::jsonb AS "leads_notes_1" FROM (SELECT "notes_1".* FROM "crm"."notes" AS "notes_1" WHERE "notes_1"."lead_id" = "public"."leads"."id") AS "leads_notes_1") AS "leads_notes_1" ON $2 WHERE "public"."leads"."status" = $3 AND "public"."leads"."workspace_id" = ANY ($4) ORDER BY "public"."leads"."created_at" DESC LIMIT $5 OFFSET $6) SELECT $7::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, coalesce(json_agg(_postgrest_t), $8) AS body, nullif(current_setting($9, $10), $11) AS response_headers, $12 AS response_inserted FROM (SELECT * FROM pgrst_source) _postgrest_t"#;
+
+    #[test]
+    fn postgrest_requests_are_read_through_their_wrapper() {
+        let (relations, columns) = uses(POSTGREST);
+        assert_eq!(relations, ["public.leads", "crm.notes"]);
+        assert_eq!(
+            columns,
+            [
+                "notes.lead_id Equality",
+                "leads.status Equality",
+                "leads.workspace_id Equality",
+                "leads.created_at Sort"
+            ]
+        );
+    }
+
     #[test]
     fn parameters_are_counted_and_broken_text_is_refused() {
         let shape = shape("SELECT * FROM leads WHERE id = $1 AND status = $12").expect("parses");

@@ -20,10 +20,11 @@ const SCHEMA: &str = "
     CREATE EXTENSION pg_stat_statements;
     -- 100,000 leads in four workspaces; workspace_id is indexed, status and kind are not.
     CREATE TABLE leads (id bigint PRIMARY KEY, workspace_id int NOT NULL, status text NOT NULL,
-                        kind text NOT NULL, archived boolean NOT NULL, created_at timestamptz NOT NULL);
+                        kind text NOT NULL, archived boolean NOT NULL, created_at timestamptz NOT NULL,
+                        source text NOT NULL);
     INSERT INTO leads
       SELECT g, g % 4, 'status_' || (g % 1000), CASE WHEN g % 2 = 0 THEN 'person' ELSE 'company' END,
-             g % 2 = 0, now() - g * interval '1 minute'
+             g % 2 = 0, now() - g * interval '1 minute', 'source_' || (g % 500)
       FROM generate_series(1, 100000) g;
     CREATE INDEX leads_workspace_id_idx ON leads (workspace_id);
     -- A small lookup table: scanning it whole is right.
@@ -37,18 +38,29 @@ const SCHEMA: &str = "
 /// Runs `sql` `times` times with one text parameter, as an application would (the extended
 /// protocol, so pg_stat_statements records the text with `$1`).
 async fn run(db: &TestDb, sql: &str, value: &str, times: usize) {
-    let statement = db
-        .client
-        .prepare_typed(sql, &[tokio_postgres::types::Type::TEXT])
-        .await
-        .expect("prepare");
+    run_with(db, sql, &[value], times).await
+}
+
+/// Runs `sql` `times` times with these text parameters.
+async fn run_with(db: &TestDb, sql: &str, values: &[&str], times: usize) {
+    let types = vec![tokio_postgres::types::Type::TEXT; values.len()];
+    let statement = db.client.prepare_typed(sql, &types).await.expect("prepare");
+    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = values
+        .iter()
+        .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
+        .collect();
     for _ in 0..times {
         db.client
-            .query(&statement, &[&value])
+            .query(&statement, &params)
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 }
+
+/// A request as PostgREST sends it (Supabase's `.from('leads').select().eq('source', x)`):
+/// the request in a CTE, every name quoted and qualified, inside a wrapper with parameters
+/// of its own, which the planner is asked about whole.
+const POSTGREST_REQUEST: &str = r#"WITH pgrst_source AS (SELECT "public"."leads".* FROM "public"."leads" WHERE "public"."leads"."source" = $1) SELECT $2::bigint AS total_result_set, pg_catalog.count(_postgrest_t) AS page_total, coalesce(json_agg(_postgrest_t), '[]') AS body, $3 AS response_inserted FROM (SELECT * FROM pgrst_source) _postgrest_t"#;
 
 async fn workload_db(hint: &str) -> Option<(TestDb, bool)> {
     let db = TestDb::new(hint).await;
@@ -128,6 +140,8 @@ async fn frequent_filters_on_unindexed_columns_get_an_index_and_its_evidence() {
     // Half the rows have each kind: the planner would never use an index on it, and says so
     // when HypoPG can ask it; from the text alone it is a candidate, unconfirmed.
     run(&db, "SELECT id FROM leads WHERE kind = $1", "person", 120).await;
+    // Fires: a PostgREST request filtering source.
+    run_with(&db, POSTGREST_REQUEST, &["source_9", "0", ""], 120).await;
 
     let catalog = db.introspect().await;
     let Some(WorkloadRecord::Recorded(workload)) = &catalog.workload else {
@@ -149,10 +163,14 @@ async fn frequent_filters_on_unindexed_columns_get_an_index_and_its_evidence() {
         .map(|(_, f)| f.message.split(" for ").next().unwrap_or(""))
         .collect();
     let expected: &[&str] = if hypopg {
-        &["public.leads: no index leads with (status)"]
+        &[
+            "public.leads: no index leads with (source)",
+            "public.leads: no index leads with (status)",
+        ]
     } else {
         &[
             "public.leads: no index leads with (kind)",
+            "public.leads: no index leads with (source)",
             "public.leads: no index leads with (status)",
         ]
     };
@@ -168,6 +186,24 @@ async fn frequent_filters_on_unindexed_columns_get_an_index_and_its_evidence() {
         "{}",
         status.message
     );
+    let postgrest = found
+        .iter()
+        .find(|f| f.message.contains("(source)"))
+        .expect("source finding");
+    assert!(
+        postgrest
+            .message
+            .contains(r#"for `PostgREST: SELECT "public"."leads".* FROM"#),
+        "{}",
+        postgrest.message
+    );
+    if hypopg {
+        assert!(
+            postgrest.message.contains("planner's estimate falls from"),
+            "{}",
+            postgrest.message
+        );
+    }
     let fix = status.fix.as_ref().expect("a fix");
     assert_eq!(
         fix.statements[0].sql,
