@@ -3,7 +3,8 @@
 //! 4,990 foreign keys): introspecting it (next to `pg_dump --schema-only` of the same
 //! database, printed as a yardstick), the real binary's first screen and memory
 //! (`process.rs`), auditing its model with every rule (next to the audit of a 2,000-table
-//! one, so a step that is not linear shows), and the explorer's keystrokes. Run with
+//! one, so a step that is not linear shows), what reading a recorded workload
+//! (`pg_stat_statements`) adds to an introspection, and the explorer's keystrokes. Run with
 //! `scripts/bench`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark fails loudly by design.
@@ -67,6 +68,7 @@ fn main() {
     compare_offline_with_restore(&runtime, &dump);
     offline_scaling();
     audit_scaling(&runtime, &catalog);
+    workload_cost(&runtime, &params);
     let findings = pglens::audit::run(&catalog, &pglens::audit::Selection::default());
     println!("audit: {} findings on the generated schema", findings.len());
     let app = explorer(&catalog, findings);
@@ -114,6 +116,71 @@ fn compare_with_pg_dump(runtime: &tokio::runtime::Runtime, params: &ConnParams) 
     println!(
         "alternating rounds (7): pg_dump --schema-only median {dump:.0} ms, pglens introspection median {mine:.0} ms ({:.0}% of pg_dump)",
         100.0 * mine / dump
+    );
+}
+
+/// What reading the recorded workload adds to an introspection: 600 distinct statements
+/// over as many tables are recorded (more than the 500 pglens reads), then introspections
+/// with the extension and without it alternate. The extension is dropped again, so the
+/// figures after this one measure what they did before.
+fn workload_cost(runtime: &tokio::runtime::Runtime, params: &ConnParams) {
+    let client = runtime.block_on(common::connect_params(params));
+    if !runtime.block_on(common::stat_statements_loaded(&client)) {
+        println!("workload: skipped (the server does not load pg_stat_statements)");
+        return;
+    }
+    let schemas = [
+        "crm", "media", "content", "billing", "events", "auth_x", "ops", "sales", "support",
+        "growth",
+    ];
+    let mut workload = String::from("CREATE EXTENSION IF NOT EXISTS pg_stat_statements;");
+    for i in 1..=600.min(tables()) {
+        let schema = schemas[i % 10];
+        workload.push_str(&format!(
+            "SELECT id, name FROM {schema}.{schema}_{i} WHERE email = 'a@b.c' AND score > 3 \
+             ORDER BY created_at DESC LIMIT 10;"
+        ));
+    }
+    runtime
+        .block_on(client.batch_execute(&workload))
+        .expect("run the workload");
+    let mut with = Vec::new();
+    let mut without = Vec::new();
+    let mut statements = 0;
+    for _ in 0..5 {
+        let start = Instant::now();
+        let catalog = runtime
+            .block_on(pglens::source::live::load(params, &mut |_| {}))
+            .expect("introspect");
+        with.push(start.elapsed());
+        statements = catalog
+            .workload
+            .as_ref()
+            .and_then(|w| w.recorded())
+            .map_or(0, |w| w.statements.len());
+        runtime
+            .block_on(client.batch_execute("DROP EXTENSION pg_stat_statements"))
+            .expect("drop the extension");
+        let start = Instant::now();
+        runtime
+            .block_on(pglens::source::live::load(params, &mut |_| {}))
+            .expect("introspect");
+        without.push(start.elapsed());
+        runtime
+            .block_on(client.batch_execute("CREATE EXTENSION pg_stat_statements"))
+            .expect("create the extension");
+    }
+    runtime
+        .block_on(client.batch_execute("DROP EXTENSION pg_stat_statements"))
+        .expect("drop the extension");
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64() * 1000.0
+    };
+    let (with, without) = (median(&mut with), median(&mut without));
+    println!(
+        "workload: {statements} statements read and parsed; introspection median {with:.0} ms with pg_stat_statements, {without:.0} ms without (+{:.0} ms)",
+        with - without
     );
 }
 

@@ -96,12 +96,20 @@ impl RecordedStatement {
         one_line(&self.query, width)
     }
 
+    /// Its calls in words: "1 call", "1,204 calls".
+    pub fn calls_words(&self) -> String {
+        format!(
+            "{} call{}",
+            grouped(self.calls),
+            if self.calls == 1 { "" } else { "s" }
+        )
+    }
+
     /// Its counters, as evidence reads them: "1,204 calls, 3.1 ms mean, 3.7 s in all".
     pub fn counters(&self) -> String {
         format!(
-            "{} call{}, {} mean, {} in all",
-            grouped(self.calls),
-            if self.calls == 1 { "" } else { "s" },
+            "{}, {} mean, {} in all",
+            self.calls_words(),
             duration(self.mean_ms()),
             duration(self.total_ms)
         )
@@ -246,8 +254,16 @@ impl Workload {
         }
         let calls: i64 = on.iter().map(|s| s.calls).sum();
         let total: f64 = on.iter().map(|s| s.total_ms).sum();
+        let hidden = if self.hidden > 0 {
+            format!(
+                "; {} more hidden from this role",
+                grouped(self.hidden as i64)
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "{} statement{}: {} calls, {} (of {} recorded)",
+            "{} statement{}: {} calls, {} (of {} recorded{hidden})",
             on.len(),
             if on.len() == 1 { "" } else { "s" },
             grouped(calls),

@@ -145,7 +145,7 @@ fn recorded_statement(model: &Model, r: &Relation, s: &RecordedStatement) -> Doc
             w.schema,
             w.reset
                 .as_deref()
-                .map(|r| format!(", since {r}"))
+                .map(|r| format!(", since {}", crate::cleanup::evidence::short_time(r)))
                 .unwrap_or_default()
         ),
     );

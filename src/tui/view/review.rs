@@ -61,15 +61,18 @@ pub fn tables(
     let refs = model.catalog.code.is_some();
     // Time in recorded statements, when the workload was read.
     let workload = model.workload();
+    // The decision column waits for a first decision on a narrow screen, where the names
+    // need the room more.
+    let decisions = !app.plan.marks.is_empty() || inner.width >= 90;
     let fixed = 1
         + 7
         + 9
         + 7
         + 7
         + 4
-        + 11
+        + 12 * usize::from(decisions)
         + 17 * dates
-        + 9
+        + 8
         + 6 * usize::from(refs)
         + 9 * usize::from(workload.is_some());
     let name_width = usize::from(inner.width).saturating_sub(fixed).max(12);
@@ -90,6 +93,7 @@ pub fn tables(
                 dates,
                 refs,
                 workload,
+                decisions,
             };
             table_row(model, &app.plan, r, &columns, theme)
         })
@@ -117,8 +121,10 @@ pub fn tables(
         widths.push(Constraint::Length(8));
         header.push("time");
     }
-    widths.push(Constraint::Length(11));
-    header.push("decision");
+    if decisions {
+        widths.push(Constraint::Length(11));
+        header.push("decision");
+    }
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.header))
         .row_highlight_style(theme.selection)
@@ -132,6 +138,7 @@ struct Columns<'a> {
     dates: usize,
     refs: bool,
     workload: Option<&'a crate::model::workload::Workload>,
+    decisions: bool,
 }
 
 fn table_row<'a>(
@@ -186,7 +193,9 @@ fn table_row<'a>(
             None => Span::styled("-", theme.muted),
         }));
     }
-    cells.push(Cell::from(Span::styled(decision, theme.accent)));
+    if columns.decisions {
+        cells.push(Cell::from(Span::styled(decision, theme.accent)));
+    }
     Row::new(cells)
 }
 

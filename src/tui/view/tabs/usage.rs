@@ -225,10 +225,7 @@ pub fn render(
             Cell::from(" "),
             Cell::from(statement_kind(s)),
             Cell::from(fit(&s.one_line(path_width * 2), path_width)),
-            Cell::from(Span::styled(
-                format!("{} calls", crate::model::workload::grouped(s.calls)),
-                theme.muted,
-            )),
+            Cell::from(Span::styled(s.calls_words(), theme.muted)),
         ])
     });
     let body: Vec<Row<'_>> = deps
