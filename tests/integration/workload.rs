@@ -441,3 +441,70 @@ fn the_explorer_shows_recorded_statements_in_usage_and_the_table_list() {
     assert_eq!(view.order[0].to_string(), "public.leads");
     assert_eq!(view.order[1].to_string(), "public.workspaces");
 }
+
+/// A role without `pg_read_all_stats` sees only its own statements: the others are counted
+/// as hidden, and the workload rule says it could not judge rather than finding nothing.
+#[tokio::test]
+async fn statements_of_other_roles_are_hidden_from_a_role_without_pg_read_all_stats() {
+    let Some((db, _)) = workload_db("workload_hidden").await else {
+        return;
+    };
+    run(
+        &db,
+        "SELECT id FROM leads WHERE status = $1",
+        "status_7",
+        120,
+    )
+    .await;
+    // Roles are the cluster's: a name of this run's own, dropped at the end.
+    let role = format!("pglens_stats_reader_{}", std::process::id());
+    db.exec(&format!(
+        "CREATE ROLE {role} LOGIN; GRANT CONNECT ON DATABASE \"{}\" TO {role}; \
+         GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+        db.name
+    ))
+    .await;
+    let mut params = db.params.clone();
+    params.user = role.clone();
+    let catalog = pglens::source::live::load(&params, &mut |_| {})
+        .await
+        .expect("introspect as the reader");
+    let Some(WorkloadRecord::Recorded(workload)) = &catalog.workload else {
+        panic!("workload not read: {:?}", catalog.workload);
+    };
+    assert!(workload.hidden > 0, "{workload:?}");
+    assert!(
+        workload
+            .statements
+            .iter()
+            .all(|s| !s.query.contains("status")),
+        "another role's statement is visible"
+    );
+    let reasons = audit::not_evaluated(&catalog, &Selection::default());
+    let reason = reasons
+        .iter()
+        .find(|n| n.rule == "workload-missing-index")
+        .map(|n| n.reason.as_str())
+        .unwrap_or_default();
+    assert!(reason.contains("grant it pg_read_all_stats"), "{reasons:?}");
+    assert!(findings(&catalog, "workload-missing-index").is_empty());
+
+    // Granted the predefined role, it sees them, and the suggestion appears.
+    db.exec(&format!("GRANT pg_read_all_stats TO {role}")).await;
+    let catalog = pglens::source::live::load(&params, &mut |_| {})
+        .await
+        .expect("introspect as the reader");
+    let found = findings(&catalog, "workload-missing-index");
+    assert!(
+        found.iter().any(|f| f.message.contains("(status)")),
+        "{found:#?}"
+    );
+    let _ = db
+        .try_exec(&format!(
+            "DROP OWNED BY {role}; REVOKE pg_read_all_stats FROM {role}; \
+             REVOKE CONNECT ON DATABASE \"{}\" FROM {role}",
+            db.name
+        ))
+        .await;
+    let _ = db.try_exec(&format!("DROP ROLE {role}")).await;
+}

@@ -192,11 +192,7 @@ async fn hypothetical(
     query: &str,
     parameters: usize,
 ) -> Result<(f64, f64, bool), String> {
-    let message = |e: tokio_postgres::Error| {
-        e.as_db_error()
-            .map(|d| d.message().to_string())
-            .unwrap_or_else(|| e.to_string())
-    };
+    let message = |e: tokio_postgres::Error| server_message(&e);
     client
         .batch_execute(&format!(
             "SAVEPOINT pglens_planner; SET LOCAL plan_cache_mode = force_generic_plan; \
@@ -334,17 +330,47 @@ async fn first_text(client: &Client, sql: &str) -> Result<Option<String>, tokio_
     }))
 }
 
-/// Why pg_stat_statements could not be read, in words for the report.
-fn explain_failure(e: tokio_postgres::Error) -> String {
-    let message = e
-        .as_db_error()
+/// The server's own message for a failed statement.
+fn server_message(e: &tokio_postgres::Error) -> String {
+    e.as_db_error()
         .map(|d| d.message().to_string())
-        .unwrap_or_else(|| e.to_string());
+        .unwrap_or_else(|| e.to_string())
+}
+
+fn explain_failure(e: tokio_postgres::Error) -> String {
+    unavailable_reason(&server_message(&e))
+}
+
+/// Why pg_stat_statements could not be read, in words for the report.
+fn unavailable_reason(message: &str) -> String {
     if message.contains("shared_preload_libraries") {
         "pg_stat_statements is installed but the server does not load it (add it to shared_preload_libraries and restart)".into()
     } else if message.contains("permission denied") {
         format!("the reading role may not read pg_stat_statements ({message})")
     } else {
         format!("pg_stat_statements could not be read: {message}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The server's messages for the cases a harness cluster cannot show (it always loads
+    /// the library): installed but not loaded, and a revoked view.
+    #[test]
+    fn failures_read_as_what_to_do() {
+        assert_eq!(
+            unavailable_reason(r#"pg_stat_statements must be loaded via "shared_preload_libraries""#),
+            "pg_stat_statements is installed but the server does not load it (add it to shared_preload_libraries and restart)"
+        );
+        assert_eq!(
+            unavailable_reason("permission denied for view pg_stat_statements"),
+            "the reading role may not read pg_stat_statements (permission denied for view pg_stat_statements)"
+        );
+        assert_eq!(
+            unavailable_reason("canceling statement due to statement timeout"),
+            "pg_stat_statements could not be read: canceling statement due to statement timeout"
+        );
     }
 }
