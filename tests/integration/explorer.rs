@@ -1234,3 +1234,21 @@ fn enums_and_domains_have_a_page_of_their_own() {
         render(&app, w, h);
     }
 }
+
+/// A trigger function's Definition tab ends with the triggers that run it, and another
+/// function's does not mention triggers at all.
+#[test]
+fn a_trigger_functions_definition_names_its_triggers() {
+    let mut app = demo_app();
+    let function = ObjectId::Function {
+        schema: "public".into(),
+        name: "update_updated_at_column".into(),
+        arguments: String::new(),
+    };
+    crate::full_text::open(&mut app, function, Tab::Definition);
+    let text = screen(&app, 120, 40);
+    assert!(
+        text.contains("-- used by 2 triggers: public.clients.update_clients_updated_at,"),
+        "{text}"
+    );
+}
