@@ -114,6 +114,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RefsFormat::Text)]
         format: RefsFormat,
     },
+    /// What one user, or anon, or any role can read, counted as that user in a read-only
+    /// transaction; rows that belong to another user or tenant are leaks.
+    ///
+    /// Exit status: 0 when nothing leaks, 1 when something does, 2 on an error.
+    #[command(after_long_help = RLS_EXAMPLES)]
+    Rls {
+        /// A live database (a connection string or URL).
+        source: String,
+        /// The user to read as: an `auth.users` id or e-mail (as `authenticated`), or `anon`.
+        #[arg(long = "as", value_name = "USER", conflicts_with = "role")]
+        as_user: Option<String>,
+        /// Read as this role instead, with only the claims `--claims` gives.
+        #[arg(long, value_name = "ROLE")]
+        role: Option<String>,
+        /// JWT claims to add or override, as a JSON object (`{"app_metadata": {...}}`).
+        #[arg(long, value_name = "JSON")]
+        claims: Option<String>,
+        #[arg(long, value_enum, default_value_t = RlsFormat::Text)]
+        format: RlsFormat,
+    },
     /// Show what pglens detects about this terminal: tmux, SSH, display, clipboard routes,
     /// config file and theme.
     Doctor,
@@ -190,6 +210,16 @@ Examples:
 
 Suppressions are read from ./pglens.toml (or --ignore-file); `pglens rules ID` explains a rule.";
 
+const RLS_EXAMPLES: &str = "\
+Examples:
+  pglens rls \"$DATABASE_URL\" --as anon
+      What an anonymous API caller can read, and whose rows those are.
+  pglens rls \"$DATABASE_URL\" --as alice@example.com --format json
+      As one user: every table's visible rows, and a top-level `leaks` list for CI.
+  pglens rls \"$DATABASE_URL\" --role reporting --claims '{\"sub\": \"...\"}'
+      As any role, with the claims its policies read.
+";
+
 const REFS_EXAMPLES: &str = "\
 Examples:
   pglens refs supabase/migrations --code .
@@ -254,6 +284,13 @@ pub enum Format {
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum DiffFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum RlsFormat {
     Text,
     Json,
     Markdown,

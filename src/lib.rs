@@ -46,6 +46,7 @@ pub mod diff;
 pub mod files;
 pub mod model;
 pub mod report;
+pub mod rls;
 pub mod source;
 pub mod sql;
 pub mod text;

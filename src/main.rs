@@ -15,7 +15,7 @@ use pglens::source::{self, SourceSpec};
 use pglens::text::{visible, visible_lines};
 use pglens::tui;
 
-use cli::{Cli, Command, DiffFormat, Format, PlanCommand, RefsFormat, RulesFormat};
+use cli::{Cli, Command, DiffFormat, Format, PlanCommand, RefsFormat, RlsFormat, RulesFormat};
 
 /// Keeps every thread's allocations in one glibc arena. The model is read on one thread,
 /// audited on another and indexed on a third; with an arena each, the memory one freed
@@ -260,6 +260,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             emit(&text)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Rls {
+            source,
+            as_user,
+            role,
+            claims,
+            format,
+        }) => rls(&source, as_user, role, claims, format, ask).await,
         Some(Command::Doctor) => {
             emit(&doctor())?;
             Ok(ExitCode::SUCCESS)
@@ -539,6 +546,69 @@ fn rules_json(entries: &[&audit::RuleEntry]) -> String {
 struct Reading {
     ask_password: bool,
     base: source::sqlfiles::Base,
+}
+
+/// `pglens rls`: the catalog first (for scopes and names), then the counts as the user.
+async fn rls(
+    source: &str,
+    as_user: Option<String>,
+    role: Option<String>,
+    claims: Option<String>,
+    format: RlsFormat,
+    reading: Reading,
+) -> anyhow::Result<ExitCode> {
+    use pglens::source::live::rls::{self as live_rls, Who};
+    let who = match (as_user.as_deref(), role) {
+        (Some("anon"), _) => Who::Anon,
+        (Some(user), _) => Who::User(user.to_string()),
+        (None, Some(role)) => Who::Role(role),
+        (None, None) => {
+            anyhow::bail!("pglens rls needs --as USER (an id or e-mail, or anon) or --role ROLE")
+        }
+    };
+    let claims = claims
+        .map(|c| {
+            serde_json::from_str::<serde_json::Value>(&c)
+                .ok()
+                .filter(serde_json::Value::is_object)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--claims must be a JSON object, such as '{{\"sub\": \"...\"}}'"
+                    )
+                })
+        })
+        .transpose()?;
+    let mut spec = SourceSpec::parse_all(&[source.to_string()], false)?;
+    if !matches!(spec, SourceSpec::Live(_)) {
+        anyhow::bail!(
+            "pglens rls reads as a user on a live database: give a connection string or URL"
+        );
+    }
+    if reading.ask_password {
+        spec = with_typed_password(spec)?;
+    }
+    let catalog = source::load(&spec, &mut |_| {}, &mut |w| {
+        eprintln!("pglens: warning: {}", visible(&w))
+    })
+    .await?;
+    let SourceSpec::Live(conninfo) = &spec else {
+        anyhow::bail!("pglens rls needs a live database");
+    };
+    let params =
+        source::live::conninfo::resolve(conninfo, &source::live::conninfo::ProcessEnvironment)
+            .map_err(|e| anyhow::anyhow!("{}", e.0))?;
+    let report = live_rls::run(&params, &catalog, &who, claims).await?;
+    let text = match format {
+        RlsFormat::Text => pglens::rls::report::text(&report),
+        RlsFormat::Json => pglens::rls::report::json(&report),
+        RlsFormat::Markdown => pglens::rls::report::markdown(&report),
+    };
+    emit(&text)?;
+    Ok(if report.leaks.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Reads a source for a headless command.

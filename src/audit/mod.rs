@@ -25,7 +25,7 @@ mod search_path;
 mod testing;
 
 pub use crate::sql::fix::FixStatement;
-pub use context::Context;
+pub use context::{Context, TENANT_COLUMN_CANDIDATES};
 pub use registry::{all_rules, find_rule, RuleEntry};
 
 use std::borrow::Cow;

@@ -24,6 +24,7 @@ mod introspection;
 mod migrations;
 mod offline;
 mod peek;
+mod rls;
 mod rules;
 mod safe_fixes;
 mod shapes;

@@ -12,6 +12,7 @@ mod indexes;
 pub mod introspect;
 pub mod peek;
 mod relations;
+pub mod rls;
 pub mod tls;
 mod workload;
 

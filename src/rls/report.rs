@@ -1,0 +1,189 @@
+//! `pglens rls` output: text for people, JSON (top-level `leaks`) for CI, Markdown for a
+//! review document. Names from the database go through `text::visible` (text, Markdown) or
+//! `text::json_escaped` (JSON).
+
+use std::fmt::Write as _;
+
+use super::{CommandResult, RlsReport, ROW_BOUND};
+use crate::text::visible;
+
+/// Who the report is about, in words: `user 1b2c… (a@example.com) as authenticated`.
+fn subject_line(r: &RlsReport) -> String {
+    let s = &r.subject;
+    match (&s.user_id, &s.email) {
+        (Some(id), Some(email)) => format!("user {id} ({email}) as role {}", s.role),
+        (Some(id), None) => format!("user {id} as role {}", s.role),
+        _ => format!("role {} (no user)", s.role),
+    }
+}
+
+fn count(rows: i64, bounded: bool) -> String {
+    if bounded {
+        format!("{ROW_BOUND}+")
+    } else {
+        rows.to_string()
+    }
+}
+
+/// What a table showed, in a few words.
+fn select_words(c: &CommandResult) -> String {
+    match c {
+        CommandResult::NotGranted => "no SELECT privilege".into(),
+        CommandResult::Counted {
+            rows,
+            foreign,
+            bounded,
+        } => match foreign {
+            _ if *rows == 0 => "0 rows visible".into(),
+            Some(0) => format!("{} rows visible, all its own", count(*rows, *bounded)),
+            Some(f) => format!(
+                "{} rows visible, {} of them someone else's",
+                count(*rows, *bounded),
+                count(*f, *bounded && *f >= ROW_BOUND)
+            ),
+            None => format!(
+                "{} rows visible (no scope to judge by)",
+                count(*rows, *bounded)
+            ),
+        },
+        CommandResult::Failed { error } => format!("cannot read: {error}"),
+    }
+}
+
+pub fn text(r: &RlsReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "pglens rls on {} for {}",
+        visible(&r.source),
+        visible(&subject_line(r))
+    );
+    let _ = writeln!(out);
+    if r.leaks.is_empty() {
+        let _ = writeln!(out, "No leak: nothing visible belongs to someone else.");
+    } else {
+        let _ = writeln!(out, "LEAKS ({})", r.leaks.len());
+        for l in &r.leaks {
+            let _ = writeln!(
+                out,
+                "  {}.{} {}: {} rows of someone else's ({}); {}",
+                visible(&l.schema),
+                visible(&l.table),
+                l.command,
+                count(l.rows, l.bounded),
+                visible(&l.scope),
+                visible(&l.why)
+            );
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Tables and views the role can reach");
+    for t in &r.tables {
+        if t.select == CommandResult::NotGranted {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "  {}.{} ({}): {}",
+            visible(&t.schema),
+            visible(&t.table),
+            t.kind,
+            visible(&select_words(&t.select))
+        );
+    }
+    let hidden = r
+        .tables
+        .iter()
+        .filter(|t| t.select == CommandResult::NotGranted)
+        .count();
+    if hidden > 0 {
+        let _ = writeln!(out, "  ({hidden} more without a SELECT privilege)");
+    }
+    if !r.bypasses.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Ways around row security the role can take");
+        for b in &r.bypasses {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                b.kind,
+                visible(&b.name),
+                visible(&b.why)
+            );
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Limits");
+    for l in &r.limits {
+        let _ = writeln!(out, "  {l}");
+    }
+    out
+}
+
+pub fn json(r: &RlsReport) -> String {
+    let value = serde_json::to_string_pretty(r).unwrap_or_else(|_| "{}".into());
+    crate::text::json_escaped(value) + "\n"
+}
+
+pub fn markdown(r: &RlsReport) -> String {
+    let md = |s: &str| visible(s).replace('|', "\\|");
+    let mut out = String::new();
+    let _ = writeln!(out, "# RLS as {}\n", md(&subject_line(r)));
+    let _ = writeln!(out, "Source: {}\n", md(&r.source));
+    if r.leaks.is_empty() {
+        let _ = writeln!(
+            out,
+            "**No leak**: nothing visible belongs to someone else.\n"
+        );
+    } else {
+        let _ = writeln!(out, "## Leaks\n");
+        let _ = writeln!(out, "| table | command | rows | scope | why |");
+        let _ = writeln!(out, "|---|---|---|---|---|");
+        for l in &r.leaks {
+            let _ = writeln!(
+                out,
+                "| {}.{} | {} | {} | {} | {} |",
+                md(&l.schema),
+                md(&l.table),
+                l.command,
+                count(l.rows, l.bounded),
+                md(&l.scope),
+                md(&l.why)
+            );
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "## Tables\n");
+    let reachable: Vec<_> = r
+        .tables
+        .iter()
+        .filter(|t| t.select != CommandResult::NotGranted)
+        .collect();
+    if reachable.is_empty() {
+        let _ = writeln!(out, "None: the role holds SELECT on none of them.");
+    } else {
+        let _ = writeln!(out, "| table | kind | SELECT |");
+        let _ = writeln!(out, "|---|---|---|");
+    }
+    for t in reachable {
+        let _ = writeln!(
+            out,
+            "| {}.{} | {} | {} |",
+            md(&t.schema),
+            md(&t.table),
+            t.kind,
+            md(&select_words(&t.select))
+        );
+    }
+    if !r.bypasses.is_empty() {
+        let _ = writeln!(out, "\n## Ways around row security\n");
+        for b in &r.bypasses {
+            let _ = writeln!(out, "- {} `{}`: {}", b.kind, md(&b.name), md(&b.why));
+        }
+    }
+    let _ = writeln!(out, "\n## Limits\n");
+    for l in &r.limits {
+        let _ = writeln!(out, "- {l}");
+    }
+    out
+}

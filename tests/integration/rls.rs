@@ -1,0 +1,331 @@
+//! `pglens rls` on a real server with seeded data: two users in two workspaces. Correct
+//! policies show no leak; each planted mistake shows one at its table; the statements the
+//! command sends are all reads (the server logs them).
+
+use serde_json::Value;
+
+use crate::common::TestDb;
+use crate::run_pglens;
+
+const USER_A: &str = "00000000-0000-0000-0000-00000000000a";
+const USER_B: &str = "00000000-0000-0000-0000-00000000000b";
+
+/// Two users in two workspaces, and tables scoped by workspace and by user, with the
+/// policies a careful team writes: membership through a SECURITY DEFINER helper that pins
+/// its search_path, `user_id = auth.uid()` for personal rows.
+const CORRECT: &str = "
+    INSERT INTO auth.users (id, email) VALUES
+      ('00000000-0000-0000-0000-00000000000a', 'a@example.com'),
+      ('00000000-0000-0000-0000-00000000000b', 'b@example.com');
+    CREATE TABLE public.workspaces (id uuid PRIMARY KEY, name text NOT NULL);
+    CREATE TABLE public.workspace_members (
+      workspace_id uuid NOT NULL REFERENCES public.workspaces (id),
+      user_id uuid NOT NULL REFERENCES auth.users (id),
+      role text NOT NULL DEFAULT 'member',
+      PRIMARY KEY (workspace_id, user_id));
+    CREATE TABLE public.projects (id serial PRIMARY KEY,
+      workspace_id uuid NOT NULL REFERENCES public.workspaces (id), name text NOT NULL);
+    CREATE TABLE public.notes (id serial PRIMARY KEY,
+      user_id uuid NOT NULL REFERENCES auth.users (id), body text);
+    CREATE TABLE public.countries (code text PRIMARY KEY);
+    CREATE FUNCTION public.is_member(ws uuid) RETURNS boolean
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+      SELECT EXISTS (SELECT 1 FROM public.workspace_members m
+                     WHERE m.workspace_id = ws AND m.user_id = auth.uid()) $$;
+    INSERT INTO public.workspaces VALUES
+      ('10000000-0000-0000-0000-000000000001', 'one'), ('10000000-0000-0000-0000-000000000002', 'two');
+    INSERT INTO public.workspace_members (workspace_id, user_id) VALUES
+      ('10000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-00000000000a'),
+      ('10000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-00000000000b');
+    INSERT INTO public.projects (workspace_id, name) VALUES
+      ('10000000-0000-0000-0000-000000000001', 'a1'), ('10000000-0000-0000-0000-000000000001', 'a2'),
+      ('10000000-0000-0000-0000-000000000002', 'b1'), ('10000000-0000-0000-0000-000000000002', 'b2'),
+      ('10000000-0000-0000-0000-000000000002', 'b3');
+    INSERT INTO public.notes (user_id, body) VALUES
+      ('00000000-0000-0000-0000-00000000000a', 'mine'),
+      ('00000000-0000-0000-0000-00000000000b', 'theirs'), ('00000000-0000-0000-0000-00000000000b', 'theirs');
+    INSERT INTO public.countries VALUES ('fr'), ('de');
+    ALTER TABLE public.workspaces ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE public.workspace_members ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE public.projects ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;
+    ALTER TABLE public.countries ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY \"members read workspaces\" ON public.workspaces FOR SELECT TO authenticated
+      USING (public.is_member(id));
+    CREATE POLICY \"members read members\" ON public.workspace_members FOR SELECT TO authenticated
+      USING (public.is_member(workspace_id));
+    CREATE POLICY \"members read projects\" ON public.projects FOR SELECT TO authenticated
+      USING (public.is_member(workspace_id));
+    CREATE POLICY \"own notes\" ON public.notes FOR SELECT TO authenticated
+      USING (user_id = auth.uid());
+    CREATE POLICY \"anyone reads countries\" ON public.countries FOR SELECT TO anon, authenticated
+      USING (true);
+    GRANT SELECT ON ALL TABLES IN SCHEMA public TO anon, authenticated;";
+
+/// The mistakes the issue names, each on a table of its own.
+const PLANTED: &str = "
+    CREATE TABLE public.documents (id serial PRIMARY KEY,
+      workspace_id uuid NOT NULL REFERENCES public.workspaces (id), body text);
+    INSERT INTO public.documents (workspace_id, body) SELECT workspace_id, name FROM public.projects;
+    ALTER TABLE public.documents ENABLE ROW LEVEL SECURITY;
+    -- A read policy that reads everything.
+    CREATE POLICY \"members read documents\" ON public.documents FOR SELECT TO authenticated
+      USING (true);
+    CREATE TABLE public.tasks (id serial PRIMARY KEY,
+      workspace_id uuid NOT NULL REFERENCES public.workspaces (id), title text);
+    INSERT INTO public.tasks (workspace_id, title) SELECT workspace_id, name FROM public.projects;
+    ALTER TABLE public.tasks ENABLE ROW LEVEL SECURITY;
+    -- `auth.uid() IS NULL OR ...`: no user at all passes.
+    CREATE POLICY \"members read tasks\" ON public.tasks FOR SELECT TO anon, authenticated
+      USING (auth.uid() IS NULL OR public.is_member(workspace_id));
+    CREATE TABLE public.profiles (id uuid PRIMARY KEY REFERENCES auth.users (id), display_name text);
+    INSERT INTO public.profiles VALUES
+      ('00000000-0000-0000-0000-00000000000a', 'A'), ('00000000-0000-0000-0000-00000000000b', 'B');
+    ALTER TABLE public.profiles ENABLE ROW LEVEL SECURITY;
+    -- Readable by anonymous callers.
+    CREATE POLICY \"profiles are public\" ON public.profiles FOR SELECT TO anon, authenticated
+      USING (true);
+    -- A view over a tenant table without security_invoker: read as its owner.
+    CREATE VIEW public.project_list AS SELECT id, workspace_id, name FROM public.projects;
+    GRANT SELECT ON ALL TABLES IN SCHEMA public TO anon, authenticated;";
+
+async fn seeded(hint: &str, planted: bool) -> TestDb {
+    let db = TestDb::with_supabase(hint).await;
+    db.exec(CORRECT).await;
+    if planted {
+        db.exec(PLANTED).await;
+    }
+    db
+}
+
+fn rls(db: &TestDb, who: &[&str]) -> (i32, Value, String) {
+    let conninfo = db.conninfo();
+    let mut args = vec!["rls", conninfo.as_str()];
+    args.extend_from_slice(who);
+    args.extend_from_slice(&["--format", "json"]);
+    let (code, out, err) = run_pglens(&args);
+    let json = serde_json::from_str(&out).unwrap_or(Value::Null);
+    (code, json, err)
+}
+
+/// `(table, rows)` of each leak.
+fn leaks(json: &Value) -> Vec<(String, i64)> {
+    json["leaks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no leaks array: {json}"))
+        .iter()
+        .map(|l| {
+            assert_eq!(l["command"], "SELECT");
+            assert_eq!(l["schema"], "public");
+            (
+                l["table"].as_str().unwrap_or("").to_string(),
+                l["rows"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect()
+}
+
+fn visible(json: &Value, table: &str) -> (i64, Option<i64>) {
+    let t = json["tables"]
+        .as_array()
+        .and_then(|ts| ts.iter().find(|t| t["table"] == table))
+        .unwrap_or_else(|| panic!("no {table}: {json}"));
+    (
+        t["select"]["rows"].as_i64().unwrap_or(-1),
+        t["select"]["foreign"].as_i64(),
+    )
+}
+
+#[tokio::test]
+async fn correct_policies_leak_nothing_to_a_user_or_to_anon() {
+    let db = seeded("rls_correct", false).await;
+    let (code, json, err) = rls(&db, &["--as", "a@example.com"]);
+    assert_eq!(code, 0, "{err}\n{json:#}");
+    assert!(leaks(&json).is_empty());
+    assert_eq!(json["subject"]["user_id"], USER_A);
+    assert_eq!(visible(&json, "projects"), (2, Some(0)));
+    assert_eq!(visible(&json, "notes"), (1, Some(0)));
+    assert_eq!(visible(&json, "workspace_members"), (1, Some(0)));
+    assert_eq!(visible(&json, "workspaces"), (1, Some(0)));
+    // Unscoped: counted, not judged.
+    assert_eq!(visible(&json, "countries"), (2, None));
+    // The helper is a way around row security the role can take, and is named as one.
+    assert!(
+        json["bypasses"]
+            .as_array()
+            .is_some_and(|b| b.iter().any(|b| b["name"] == "public.is_member(ws uuid)")),
+        "{json:#}"
+    );
+
+    let (code, json, err) = rls(&db, &["--as", "anon"]);
+    assert_eq!(code, 0, "{err}\n{json:#}");
+    assert!(leaks(&json).is_empty());
+    assert_eq!(visible(&json, "projects"), (0, Some(0)));
+    assert_eq!(visible(&json, "countries"), (2, None));
+
+    // User B sees B's rows only.
+    let (code, json, _) = rls(&db, &["--as", USER_B]);
+    assert_eq!(code, 0);
+    assert_eq!(visible(&json, "projects"), (3, Some(0)));
+    assert_eq!(visible(&json, "notes"), (2, Some(0)));
+}
+
+#[tokio::test]
+async fn each_planted_mistake_leaks_at_its_table() {
+    let db = seeded("rls_planted", true).await;
+    let (code, json, err) = rls(&db, &["--as", "a@example.com"]);
+    assert_eq!(code, 1, "{err}\n{json:#}");
+    let mut found = leaks(&json);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("documents".to_string(), 3),
+            ("profiles".to_string(), 1),
+            ("project_list".to_string(), 3),
+        ],
+        "{json:#}"
+    );
+    let documents = json["leaks"]
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["table"] == "documents"))
+        .expect("documents leak");
+    assert_eq!(
+        documents["policies"],
+        serde_json::json!(["members read documents"])
+    );
+    assert!(json["bypasses"].as_array().is_some_and(|b| b
+        .iter()
+        .any(|b| b["kind"] == "view" && b["name"] == "public.project_list")));
+
+    let (code, json, _) = rls(&db, &["--as", "anon"]);
+    assert_eq!(code, 1);
+    let mut found = leaks(&json);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("profiles".to_string(), 2),
+            ("project_list".to_string(), 5),
+            ("tasks".to_string(), 5),
+        ],
+        "{json:#}"
+    );
+
+    // Text for people names the leaks first.
+    let conninfo = db.conninfo();
+    let (code, text, _) = run_pglens(&["rls", &conninfo, "--as", "anon"]);
+    assert_eq!(code, 1);
+    assert!(text.contains("LEAKS (3)"), "{text}");
+    assert!(
+        text.contains(
+            "public.tasks SELECT: 5 rows of someone else's (workspace_id in the user's tenants"
+        ),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn refusals_are_plain_and_exit_2() {
+    let db = seeded("rls_refused", false).await;
+    let conninfo = db.conninfo();
+    let (code, _, err) = run_pglens(&["rls", &conninfo, "--as", "nobody@example.com"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no user nobody@example.com in auth.users"),
+        "{err}"
+    );
+    let (code, _, err) = run_pglens(&["rls", &conninfo]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs --as USER"), "{err}");
+    let (code, _, err) = run_pglens(&["rls", &conninfo, "--role", "no_such_role_here"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no role no_such_role_here"), "{err}");
+    // A connecting role that may not become `authenticated` is told which grant would do.
+    let role = format!("pglens_rls_plain_{}", std::process::id());
+    db.exec(&format!(
+        "CREATE ROLE {role} LOGIN; GRANT CONNECT ON DATABASE \"{}\" TO {role}; \
+         GRANT USAGE ON SCHEMA auth TO {role}; GRANT SELECT ON auth.users TO {role}",
+        db.name
+    ))
+    .await;
+    let mut params = db.params.clone();
+    params.user = role.clone();
+    let (code, _, err) = run_pglens(&[
+        "rls",
+        &crate::common::conninfo_string(&params),
+        "--as",
+        "a@example.com",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "{role} may not switch to role authenticated; `GRANT authenticated TO {role}` would allow it"
+        )),
+        "{err}"
+    );
+    let _ = db
+        .try_exec(&format!(
+            "DROP OWNED BY {role}; REVOKE CONNECT ON DATABASE \"{}\" FROM {role}",
+            db.name
+        ))
+        .await;
+    let _ = db.try_exec(&format!("DROP ROLE {role}")).await;
+    // Migration files have no rows to read.
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/migrations");
+    let (code, _, err) = run_pglens(&["rls", folder, "--as", "anon"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("on a live database"), "{err}");
+}
+
+/// Everything `pglens rls` sends is a read: the server logs every statement of this
+/// database (`log_statement = all`) and PostgreSQL's parser says what each one is.
+#[tokio::test]
+async fn every_statement_sent_is_a_read() {
+    let Some(cluster) = crate::common::server().cluster.as_ref() else {
+        // An external server's log is not ours to read.
+        return;
+    };
+    let db = seeded("rls_logged", true).await;
+    db.exec(&format!(
+        "ALTER DATABASE \"{}\" SET log_statement = 'all'",
+        db.name
+    ))
+    .await;
+    let log = cluster.dir.join("server.log");
+    let start = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0) as usize;
+    let (code, _, err) = rls(&db, &["--as", "a@example.com"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, _, err) = rls(&db, &["--as", "anon"]);
+    assert_eq!(code, 1, "{err}");
+    let text = std::fs::read(&log).expect("read the server log");
+    let text = String::from_utf8_lossy(&text[start.min(text.len())..]).into_owned();
+    // A statement's text runs on over lines that start with a tab.
+    let mut statements: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if let Some((_, sql)) = line.split_once("LOG:  statement: ") {
+            statements.push(sql.to_string());
+        } else if let (Some(last), Some(more)) = (statements.last_mut(), line.strip_prefix('\t')) {
+            last.push('\n');
+            last.push_str(more);
+        }
+    }
+    assert!(statements.len() > 10, "{text}");
+    let mut kinds = std::collections::BTreeSet::new();
+    for sql in &statements {
+        let parsed = pg_query::parse(sql, pg_query::ParserOptions::DEFAULT)
+            .unwrap_or_else(|e| panic!("{e}: {sql}"));
+        for kind in parsed.statement_types() {
+            assert!(
+                matches!(kind, "SelectStmt" | "TransactionStmt" | "VariableSetStmt"),
+                "{kind} sent: {sql}"
+            );
+            kinds.insert(kind.to_string());
+        }
+    }
+    assert!(statements
+        .iter()
+        .any(|s| s.contains("SET LOCAL ROLE authenticated")));
+    assert!(statements.iter().any(|s| s.contains("SET LOCAL ROLE anon")));
+    assert!(statements.iter().any(|s| s.trim() == "ROLLBACK"));
+}
