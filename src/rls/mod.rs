@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::audit::TENANT_COLUMN_CANDIDATES;
-use crate::model::{Catalog, QualifiedName, Relation, RelationKind};
+use crate::model::{Catalog, PolicyCommand, QualifiedName, Relation, RelationKind};
 use crate::sql::{ident, literal};
 
 /// Rows counted per table and command, at most: a huge table costs little, and the bound
@@ -38,6 +38,10 @@ pub struct Subject {
     /// The tenants the user belongs to, by membership table (read before the switch).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub tenants: BTreeMap<String, Vec<String>>,
+    /// Someone else to try writes for: another user's id (`user`) and, by membership table,
+    /// a tenant the user is not in.
+    #[serde(skip)]
+    pub strangers: BTreeMap<String, String>,
 }
 
 /// What decides whom a table's rows belong to.
@@ -264,6 +268,28 @@ pub struct TableResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
     pub select: CommandResult,
+    /// Rows the UPDATE policies admit for the subject, and how many are someone else's.
+    pub update: CommandResult,
+    pub delete: CommandResult,
+    /// Whether the INSERT check admits a row of someone else.
+    pub insert: InsertResult,
+}
+
+/// INSERT, judged on one probe row of another user or tenant (never inserted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum InsertResult {
+    NotGranted,
+    /// No scope, or nobody else to try: not judged.
+    NotJudged,
+    /// The check was evaluated on `row`.
+    Probed {
+        admits_foreign_row: bool,
+        row: serde_json::Value,
+    },
+    Failed {
+        error: String,
+    },
 }
 
 /// One command's outcome on one table.
@@ -319,63 +345,173 @@ pub struct RlsReport {
     pub limits: Vec<String>,
 }
 
-/// The leaks among the results: visible rows outside the subject's scope.
+/// The leaks among the results: visible or changeable rows outside the subject's scope,
+/// and an INSERT check that admits someone else's row.
 pub fn leaks(catalog: &Catalog, subject: &Subject, tables: &[TableResult]) -> Vec<Leak> {
-    tables
-        .iter()
-        .filter_map(|t| {
+    let mut out = Vec::new();
+    for t in tables {
+        let (Some(scope), Some(r)) = (t.scope.as_ref(), catalog.relation(&t.schema, &t.table))
+        else {
+            continue;
+        };
+        let commands = [
+            ("SELECT", PolicyCommand::Select, &t.select),
+            ("UPDATE", PolicyCommand::Update, &t.update),
+            ("DELETE", PolicyCommand::Delete, &t.delete),
+        ];
+        for (command, kind, result) in commands {
             let CommandResult::Counted {
                 foreign: Some(foreign),
                 bounded,
                 ..
-            } = &t.select
+            } = result
             else {
-                return None;
+                continue;
             };
             if *foreign == 0 {
-                return None;
+                continue;
             }
-            let scope = t.scope.as_ref()?;
-            let r = catalog.relation(&t.schema, &t.table)?;
-            let policies = admitting_policies(r, &subject.role);
-            let why = if !r.kind.is_table() {
-                format!("a {} shows them", r.kind.label())
-            } else if !r.rls_enabled {
-                "row-level security is off".to_string()
-            } else if policies.is_empty() {
-                "no policy admits them, yet they show (the role bypasses row security?)".to_string()
-            } else {
-                format!("admitted by {}", policies.join(", "))
-            };
-            Some(Leak {
+            let policies = admitting_policies(r, &subject.role, kind);
+            out.push(Leak {
                 schema: t.schema.clone(),
                 table: t.table.clone(),
-                command: "SELECT",
+                command,
                 rows: *foreign,
                 bounded: *bounded,
                 scope: scope.label(),
+                why: why(r, &policies),
                 policies,
-                why,
-            })
-        })
-        .collect()
+            });
+        }
+        if let InsertResult::Probed {
+            admits_foreign_row: true,
+            row,
+        } = &t.insert
+        {
+            let policies = admitting_policies(r, &subject.role, PolicyCommand::Insert);
+            out.push(Leak {
+                schema: t.schema.clone(),
+                table: t.table.clone(),
+                command: "INSERT",
+                rows: 1,
+                bounded: false,
+                scope: scope.label(),
+                why: format!(
+                    "the check admits a row of someone else ({row}); {}",
+                    why(r, &policies)
+                ),
+                policies,
+            });
+        }
+    }
+    out
 }
 
-/// Permissive policies for SELECT (or ALL) that apply to `role`.
-fn admitting_policies(r: &Relation, role: &str) -> Vec<String> {
-    use crate::model::PolicyCommand;
+fn why(r: &Relation, policies: &[String]) -> String {
+    if !r.kind.is_table() {
+        format!("a {} shows them", r.kind.label())
+    } else if !r.rls_enabled {
+        "row-level security is off".to_string()
+    } else if policies.is_empty() {
+        "no policy admits them, yet they show (the role bypasses row security?)".to_string()
+    } else {
+        format!("admitted by {}", policies.join(", "))
+    }
+}
+
+/// The policies of `r` for `command` (or ALL) that apply to `role`.
+fn applying<'r>(
+    r: &'r Relation,
+    role: &'r str,
+    command: PolicyCommand,
+) -> impl Iterator<Item = &'r crate::model::Policy> + 'r {
     r.policies
         .iter()
+        .filter(move |p| p.command == PolicyCommand::All || p.command == command)
+        .filter(move |p| p.roles.iter().any(|x| x == "public" || x == role))
+}
+
+/// Permissive policies for `command` (or ALL) that apply to `role`.
+fn admitting_policies(r: &Relation, role: &str, command: PolicyCommand) -> Vec<String> {
+    applying(r, role, command)
         .filter(|p| p.permissive)
-        .filter(|p| matches!(p.command, PolicyCommand::All | PolicyCommand::Select))
-        .filter(|p| p.roles.iter().any(|x| x == "public" || x == role))
         .map(|p| p.name.clone())
         .collect()
 }
 
+/// Combines policy expressions as PostgreSQL does: any permissive one, and every
+/// restrictive one; no permissive policy admits nothing. An absent expression admits all.
+fn combined(
+    r: &Relation,
+    role: &str,
+    command: PolicyCommand,
+    pick: impl Fn(&crate::model::Policy) -> Option<String>,
+) -> String {
+    if !r.rls_enabled {
+        return "true".into();
+    }
+    let expr = |p: &crate::model::Policy| pick(p).unwrap_or_else(|| "true".into());
+    let permissive: Vec<String> = applying(r, role, command)
+        .filter(|p| p.permissive)
+        .map(|p| format!("({})", expr(p)))
+        .collect();
+    if permissive.is_empty() {
+        return "false".into();
+    }
+    let mut all = vec![format!("({})", permissive.join(" OR "))];
+    all.extend(
+        applying(r, role, command)
+            .filter(|p| !p.permissive)
+            .map(|p| format!("({})", expr(p))),
+    );
+    all.join(" AND ")
+}
+
+/// The rows UPDATE or DELETE may touch for `role`: the policies' USING, combined.
+pub fn write_condition(r: &Relation, role: &str, command: PolicyCommand) -> String {
+    combined(r, role, command, |p| p.using.clone())
+}
+
+/// What a new row must satisfy for `role`: the INSERT policies' WITH CHECK (an ALL policy
+/// without one checks with its USING), combined.
+pub fn insert_check(r: &Relation, role: &str) -> String {
+    combined(r, role, PolicyCommand::Insert, |p| {
+        p.with_check.clone().or_else(|| {
+            (p.command == PolicyCommand::All)
+                .then(|| p.using.clone())
+                .flatten()
+        })
+    })
+}
+
+/// A row that belongs to someone else, for the INSERT probe: another user's id in the
+/// owner column, or a tenant the user is not in (with the user as its member, as someone
+/// joining a workspace uninvited would write it). None when there is nobody else.
+pub fn probe_row(r: &Relation, scope: &Scope, subject: &Subject) -> Option<serde_json::Value> {
+    let mut row = serde_json::Map::new();
+    match scope {
+        Scope::Owner { column } => {
+            row.insert(
+                column.clone(),
+                subject.strangers.get("user")?.clone().into(),
+            );
+        }
+        Scope::Tenant { column, membership } => {
+            let other = subject.strangers.get(&membership.table.to_string())?;
+            row.insert(column.clone(), other.clone().into());
+            if let Some(me) = &subject.user_id {
+                if r.has_column(&membership.user_column) && membership.user_column != *column {
+                    row.insert(membership.user_column.clone(), me.clone().into());
+                }
+            }
+        }
+    }
+    Some(serde_json::Value::Object(row))
+}
+
 /// The limits every report states.
 pub const LIMITS: &[&str] = &[
-    "SELECT is counted as the subject; INSERT, UPDATE and DELETE are not evaluated yet.",
+    "SELECT is counted as the subject. UPDATE and DELETE count the rows the command's policies admit (their USING, evaluated with the subject's claims as the connecting role, without the SELECT policies a filtered request would add). INSERT evaluates the check on one probe row of someone else; nothing is inserted.",
     "Whose rows are whose is inferred from the schema (scope per table); tables without a scope are counted but not judged.",
     "Counts stop at 10,000 rows per table.",
 ];
@@ -460,6 +596,7 @@ mod tests {
             email: None,
             claims: serde_json::json!({}),
             tenants: BTreeMap::new(),
+            strangers: BTreeMap::new(),
         };
         let projects = &scopes[&QualifiedName::new("public", "projects")];
         assert_eq!(projects.foreign_rows(&anon).as_deref(), Some("true"));
@@ -481,5 +618,42 @@ mod tests {
             notes.foreign_rows(&user).as_deref(),
             Some("author_id::pg_catalog.text IS DISTINCT FROM 'u1'")
         );
+    }
+
+    #[test]
+    fn policies_combine_as_postgresql_combines_them() {
+        use crate::model::Policy;
+        let policy = |name: &str, command, permissive, using: Option<&str>| Policy {
+            name: name.into(),
+            command,
+            permissive,
+            roles: vec!["authenticated".into()],
+            using: using.map(String::from),
+            with_check: None,
+            provenance: Default::default(),
+        };
+        let mut r = Relation::empty("public", "projects", RelationKind::Table);
+        assert_eq!(
+            write_condition(&r, "authenticated", PolicyCommand::Update),
+            "true"
+        );
+        r.rls_enabled = true;
+        assert_eq!(
+            write_condition(&r, "authenticated", PolicyCommand::Update),
+            "false"
+        );
+        r.policies = vec![
+            policy("read", PolicyCommand::Select, true, Some("a")),
+            policy("edit", PolicyCommand::Update, true, Some("b")),
+            policy("all", PolicyCommand::All, true, Some("d")),
+            policy("only live", PolicyCommand::All, false, Some("e")),
+        ];
+        r.policies[1].with_check = Some("c".into());
+        assert_eq!(
+            write_condition(&r, "authenticated", PolicyCommand::Update),
+            "((b) OR (d)) AND (e)"
+        );
+        assert_eq!(write_condition(&r, "anon", PolicyCommand::Update), "false");
+        assert_eq!(insert_check(&r, "authenticated"), "((d)) AND (e)");
     }
 }

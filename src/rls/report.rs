@@ -50,6 +50,52 @@ fn select_words(c: &CommandResult) -> String {
     }
 }
 
+/// What UPDATE, DELETE and INSERT allow, for the roles that hold those privileges.
+fn write_words(t: &super::TableResult) -> String {
+    use super::InsertResult;
+    let mut parts = Vec::new();
+    for (command, result) in [("UPDATE", &t.update), ("DELETE", &t.delete)] {
+        match result {
+            CommandResult::NotGranted => {}
+            CommandResult::Counted {
+                rows,
+                foreign,
+                bounded,
+            } => parts.push(match foreign {
+                Some(f) if *f > 0 => format!(
+                    "{command} {} rows, {} someone else's",
+                    count(*rows, *bounded),
+                    count(*f, *bounded && *f >= ROW_BOUND)
+                ),
+                _ => format!("{command} {} rows", count(*rows, *bounded)),
+            }),
+            CommandResult::Failed { error } => {
+                parts.push(format!("{command} not counted: {error}"))
+            }
+        }
+    }
+    match &t.insert {
+        InsertResult::NotGranted => {}
+        InsertResult::NotJudged => parts.push("INSERT allowed, not judged".into()),
+        InsertResult::Probed {
+            admits_foreign_row, ..
+        } => parts.push(
+            if *admits_foreign_row {
+                "INSERT admits someone else's row"
+            } else {
+                "INSERT refuses someone else's row"
+            }
+            .into(),
+        ),
+        InsertResult::Failed { error } => parts.push(format!("INSERT not judged: {error}")),
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", parts.join("; "))
+    }
+}
+
 pub fn text(r: &RlsReport) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -84,11 +130,12 @@ pub fn text(r: &RlsReport) -> String {
         }
         let _ = writeln!(
             out,
-            "  {}.{} ({}): {}",
+            "  {}.{} ({}): {}{}",
             visible(&t.schema),
             visible(&t.table),
             t.kind,
-            visible(&select_words(&t.select))
+            visible(&select_words(&t.select)),
+            visible(&write_words(t))
         );
     }
     let hidden = r
@@ -162,17 +209,18 @@ pub fn markdown(r: &RlsReport) -> String {
     if reachable.is_empty() {
         let _ = writeln!(out, "None: the role holds SELECT on none of them.");
     } else {
-        let _ = writeln!(out, "| table | kind | SELECT |");
-        let _ = writeln!(out, "|---|---|---|");
+        let _ = writeln!(out, "| table | kind | SELECT | writes |");
+        let _ = writeln!(out, "|---|---|---|---|");
     }
     for t in reachable {
         let _ = writeln!(
             out,
-            "| {}.{} | {} | {} |",
+            "| {}.{} | {} | {} | {} |",
             md(&t.schema),
             md(&t.table),
             t.kind,
-            md(&select_words(&t.select))
+            md(&select_words(&t.select)),
+            md(write_words(t).trim_start_matches("; "))
         );
     }
     if !r.bypasses.is_empty() {

@@ -60,7 +60,13 @@ const CORRECT: &str = "
       USING (user_id = auth.uid());
     CREATE POLICY \"anyone reads countries\" ON public.countries FOR SELECT TO anon, authenticated
       USING (true);
-    GRANT SELECT ON ALL TABLES IN SCHEMA public TO anon, authenticated;";
+    CREATE POLICY \"own notes change\" ON public.notes FOR UPDATE TO authenticated
+      USING (user_id = auth.uid());
+    CREATE POLICY \"members add projects\" ON public.projects FOR INSERT TO authenticated
+      WITH CHECK (public.is_member(workspace_id));
+    GRANT SELECT ON ALL TABLES IN SCHEMA public TO anon, authenticated;
+    GRANT INSERT, UPDATE, DELETE ON public.projects, public.notes, public.workspace_members
+      TO authenticated;";
 
 /// The mistakes the issue names, each on a table of its own.
 const PLANTED: &str = "
@@ -87,7 +93,22 @@ const PLANTED: &str = "
       USING (true);
     -- A view over a tenant table without security_invoker: read as its owner.
     CREATE VIEW public.project_list AS SELECT id, workspace_id, name FROM public.projects;
-    GRANT SELECT ON ALL TABLES IN SCHEMA public TO anon, authenticated;";
+    -- An UPDATE policy without the tenant check.
+    CREATE POLICY \"members update projects\" ON public.projects FOR UPDATE TO authenticated
+      USING (true);
+    -- FOR ALL, named like a read policy.
+    CREATE TABLE public.boards (id serial PRIMARY KEY,
+      workspace_id uuid NOT NULL REFERENCES public.workspaces (id), title text);
+    INSERT INTO public.boards (workspace_id, title) VALUES
+      ('10000000-0000-0000-0000-000000000001', 'a'), ('10000000-0000-0000-0000-000000000002', 'b'),
+      ('10000000-0000-0000-0000-000000000002', 'c');
+    ALTER TABLE public.boards ENABLE ROW LEVEL SECURITY;
+    CREATE POLICY \"anyone can view boards\" ON public.boards FOR ALL TO authenticated USING (true);
+    -- Anyone may add themselves to any workspace.
+    CREATE POLICY \"join a workspace\" ON public.workspace_members FOR INSERT TO authenticated
+      WITH CHECK (true);
+    GRANT SELECT ON ALL TABLES IN SCHEMA public TO anon, authenticated;
+    GRANT INSERT, UPDATE, DELETE ON public.boards TO authenticated;";
 
 async fn seeded(hint: &str, planted: bool) -> TestDb {
     let db = TestDb::with_supabase(hint).await;
@@ -108,14 +129,19 @@ fn rls(db: &TestDb, who: &[&str]) -> (i32, Value, String) {
     (code, json, err)
 }
 
-/// `(table, rows)` of each leak.
+/// `(table, rows)` of each SELECT leak.
 fn leaks(json: &Value) -> Vec<(String, i64)> {
+    leaks_of(json, "SELECT")
+}
+
+/// `(table, rows)` of each leak of `command`.
+fn leaks_of(json: &Value, command: &str) -> Vec<(String, i64)> {
     json["leaks"]
         .as_array()
         .unwrap_or_else(|| panic!("no leaks array: {json}"))
         .iter()
+        .filter(|l| l["command"] == command)
         .map(|l| {
-            assert_eq!(l["command"], "SELECT");
             assert_eq!(l["schema"], "public");
             (
                 l["table"].as_str().unwrap_or("").to_string(),
@@ -141,8 +167,25 @@ async fn correct_policies_leak_nothing_to_a_user_or_to_anon() {
     let db = seeded("rls_correct", false).await;
     let (code, json, err) = rls(&db, &["--as", "a@example.com"]);
     assert_eq!(code, 0, "{err}\n{json:#}");
-    assert!(leaks(&json).is_empty());
+    assert!(
+        json["leaks"].as_array().is_some_and(Vec::is_empty),
+        "{json:#}"
+    );
     assert_eq!(json["subject"]["user_id"], USER_A);
+    // The writes the correct policies allow are the user's own.
+    let table = |name: &str| {
+        json["tables"]
+            .as_array()
+            .and_then(|ts| ts.iter().find(|t| t["table"] == name).cloned())
+            .unwrap_or_default()
+    };
+    assert_eq!(table("notes")["update"]["rows"], 1);
+    assert_eq!(table("notes")["update"]["foreign"], 0);
+    assert_eq!(table("projects")["insert"]["admits_foreign_row"], false);
+    assert_eq!(
+        table("projects")["insert"]["row"]["workspace_id"],
+        "10000000-0000-0000-0000-000000000002"
+    );
     assert_eq!(visible(&json, "projects"), (2, Some(0)));
     assert_eq!(visible(&json, "notes"), (1, Some(0)));
     assert_eq!(visible(&json, "workspace_members"), (1, Some(0)));
@@ -180,9 +223,26 @@ async fn each_planted_mistake_leaks_at_its_table() {
     assert_eq!(
         found,
         [
+            ("boards".to_string(), 2),
             ("documents".to_string(), 3),
             ("profiles".to_string(), 1),
             ("project_list".to_string(), 3),
+        ],
+        "{json:#}"
+    );
+    // Writes: the UPDATE policy without a tenant check, the FOR ALL read policy, and the
+    // INSERT check that lets anyone join any workspace.
+    assert_eq!(
+        leaks_of(&json, "UPDATE"),
+        [("boards".to_string(), 2), ("projects".to_string(), 3)],
+        "{json:#}"
+    );
+    assert_eq!(leaks_of(&json, "DELETE"), [("boards".to_string(), 2)]);
+    assert_eq!(
+        leaks_of(&json, "INSERT"),
+        [
+            ("boards".to_string(), 1),
+            ("workspace_members".to_string(), 1)
         ],
         "{json:#}"
     );

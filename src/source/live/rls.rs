@@ -19,7 +19,8 @@ use super::connect::{self, LiveError};
 use super::ConnParams;
 use crate::model::{Catalog, RelationKind};
 use crate::rls::{
-    leaks, scopes, Bypass, CommandResult, RlsReport, Scope, Subject, TableResult, LIMITS, ROW_BOUND,
+    insert_check, leaks, probe_row, scopes, write_condition, Bypass, CommandResult, InsertResult,
+    RlsReport, Scope, Subject, TableResult, LIMITS, ROW_BOUND,
 };
 use crate::sql::{ident, literal, qualified};
 
@@ -111,16 +112,34 @@ async fn read_as(
             }
         }
     }
-    switch(client, &subject).await?;
+    subject.strangers = strangers(client, catalog, &subject, &scopes).await;
+    set_claims(client, &subject).await?;
     let schemas = target_schemas(catalog);
-    let mut tables = Vec::new();
-    let mut bypasses = Vec::new();
-    for r in catalog.relations.iter().filter(|r| {
+    let in_scope = |r: &&crate::model::Relation| {
         schemas.contains(&r.schema)
             && r.partition_of.is_none()
             && r.extension.is_none()
             && !matches!(r.kind, RelationKind::ForeignTable)
-    }) {
+    };
+    // Writes first, as the connecting role with the user's claims: the commands' own
+    // policies decide, not the SELECT policies the switch would add.
+    let mut writes = std::collections::HashMap::new();
+    for r in catalog
+        .relations
+        .iter()
+        .filter(in_scope)
+        .filter(|r| r.kind.is_table())
+    {
+        let scope = scopes.get(&r.qualified_name());
+        writes.insert(
+            r.qualified_name(),
+            writes_of(client, r, scope, &subject).await?,
+        );
+    }
+    exec(client, &format!("SET LOCAL ROLE {}", ident(&subject.role))).await?;
+    let mut tables = Vec::new();
+    let mut bypasses = Vec::new();
+    for r in catalog.relations.iter().filter(in_scope) {
         let name = qualified(&r.schema, &r.name);
         let granted = value(
             client,
@@ -148,12 +167,20 @@ async fn read_as(
                 ),
             });
         }
+        let (update, delete, insert) = writes.remove(&r.qualified_name()).unwrap_or((
+            CommandResult::NotGranted,
+            CommandResult::NotGranted,
+            InsertResult::NotGranted,
+        ));
         tables.push(TableResult {
             schema: r.schema.clone(),
             table: r.name.clone(),
             kind: r.kind.label(),
             scope,
             select,
+            update,
+            delete,
+            insert,
         });
     }
     bypasses.extend(definer_functions(client, &schemas).await?);
@@ -268,6 +295,7 @@ async fn subject(
         email,
         claims,
         tenants: Default::default(),
+        strangers: Default::default(),
     })
 }
 
@@ -298,8 +326,8 @@ async fn check_switch(client: &Client, subject: &Subject) -> Result<(), RlsError
     }
 }
 
-/// `SET LOCAL ROLE` and the request's claims, as PostgREST sets them.
-async fn switch(client: &Client, subject: &Subject) -> Result<(), RlsError> {
+/// The request's claims, as PostgREST sets them (for this transaction only).
+async fn set_claims(client: &Client, subject: &Subject) -> Result<(), RlsError> {
     let claim = |name: &str, v: Option<&str>| {
         format!(
             "pg_catalog.set_config({}, {}, true)",
@@ -308,14 +336,170 @@ async fn switch(client: &Client, subject: &Subject) -> Result<(), RlsError> {
         )
     };
     let sql = format!(
-        "SET LOCAL ROLE {}; SELECT pg_catalog.set_config('request.jwt.claims', {}, true), {}, {}, {}",
-        ident(&subject.role),
+        "SELECT pg_catalog.set_config('request.jwt.claims', {}, true), {}, {}, {}",
         literal(&subject.claims.to_string()),
         claim("sub", subject.user_id.as_deref()),
         claim("role", Some(&subject.role)),
         claim("email", subject.email.as_deref()),
     );
     exec(client, &sql).await
+}
+
+/// Someone else to try writes for: another user, and a tenant the user is not in, by
+/// membership table (read as the connecting role; missing when there is none).
+async fn strangers(
+    client: &Client,
+    catalog: &Catalog,
+    subject: &Subject,
+    scopes: &std::collections::BTreeMap<crate::model::QualifiedName, Scope>,
+) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let me = subject
+        .user_id
+        .as_deref()
+        .map(literal)
+        .unwrap_or_else(|| "NULL".into());
+    if catalog.relation("auth", "users").is_some() {
+        let sql = format!(
+            "SELECT u.id::pg_catalog.text FROM auth.users u \
+             WHERE u.id::pg_catalog.text IS DISTINCT FROM {me} ORDER BY 1 LIMIT 1"
+        );
+        if let Ok(id) = guarded(client, &sql).await {
+            if !id.is_empty() {
+                out.insert("user".to_string(), id);
+            }
+        }
+    }
+    let memberships: std::collections::BTreeSet<_> = scopes
+        .values()
+        .filter_map(|s| match s {
+            Scope::Tenant { membership, .. } => Some(membership.clone()),
+            Scope::Owner { .. } => None,
+        })
+        .collect();
+    for m in memberships {
+        let mine: Vec<String> = subject
+            .tenants
+            .get(&m.table.to_string())
+            .into_iter()
+            .flatten()
+            .map(|t| literal(t))
+            .collect();
+        let tenant = ident(&m.tenant_column);
+        let outside = if mine.is_empty() {
+            "true".to_string()
+        } else {
+            format!(
+                "{tenant}::pg_catalog.text <> ALL (ARRAY[{}]::pg_catalog.text[])",
+                mine.join(", ")
+            )
+        };
+        let sql = format!(
+            "SELECT {tenant}::pg_catalog.text FROM {} WHERE {tenant} IS NOT NULL AND {outside} ORDER BY 1 LIMIT 1",
+            qualified(&m.table.schema, &m.table.name)
+        );
+        if let Ok(t) = guarded(client, &sql).await {
+            if !t.is_empty() {
+                out.insert(m.table.to_string(), t);
+            }
+        }
+    }
+    out
+}
+
+/// UPDATE and DELETE: the rows their policies admit (and how many are someone else's);
+/// INSERT: whether the check admits a probe row of someone else. Each only where the role
+/// holds the privilege.
+async fn writes_of(
+    client: &Client,
+    r: &crate::model::Relation,
+    scope: Option<&Scope>,
+    subject: &Subject,
+) -> Result<(CommandResult, CommandResult, InsertResult), RlsError> {
+    use crate::model::PolicyCommand;
+    let name = qualified(&r.schema, &r.name);
+    let granted = |privilege: &'static str| {
+        let sql = format!(
+            "SELECT pg_catalog.has_table_privilege({}, {}, '{privilege}')",
+            literal(&subject.role),
+            literal(&name)
+        );
+        async move { value(client, &sql).await.map(|v| v.as_deref() == Some("t")) }
+    };
+    let mut changes = Vec::new();
+    for (privilege, command) in [
+        ("UPDATE", PolicyCommand::Update),
+        ("DELETE", PolicyCommand::Delete),
+    ] {
+        changes.push(if granted(privilege).await? {
+            let condition = write_condition(r, &subject.role, command);
+            count_where(client, &name, &condition, scope, subject).await
+        } else {
+            CommandResult::NotGranted
+        });
+    }
+    let insert = if !granted("INSERT").await? {
+        InsertResult::NotGranted
+    } else {
+        match scope.and_then(|s| probe_row(r, s, subject)) {
+            None => InsertResult::NotJudged,
+            Some(row) => {
+                let sql = format!(
+                    "SELECT coalesce(pg_catalog.bool_or(ok), false) FROM (SELECT ({}) AS ok FROM \
+                     (SELECT (pg_catalog.jsonb_populate_record(NULL::{name}, {}::pg_catalog.jsonb)).*) AS {}) probe",
+                    insert_check(r, &subject.role),
+                    literal(&row.to_string()),
+                    ident(&r.name)
+                );
+                match guarded(client, &sql).await {
+                    Ok(v) => InsertResult::Probed {
+                        admits_foreign_row: v == "t",
+                        row,
+                    },
+                    Err(error) => InsertResult::Failed { error },
+                }
+            }
+        }
+    };
+    let delete = changes.pop().unwrap_or(CommandResult::NotGranted);
+    let update = changes.pop().unwrap_or(CommandResult::NotGranted);
+    Ok((update, delete, insert))
+}
+
+/// Rows of `name` that satisfy `condition`, and how many of those are outside the scope.
+async fn count_where(
+    client: &Client,
+    name: &str,
+    condition: &str,
+    scope: Option<&Scope>,
+    subject: &Subject,
+) -> CommandResult {
+    let bound = ROW_BOUND + 1;
+    let foreign = scope.and_then(|s| s.foreign_rows(subject));
+    let foreign_count = foreign
+        .as_ref()
+        .map(|f| {
+            format!(
+                " || ',' || (SELECT count(*) FROM (SELECT 1 FROM {name} WHERE ({condition}) AND ({f}) LIMIT {bound}) f)"
+            )
+        })
+        .unwrap_or_default();
+    let sql = format!(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM {name} WHERE ({condition}) LIMIT {bound}) v)::pg_catalog.text{foreign_count}"
+    );
+    match guarded(client, &sql).await {
+        Ok(v) => {
+            let mut parts = v.split(',').map(|p| p.parse::<i64>().unwrap_or(0));
+            let rows = parts.next().unwrap_or(0);
+            let foreign_rows = foreign.as_ref().map(|_| parts.next().unwrap_or(0));
+            CommandResult::Counted {
+                rows: rows.min(ROW_BOUND),
+                foreign: foreign_rows.map(|f| f.min(ROW_BOUND)),
+                bounded: rows > ROW_BOUND,
+            }
+        }
+        Err(error) => CommandResult::Failed { error },
+    }
 }
 
 /// Rows the relation shows, and how many are outside the subject's scope, each bounded.
