@@ -131,6 +131,9 @@ pub enum Command {
         /// JWT claims to add or override, as a JSON object (`{"app_metadata": {...}}`).
         #[arg(long, value_name = "JSON")]
         claims: Option<String>,
+        /// Longest one count may run, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+        timeout: u64,
         #[arg(long, value_enum, default_value_t = RlsFormat::Text)]
         format: RlsFormat,
     },

@@ -265,8 +265,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             as_user,
             role,
             claims,
+            timeout,
             format,
-        }) => rls(&source, as_user, role, claims, format, ask).await,
+        }) => rls(&source, as_user, role, claims, timeout, format, ask).await,
         Some(Command::Doctor) => {
             emit(&doctor())?;
             Ok(ExitCode::SUCCESS)
@@ -554,6 +555,7 @@ async fn rls(
     as_user: Option<String>,
     role: Option<String>,
     claims: Option<String>,
+    timeout: u64,
     format: RlsFormat,
     reading: Reading,
 ) -> anyhow::Result<ExitCode> {
@@ -597,7 +599,8 @@ async fn rls(
     let params =
         source::live::conninfo::resolve(conninfo, &source::live::conninfo::ProcessEnvironment)
             .map_err(|e| anyhow::anyhow!("{}", e.0))?;
-    let report = live_rls::run(&params, &catalog, &who, claims).await?;
+    let timeout = std::time::Duration::from_secs(timeout.max(1));
+    let report = live_rls::run(&params, &catalog, &who, claims, timeout).await?;
     let text = match format {
         RlsFormat::Text => pglens::rls::report::text(&report),
         RlsFormat::Json => pglens::rls::report::json(&report),

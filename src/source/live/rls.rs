@@ -44,8 +44,8 @@ pub enum RlsError {
     Refused(String),
 }
 
-/// Longest any one statement may run.
-const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest any one statement may run, unless `--timeout` says otherwise.
+pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Reads every reachable relation of `catalog` as `who`.
 pub async fn run(
@@ -53,6 +53,7 @@ pub async fn run(
     catalog: &Catalog,
     who: &Who,
     extra_claims: Option<serde_json::Value>,
+    timeout: Duration,
 ) -> Result<RlsReport, RlsError> {
     let client = connect::connect(params).await?;
     exec(
@@ -60,7 +61,7 @@ pub async fn run(
         &format!(
             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = {}; \
              SET LOCAL lock_timeout = 2500",
-            STATEMENT_TIMEOUT.as_millis()
+            timeout.as_millis()
         ),
     )
     .await?;
@@ -543,12 +544,7 @@ async fn count(
             let _ = client
                 .batch_execute("ROLLBACK TO SAVEPOINT pglens_rls; RELEASE SAVEPOINT pglens_rls")
                 .await;
-            CommandResult::Failed {
-                error: e
-                    .as_db_error()
-                    .map(|d| d.message().to_string())
-                    .unwrap_or_else(|| e.to_string()),
-            }
+            CommandResult::Failed { error: refusal(&e) }
         }
     }
 }
@@ -587,6 +583,20 @@ async fn definer_functions(client: &Client, schemas: &[String]) -> Result<Vec<By
         .collect())
 }
 
+/// The server's words for a refusal; a timeout says what to do about it.
+fn refusal(e: &tokio_postgres::Error) -> String {
+    let message = e
+        .as_db_error()
+        .map(|d| d.message().to_string())
+        .unwrap_or_else(|| e.to_string());
+    if message.contains("statement timeout") {
+        "timed out (slow policies, often a function called for every row; --timeout gives it longer)"
+            .into()
+    } else {
+        message
+    }
+}
+
 /// One value under a savepoint: a refusal is returned and leaves the transaction usable.
 async fn guarded(client: &Client, sql: &str) -> Result<String, String> {
     let _ = client.batch_execute("SAVEPOINT pglens_rls").await;
@@ -605,10 +615,7 @@ async fn guarded(client: &Client, sql: &str) -> Result<String, String> {
             let _ = client
                 .batch_execute("ROLLBACK TO SAVEPOINT pglens_rls; RELEASE SAVEPOINT pglens_rls")
                 .await;
-            Err(e
-                .as_db_error()
-                .map(|d| d.message().to_string())
-                .unwrap_or_else(|| e.to_string()))
+            Err(refusal(&e))
         }
     }
 }
