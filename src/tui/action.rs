@@ -56,6 +56,13 @@ pub enum Action {
     ReverseSort,
     /// The first rows of the selected table (live databases only).
     Peek,
+    /// RLS as a user: asks whom to read as (live databases only).
+    ReadAs,
+    /// What reading as `who` found, or why it could not.
+    RlsArrived {
+        who: String,
+        result: Box<Result<crate::rls::RlsReport, String>>,
+    },
     /// A peek's rows, or why there are none, for `table`.
     PeekArrived {
         table: crate::model::QualifiedName,
@@ -195,6 +202,7 @@ commands! {
     GroupAlike = "group_alike", ["a"], "findings list: group alike findings / one by one";
     Tables = "tables", ["T"], "table list with rows, size, reads, writes, dependents";
     Peek = "peek", ["p"], "the table's first 50 rows, read only (live databases)";
+    ReadAs = "read_as", ["U"], "RLS as a user: what a user or anon reads, and leaks (live databases)";
     Mark = "mark", ["m"], "cleanup plan: mark the table keep / drop / merge / investigate";
     ExportPlan = "export_plan", ["E"], "write the cleanup plan as Markdown and SQL";
     Drift = "drift", ["D"], "differences from the --drift source";

@@ -190,6 +190,45 @@ pub(super) fn spawn_peek(
     });
 }
 
+/// Reads every API table as `who` on a worker thread of its own; the report arrives as
+/// [`Action::RlsArrived`]. Only a live source is read (the update never asks otherwise).
+pub(super) fn spawn_read_as(options: &Options, who: String, tx: Sender<Action>) {
+    let source::SourceSpec::Live(conninfo) = options.spec.clone() else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let result = read_as(&conninfo, &who);
+        let _ = tx.send(Action::RlsArrived {
+            who,
+            result: Box::new(result),
+        });
+    });
+}
+
+fn read_as(conninfo: &str, who: &str) -> Result<crate::rls::RlsReport, String> {
+    use source::live::{conninfo, rls};
+    let params =
+        conninfo::resolve(conninfo, &conninfo::ProcessEnvironment).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))?;
+    runtime.block_on(async {
+        // The catalog again, as the report needs it fresh: a reload may have changed it.
+        let catalog = source::live::load(&params, &mut |_| {})
+            .await
+            .map_err(|e| e.to_string())?;
+        let who = if who == "anon" {
+            rls::Who::Anon
+        } else {
+            rls::Who::User(who.to_string())
+        };
+        rls::run(&params, &catalog, &who, None, rls::STATEMENT_TIMEOUT)
+            .await
+            .map_err(|e| e.to_string())
+    })
+}
+
 fn peek(
     conninfo: &str,
     table: &crate::model::QualifiedName,

@@ -315,6 +315,7 @@ fn apply(
             }
             Effect::Reload => loader::spawn(options, tx.clone()),
             Effect::Peek { table } => loader::spawn_peek(options, table, tx.clone()),
+            Effect::ReadAs { who } => loader::spawn_read_as(options, who, tx.clone()),
             Effect::Reconnect { password } => {
                 // The typed password joins the source, so a later reload keeps it.
                 if let SourceSpec::Live(conninfo) = &options.spec {
@@ -344,6 +345,7 @@ fn translate(
             let typing = match &app.overlay {
                 Overlay::Search(_)
                 | Overlay::Suppress(_)
+                | Overlay::ReadAs(_)
                 | Overlay::Mark(_)
                 | Overlay::Password(_) => true,
                 Overlay::Tables(view) => view.typing,

@@ -125,6 +125,8 @@ pub enum Overlay {
     Full(FullText),
     /// The first rows of a table, read from the live database.
     Peek(PeekView),
+    /// Asking whom to read as (`U`): a user's id or e-mail, or `anon`; what has been typed.
+    ReadAs(String),
 }
 
 /// The row peek (`p`): which table, what has been read, and where the cursor is.
@@ -227,6 +229,10 @@ pub enum Effect {
     /// Read the first rows of a table from the live database, on a worker thread.
     Peek {
         table: QualifiedName,
+    },
+    /// Read every API table as `who` (`pglens rls`), on a worker thread.
+    ReadAs {
+        who: String,
     },
     Reload,
     Quit,

@@ -389,3 +389,87 @@ async fn every_statement_sent_is_a_read() {
     assert!(statements.iter().any(|s| s.contains("SET LOCAL ROLE anon")));
     assert!(statements.iter().any(|s| s.trim() == "ROLLBACK"));
 }
+
+/// `U` in the explorer: refused on offline sources; on a live one it asks whom to read as,
+/// asks the runtime to read, and shows the report when it arrives (a report for a view
+/// closed or replaced meanwhile is dropped).
+#[test]
+fn the_explorer_reads_as_a_user_on_u() {
+    use pglens::rls::{Leak, RlsReport, Subject};
+    use pglens::tui::action::Action;
+    use pglens::tui::state::{App, Effect, Overlay};
+
+    let app_on = |source| {
+        let mut catalog = pglens::source::snapshot::demo();
+        catalog.meta.source = source;
+        let mut app = App::new("test".into());
+        app.update(Action::Resize {
+            width: 100,
+            height: 30,
+        });
+        app.update(Action::Loaded(Box::new(pglens::tui::model::Model::new(
+            catalog,
+            Vec::new(),
+            Default::default(),
+        ))));
+        app
+    };
+    let mut demo = app_on(pglens::model::SourceKind::Demo);
+    demo.update(Action::ReadAs);
+    assert!(matches!(demo.overlay, Overlay::None));
+    assert!(crate::explorer::screen(&demo, 100, 30).contains("a live database only"));
+
+    let mut app = app_on(pglens::model::SourceKind::Live);
+    app.update(Action::ReadAs);
+    for c in "anon".chars() {
+        app.update(Action::Input(c));
+    }
+    let effects = app.update(Action::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::ReadAs { who }] if who == "anon"),
+        "{effects:?}"
+    );
+    assert!(crate::explorer::screen(&app, 100, 30).contains("reading every API table"));
+    let report = RlsReport {
+        source: "test".into(),
+        subject: Subject {
+            role: "anon".into(),
+            user_id: None,
+            email: None,
+            claims: serde_json::json!({"role": "anon"}),
+            tenants: Default::default(),
+            strangers: Default::default(),
+        },
+        tables: Vec::new(),
+        leaks: vec![Leak {
+            schema: "public".into(),
+            table: "profiles".into(),
+            command: "SELECT",
+            rows: 2,
+            bounded: false,
+            scope: "id = the user".into(),
+            policies: vec!["profiles are public".into()],
+            why: "admitted by profiles are public".into(),
+        }],
+        bypasses: Vec::new(),
+        limits: Vec::new(),
+    };
+    // Another view's report is not this one's.
+    app.update(Action::RlsArrived {
+        who: "someone@else".into(),
+        result: Box::new(Ok(report.clone())),
+    });
+    assert!(crate::explorer::screen(&app, 100, 30).contains("reading every API table"));
+    app.update(Action::RlsArrived {
+        who: "anon".into(),
+        result: Box::new(Ok(report)),
+    });
+    let text = crate::explorer::screen(&app, 100, 30);
+    assert!(text.contains("LEAKS (1)"), "{text}");
+    assert!(
+        text.contains("public.profiles SELECT: 2 rows of someone else's"),
+        "{text}"
+    );
+    app.update(Action::Escape);
+    assert!(matches!(app.overlay, Overlay::None));
+}

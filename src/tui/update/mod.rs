@@ -9,6 +9,7 @@ mod drift;
 mod findings;
 mod full;
 mod peek;
+mod read_as;
 mod review;
 mod search;
 mod suppress;
@@ -198,6 +199,10 @@ impl App {
                 self.peek_arrived(table, *result);
                 Vec::new()
             }
+            Action::RlsArrived { who, result } => {
+                self.rls_arrived(&who, *result);
+                Vec::new()
+            }
             Action::Quit => vec![Effect::Quit],
             other => self.update_for_mode(other),
         }
@@ -214,6 +219,7 @@ impl App {
             Overlay::Drift(selected) => self.update_drift(selected, action),
             Overlay::Full(full) => self.update_full(full, action),
             Overlay::Peek(view) => self.update_peek(view, action),
+            Overlay::ReadAs(typed) => self.update_read_as(typed, action),
             Overlay::Help(offset) => {
                 let offset = match action {
                     Action::Escape | Action::Help | Action::Enter => return Vec::new(),
@@ -320,6 +326,7 @@ impl App {
             },
             Action::ExportPlan => return self.export_plan(),
             Action::Peek => return self.start_peek(self.selected_table(), None),
+            Action::ReadAs => self.start_read_as(),
             Action::CopyFix => return self.copy_fix(),
             Action::CopyAll => return self.copy_all(),
             Action::Suppress => self.start_suppress(false),

@@ -374,6 +374,32 @@ pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, t
     );
 }
 
+/// Whom to read as (`U`).
+pub fn read_as(frame: &mut Frame<'_>, size: Rect, typed: &str, theme: &Theme) {
+    let area = centred(size, 80, 6);
+    frame.render_widget(Clear, area);
+    let text = vec![
+        Line::styled(
+            "read every API table as this user, in a read-only transaction, and count leaks",
+            theme.muted,
+        ),
+        Line::from(vec![
+            Span::styled("as: ", theme.accent),
+            Span::raw(shown(typed)),
+            Span::styled("▏", theme.accent),
+        ]),
+        Line::styled(
+            "an auth.users id or e-mail, or anon; Enter reads, Esc cancels",
+            theme.muted,
+        ),
+    ];
+    frame.render_widget(
+        Paragraph::new(text)
+            .block(pane(true, theme).title(Span::styled(" RLS as a user ", theme.title))),
+        area,
+    );
+}
+
 /// The password prompt: one bullet per character typed, never the characters.
 pub fn password(frame: &mut Frame<'_>, size: Rect, app: &App, typed: &str, theme: &Theme) {
     let area = centred(size, 60, 5);
