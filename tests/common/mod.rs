@@ -148,6 +148,39 @@ impl TestDb {
         }
     }
 
+    /// Waits until the statistics this session has counted reach other sessions, which is
+    /// when `ready` (a query returning one boolean, read by this session) is true.
+    ///
+    /// From PostgreSQL 15 a forced flush publishes them at once. Before, a backend reports
+    /// at the end of a transaction at most every 500 ms, the collector receives the report
+    /// a moment later, and a reader may be served a statistics file up to 500 ms old: one
+    /// sleep is not enough under load, so the wait polls with a fresh snapshot each time.
+    pub async fn await_statistics(&self, ready: &str) {
+        self.exec(
+            "DO $$ BEGIN
+               IF current_setting('server_version_num')::int >= 150000 THEN
+                 PERFORM pg_stat_force_next_flush();
+               ELSE
+                 PERFORM pg_sleep(0.6);
+               END IF;
+             END $$;",
+        )
+        .await;
+        for _ in 0..100 {
+            self.exec("SELECT pg_stat_clear_snapshot()").await;
+            let row = self
+                .client
+                .query_one(ready, &[])
+                .await
+                .unwrap_or_else(|e| panic!("{ready}: {e}"));
+            if row.get::<_, Option<bool>>(0) == Some(true) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("statistics never reached other sessions: {ready}");
+    }
+
     /// A `key=value` connection string for the binary's command line.
     pub fn conninfo(&self) -> String {
         conninfo_string(&self.params)

@@ -17,8 +17,10 @@ const SUPABASE_GRANTS: &str = "
     ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;";
 
 /// Makes the statistics written so far visible to other sessions: at once from PostgreSQL 15
-/// (`pg_stat_force_next_flush`); before that, a backend reports at the end of a transaction
-/// at most every 500 ms, so the batch waits that long first.
+/// (`pg_stat_force_next_flush`). Before that, a backend reports at the end of a transaction
+/// at most every 500 ms, so the first block waits that long; and a reader may be served a
+/// statistics file up to 500 ms old, so the second waits until any file it is served was
+/// written after the report.
 macro_rules! flush_stats {
     () => {
         "
@@ -26,6 +28,11 @@ macro_rules! flush_stats {
           IF current_setting('server_version_num')::int >= 150000 THEN
             PERFORM pg_stat_force_next_flush();
           ELSE
+            PERFORM pg_sleep(0.6);
+          END IF;
+        END $$;
+        DO $$ BEGIN
+          IF current_setting('server_version_num')::int < 150000 THEN
             PERFORM pg_sleep(0.6);
           END IF;
         END $$;"

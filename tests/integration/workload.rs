@@ -261,16 +261,10 @@ async fn sequential_scans_over_many_rows_are_named_with_their_statements() {
         200,
     )
     .await;
-    // Scan counts reach other sessions at once from PostgreSQL 15 when asked; before, a
-    // backend reports at most every 500 ms.
-    db.exec(
-        "DO $$ BEGIN
-           IF current_setting('server_version_num')::int >= 150000 THEN
-             PERFORM pg_stat_force_next_flush();
-           ELSE
-             PERFORM pg_sleep(0.6);
-           END IF;
-         END $$;",
+    db.await_statistics(
+        "SELECT seq_scan >= 60 AND (SELECT seq_scan >= 200 FROM pg_stat_user_tables
+                                    WHERE relname = 'countries')
+         FROM pg_stat_user_tables WHERE relname = 'leads'",
     )
     .await;
     let catalog = db.introspect().await;
