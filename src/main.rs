@@ -389,6 +389,7 @@ fn explorer_options(cli: &Cli) -> anyhow::Result<tui::Options> {
             hide_platform: config.schemas.hide_platform,
         },
         code,
+        rls_scopes: config.rls.clone(),
         drift: cli
             .drift
             .as_deref()
@@ -600,7 +601,9 @@ async fn rls(
         source::live::conninfo::resolve(conninfo, &source::live::conninfo::ProcessEnvironment)
             .map_err(|e| anyhow::anyhow!("{}", e.0))?;
     let timeout = std::time::Duration::from_secs(timeout.max(1));
-    let report = live_rls::run(&params, &catalog, &who, claims, timeout).await?;
+    let config = tui::config::Config::load().map_err(anyhow::Error::msg)?;
+    let scopes = pglens::rls::scopes_with(&catalog, &config.rls).map_err(anyhow::Error::msg)?;
+    let report = live_rls::run(&params, &catalog, &scopes, &who, claims, timeout).await?;
     let text = match format {
         RlsFormat::Text => pglens::rls::report::text(&report),
         RlsFormat::Json => pglens::rls::report::json(&report),

@@ -9,6 +9,7 @@
 //! how many of them fall outside the user's scope: those are leaks. [`report`] prints the
 //! result.
 
+pub mod findings;
 pub mod report;
 
 use std::collections::BTreeMap;
@@ -28,6 +29,10 @@ pub const ROW_BOUND: i64 = 10_000;
 pub struct Subject {
     /// The database role the statements run as (`authenticated`, `anon`, or any role).
     pub role: String,
+    /// The roles whose policies apply to it: itself, the roles it inherits from, and
+    /// PUBLIC, as PostgreSQL picks a policy's roles.
+    #[serde(skip)]
+    pub acts_as: Vec<String>,
     /// The user's id, when the subject is a user (`auth.users.id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -255,6 +260,129 @@ pub fn scopes(catalog: &Catalog) -> BTreeMap<QualifiedName, Scope> {
     out
 }
 
+/// Scopes the user gives where the schema does not say whose rows are whose: `[rls]` in
+/// the config file.
+///
+/// ```toml
+/// [rls]
+/// membership = "public.org_members(org_id, user_id)"  # links users to tenants
+/// [rls.scope]
+/// "public.notes" = "created_by"         # a row is the user's this column names
+/// "public.invoices" = "tenant:org_id"   # a row is the tenant's this column names
+/// "public.countries" = "none"           # shared rows: counted, not judged
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeOverrides {
+    /// The membership table for tenant scopes: `schema.table(tenant_column, user_column)`.
+    pub membership: Option<String>,
+    /// By table (`schema.table`): an owner column, `tenant:column`, or `none`.
+    #[serde(default)]
+    pub scope: BTreeMap<String, String>,
+}
+
+impl ScopeOverrides {
+    pub fn is_empty(&self) -> bool {
+        self.membership.is_none() && self.scope.is_empty()
+    }
+}
+
+/// Every table's scope: inferred ([`scopes`]), then as the overrides say. An override
+/// that names a table or column the catalog lacks is an error that names it: a typo must
+/// not quietly leave a table unjudged.
+pub fn scopes_with(
+    catalog: &Catalog,
+    overrides: &ScopeOverrides,
+) -> Result<BTreeMap<QualifiedName, Scope>, String> {
+    let mut out = scopes(catalog);
+    let membership = match &overrides.membership {
+        Some(text) => Some(parse_membership(catalog, text)?),
+        None => out.values().find_map(|s| match s {
+            Scope::Tenant { membership, .. } => Some(membership.clone()),
+            Scope::Owner { .. } => None,
+        }),
+    };
+    // A membership given replaces the inferred one everywhere it was used.
+    if overrides.membership.is_some() {
+        if let Some(m) = &membership {
+            for scope in out.values_mut() {
+                if let Scope::Tenant { membership, .. } = scope {
+                    *membership = m.clone();
+                }
+            }
+        }
+    }
+    for (table, value) in &overrides.scope {
+        let r = relation_named(catalog, table)
+            .ok_or_else(|| format!("[rls.scope] names {table}: no such table or view"))?;
+        let q = r.qualified_name();
+        if value == "none" {
+            out.remove(&q);
+            continue;
+        }
+        let (column, tenant) = match value.strip_prefix("tenant:") {
+            Some(column) => (column, true),
+            None => (value.as_str(), false),
+        };
+        if !r.has_column(column) {
+            return Err(format!(
+                "[rls.scope] {table} = \"{value}\": {q} has no column {column}"
+            ));
+        }
+        let scope = if tenant {
+            let membership = membership.clone().ok_or_else(|| {
+                format!(
+                    "[rls.scope] {table} = \"{value}\": no membership table links users to tenants; name one with [rls] membership = \"schema.table(tenant_column, user_column)\""
+                )
+            })?;
+            Scope::Tenant {
+                column: column.to_string(),
+                membership,
+            }
+        } else {
+            Scope::Owner {
+                column: column.to_string(),
+            }
+        };
+        out.insert(q, scope);
+    }
+    Ok(out)
+}
+
+/// `schema.table` or `table` (in public).
+fn relation_named<'c>(catalog: &'c Catalog, name: &str) -> Option<&'c Relation> {
+    match name.split_once('.') {
+        Some((schema, table)) => catalog.relation(schema, table),
+        None => catalog.relation("public", name),
+    }
+}
+
+/// `schema.table(tenant_column, user_column)`, checked against the catalog.
+fn parse_membership(catalog: &Catalog, text: &str) -> Result<Membership, String> {
+    let bad = || {
+        format!("[rls] membership = \"{text}\": write it as \"schema.table(tenant_column, user_column)\"")
+    };
+    let (table, columns) = text.trim().split_once('(').ok_or_else(bad)?;
+    let columns = columns.strip_suffix(')').ok_or_else(bad)?;
+    let (tenant_column, user_column) = columns.split_once(',').ok_or_else(bad)?;
+    let (tenant_column, user_column) = (tenant_column.trim(), user_column.trim());
+    let r = relation_named(catalog, table.trim())
+        .ok_or_else(|| format!("[rls] membership names {}: no such table", table.trim()))?;
+    for c in [tenant_column, user_column] {
+        if !r.has_column(c) {
+            return Err(format!(
+                "[rls] membership: {} has no column {c}",
+                r.qualified_name()
+            ));
+        }
+    }
+    Ok(Membership {
+        table: r.qualified_name(),
+        user_column: user_column.to_string(),
+        tenant_column: tenant_column.to_string(),
+    })
+}
+
 fn scopable(r: &Relation) -> bool {
     !matches!(r.kind, RelationKind::ForeignTable)
 }
@@ -323,6 +451,9 @@ pub struct Leak {
     /// read first. Empty for a view or a table without row security.
     pub policies: Vec<String>,
     pub why: String,
+    /// For INSERT: the row of someone else the check admitted (never inserted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe_row: Option<serde_json::Value>,
 }
 
 /// A way around row security the role can take.
@@ -343,6 +474,24 @@ pub struct RlsReport {
     pub bypasses: Vec<Bypass>,
     /// What was not evaluated, in words (the report's limits).
     pub limits: Vec<String>,
+}
+
+impl RlsReport {
+    /// Whom the report reads as, in a word or two: the user's e-mail or id, else the role.
+    pub fn who(&self) -> String {
+        let s = &self.subject;
+        s.email
+            .clone()
+            .or_else(|| s.user_id.clone())
+            .unwrap_or_else(|| s.role.clone())
+    }
+
+    /// What one table or view showed, if it was read.
+    pub fn table(&self, schema: &str, name: &str) -> Option<&TableResult> {
+        self.tables
+            .iter()
+            .find(|t| t.schema == schema && t.table == name)
+    }
 }
 
 /// The leaks among the results: visible or changeable rows outside the subject's scope,
@@ -371,7 +520,7 @@ pub fn leaks(catalog: &Catalog, subject: &Subject, tables: &[TableResult]) -> Ve
             if *foreign == 0 {
                 continue;
             }
-            let policies = admitting_policies(r, &subject.role, kind);
+            let policies = admitting_policies(r, &subject.acts_as, kind);
             out.push(Leak {
                 schema: t.schema.clone(),
                 table: t.table.clone(),
@@ -379,8 +528,9 @@ pub fn leaks(catalog: &Catalog, subject: &Subject, tables: &[TableResult]) -> Ve
                 rows: *foreign,
                 bounded: *bounded,
                 scope: scope.label(),
-                why: why(r, &policies),
+                why: why(r, &policies, None),
                 policies,
+                probe_row: None,
             });
         }
         if let InsertResult::Probed {
@@ -388,7 +538,7 @@ pub fn leaks(catalog: &Catalog, subject: &Subject, tables: &[TableResult]) -> Ve
             row,
         } = &t.insert
         {
-            let policies = admitting_policies(r, &subject.role, PolicyCommand::Insert);
+            let policies = admitting_policies(r, &subject.acts_as, PolicyCommand::Insert);
             out.push(Leak {
                 schema: t.schema.clone(),
                 table: t.table.clone(),
@@ -396,19 +546,39 @@ pub fn leaks(catalog: &Catalog, subject: &Subject, tables: &[TableResult]) -> Ve
                 rows: 1,
                 bounded: false,
                 scope: scope.label(),
-                why: format!(
-                    "the check admits a row of someone else ({row}); {}",
-                    why(r, &policies)
-                ),
+                why: why(r, &policies, Some(row)),
                 policies,
+                probe_row: Some(row.clone()),
             });
         }
     }
     out
 }
 
-fn why(r: &Relation, policies: &[String]) -> String {
-    if !r.kind.is_table() {
+impl Leak {
+    /// The command as a policy names it.
+    pub fn policy_command(&self) -> PolicyCommand {
+        match self.command {
+            "INSERT" => PolicyCommand::Insert,
+            "UPDATE" => PolicyCommand::Update,
+            "DELETE" => PolicyCommand::Delete,
+            _ => PolicyCommand::Select,
+        }
+    }
+
+    /// Names only the policies seen admitting the rows, when any was: of several that
+    /// apply, the one with `USING (true)` is what to read, not its careful neighbours.
+    pub fn narrow_to(&mut self, r: &Relation, admitted: Vec<String>) {
+        if admitted.is_empty() {
+            return;
+        }
+        self.why = why(r, &admitted, self.probe_row.as_ref());
+        self.policies = admitted;
+    }
+}
+
+fn why(r: &Relation, policies: &[String], probe: Option<&serde_json::Value>) -> String {
+    let reason = if !r.kind.is_table() {
         format!("a {} shows them", r.kind.label())
     } else if !r.rls_enabled {
         "row-level security is off".to_string()
@@ -416,26 +586,66 @@ fn why(r: &Relation, policies: &[String]) -> String {
         "no policy admits them, yet they show (the role bypasses row security?)".to_string()
     } else {
         format!("admitted by {}", policies.join(", "))
+    };
+    match probe {
+        Some(row) => format!("the check admits a row of someone else ({row}); {reason}"),
+        None => reason,
     }
 }
 
-/// The policies of `r` for `command` (or ALL) that apply to `role`.
+/// The roles whose policies apply to `role`: itself, every role it has the privileges of
+/// (as the catalog records them), and PUBLIC.
+pub fn acting_roles(catalog: &Catalog, role: &str) -> Vec<String> {
+    let mut roles = vec![role.to_string(), "public".to_string()];
+    if let Some(r) = catalog.roles.iter().find(|r| r.name == role) {
+        roles.extend(r.member_of.iter().cloned());
+    }
+    roles
+}
+
+/// The policies of `r` for `command` (or ALL) that apply to one of `roles`.
 fn applying<'r>(
     r: &'r Relation,
-    role: &'r str,
+    roles: &'r [String],
     command: PolicyCommand,
 ) -> impl Iterator<Item = &'r crate::model::Policy> + 'r {
     r.policies
         .iter()
         .filter(move |p| p.command == PolicyCommand::All || p.command == command)
-        .filter(move |p| p.roles.iter().any(|x| x == "public" || x == role))
+        .filter(move |p| p.roles.iter().any(|x| roles.contains(x)))
 }
 
-/// Permissive policies for `command` (or ALL) that apply to `role`.
-fn admitting_policies(r: &Relation, role: &str, command: PolicyCommand) -> Vec<String> {
-    applying(r, role, command)
+/// Permissive policies for `command` (or ALL) that apply to `roles`.
+fn admitting_policies(r: &Relation, roles: &[String], command: PolicyCommand) -> Vec<String> {
+    applying(r, roles, command)
         .filter(|p| p.permissive)
         .map(|p| p.name.clone())
+        .collect()
+}
+
+/// Each permissive policy that applies, with the condition under which it alone admits a
+/// row: its own expression and every restrictive one. What tells, for a leak, which
+/// policies let the rows through.
+pub fn admitting_conditions(
+    r: &Relation,
+    roles: &[String],
+    command: PolicyCommand,
+) -> Vec<(String, String)> {
+    let pick = |p: &crate::model::Policy| match command {
+        PolicyCommand::Insert => check_of(p),
+        _ => p.using.clone(),
+    };
+    let restrictive: Vec<String> = applying(r, roles, command)
+        .filter(|p| !p.permissive)
+        .map(|p| format!("({})", pick(p).unwrap_or_else(|| "true".into())))
+        .collect();
+    applying(r, roles, command)
+        .filter(|p| p.permissive)
+        .map(|p| {
+            let mut all = vec![format!("({})", pick(p).unwrap_or_else(|| "true".into()))];
+            all.extend(restrictive.iter().cloned());
+            (p.name.clone(), all.join(" AND "))
+        })
         .collect()
 }
 
@@ -443,7 +653,7 @@ fn admitting_policies(r: &Relation, role: &str, command: PolicyCommand) -> Vec<S
 /// restrictive one; no permissive policy admits nothing. An absent expression admits all.
 fn combined(
     r: &Relation,
-    role: &str,
+    roles: &[String],
     command: PolicyCommand,
     pick: impl Fn(&crate::model::Policy) -> Option<String>,
 ) -> String {
@@ -451,7 +661,7 @@ fn combined(
         return "true".into();
     }
     let expr = |p: &crate::model::Policy| pick(p).unwrap_or_else(|| "true".into());
-    let permissive: Vec<String> = applying(r, role, command)
+    let permissive: Vec<String> = applying(r, roles, command)
         .filter(|p| p.permissive)
         .map(|p| format!("({})", expr(p)))
         .collect();
@@ -460,27 +670,30 @@ fn combined(
     }
     let mut all = vec![format!("({})", permissive.join(" OR "))];
     all.extend(
-        applying(r, role, command)
+        applying(r, roles, command)
             .filter(|p| !p.permissive)
             .map(|p| format!("({})", expr(p))),
     );
     all.join(" AND ")
 }
 
-/// The rows UPDATE or DELETE may touch for `role`: the policies' USING, combined.
-pub fn write_condition(r: &Relation, role: &str, command: PolicyCommand) -> String {
-    combined(r, role, command, |p| p.using.clone())
+/// The rows UPDATE or DELETE may touch for `roles`: the policies' USING, combined.
+pub fn write_condition(r: &Relation, roles: &[String], command: PolicyCommand) -> String {
+    combined(r, roles, command, |p| p.using.clone())
 }
 
-/// What a new row must satisfy for `role`: the INSERT policies' WITH CHECK (an ALL policy
-/// without one checks with its USING), combined.
-pub fn insert_check(r: &Relation, role: &str) -> String {
-    combined(r, role, PolicyCommand::Insert, |p| {
-        p.with_check.clone().or_else(|| {
-            (p.command == PolicyCommand::All)
-                .then(|| p.using.clone())
-                .flatten()
-        })
+/// What a new row must satisfy for `roles`: the INSERT policies' WITH CHECK, combined.
+pub fn insert_check(r: &Relation, roles: &[String]) -> String {
+    combined(r, roles, PolicyCommand::Insert, check_of)
+}
+
+/// A policy's check on new rows: its WITH CHECK, or for an ALL policy without one, its
+/// USING (as PostgreSQL applies it).
+fn check_of(p: &crate::model::Policy) -> Option<String> {
+    p.with_check.clone().or_else(|| {
+        (p.command == PolicyCommand::All)
+            .then(|| p.using.clone())
+            .flatten()
     })
 }
 
@@ -564,6 +777,7 @@ mod tests {
             )
             .foreign_key("public.notes", &["author_id"], "public.profiles", &["id"])
             .table("public.countries", &[("code", "text")])
+            .table("public.org_members", &[("org", "uuid"), ("member", "uuid")])
             .build()
     }
 
@@ -588,10 +802,63 @@ mod tests {
     }
 
     #[test]
+    fn the_config_overrides_scopes_and_names_what_it_cannot_find() {
+        let catalog = catalog();
+        let overrides = ScopeOverrides {
+            membership: None,
+            scope: [
+                ("public.notes".to_string(), "id".to_string()),
+                ("countries".to_string(), "tenant:code".to_string()),
+                ("public.profiles".to_string(), "none".to_string()),
+            ]
+            .into(),
+        };
+        let scopes = scopes_with(&catalog, &overrides).expect("valid overrides");
+        let label = |t: &str| {
+            scopes
+                .get(&QualifiedName::new("public", t))
+                .map(Scope::label)
+        };
+        assert_eq!(label("notes").as_deref(), Some("id = the user"));
+        assert_eq!(
+            label("countries").as_deref(),
+            Some(
+                "code in the user's tenants (from public.workspace_members(workspace_id, user_id))"
+            )
+        );
+        assert_eq!(label("profiles"), None, "none: counted, not judged");
+
+        let mut given = overrides.clone();
+        given.membership = Some("public.org_members(org, member)".into());
+        let scopes = scopes_with(&catalog, &given).expect("valid membership");
+        assert_eq!(
+            scopes[&QualifiedName::new("public", "projects")].label(),
+            "workspace_id in the user's tenants (from public.org_members(org, member))"
+        );
+
+        let error = |scope: (&str, &str), membership: Option<&str>| {
+            scopes_with(
+                &catalog,
+                &ScopeOverrides {
+                    membership: membership.map(String::from),
+                    scope: [(scope.0.to_string(), scope.1.to_string())].into(),
+                },
+            )
+            .expect_err("refused")
+        };
+        assert!(error(("public.nope", "id"), None).contains("public.nope: no such table"));
+        assert!(error(("notes", "owner"), None).contains("public.notes has no column owner"));
+        assert!(error(("notes", "id"), Some("org_members(org)")).contains("write it as"));
+        assert!(error(("notes", "id"), Some("org_members(org, who)"))
+            .contains("public.org_members has no column who"));
+    }
+
+    #[test]
     fn foreign_rows_are_everything_for_anon_and_a_user_without_tenants() {
         let scopes = scopes(&catalog());
         let anon = Subject {
             role: "anon".into(),
+            acts_as: vec!["anon".into(), "public".into()],
             user_id: None,
             email: None,
             claims: serde_json::json!({}),
@@ -632,14 +899,16 @@ mod tests {
             with_check: None,
             provenance: Default::default(),
         };
+        let authenticated = ["authenticated".to_string(), "public".to_string()];
+        let anon = ["anon".to_string(), "public".to_string()];
         let mut r = Relation::empty("public", "projects", RelationKind::Table);
         assert_eq!(
-            write_condition(&r, "authenticated", PolicyCommand::Update),
+            write_condition(&r, &authenticated, PolicyCommand::Update),
             "true"
         );
         r.rls_enabled = true;
         assert_eq!(
-            write_condition(&r, "authenticated", PolicyCommand::Update),
+            write_condition(&r, &authenticated, PolicyCommand::Update),
             "false"
         );
         r.policies = vec![
@@ -650,10 +919,56 @@ mod tests {
         ];
         r.policies[1].with_check = Some("c".into());
         assert_eq!(
-            write_condition(&r, "authenticated", PolicyCommand::Update),
+            write_condition(&r, &authenticated, PolicyCommand::Update),
             "((b) OR (d)) AND (e)"
         );
-        assert_eq!(write_condition(&r, "anon", PolicyCommand::Update), "false");
-        assert_eq!(insert_check(&r, "authenticated"), "((d)) AND (e)");
+        assert_eq!(write_condition(&r, &anon, PolicyCommand::Update), "false");
+        assert_eq!(insert_check(&r, &authenticated), "((d)) AND (e)");
+        assert_eq!(
+            admitting_conditions(&r, &authenticated, PolicyCommand::Update),
+            [
+                ("edit".to_string(), "(b) AND (e)".to_string()),
+                ("all".to_string(), "(d) AND (e)".to_string())
+            ]
+        );
+        assert_eq!(
+            admitting_conditions(&r, &authenticated, PolicyCommand::Insert),
+            [("all".to_string(), "(d) AND (e)".to_string())],
+            "an ALL policy without WITH CHECK checks new rows with its USING"
+        );
+    }
+
+    #[test]
+    fn policies_for_a_role_it_inherits_apply_to_it() {
+        use crate::model::Role;
+        let mut catalog = catalog();
+        catalog.roles.push(Role {
+            name: "authenticated".into(),
+            superuser: false,
+            bypass_rls: false,
+            login: false,
+            member_of: vec!["app_users".into()],
+        });
+        let roles = acting_roles(&catalog, "authenticated");
+        assert_eq!(roles, ["authenticated", "public", "app_users"]);
+        let mut r = Relation::empty("public", "projects", RelationKind::Table);
+        r.rls_enabled = true;
+        r.policies = vec![crate::model::Policy {
+            name: "members".into(),
+            command: PolicyCommand::Select,
+            permissive: true,
+            roles: vec!["app_users".into()],
+            using: Some("mine".into()),
+            with_check: None,
+            provenance: Default::default(),
+        }];
+        assert_eq!(
+            admitting_policies(&r, &roles, PolicyCommand::Select),
+            ["members"]
+        );
+        assert!(
+            admitting_policies(&r, &acting_roles(&catalog, "anon"), PolicyCommand::Select)
+                .is_empty()
+        );
     }
 }

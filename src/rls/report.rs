@@ -17,16 +17,34 @@ fn subject_line(r: &RlsReport) -> String {
     }
 }
 
-fn count(rows: i64, bounded: bool) -> String {
+/// A count as a number: `3`, or `10000+` where the count stopped.
+fn count(n: i64, bounded: bool) -> String {
     if bounded {
         format!("{ROW_BOUND}+")
     } else {
-        rows.to_string()
+        n.to_string()
+    }
+}
+
+/// A number of rows in words: `1 row`, `3 rows`, `10000+ rows` where the count stopped.
+pub fn rows(n: i64, bounded: bool) -> String {
+    match (n, bounded) {
+        (1, false) => "1 row".into(),
+        _ => format!("{} rows", count(n, bounded)),
+    }
+}
+
+/// What a leak reaches: rows of someone else's, or for INSERT the row it would admit.
+pub fn leak_rows(l: &super::Leak) -> String {
+    if l.command == "INSERT" {
+        "a new row of someone else's".into()
+    } else {
+        format!("{} of someone else's", rows(l.rows, l.bounded))
     }
 }
 
 /// What a table showed, in a few words.
-fn select_words(c: &CommandResult) -> String {
+pub fn select_words(c: &CommandResult) -> String {
     match c {
         CommandResult::NotGranted => "no SELECT privilege".into(),
         CommandResult::Counted {
@@ -35,15 +53,15 @@ fn select_words(c: &CommandResult) -> String {
             bounded,
         } => match foreign {
             _ if *rows == 0 => "0 rows visible".into(),
-            Some(0) => format!("{} rows visible, all its own", count(*rows, *bounded)),
+            Some(0) => format!("{} visible, all its own", self::rows(*rows, *bounded)),
             Some(f) => format!(
-                "{} rows visible, {} of them someone else's",
-                count(*rows, *bounded),
+                "{} visible, {} of them someone else's",
+                self::rows(*rows, *bounded),
                 count(*f, *bounded && *f >= ROW_BOUND)
             ),
             None => format!(
-                "{} rows visible (no scope to judge by)",
-                count(*rows, *bounded)
+                "{} visible (no scope to judge by)",
+                self::rows(*rows, *bounded)
             ),
         },
         CommandResult::Failed { error } => format!("cannot read: {error}"),
@@ -51,7 +69,7 @@ fn select_words(c: &CommandResult) -> String {
 }
 
 /// What UPDATE, DELETE and INSERT allow, for the roles that hold those privileges.
-fn write_words(t: &super::TableResult) -> String {
+pub fn write_words(t: &super::TableResult) -> String {
     use super::InsertResult;
     let mut parts = Vec::new();
     for (command, result) in [("UPDATE", &t.update), ("DELETE", &t.delete)] {
@@ -63,11 +81,11 @@ fn write_words(t: &super::TableResult) -> String {
                 bounded,
             } => parts.push(match foreign {
                 Some(f) if *f > 0 => format!(
-                    "{command} {} rows, {} someone else's",
-                    count(*rows, *bounded),
+                    "{command} {}, {} someone else's",
+                    self::rows(*rows, *bounded),
                     count(*f, *bounded && *f >= ROW_BOUND)
                 ),
-                _ => format!("{command} {} rows", count(*rows, *bounded)),
+                _ => format!("{command} {}", self::rows(*rows, *bounded)),
             }),
             CommandResult::Failed { error } => {
                 parts.push(format!("{command} not counted: {error}"))
@@ -112,11 +130,11 @@ pub fn text(r: &RlsReport) -> String {
         for l in &r.leaks {
             let _ = writeln!(
                 out,
-                "  {}.{} {}: {} rows of someone else's ({}); {}",
+                "  {}.{} {}: {} ({}); {}",
                 visible(&l.schema),
                 visible(&l.table),
                 l.command,
-                count(l.rows, l.bounded),
+                leak_rows(l),
                 visible(&l.scope),
                 visible(&l.why)
             );
@@ -193,7 +211,11 @@ pub fn markdown(r: &RlsReport) -> String {
                 md(&l.schema),
                 md(&l.table),
                 l.command,
-                count(l.rows, l.bounded),
+                if l.command == "INSERT" {
+                    "1 (new)".to_string()
+                } else {
+                    rows(l.rows, l.bounded)
+                },
                 md(&l.scope),
                 md(&l.why)
             );

@@ -17,6 +17,10 @@
 //! include = ["public", "billing"] # only these (default: all)
 //! exclude = ["archive"]           # never these
 //! hide_platform = true            # start with auth, storage, ... hidden (P shows them)
+//! [rls]                           # for RLS as a user, where the schema does not say
+//! membership = "public.org_members(org_id, user_id)"
+//! [rls.scope]
+//! "public.notes" = "created_by"   # the user's rows; "tenant:org_id" a tenant's; "none"
 //! ```
 
 use std::collections::BTreeMap;
@@ -44,6 +48,9 @@ pub struct Config {
     pub categories: Vec<CategoryRule>,
     #[serde(default)]
     pub schemas: SchemasConfig,
+    /// `[rls]`: whose rows are whose, where the schema does not say (`U`, `pglens rls`).
+    #[serde(default)]
+    pub rls: crate::rls::ScopeOverrides,
 }
 
 /// `[schemas]`: which schemas the explorer shows.

@@ -196,8 +196,9 @@ pub(super) fn spawn_read_as(options: &Options, who: String, tx: Sender<Action>) 
     let source::SourceSpec::Live(conninfo) = options.spec.clone() else {
         return;
     };
+    let overrides = options.rls_scopes.clone();
     std::thread::spawn(move || {
-        let result = read_as(&conninfo, &who);
+        let result = read_as(&conninfo, &who, &overrides);
         let _ = tx.send(Action::RlsArrived {
             who,
             result: Box::new(result),
@@ -205,7 +206,11 @@ pub(super) fn spawn_read_as(options: &Options, who: String, tx: Sender<Action>) 
     });
 }
 
-fn read_as(conninfo: &str, who: &str) -> Result<crate::rls::RlsReport, String> {
+fn read_as(
+    conninfo: &str,
+    who: &str,
+    overrides: &crate::rls::ScopeOverrides,
+) -> Result<crate::rls::RlsReport, String> {
     use source::live::{conninfo, rls};
     let params =
         conninfo::resolve(conninfo, &conninfo::ProcessEnvironment).map_err(|e| e.to_string())?;
@@ -223,9 +228,17 @@ fn read_as(conninfo: &str, who: &str) -> Result<crate::rls::RlsReport, String> {
         } else {
             rls::Who::User(who.to_string())
         };
-        rls::run(&params, &catalog, &who, None, rls::STATEMENT_TIMEOUT)
-            .await
-            .map_err(|e| e.to_string())
+        let scopes = crate::rls::scopes_with(&catalog, overrides)?;
+        rls::run(
+            &params,
+            &catalog,
+            &scopes,
+            &who,
+            None,
+            rls::STATEMENT_TIMEOUT,
+        )
+        .await
+        .map_err(|e| e.to_string())
     })
 }
 

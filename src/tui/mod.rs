@@ -83,6 +83,8 @@ pub struct Options {
     pub schemas: crate::categorize::SchemaFilter,
     /// The application's code to search for references (`--code`, the config's `code`).
     pub code: Vec<PathBuf>,
+    /// Whose rows are whose where the schema does not say (the config's `[rls]`), for `U`.
+    pub rls_scopes: crate::rls::ScopeOverrides,
 }
 
 /// The explorer ended because of this signal (its number); the process should exit with

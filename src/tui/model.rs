@@ -46,6 +46,40 @@ pub struct Model {
     /// Rules the source could not feed (no pg_stat_statements, no statistics), and why: the
     /// first screen names them, so their silence is not read as an all-clear.
     pub not_evaluated: Vec<crate::audit::NotEvaluated>,
+    /// What one user saw when the tables were last read as them (`U`), until the next load.
+    pub read_as: Option<ReadAs>,
+}
+
+/// The tables as one user saw them (`pglens rls`), looked up by name for the tree.
+#[derive(Debug)]
+pub struct ReadAs {
+    pub report: crate::rls::RlsReport,
+    index: HashMap<QualifiedName, usize>,
+}
+
+impl ReadAs {
+    pub fn new(report: crate::rls::RlsReport) -> Self {
+        let index = report
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (QualifiedName::new(&t.schema, &t.table), i))
+            .collect();
+        ReadAs { report, index }
+    }
+
+    /// What a table or view showed the user; None when it was not read (outside the API).
+    pub fn table(&self, q: &QualifiedName) -> Option<&crate::rls::TableResult> {
+        self.index.get(q).map(|i| &self.report.tables[*i])
+    }
+
+    /// Whether any command leaked rows of this table.
+    pub fn leaks(&self, q: &QualifiedName) -> bool {
+        self.report
+            .leaks
+            .iter()
+            .any(|l| l.schema == q.schema && l.table == q.name)
+    }
 }
 
 /// An object and its open findings by severity, for the first screen's summary.
@@ -112,6 +146,7 @@ impl Model {
             worst: HashMap::new(),
             worst_objects: Vec::new(),
             not_evaluated: Vec::new(),
+            read_as: None,
         }
     }
 
@@ -171,6 +206,20 @@ impl Model {
             crate::audit::not_evaluated(&self.catalog, &crate::audit::Selection::default());
         self.audited = true;
         self.refresh_worst();
+    }
+
+    /// Shows the tables as one user saw them: the report for the tree and tabs, and its
+    /// leaks as critical findings in place of an earlier user's. The audit's findings keep
+    /// their indexes (leaks come after them).
+    pub fn set_read_as(&mut self, report: crate::rls::RlsReport) {
+        let leak_rule = crate::rls::findings::LEAK.id;
+        let mut findings: Vec<Finding> = std::mem::take(&mut self.findings)
+            .into_iter()
+            .filter(|f| f.rule != leak_rule)
+            .collect();
+        findings.extend(crate::rls::findings::findings(&report, &self.catalog));
+        self.set_findings(findings);
+        self.read_as = Some(ReadAs::new(report));
     }
 
     /// Recomputes the worst-finding cache (after a suppression).

@@ -285,6 +285,119 @@ async fn each_planted_mistake_leaks_at_its_table() {
     );
 }
 
+/// Of several policies that apply, a leak names the one whose own condition lets the
+/// rows through; a policy for a role the user's role inherits applies, as on the server.
+#[tokio::test]
+async fn leaks_name_the_policy_that_let_rows_through_and_follow_role_membership() {
+    let db = seeded("rls_attributed", false).await;
+    let editors = format!("pglens_rls_editors_{}", std::process::id());
+    db.exec(&format!(
+        "CREATE TABLE public.documents (id serial PRIMARY KEY,
+           workspace_id uuid NOT NULL REFERENCES public.workspaces (id), body text);
+         INSERT INTO public.documents (workspace_id, body) SELECT workspace_id, name FROM public.projects;
+         ALTER TABLE public.documents ENABLE ROW LEVEL SECURITY;
+         CREATE POLICY \"members read documents\" ON public.documents FOR SELECT TO authenticated
+           USING (public.is_member(workspace_id));
+         CREATE POLICY \"legacy open read\" ON public.documents FOR SELECT TO authenticated
+           USING (true);
+         GRANT SELECT ON public.documents TO authenticated;
+         DO $$ BEGIN
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{editors}') THEN
+             CREATE ROLE {editors} NOLOGIN;
+           END IF;
+         END $$;
+         GRANT {editors} TO authenticated;
+         CREATE POLICY \"editors change notes\" ON public.notes FOR UPDATE TO {editors}
+           USING (true);"
+    ))
+    .await;
+    let (code, json, err) = rls(&db, &["--as", "a@example.com"]);
+    let _ = db
+        .try_exec(&format!(
+            "DROP POLICY \"editors change notes\" ON public.notes; \
+             REVOKE {editors} FROM authenticated; DROP ROLE {editors}"
+        ))
+        .await;
+    assert_eq!(code, 1, "{err}\n{json:#}");
+    let leak = |table: &str, command: &str| {
+        json["leaks"]
+            .as_array()
+            .and_then(|l| {
+                l.iter()
+                    .find(|l| l["table"] == table && l["command"] == command)
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("no {command} leak on {table}: {json:#}"))
+    };
+    let documents = leak("documents", "SELECT");
+    assert_eq!(documents["rows"], 3);
+    assert_eq!(
+        documents["policies"],
+        serde_json::json!(["legacy open read"])
+    );
+    assert_eq!(documents["why"], "admitted by legacy open read");
+    let notes = leak("notes", "UPDATE");
+    assert_eq!(notes["rows"], 2, "B's two notes: {json:#}");
+    assert_eq!(
+        notes["policies"],
+        serde_json::json!(["editors change notes"])
+    );
+}
+
+/// `[rls]` in the config decides whose rows are whose where the schema does not say: a
+/// column without a key to the users, and a table whose rows are shared on purpose.
+#[tokio::test]
+async fn the_config_gives_scopes_the_schema_does_not() {
+    let db = seeded("rls_configured", true).await;
+    db.exec(
+        "CREATE TABLE public.drafts (id serial PRIMARY KEY, created_by uuid, body text);
+         INSERT INTO public.drafts (created_by, body) VALUES
+           ('00000000-0000-0000-0000-00000000000a', 'mine'),
+           ('00000000-0000-0000-0000-00000000000b', 'theirs');
+         GRANT SELECT ON public.drafts TO authenticated;",
+    )
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config.toml");
+    let run = |toml: &str| {
+        std::fs::write(&config, toml).expect("write config");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pglens"))
+            .args([
+                "rls",
+                &db.conninfo(),
+                "--as",
+                "a@example.com",
+                "--format",
+                "json",
+            ])
+            .env("PGLENS_CONFIG", &config)
+            .env_remove("PGPASSWORD")
+            .output()
+            .expect("run pglens");
+        (
+            out.status.code().unwrap_or(-1),
+            serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, json, err) = run("");
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(visible(&json, "drafts"), (2, None), "no scope inferred");
+    assert!(leaks(&json).iter().any(|(t, _)| t == "profiles"));
+
+    let (code, json, err) =
+        run("[rls.scope]\n\"public.drafts\" = \"created_by\"\n\"public.profiles\" = \"none\"\n");
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(visible(&json, "drafts"), (2, Some(1)));
+    let found = leaks(&json);
+    assert!(found.contains(&("drafts".to_string(), 1)), "{found:?}");
+    assert!(!found.iter().any(|(t, _)| t == "profiles"), "{found:?}");
+
+    let (code, _, err) = run("[rls.scope]\n\"public.drafts\" = \"author\"\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("public.drafts has no column author"), "{err}");
+}
+
 #[tokio::test]
 async fn refusals_are_plain_and_exit_2() {
     let db = seeded("rls_refused", false).await;
@@ -395,7 +508,7 @@ async fn every_statement_sent_is_a_read() {
 /// closed or replaced meanwhile is dropped).
 #[test]
 fn the_explorer_reads_as_a_user_on_u() {
-    use pglens::rls::{Leak, RlsReport, Subject};
+    use pglens::rls::{CommandResult, InsertResult, Leak, RlsReport, Scope, Subject, TableResult};
     use pglens::tui::action::Action;
     use pglens::tui::state::{App, Effect, Overlay};
 
@@ -434,13 +547,29 @@ fn the_explorer_reads_as_a_user_on_u() {
         source: "test".into(),
         subject: Subject {
             role: "anon".into(),
+            acts_as: vec!["anon".into(), "public".into()],
             user_id: None,
             email: None,
             claims: serde_json::json!({"role": "anon"}),
             tenants: Default::default(),
             strangers: Default::default(),
         },
-        tables: Vec::new(),
+        tables: vec![TableResult {
+            schema: "public".into(),
+            table: "profiles".into(),
+            kind: "table",
+            scope: Some(Scope::Owner {
+                column: "id".into(),
+            }),
+            select: CommandResult::Counted {
+                rows: 2,
+                foreign: Some(2),
+                bounded: false,
+            },
+            update: CommandResult::NotGranted,
+            delete: CommandResult::NotGranted,
+            insert: InsertResult::NotGranted,
+        }],
         leaks: vec![Leak {
             schema: "public".into(),
             table: "profiles".into(),
@@ -450,6 +579,7 @@ fn the_explorer_reads_as_a_user_on_u() {
             scope: "id = the user".into(),
             policies: vec!["profiles are public".into()],
             why: "admitted by profiles are public".into(),
+            probe_row: None,
         }],
         bypasses: Vec::new(),
         limits: Vec::new(),
@@ -472,4 +602,26 @@ fn the_explorer_reads_as_a_user_on_u() {
     );
     app.update(Action::Escape);
     assert!(matches!(app.overlay, Overlay::None));
+    // The tree and tabs now show what anon saw: the leak is a critical finding on the
+    // policy that let the rows through, and the table's row says what anon sees.
+    let model = app.model.as_ref().expect("model");
+    let leak = model
+        .findings
+        .iter()
+        .find(|f| f.rule == "rls-leak")
+        .expect("a leak finding");
+    assert_eq!(leak.severity, pglens::audit::Severity::Critical);
+    assert_eq!(leak.object.path(), "public.profiles.profiles are public");
+    assert_eq!(
+        leak.message,
+        "As anon, SELECT reaches 2 rows of someone else's (id = the user) through this policy"
+    );
+    app.update(Action::Search);
+    for c in "profiles".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Enter);
+    let text = crate::explorer::screen(&app, 100, 30);
+    assert!(text.contains("· as anon"), "{text}");
+    assert!(text.contains("profiles · 2 rows, leak"), "{text}");
 }

@@ -17,10 +17,10 @@ use tokio_postgres::{Client, SimpleQueryMessage};
 
 use super::connect::{self, LiveError};
 use super::ConnParams;
-use crate::model::{Catalog, RelationKind};
+use crate::model::{Catalog, PolicyCommand, QualifiedName, Relation, RelationKind};
 use crate::rls::{
-    insert_check, leaks, probe_row, scopes, write_condition, Bypass, CommandResult, InsertResult,
-    RlsReport, Scope, Subject, TableResult, LIMITS, ROW_BOUND,
+    acting_roles, admitting_conditions, insert_check, leaks, probe_row, write_condition, Bypass,
+    CommandResult, InsertResult, RlsReport, Scope, Subject, TableResult, LIMITS, ROW_BOUND,
 };
 use crate::sql::{ident, literal, qualified};
 
@@ -47,10 +47,12 @@ pub enum RlsError {
 /// Longest any one statement may run, unless `--timeout` says otherwise.
 pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Reads every reachable relation of `catalog` as `who`.
+/// Reads every reachable relation of `catalog` as `who`, judging rows by `scopes`
+/// (`rls::scopes_with`).
 pub async fn run(
     params: &ConnParams,
     catalog: &Catalog,
+    scopes: &Scopes,
     who: &Who,
     extra_claims: Option<serde_json::Value>,
     timeout: Duration,
@@ -65,19 +67,22 @@ pub async fn run(
         ),
     )
     .await?;
-    let result = read_as(&client, catalog, who, extra_claims, params.label()).await;
+    let result = read_as(&client, catalog, scopes, who, extra_claims, params.label()).await;
     let _ = client.batch_execute("ROLLBACK").await;
     result
 }
 
+/// Each table's scope, by name.
+pub type Scopes = std::collections::BTreeMap<QualifiedName, Scope>;
+
 async fn read_as(
     client: &Client,
     catalog: &Catalog,
+    scopes: &Scopes,
     who: &Who,
     extra_claims: Option<serde_json::Value>,
     source: String,
 ) -> Result<RlsReport, RlsError> {
-    let scopes = scopes(catalog);
     let mut subject = subject(client, catalog, who, extra_claims).await?;
     // The user's tenants, read before the switch: as the user, row security would decide.
     let memberships: std::collections::BTreeSet<_> = scopes
@@ -113,10 +118,10 @@ async fn read_as(
             }
         }
     }
-    subject.strangers = strangers(client, catalog, &subject, &scopes).await;
+    subject.strangers = strangers(client, catalog, &subject, scopes).await;
     set_claims(client, &subject).await?;
     let schemas = target_schemas(catalog);
-    let in_scope = |r: &&crate::model::Relation| {
+    let in_scope = |r: &&Relation| {
         schemas.contains(&r.schema)
             && r.partition_of.is_none()
             && r.extension.is_none()
@@ -125,6 +130,9 @@ async fn read_as(
     // Writes first, as the connecting role with the user's claims: the commands' own
     // policies decide, not the SELECT policies the switch would add.
     let mut writes = std::collections::HashMap::new();
+    // Which policies let someone else's rows through, by table and command.
+    let mut admitted: std::collections::HashMap<(QualifiedName, &str), Vec<String>> =
+        Default::default();
     for r in catalog
         .relations
         .iter()
@@ -132,10 +140,26 @@ async fn read_as(
         .filter(|r| r.kind.is_table())
     {
         let scope = scopes.get(&r.qualified_name());
-        writes.insert(
-            r.qualified_name(),
-            writes_of(client, r, scope, &subject).await?,
-        );
+        let (update, delete, insert) = writes_of(client, r, scope, &subject).await?;
+        for (command, kind, result) in [
+            ("UPDATE", PolicyCommand::Update, &update),
+            ("DELETE", PolicyCommand::Delete, &delete),
+        ] {
+            if leaked(result) {
+                let foreign = scope.and_then(|s| s.foreign_rows(&subject));
+                let names = admitting_rows(client, r, &subject, kind, foreign.as_deref()).await;
+                admitted.insert((r.qualified_name(), command), names);
+            }
+        }
+        if let InsertResult::Probed {
+            admits_foreign_row: true,
+            row,
+        } = &insert
+        {
+            let names = admitting_row(client, r, &subject, row).await;
+            admitted.insert((r.qualified_name(), "INSERT"), names);
+        }
+        writes.insert(r.qualified_name(), (update, delete, insert));
     }
     exec(client, &format!("SET LOCAL ROLE {}", ident(&subject.role))).await?;
     let mut tables = Vec::new();
@@ -158,6 +182,19 @@ async fn read_as(
         } else {
             CommandResult::NotGranted
         };
+        if leaked(&select) {
+            // As the user: the rows seen, and which policy's own condition holds for them.
+            let foreign = scope.as_ref().and_then(|s| s.foreign_rows(&subject));
+            let names = admitting_rows(
+                client,
+                r,
+                &subject,
+                PolicyCommand::Select,
+                foreign.as_deref(),
+            )
+            .await;
+            admitted.insert((r.qualified_name(), "SELECT"), names);
+        }
         if granted && r.kind == RelationKind::View && !r.option_enabled("security_invoker") {
             bypasses.push(Bypass {
                 kind: "view",
@@ -185,7 +222,16 @@ async fn read_as(
         });
     }
     bypasses.extend(definer_functions(client, &schemas).await?);
-    let leaks = leaks(catalog, &subject, &tables);
+    let mut leaks = leaks(catalog, &subject, &tables);
+    for leak in &mut leaks {
+        let q = QualifiedName::new(&leak.schema, &leak.table);
+        if let (Some(r), Some(names)) = (
+            catalog.relation(&leak.schema, &leak.table),
+            admitted.remove(&(q, leak.command)),
+        ) {
+            leak.narrow_to(r, names);
+        }
+    }
     Ok(RlsReport {
         source,
         subject,
@@ -291,6 +337,7 @@ async fn subject(
         }
     }
     Ok(Subject {
+        acts_as: acting_roles(catalog, &role),
         role,
         user_id,
         email,
@@ -352,7 +399,7 @@ async fn strangers(
     client: &Client,
     catalog: &Catalog,
     subject: &Subject,
-    scopes: &std::collections::BTreeMap<crate::model::QualifiedName, Scope>,
+    scopes: &Scopes,
 ) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
     let me = subject
@@ -413,11 +460,10 @@ async fn strangers(
 /// holds the privilege.
 async fn writes_of(
     client: &Client,
-    r: &crate::model::Relation,
+    r: &Relation,
     scope: Option<&Scope>,
     subject: &Subject,
 ) -> Result<(CommandResult, CommandResult, InsertResult), RlsError> {
-    use crate::model::PolicyCommand;
     let name = qualified(&r.schema, &r.name);
     let granted = |privilege: &'static str| {
         let sql = format!(
@@ -433,7 +479,7 @@ async fn writes_of(
         ("DELETE", PolicyCommand::Delete),
     ] {
         changes.push(if granted(privilege).await? {
-            let condition = write_condition(r, &subject.role, command);
+            let condition = write_condition(r, &subject.acts_as, command);
             count_where(client, &name, &condition, scope, subject).await
         } else {
             CommandResult::NotGranted
@@ -444,27 +490,79 @@ async fn writes_of(
     } else {
         match scope.and_then(|s| probe_row(r, s, subject)) {
             None => InsertResult::NotJudged,
-            Some(row) => {
-                let sql = format!(
-                    "SELECT coalesce(pg_catalog.bool_or(ok), false) FROM (SELECT ({}) AS ok FROM \
-                     (SELECT (pg_catalog.jsonb_populate_record(NULL::{name}, {}::pg_catalog.jsonb)).*) AS {}) probe",
-                    insert_check(r, &subject.role),
-                    literal(&row.to_string()),
-                    ident(&r.name)
-                );
-                match guarded(client, &sql).await {
-                    Ok(v) => InsertResult::Probed {
-                        admits_foreign_row: v == "t",
-                        row,
-                    },
-                    Err(error) => InsertResult::Failed { error },
-                }
-            }
+            Some(row) => match guarded(
+                client,
+                &probe_sql(r, &insert_check(r, &subject.acts_as), &row),
+            )
+            .await
+            {
+                Ok(v) => InsertResult::Probed {
+                    admits_foreign_row: v == "t",
+                    row,
+                },
+                Err(error) => InsertResult::Failed { error },
+            },
         }
     };
     let delete = changes.pop().unwrap_or(CommandResult::NotGranted);
     let update = changes.pop().unwrap_or(CommandResult::NotGranted);
     Ok((update, delete, insert))
+}
+
+/// Whether a count found rows of someone else.
+fn leaked(result: &CommandResult) -> bool {
+    matches!(result, CommandResult::Counted { foreign: Some(n), .. } if *n > 0)
+}
+
+/// Evaluates `check` on one row built from `row` (JSON), without inserting it.
+fn probe_sql(r: &Relation, check: &str, row: &serde_json::Value) -> String {
+    format!(
+        "SELECT coalesce(pg_catalog.bool_or(ok), false) FROM (SELECT ({check}) AS ok FROM \
+         (SELECT (pg_catalog.jsonb_populate_record(NULL::{}, {}::pg_catalog.jsonb)).*) AS {}) probe",
+        qualified(&r.schema, &r.name),
+        literal(&row.to_string()),
+        ident(&r.name)
+    )
+}
+
+/// The permissive policies whose own condition holds for some row of someone else: the
+/// ones that let the leak through. Only for tables under row security.
+async fn admitting_rows(
+    client: &Client,
+    r: &Relation,
+    subject: &Subject,
+    command: PolicyCommand,
+    foreign: Option<&str>,
+) -> Vec<String> {
+    let Some(foreign) = foreign.filter(|_| r.rls_enabled && r.kind.is_table()) else {
+        return Vec::new();
+    };
+    let name = qualified(&r.schema, &r.name);
+    let mut out = Vec::new();
+    for (policy, condition) in admitting_conditions(r, &subject.acts_as, command) {
+        let sql =
+            format!("SELECT EXISTS (SELECT 1 FROM {name} WHERE ({condition}) AND ({foreign}))");
+        if guarded(client, &sql).await.as_deref() == Ok("t") {
+            out.push(policy);
+        }
+    }
+    out
+}
+
+/// The INSERT policies whose own check admits the probe row of someone else.
+async fn admitting_row(
+    client: &Client,
+    r: &Relation,
+    subject: &Subject,
+    row: &serde_json::Value,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (policy, check) in admitting_conditions(r, &subject.acts_as, PolicyCommand::Insert) {
+        if guarded(client, &probe_sql(r, &check, row)).await.as_deref() == Ok("t") {
+            out.push(policy);
+        }
+    }
+    out
 }
 
 /// Rows of `name` that satisfy `condition`, and how many of those are outside the scope.

@@ -9,10 +9,9 @@ use crate::tui::view::widgets::provenance_line;
 
 pub fn doc(model: &Model, id: &ObjectId) -> Doc {
     let text = match id {
-        ObjectId::Relation(q) => model
-            .catalog
-            .relation(&q.schema, &q.name)
-            .map(|r| provenance_comment(&r.provenance) + &sql::ddl::relation(r)),
+        ObjectId::Relation(q) => model.catalog.relation(&q.schema, &q.name).map(|r| {
+            provenance_comment(&r.provenance) + &read_as(model, q) + &sql::ddl::relation(r)
+        }),
         ObjectId::Function {
             schema,
             name,
@@ -45,6 +44,40 @@ pub fn doc(model: &Model, id: &ObjectId) -> Doc {
         None => doc.line(Kind::Muted, "gone since the last load"),
     }
     doc
+}
+
+/// What the user last read as (`U`) saw of this table, as comment lines over its
+/// definition: rows visible and changeable, and each leak with the policies that let it
+/// through. Nothing when no one was read as, or the table was not read.
+fn read_as(model: &Model, q: &crate::model::QualifiedName) -> String {
+    use crate::rls::report::{select_words, write_words};
+    let Some(read_as) = &model.read_as else {
+        return String::new();
+    };
+    let Some(t) = read_as.table(q) else {
+        return String::new();
+    };
+    let mut lines = vec![sql::comment(&format!(
+        "as {}: {}{}",
+        read_as.report.who(),
+        select_words(&t.select),
+        write_words(t)
+    ))];
+    for leak in read_as
+        .report
+        .leaks
+        .iter()
+        .filter(|l| l.schema == q.schema && l.table == q.name)
+    {
+        lines.push(sql::comment(&format!(
+            "LEAK {}: {} ({}); {}",
+            leak.command,
+            crate::rls::report::leak_rows(leak),
+            leak.scope,
+            leak.why
+        )));
+    }
+    lines.join("\n") + "\n"
 }
 
 /// For a trigger function, the triggers that run it (as psql's `\df+` does not say, and a

@@ -73,23 +73,35 @@ impl App {
         }
     }
 
-    /// A report (or the reason there is none), shown if its view is still open.
+    /// A report (or the reason there is none), shown if its view is still open; the
+    /// report's counts and leaks then go to the tree and tabs too.
     pub(crate) fn rls_arrived(&mut self, who: &str, result: Result<RlsReport, String>) {
-        let Overlay::Full(full) = &mut self.overlay else {
-            return;
-        };
-        if full.doc.title != crate::text::visible(&title(who)) {
+        let waiting = matches!(&self.overlay, Overlay::Full(full)
+            if full.doc.title == crate::text::visible(&title(who)));
+        if !waiting {
             return;
         }
-        full.doc = match result {
-            Ok(report) => report_doc(who, &report),
+        let doc = match result {
+            Ok(report) => {
+                let doc = report_doc(who, &report);
+                if let Some(model) = self.model.as_mut() {
+                    model.set_read_as(report);
+                    if self.grouping == crate::categorize::Grouping::Severity {
+                        self.regroup();
+                    }
+                }
+                doc
+            }
             Err(e) => {
                 let mut doc = Doc::new(&title(who));
                 doc.line(Kind::Critical, &e);
                 doc
             }
         };
-        full.scroll = 0;
+        if let Overlay::Full(full) = &mut self.overlay {
+            full.doc = doc;
+            full.scroll = 0;
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use tui_tree_widget::{Tree, TreeItem};
 use super::widgets::{pane, severity_mark, shown, ViewState};
 use crate::categorize::Group;
 use crate::cleanup::Plan;
-use crate::model::{ObjectId, RelationKind};
+use crate::model::{ObjectId, QualifiedName, RelationKind};
 use crate::tui::model::Model;
 use crate::tui::state::{App, Focus, Node};
 use crate::tui::theme::Theme;
@@ -17,7 +17,13 @@ use crate::tui::theme::Theme;
 pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState, theme: &Theme) {
     let focused =
         app.focus == Focus::Tree && matches!(app.overlay, crate::tui::state::Overlay::None);
-    let title = format!(" {} ", app.grouping.label());
+    let reading_as = app
+        .model
+        .as_ref()
+        .and_then(|m| m.read_as.as_ref())
+        .map(|r| format!("· as {} ", shown(&r.report.who())))
+        .unwrap_or_default();
+    let title = format!(" {} {reading_as}", app.grouping.label());
     let block = pane(focused, theme).title(Span::styled(title, theme.title));
     let Some(model) = &app.model else {
         let text = match &app.loading {
@@ -149,13 +155,39 @@ fn item_line(model: &Model, plan: &Plan, id: &ObjectId, theme: &Theme) -> Line<'
             .unwrap_or_default(),
         _ => String::new(),
     };
-    Line::from(vec![
+    let mut spans = vec![
         severity_mark(model.worst(id), theme),
         Span::raw(" "),
         Span::raw(shown(&name)),
         Span::styled(kind, theme.muted),
         Span::styled(decision, theme.accent),
-    ])
+    ];
+    if let ObjectId::Relation(q) = id {
+        spans.extend(read_as_span(model, q, theme));
+    }
+    Line::from(spans)
+}
+
+/// What the user read as (`U`) sees of a table: its visible rows, a leak, or no access.
+fn read_as_span(model: &Model, q: &QualifiedName, theme: &Theme) -> Option<Span<'static>> {
+    use crate::rls::CommandResult;
+    let read_as = model.read_as.as_ref()?;
+    let t = read_as.table(q)?;
+    let leak = read_as.leaks(q);
+    let (text, style) = match &t.select {
+        CommandResult::NotGranted if leak => (" · leak".to_string(), theme.critical),
+        CommandResult::NotGranted => (" · no access".to_string(), theme.muted),
+        CommandResult::Failed { .. } => (" · refused".to_string(), theme.warning),
+        CommandResult::Counted { rows, bounded, .. } => {
+            let rows = format!(" · {}", crate::rls::report::rows(*rows, *bounded));
+            if leak {
+                (format!("{rows}, leak"), theme.critical)
+            } else {
+                (rows, theme.muted)
+            }
+        }
+    };
+    Some(Span::styled(text, style))
 }
 
 /// The tree's identifier path for a node: group name, then the labels of the objects it
