@@ -58,6 +58,8 @@ pub enum Action {
     Peek,
     /// RLS as a user: asks whom to read as (live databases only).
     ReadAs,
+    /// The users the `U` prompt offers, or why they could not be read.
+    UsersArrived(Result<Vec<crate::tui::state::UserChoice>, String>),
     /// What reading as `who` found, or why it could not.
     RlsArrived {
         who: String,

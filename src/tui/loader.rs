@@ -206,19 +206,31 @@ pub(super) fn spawn_read_as(options: &Options, who: String, tx: Sender<Action>) 
     });
 }
 
-fn read_as(
+/// Runs `work` on a runtime of this worker thread's own, against the source's server.
+fn on_worker<T, F>(
     conninfo: &str,
-    who: &str,
-    overrides: &crate::rls::ScopeOverrides,
-) -> Result<crate::rls::RlsReport, String> {
-    use source::live::{conninfo, rls};
+    work: impl FnOnce(source::live::ConnParams) -> F,
+) -> Result<T, String>
+where
+    F: std::future::Future<Output = Result<T, String>>,
+{
+    use source::live::conninfo;
     let params =
         conninfo::resolve(conninfo, &conninfo::ProcessEnvironment).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start: {e}"))?;
-    runtime.block_on(async {
+    runtime.block_on(work(params))
+}
+
+fn read_as(
+    conninfo: &str,
+    who: &str,
+    overrides: &crate::rls::ScopeOverrides,
+) -> Result<crate::rls::RlsReport, String> {
+    use source::live::rls;
+    on_worker(conninfo, |params| async move {
         // The catalog again, as the report needs it fresh: a reload may have changed it.
         let catalog = source::live::load(&params, &mut |_| {})
             .await
@@ -242,18 +254,36 @@ fn read_as(
     })
 }
 
+/// Reads the users the `U` prompt offers on a worker thread of its own; they arrive as
+/// [`Action::UsersArrived`].
+pub(super) fn spawn_list_users(options: &Options, tx: Sender<Action>) {
+    let source::SourceSpec::Live(conninfo) = options.spec.clone() else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let result = on_worker(&conninfo, |params| async move {
+            source::live::rls::users(&params, source::live::rls::STATEMENT_TIMEOUT)
+                .await
+                .map_err(|e| e.to_string())
+        });
+        let users = result.map(|users| {
+            users
+                .into_iter()
+                .map(|(id, email)| crate::tui::state::UserChoice { id, email })
+                .collect()
+        });
+        let _ = tx.send(Action::UsersArrived(users));
+    });
+}
+
 fn peek(
     conninfo: &str,
     table: &crate::model::QualifiedName,
 ) -> Result<source::live::peek::Peek, String> {
-    use source::live::{conninfo, peek};
-    let params =
-        conninfo::resolve(conninfo, &conninfo::ProcessEnvironment).map_err(|e| e.to_string())?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start: {e}"))?;
-    runtime.block_on(peek::peek(&params, table, peek::PEEK_TIMEOUT))
+    use source::live::peek;
+    on_worker(conninfo, |params| async move {
+        peek::peek(&params, table, peek::PEEK_TIMEOUT).await
+    })
 }
 
 #[cfg(test)]

@@ -318,6 +318,7 @@ fn apply(
             Effect::Reload => loader::spawn(options, tx.clone()),
             Effect::Peek { table } => loader::spawn_peek(options, table, tx.clone()),
             Effect::ReadAs { who } => loader::spawn_read_as(options, who, tx.clone()),
+            Effect::ListUsers => loader::spawn_list_users(options, tx.clone()),
             Effect::Reconnect { password } => {
                 // The typed password joins the source, so a later reload keeps it.
                 if let SourceSpec::Live(conninfo) = &options.spec {

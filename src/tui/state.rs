@@ -125,8 +125,59 @@ pub enum Overlay {
     Full(FullText),
     /// The first rows of a table, read from the live database.
     Peek(PeekView),
-    /// Asking whom to read as (`U`): a user's id or e-mail, or `anon`; what has been typed.
-    ReadAs(String),
+    /// Asking whom to read as (`U`): a user's id or e-mail, or `anon`.
+    ReadAs(ReadAsPrompt),
+}
+
+/// The `U` prompt: what has been typed, the users to choose from (read from `auth.users`
+/// when it opened), and the choice under the cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadAsPrompt {
+    pub input: String,
+    /// None while they are read; the reason when they could not be.
+    pub users: Option<Result<Vec<UserChoice>, String>>,
+    pub cursor: usize,
+}
+
+/// A user of `auth.users`, as the `U` prompt offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserChoice {
+    pub id: String,
+    pub email: Option<String>,
+}
+
+impl UserChoice {
+    /// What `pglens rls --as` takes for this user: the e-mail, else the id.
+    pub fn key(&self) -> &str {
+        self.email.as_deref().unwrap_or(&self.id)
+    }
+}
+
+impl ReadAsPrompt {
+    /// `anon` and the users whose e-mail or id contains what has been typed (any case),
+    /// those that start with it first: what Up, Down and Enter choose from.
+    pub fn choices(&self) -> Vec<String> {
+        let typed = self.input.trim().to_lowercase();
+        let users = match &self.users {
+            Some(Ok(users)) => users.as_slice(),
+            _ => &[],
+        };
+        let mut found: Vec<(bool, String)> = std::iter::once("anon".to_string())
+            .chain(users.iter().map(|u| u.key().to_string()))
+            .filter_map(|key| {
+                let id = users
+                    .iter()
+                    .find(|u| u.key() == key)
+                    .map(|u| u.id.to_lowercase())
+                    .unwrap_or_default();
+                let lower = key.to_lowercase();
+                let starts = lower.starts_with(&typed) || id.starts_with(&typed);
+                (starts || lower.contains(&typed) || id.contains(&typed)).then_some((!starts, key))
+            })
+            .collect();
+        found.sort_by_key(|(later, _)| *later);
+        found.into_iter().map(|(_, key)| key).collect()
+    }
 }
 
 /// The row peek (`p`): which table, what has been read, and where the cursor is.
@@ -234,6 +285,8 @@ pub enum Effect {
     ReadAs {
         who: String,
     },
+    /// Read the users of `auth.users` the `U` prompt offers, on a worker thread.
+    ListUsers,
     Reload,
     Quit,
 }

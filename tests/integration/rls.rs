@@ -398,6 +398,30 @@ async fn the_config_gives_scopes_the_schema_does_not() {
     assert!(err.contains("public.drafts has no column author"), "{err}");
 }
 
+/// The users the explorer's `U` offers: by e-mail, read only; a database without
+/// `auth.users` says so.
+#[tokio::test]
+async fn the_users_offered_are_read_by_e_mail() {
+    use pglens::source::live::rls::{users, STATEMENT_TIMEOUT};
+    let db = seeded("rls_users", false).await;
+    let found = users(&db.params, STATEMENT_TIMEOUT).await.expect("users");
+    assert_eq!(
+        found,
+        [
+            (USER_A.to_string(), Some("a@example.com".to_string())),
+            (USER_B.to_string(), Some("b@example.com".to_string()))
+        ]
+    );
+    let plain = TestDb::new("rls_no_users").await;
+    let error = users(&plain.params, STATEMENT_TIMEOUT)
+        .await
+        .expect_err("no auth.users");
+    assert!(
+        error.to_string().contains("no auth.users in this database"),
+        "{error}"
+    );
+}
+
 #[tokio::test]
 async fn refusals_are_plain_and_exit_2() {
     let db = seeded("rls_refused", false).await;
@@ -510,7 +534,7 @@ async fn every_statement_sent_is_a_read() {
 fn the_explorer_reads_as_a_user_on_u() {
     use pglens::rls::{CommandResult, InsertResult, Leak, RlsReport, Scope, Subject, TableResult};
     use pglens::tui::action::Action;
-    use pglens::tui::state::{App, Effect, Overlay};
+    use pglens::tui::state::{App, Effect, Overlay, UserChoice};
 
     let app_on = |source| {
         let mut catalog = pglens::source::snapshot::demo();
@@ -532,7 +556,50 @@ fn the_explorer_reads_as_a_user_on_u() {
     assert!(matches!(demo.overlay, Overlay::None));
     assert!(crate::explorer::screen(&demo, 100, 30).contains("a live database only"));
 
+    // The prompt offers anon and the users of auth.users; typing filters them, and Enter
+    // reads as the one chosen.
     let mut app = app_on(pglens::model::SourceKind::Live);
+    assert!(matches!(
+        app.update(Action::ReadAs).as_slice(),
+        [Effect::ListUsers]
+    ));
+    app.update(Action::UsersArrived(Ok(vec![
+        UserChoice {
+            id: USER_A.into(),
+            email: Some("a@example.com".into()),
+        },
+        UserChoice {
+            id: USER_B.into(),
+            email: Some("b@example.com".into()),
+        },
+        UserChoice {
+            id: "00000000-0000-0000-0000-00000000000c".into(),
+            email: None,
+        },
+    ])));
+    insta::assert_snapshot!(
+        "read_as_prompt_80x24",
+        crate::explorer::screen(&app, 80, 24)
+    );
+    for c in "example".chars() {
+        app.update(Action::Input(c));
+    }
+    app.update(Action::Down);
+    assert!(
+        matches!(app.update(Action::Enter).as_slice(), [Effect::ReadAs { who }] if who == "b@example.com")
+    );
+    // An id beyond the users offered is read as typed.
+    app.update(Action::Escape);
+    app.update(Action::ReadAs);
+    app.update(Action::UsersArrived(Ok(Vec::new())));
+    for c in "0000-ffff".chars() {
+        app.update(Action::Input(c));
+    }
+    assert!(
+        matches!(app.update(Action::Enter).as_slice(), [Effect::ReadAs { who }] if who == "0000-ffff")
+    );
+    app.update(Action::Escape);
+
     app.update(Action::ReadAs);
     for c in "anon".chars() {
         app.update(Action::Input(c));

@@ -75,6 +75,48 @@ pub async fn run(
 /// Each table's scope, by name.
 pub type Scopes = std::collections::BTreeMap<QualifiedName, Scope>;
 
+/// Users the explorer offers to read as: at most this many, by e-mail.
+pub const USERS_OFFERED: usize = 500;
+
+/// The users of `auth.users` (id and e-mail), by e-mail, in a `READ ONLY` transaction with
+/// a statement timeout; at most [`USERS_OFFERED`].
+pub async fn users(
+    params: &ConnParams,
+    timeout: Duration,
+) -> Result<Vec<(String, Option<String>)>, RlsError> {
+    let client = connect::connect(params).await?;
+    exec(
+        &client,
+        &format!(
+            "BEGIN READ ONLY; SET LOCAL statement_timeout = {}",
+            timeout.as_millis()
+        ),
+    )
+    .await?;
+    let present = value(
+        &client,
+        "SELECT pg_catalog.to_regclass('auth.users') IS NOT NULL",
+    )
+    .await?;
+    let result = if present.as_deref() != Some("t") {
+        Err(RlsError::Refused(
+            "no auth.users in this database: read as anon, or run pglens rls --role".into(),
+        ))
+    } else {
+        let sql = format!(
+            "SELECT coalesce(json_agg(json_build_array(id::pg_catalog.text, email) ORDER BY email, id), '[]')::pg_catalog.text \
+             FROM (SELECT id, email FROM auth.users ORDER BY email NULLS LAST, id LIMIT {USERS_OFFERED}) u"
+        );
+        value(&client, &sql).await.map(|text| {
+            let rows: Vec<(String, Option<String>)> =
+                serde_json::from_str(&text.unwrap_or_default()).unwrap_or_default();
+            rows
+        })
+    };
+    let _ = client.batch_execute("ROLLBACK").await;
+    result
+}
+
 async fn read_as(
     client: &Client,
     catalog: &Catalog,

@@ -203,6 +203,10 @@ impl App {
                 self.rls_arrived(&who, *result);
                 Vec::new()
             }
+            Action::UsersArrived(users) => {
+                self.users_arrived(users);
+                Vec::new()
+            }
             Action::Quit => vec![Effect::Quit],
             other => self.update_for_mode(other),
         }
@@ -219,7 +223,7 @@ impl App {
             Overlay::Drift(selected) => self.update_drift(selected, action),
             Overlay::Full(full) => self.update_full(full, action),
             Overlay::Peek(view) => self.update_peek(view, action),
-            Overlay::ReadAs(typed) => self.update_read_as(typed, action),
+            Overlay::ReadAs(prompt) => self.update_read_as(prompt, action),
             Overlay::Help(offset) => {
                 let offset = match action {
                     Action::Escape | Action::Help | Action::Enter => return Vec::new(),
@@ -326,7 +330,7 @@ impl App {
             },
             Action::ExportPlan => return self.export_plan(),
             Action::Peek => return self.start_peek(self.selected_table(), None),
-            Action::ReadAs => self.start_read_as(),
+            Action::ReadAs => return self.start_read_as(),
             Action::CopyFix => return self.copy_fix(),
             Action::CopyAll => return self.copy_all(),
             Action::Suppress => self.start_suppress(false),

@@ -4,7 +4,7 @@
 
 use super::super::action::Action;
 use super::super::doc::{Doc, Kind};
-use super::super::state::{App, Effect, FullText, Overlay, Tone};
+use super::super::state::{App, Effect, FullText, Overlay, ReadAsPrompt, Tone, UserChoice};
 use crate::model::SourceKind;
 use crate::rls::RlsReport;
 
@@ -14,8 +14,9 @@ fn title(who: &str) -> String {
 }
 
 impl App {
-    /// Opens the prompt, or says why not: only a live database has rows to read.
-    pub(crate) fn start_read_as(&mut self) {
+    /// Opens the prompt and asks for the users to offer, or says why not: only a live
+    /// database has rows to read.
+    pub(crate) fn start_read_as(&mut self) -> Vec<Effect> {
         let live = self
             .model
             .as_ref()
@@ -25,24 +26,43 @@ impl App {
                 "RLS as a user reads rows: a live database only".into(),
                 Tone::Error,
             ));
-            return;
+            return Vec::new();
         }
-        self.overlay = Overlay::ReadAs(String::new());
+        self.overlay = Overlay::ReadAs(ReadAsPrompt::default());
+        vec![Effect::ListUsers]
     }
 
-    pub(crate) fn update_read_as(&mut self, mut typed: String, action: Action) -> Vec<Effect> {
+    /// The users to offer, if the prompt is still open.
+    pub(crate) fn users_arrived(&mut self, users: Result<Vec<UserChoice>, String>) {
+        if let Overlay::ReadAs(prompt) = &mut self.overlay {
+            prompt.users = Some(users);
+            prompt.cursor = 0;
+        }
+    }
+
+    pub(crate) fn update_read_as(
+        &mut self,
+        mut prompt: ReadAsPrompt,
+        action: Action,
+    ) -> Vec<Effect> {
+        let choices = prompt.choices();
         match action {
             Action::Escape => {
                 self.overlay = Overlay::None;
-                Vec::new()
-            }
-            Action::Enter if typed.trim().is_empty() => {
-                self.status = Some(("type a user's id or e-mail, or anon".into(), Tone::Error));
-                self.overlay = Overlay::ReadAs(typed);
-                Vec::new()
+                return Vec::new();
             }
             Action::Enter => {
-                let who = typed.trim().to_string();
+                // The choice under the cursor; what was typed when nothing matches it (an
+                // id beyond the users offered).
+                let who = choices
+                    .get(prompt.cursor)
+                    .cloned()
+                    .unwrap_or_else(|| prompt.input.trim().to_string());
+                if who.is_empty() {
+                    self.status = Some(("type a user's id or e-mail, or anon".into(), Tone::Error));
+                    self.overlay = Overlay::ReadAs(prompt);
+                    return Vec::new();
+                }
                 let mut doc = Doc::new(&title(&who));
                 doc.line(
                     Kind::Muted,
@@ -54,23 +74,24 @@ impl App {
                     back: None,
                     fixes: Vec::new(),
                 });
-                vec![Effect::ReadAs { who }]
+                return vec![Effect::ReadAs { who }];
+            }
+            Action::Up => prompt.cursor = prompt.cursor.saturating_sub(1),
+            Action::Down => {
+                prompt.cursor = (prompt.cursor + 1).min(choices.len().saturating_sub(1))
             }
             Action::Input(c) => {
-                typed.push(c);
-                self.overlay = Overlay::ReadAs(typed);
-                Vec::new()
+                prompt.input.push(c);
+                prompt.cursor = 0;
             }
             Action::Back => {
-                typed.pop();
-                self.overlay = Overlay::ReadAs(typed);
-                Vec::new()
+                prompt.input.pop();
+                prompt.cursor = 0;
             }
-            _ => {
-                self.overlay = Overlay::ReadAs(typed);
-                Vec::new()
-            }
+            _ => {}
         }
+        self.overlay = Overlay::ReadAs(prompt);
+        Vec::new()
     }
 
     /// A report (or the reason there is none), shown if its view is still open; the

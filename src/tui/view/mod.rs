@@ -142,7 +142,7 @@ pub fn render(
         Overlay::Search(s) => overlays::search(frame, size, app, s, view, theme),
         Overlay::Help(offset) => overlays::help(frame, size, *offset, keymap, theme),
         Overlay::Suppress(p) => overlays::suppress(frame, size, app, p, theme),
-        Overlay::ReadAs(typed) => overlays::read_as(frame, size, typed, theme),
+        Overlay::ReadAs(prompt) => overlays::read_as(frame, size, prompt, theme),
         Overlay::Password(typed) => overlays::password(frame, size, app, &typed.0, theme),
         Overlay::Mark(p) => review::mark(frame, size, p, theme),
         Overlay::Full(full) => overlays::full_text(frame, size, full, theme),

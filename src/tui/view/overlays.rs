@@ -375,24 +375,72 @@ pub fn suppress(frame: &mut Frame<'_>, size: Rect, app: &App, prompt: &Prompt, t
 }
 
 /// Whom to read as (`U`).
-pub fn read_as(frame: &mut Frame<'_>, size: Rect, typed: &str, theme: &Theme) {
-    let area = centred(size, 80, 6);
+/// The `U` prompt: what has been typed, then `anon` and the users of `auth.users` that
+/// match it, the chosen one highlighted, in as many lines as the screen has.
+pub fn read_as(
+    frame: &mut Frame<'_>,
+    size: Rect,
+    prompt: &crate::tui::state::ReadAsPrompt,
+    theme: &Theme,
+) {
+    let choices = prompt.choices();
+    let listed = choices.len().clamp(1, 10);
+    let height = u16::try_from(listed + 5).unwrap_or(15);
+    let area = centred(size, 80, height);
     frame.render_widget(Clear, area);
-    let text = vec![
+    let width = usize::from(area.width.saturating_sub(2));
+    let mut text = vec![
         Line::styled(
-            "read every API table as this user, in a read-only transaction, and count leaks",
+            fit(
+                "read every API table as this user, in a read-only transaction, and count leaks",
+                width,
+            ),
             theme.muted,
         ),
         Line::from(vec![
             Span::styled("as: ", theme.accent),
-            Span::raw(shown(typed)),
+            Span::raw(shown(&prompt.input)),
             Span::styled("▏", theme.accent),
         ]),
-        Line::styled(
-            "an auth.users id or e-mail, or anon; Enter reads, Esc cancels",
-            theme.muted,
-        ),
     ];
+    // Enough rows of the list to keep the chosen one on screen.
+    let rows = usize::from(area.height.saturating_sub(5)).max(1);
+    let first = prompt.cursor.saturating_sub(rows - 1);
+    for (i, key) in choices.iter().enumerate().skip(first).take(rows) {
+        let (style, mark) = if i == prompt.cursor {
+            (theme.selection, "›")
+        } else {
+            (theme.muted, " ")
+        };
+        text.push(Line::styled(
+            fit(&format!("{mark} {}", shown(key)), width),
+            style,
+        ));
+    }
+    let note = match &prompt.users {
+        None => "reading the users of auth.users…".to_string(),
+        Some(Err(e)) => format!("no users to offer ({e}): type an id or e-mail, or anon"),
+        Some(Ok(_)) if choices.is_empty() => {
+            "no user matches: Enter reads as what was typed (an id or e-mail)".to_string()
+        }
+        Some(Ok(users)) if prompt.input.trim().is_empty() => format!(
+            "anon and {} users{} · ↑↓ choose · Enter reads · Esc cancels",
+            users.len(),
+            if users.len() >= crate::source::live::rls::USERS_OFFERED {
+                " (the first by e-mail; type to find others)"
+            } else {
+                ""
+            }
+        ),
+        Some(Ok(_)) => format!(
+            "{} matching · ↑↓ choose · Enter reads · Esc cancels",
+            choices.len()
+        ),
+    };
+    if choices.is_empty() {
+        text.push(Line::raw(""));
+    }
+    text.push(Line::styled(fit(&shown(&note), width), theme.muted));
     frame.render_widget(
         Paragraph::new(text)
             .block(pane(true, theme).title(Span::styled(" RLS as a user ", theme.title))),

@@ -61,7 +61,9 @@ pub fn render(
     let text = match &app.overlay {
         Overlay::Search(_) => "type to filter · ↑↓ choose · Enter jump · Esc close".to_string(),
         Overlay::Suppress(_) => "type a reason · Enter save · Esc cancel".to_string(),
-        Overlay::ReadAs(_) => "a user's id or e-mail, or anon · Enter read · Esc cancel".to_string(),
+        Overlay::ReadAs(_) => {
+            "type to filter, or an id · ↑↓ choose · Enter read · Esc cancel".to_string()
+        }
         Overlay::Password(_) => "type the password (not shown) · Enter connect · Esc cancel".to_string(),
         Overlay::Help(_) => "↑↓ scroll · Esc close".to_string(),
         Overlay::Drift(_) => "↑↓ move · Enter open the table · Esc close".to_string(),
