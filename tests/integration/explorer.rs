@@ -1252,3 +1252,64 @@ fn a_trigger_functions_definition_names_its_triggers() {
         "{text}"
     );
 }
+
+/// A partition's pane title says whose partition it is; its parent says it is partitioned.
+#[test]
+fn partitions_and_their_parents_are_labelled_the_right_way_round() {
+    let path = std::path::PathBuf::from("tests/fixtures/shapes/partitions.sql");
+    let catalog = pglens::source::sqlfiles::load(&[path]).expect("fixture loads");
+    let mut app = App::new("partitions".into());
+    app.update(Action::Resize {
+        width: 100,
+        height: 30,
+    });
+    app.update(Action::Loaded(Box::new(Model::new(
+        catalog,
+        Vec::new(),
+        CategoryConfig::default(),
+    ))));
+    app.update(Action::Search);
+    type_text(&mut app, "public.sensor_readings_2025_01");
+    app.update(Action::Enter);
+    let text = screen(&app, 100, 30);
+    assert!(
+        text.contains("sensor_readings_2025_01 partition of public.sensor_read…"),
+        "{text}"
+    );
+    app.update(Action::Search);
+    type_text(&mut app, "public.sensor_readings");
+    app.update(Action::Enter);
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("sensor_readings partitioned table"), "{text}");
+}
+
+/// A Relationships row cut at 80 columns reads whole with Space, its FK actions included.
+#[test]
+fn a_relationship_reads_in_full_with_space() {
+    let mut app = demo_app();
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    open_leads(&mut app);
+    app.update(Action::Tab(
+        Tab::ALL
+            .iter()
+            .position(|t| *t == Tab::Relationships)
+            .unwrap() as u8,
+    ));
+    let rows = detail_rows(app.model.as_ref().unwrap(), &leads(), Tab::Relationships);
+    let q = pglens::model::QualifiedName::new("public", "leads");
+    let referenced = pglens::tui::model::relationships(app.model.as_ref().unwrap(), &q)
+        .iter()
+        .position(|r| r.label.contains("lead_activities"))
+        .expect("lead_activities references leads");
+    assert!(referenced < rows.len());
+    app.update(Action::SelectRow(referenced));
+    app.update(Action::ShowFull);
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("public.lead_activities(lead_id) ON DELETE CASCADE"),
+        "{text}"
+    );
+}

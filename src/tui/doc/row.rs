@@ -13,7 +13,7 @@ use crate::tui::tab::Tab;
 use crate::tui::view::widgets::{bytes, count, provenance_line};
 
 /// The row `row` of `tab` for the table `r`; None for tabs whose rows are not a table's
-/// parts (Relationships, Usage, Findings, Definition) or a row past the end.
+/// parts (Findings, Definition) or a row past the end.
 pub fn doc(model: &Model, r: &Relation, tab: Tab, rows: &[DetailRow], row: usize) -> Option<Doc> {
     let mut doc = match tab {
         Tab::Columns => column(r, r.columns.get(row)?),
@@ -44,6 +44,21 @@ pub fn doc(model: &Model, r: &Relation, tab: Tab, rows: &[DetailRow], row: usize
                     recorded_statement(model, r, statements.get(i)?)
                 }
             }
+        }
+        Tab::Relationships => {
+            let rel = crate::tui::model::relationships(model, &r.qualified_name())
+                .into_iter()
+                .nth(row)?;
+            let mut doc = Doc::new(&format!("{} {}", rel.kind.label(), rel.other));
+            doc.field("relationship", rel.kind.label());
+            doc.field("object", &rel.other.to_string());
+            doc.field("how", &rel.label);
+            doc.blank();
+            doc.line(
+                Kind::Muted,
+                "Enter on the row jumps to the object; Backspace comes back.",
+            );
+            doc
         }
         _ => return None,
     };
@@ -397,5 +412,43 @@ pub fn rls_state(r: &Relation) -> String {
         (true, true, true) => "Policies (forced row security enabled): (none)".into(),
         (true, false, false) => "Policies: row security enabled".into(),
         (true, true, false) => "Policies (forced row security enabled)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PolicyCommand, RelationKind};
+
+    /// psql's `\d` states, one per combination of enabled, forced and having policies.
+    #[test]
+    fn rls_states_read_as_psql_reads_them() {
+        let mut r = Relation::empty("public", "t", RelationKind::Table);
+        let state = |r: &Relation| rls_state(r);
+        assert_eq!(state(&r), "Row-level security disabled, no policies");
+        r.rls_enabled = true;
+        assert_eq!(
+            state(&r),
+            "Policies (row security enabled): (none) - only the owner sees rows"
+        );
+        r.rls_forced = true;
+        assert_eq!(state(&r), "Policies (forced row security enabled): (none)");
+        r.policies.push(Policy {
+            name: "p".into(),
+            command: PolicyCommand::Select,
+            permissive: true,
+            roles: vec!["public".into()],
+            using: Some("true".into()),
+            with_check: None,
+            provenance: Default::default(),
+        });
+        assert_eq!(state(&r), "Policies (forced row security enabled)");
+        r.rls_forced = false;
+        assert_eq!(state(&r), "Policies: row security enabled");
+        r.rls_enabled = false;
+        assert_eq!(
+            state(&r),
+            "Policies (row security disabled): defined but NOT enforced"
+        );
     }
 }

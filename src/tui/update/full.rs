@@ -44,8 +44,8 @@ impl App {
                 (Tab::Definition, _) => (doc::definition::doc(model, &id), Vec::new()),
                 (tab, ObjectId::Relation(q)) => {
                     let Some(r) = model.relation(q) else { return };
-                    // Rows of other tabs (Relationships, Usage) jump instead; their full
-                    // story is the object they lead to.
+                    // Usage rows of dependents jump instead: their full story is the
+                    // object they lead to.
                     match doc::row::doc(model, r, tab, &rows, self.row) {
                         Some(doc) => (doc, with_fix(row.map_or(&[], |r| &r.findings))),
                         None => return,

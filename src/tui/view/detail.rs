@@ -26,10 +26,16 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
         }
         return;
     };
+    let name = format!(" {} ", shown(&id.label()));
+    // The kind gives way to the name, with an ellipsis where it is cut.
+    let room = usize::from(area.width).saturating_sub(name.chars().count() + 4);
     let block = pane(focused, theme).title(Line::from(vec![
         severity_mark(model.worst(id), theme),
-        Span::styled(format!(" {} ", shown(&id.label())), theme.title),
-        Span::styled(kind_label(model, id), theme.muted),
+        Span::styled(name, theme.title),
+        Span::styled(
+            super::widgets::fit(&kind_label(model, id), room),
+            theme.muted,
+        ),
     ]));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -129,7 +135,12 @@ fn kind_label(model: &Model, id: &ObjectId) -> String {
                     .and_then(|s| s.estimated_rows)
                     .map(|n| format!(", ~{} rows", crate::cleanup::evidence::human_count(n)))
                     .unwrap_or_default();
-                format!("{}{rows}", r.kind.label())
+                // A partition says whose: `partition of public.events`.
+                let kind = match &r.partition_of {
+                    Some(p) => format!("partition of {}", p.parent),
+                    None => r.kind.label().to_string(),
+                };
+                format!("{kind}{rows}")
             })
             .unwrap_or_default(),
         ObjectId::Function { .. } => "function".into(),
@@ -165,7 +176,7 @@ fn relation_tab(
         Tab::Policies => tabs::policies::table(r, rows, area.width, &mark),
         Tab::Grants => tabs::grants::table(&model.catalog, r, area.width, theme),
         Tab::Triggers => tabs::triggers::table(r, rows, area.width, &mark),
-        Tab::Relationships => tabs::relationships::table(model, r),
+        Tab::Relationships => tabs::relationships::table(model, r, area.width),
         Tab::Usage | Tab::Findings | Tab::Definition => return,
     };
     tabs::draw(frame, area, table, view, theme);

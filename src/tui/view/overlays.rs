@@ -150,14 +150,14 @@ pub fn findings(
         .direction(Direction::Vertical)
         .constraints([Constraint::Percentage(55), Constraint::Min(4)])
         .split(inner);
-    // The rule column is as wide as the longest rule id listed (ids reach 37 characters),
-    // but never more than a third of the list.
+    // The rule column is as wide as the longest rule id listed (ids reach 37 characters,
+    // whole at 80 columns), but never more than half the list.
     let rule_width = rows_shown
         .iter()
         .map(|members| model.findings[members[0]].rule.chars().count())
         .max()
         .unwrap_or(0)
-        .clamp(4, usize::from(parts[0].width / 3));
+        .clamp(4, usize::from(parts[0].width / 2).max(4));
     // The object column likewise, within two fifths of what is left; the message gets the rest.
     let rest = usize::from(parts[0].width).saturating_sub(rule_width + 4);
     let obj_width = rows_shown
@@ -169,6 +169,8 @@ pub fn findings(
         .max()
         .unwrap_or(0)
         .clamp(6, (rest * 2 / 5).max(6));
+    // What the mark, the rule, the object and the spaces between leave.
+    let message_width = rest.saturating_sub(obj_width);
     let height = usize::from(parts[0].height.saturating_sub(1));
     let (offset, mut window) =
         super::widgets::window(&mut view.findings, fv.selected, rows_shown.len(), height);
@@ -191,7 +193,7 @@ pub fn findings(
                 Cell::from(severity_mark(Some(f.severity), theme)),
                 Cell::from(Span::styled(fit(f.rule, rule_width), theme.accent)),
                 Cell::from(fit(&object, obj_width)),
-                Cell::from(message).style(style),
+                Cell::from(fit(&message, message_width)).style(style),
             ])
         })
         .collect();

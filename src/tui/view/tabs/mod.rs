@@ -56,6 +56,7 @@ pub fn draw(
             .direction(Direction::Vertical)
             .constraints([Constraint::Length(1), Constraint::Min(1)])
             .split(area);
+        let text = crate::tui::view::widgets::fit(&text, usize::from(area.width));
         frame.render_widget(Paragraph::new(text).style(theme.accent), split[0]);
         table_area = split[1];
     }

@@ -7,27 +7,29 @@ use ratatui::widgets::{Cell, Row};
 use super::TabTable;
 use crate::model::Relation;
 use crate::tui::model::{relationships, Model};
-use crate::tui::view::widgets::shown;
+use crate::tui::view::widgets::fit;
 
-pub fn table<'a>(model: &Model, r: &Relation) -> TabTable<'a> {
+pub fn table<'a>(model: &Model, r: &Relation, width: u16) -> TabTable<'a> {
     let rels = relationships(model, &r.qualified_name());
+    let widths = vec![
+        Constraint::Length(1),
+        Constraint::Length(14),
+        Constraint::Fill(1),
+    ];
+    let object = super::column_widths(width, &widths)[2];
     TabTable {
         header: vec!["", "relationship", "object"],
-        widths: vec![
-            Constraint::Length(1),
-            Constraint::Length(14),
-            Constraint::Fill(1),
-        ],
         rows: rels
             .iter()
             .map(|rel| {
                 Row::new(vec![
                     Cell::from("→"),
                     Cell::from(rel.kind.label()),
-                    Cell::from(shown(&rel.label)),
+                    Cell::from(fit(&rel.label, object)),
                 ])
             })
             .collect(),
-        caption: Some("Enter jumps to the other object; Backspace comes back.".into()),
+        widths,
+        caption: Some("Enter: jump there · Space: in full · Backspace: back".into()),
     }
 }
