@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{ident, literal, qualified, qualified_name};
-use crate::model::{Index, NullsOrder, QualifiedName, Relation, RelationKind};
+use crate::model::{Index, IndexKey, NullsOrder, QualifiedName, Relation, RelationKind};
 
 /// The `CREATE INDEX` statement for `index` on `table`, in the form `pg_get_indexdef` prints.
 pub fn create_index(table: &Relation, index: &Index) -> String {
@@ -51,34 +51,34 @@ pub fn create_index(table: &Relation, index: &Index) -> String {
 }
 
 fn index_keys(index: &Index) -> String {
-    let keys: Vec<String> = index
-        .keys
-        .iter()
-        .map(|k| {
-            let mut key = match (&k.column, &k.expression) {
-                (Some(c), _) => ident(c),
-                // The server's per-key text is already parenthesised as CREATE INDEX needs.
-                (None, Some(e)) => e.clone(),
-                (None, None) => String::new(),
-            };
-            if let Some(c) = &k.collation {
-                let _ = write!(key, " COLLATE {}", catalog_object_name(c));
-            }
-            if let Some(o) = &k.opclass {
-                let _ = write!(key, " {}", catalog_object_name(o));
-            }
-            if k.descending {
-                key.push_str(" DESC");
-            }
-            match k.nulls {
-                Some(NullsOrder::First) => key.push_str(" NULLS FIRST"),
-                Some(NullsOrder::Last) => key.push_str(" NULLS LAST"),
-                None => {}
-            }
-            key
-        })
-        .collect();
+    let keys: Vec<String> = index.keys.iter().map(key).collect();
     keys.join(", ")
+}
+
+/// One index key as `CREATE INDEX` writes it: the column or expression, then a collation
+/// and an operator class other than the defaults, the direction and the NULLs order.
+pub fn key(k: &IndexKey) -> String {
+    let mut key = match (&k.column, &k.expression) {
+        (Some(c), _) => ident(c),
+        // The server's per-key text is already parenthesised as CREATE INDEX needs.
+        (None, Some(e)) => e.clone(),
+        (None, None) => String::new(),
+    };
+    if let Some(c) = &k.collation {
+        let _ = write!(key, " COLLATE {}", catalog_object_name(c));
+    }
+    if let Some(o) = &k.opclass {
+        let _ = write!(key, " {}", catalog_object_name(o));
+    }
+    if k.descending {
+        key.push_str(" DESC");
+    }
+    match k.nulls {
+        Some(NullsOrder::First) => key.push_str(" NULLS FIRST"),
+        Some(NullsOrder::Last) => key.push_str(" NULLS LAST"),
+        None => {}
+    }
+    key
 }
 
 /// Built-in operator classes and collations print bare, as `pg_get_indexdef` does.

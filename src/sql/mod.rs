@@ -19,7 +19,7 @@ pub mod cleanup;
 pub mod ddl;
 pub mod do_block;
 pub mod fix;
-mod index;
+pub mod index;
 pub mod initplan;
 pub mod mentions;
 pub mod parse;

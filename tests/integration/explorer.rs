@@ -1313,3 +1313,38 @@ fn a_relationship_reads_in_full_with_space() {
         "{text}"
     );
 }
+
+/// The Indexes tab writes keys as CREATE INDEX does: a collation or operator class other
+/// than the default shows, as psql's `\d` shows it.
+#[test]
+fn index_keys_show_their_collation_and_operator_class() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("schema.sql");
+    std::fs::write(
+        &file,
+        r#"CREATE TABLE public.people (id int PRIMARY KEY, email text, name text);
+           CREATE INDEX people_email_pattern ON public.people (email text_pattern_ops);
+           CREATE INDEX people_name_c ON public.people (name COLLATE "C" DESC);"#,
+    )
+    .expect("write schema");
+    let catalog = pglens::source::sqlfiles::load(&[file]).expect("loads");
+    let mut app = App::new("people".into());
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.update(Action::Loaded(Box::new(Model::new(
+        catalog,
+        Vec::new(),
+        CategoryConfig::default(),
+    ))));
+    app.update(Action::Search);
+    type_text(&mut app, "public.people");
+    app.update(Action::Enter);
+    app.update(Action::Tab(
+        Tab::ALL.iter().position(|t| *t == Tab::Indexes).unwrap() as u8,
+    ));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("email text_pattern_ops"), "{text}");
+    assert!(text.contains(r#"name COLLATE "C" DESC"#), "{text}");
+}

@@ -255,21 +255,7 @@ fn index(r: &Relation, i: &Index) -> Doc {
     doc.field("size", &bytes(i.size_bytes));
     doc.field("scans", &count(i.scans));
     for (n, k) in i.keys.iter().enumerate() {
-        let mut key = k
-            .column
-            .clone()
-            .or_else(|| k.expression.clone())
-            .unwrap_or_default();
-        if let Some(opclass) = &k.opclass {
-            key.push_str(&format!(" {opclass}"));
-        }
-        if let Some(collation) = &k.collation {
-            key.push_str(&format!(" COLLATE {collation}"));
-        }
-        if k.descending {
-            key.push_str(" DESC");
-        }
-        doc.field(&format!("key {}", n + 1), &key);
+        doc.field(&format!("key {}", n + 1), &crate::sql::index::key(k));
     }
     if !i.include.is_empty() {
         doc.field("include", &i.include.join(", "));

@@ -64,22 +64,9 @@ pub fn table<'a>(
         .zip(names)
         .zip(rows)
         .map(|((i, name), row)| {
-            let keys: Vec<String> = i
-                .keys
-                .iter()
-                .map(|k| {
-                    let base = k
-                        .column
-                        .clone()
-                        .or_else(|| k.expression.clone())
-                        .unwrap_or_default();
-                    if k.descending {
-                        format!("{base} DESC")
-                    } else {
-                        base
-                    }
-                })
-                .collect();
+            // As CREATE INDEX writes them: a collation or operator class other than the
+            // default shows (`name COLLATE "C" text_pattern_ops`), as psql's \d does.
+            let keys: Vec<String> = i.keys.iter().map(crate::sql::index::key).collect();
             let mut cells = vec![
                 mark(row),
                 Cell::from(fit_middle(&name, w[1])),
