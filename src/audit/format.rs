@@ -633,6 +633,42 @@ mod tests {
         assert_eq!(policy_target("CREATE INDEX i ON t (a)"), None);
     }
 
+    /// `Y` on everything the demo's audit finds: every policy dropped and recreated is
+    /// inside `BEGIN` / `COMMIT` (a failed CREATE must not leave the table without its
+    /// policy), and every `CONCURRENTLY` statement outside any transaction block (where
+    /// PostgreSQL refuses it).
+    #[test]
+    fn scripts_keep_policy_rebuilds_in_a_transaction_and_concurrently_outside() {
+        let catalog = crate::source::snapshot::demo();
+        let findings = crate::audit::run(&catalog, &crate::audit::Selection::default());
+        let all: Vec<&Finding> = findings.iter().filter(|f| f.fix.is_some()).collect();
+        let script = fix_script(&all, "demo", "everything");
+        let (mut depth, mut rebuilt, mut concurrent) = (0, 0, 0);
+        for line in script.lines().filter(|l| !l.starts_with("--")) {
+            match line.trim() {
+                "BEGIN;" => {
+                    assert_eq!(depth, 0, "nested BEGIN in:\n{script}");
+                    depth = 1;
+                }
+                "COMMIT;" => {
+                    assert_eq!(depth, 1, "COMMIT without BEGIN in:\n{script}");
+                    depth = 0;
+                }
+                l if l.starts_with("DROP POLICY") => {
+                    assert_eq!(depth, 1, "{l} outside a transaction");
+                    rebuilt += 1;
+                }
+                l if l.contains("CONCURRENTLY") => {
+                    assert_eq!(depth, 0, "{l} inside a transaction");
+                    concurrent += 1;
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(depth, 0, "a transaction left open");
+        assert!(rebuilt > 0 && concurrent > 0, "{rebuilt} {concurrent}");
+    }
+
     /// The demo's `public.brands`: one fix rebuilds "admins manage brands" on
     /// `app_metadata`; two more were drafted from its `user_metadata` text and would put it
     /// back if the whole table's script (`Y`) were run.

@@ -67,10 +67,20 @@ impl Clipboard {
     /// terminal). Returns a truthful one-line report.
     pub fn copy(&mut self, text: &str, osc52: &mut dyn Write) -> String {
         let mut routes = Vec::new();
+        let forward = text.len() <= OSC52_LIMIT;
         let in_tmux_buffer = self.env.in_tmux
-            && match tmux_load_buffer(text) {
-                Ok(()) => {
+            && match tmux_load_buffer(text, forward) {
+                Ok(()) if forward => {
                     routes.push("tmux buffer loaded".to_string());
+                    true
+                }
+                Ok(()) => {
+                    routes.push(format!(
+                        "tmux buffer loaded, not forwarded to the terminal's clipboard \
+                         (too large for OSC 52 at {} KB: terminals take about {} KB; use the file)",
+                        text.len() / 1024,
+                        OSC52_LIMIT / 1024
+                    ));
                     true
                 }
                 Err(e) => {
@@ -110,7 +120,10 @@ impl Clipboard {
     pub fn routes(&self) -> Vec<String> {
         let mut r = Vec::new();
         if self.env.in_tmux {
-            r.push("tmux load-buffer -w: one tmux buffer, forwarded to the terminal".into());
+            r.push(
+                "tmux load-buffer -w: one tmux buffer, forwarded to the terminal (up to 74 KB)"
+                    .into(),
+            );
             r.push("OSC 52 escape only if tmux refuses the buffer".into());
         } else {
             r.push(
@@ -150,9 +163,11 @@ pub fn osc52_sequence(text: &str) -> String {
     format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
 }
 
-fn tmux_load_buffer(text: &str) -> Result<(), String> {
+/// `tmux load-buffer`, forwarding to the outer terminal's clipboard (`-w`, as OSC 52) only
+/// when `forward`: text too large for OSC 52 would be cut there, silently.
+fn tmux_load_buffer(text: &str, forward: bool) -> Result<(), String> {
     let mut child = Command::new("tmux")
-        .args(["load-buffer", "-w", "-"])
+        .args(tmux_load_args(forward))
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -168,6 +183,14 @@ fn tmux_load_buffer(text: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+fn tmux_load_args(forward: bool) -> &'static [&'static str] {
+    if forward {
+        &["load-buffer", "-w", "-"]
+    } else {
+        &["load-buffer", "-"]
     }
 }
 
@@ -245,6 +268,14 @@ mod tests {
             std::fs::read_to_string(dir.path().join("last-copy.sql")).unwrap(),
             "SELECT 1;"
         );
+    }
+
+    /// Inside tmux a large copy stays in tmux's buffer: forwarding it would send an OSC 52
+    /// the terminal cuts.
+    #[test]
+    fn tmux_forwards_only_what_osc_52_can_carry() {
+        assert_eq!(tmux_load_args(true), ["load-buffer", "-w", "-"]);
+        assert_eq!(tmux_load_args(false), ["load-buffer", "-"]);
     }
 
     #[test]
