@@ -227,7 +227,7 @@ fn on_platform(id: &ObjectId) -> bool {
 }
 
 /// Every object the tree lists: relations (extension-owned ones left out), the application's
-/// functions, its enums and domains, and extensions.
+/// functions, its enums, domains and composite types, and extensions.
 fn listed_objects(catalog: &Catalog) -> Vec<ObjectId> {
     let relations = catalog
         .relations
@@ -245,6 +245,13 @@ fn listed_objects(catalog: &Catalog) -> Vec<ObjectId> {
         .filter(|e| e.extension.is_none())
         .map(|e| (&e.schema, &e.name))
         .chain(catalog.domains.iter().map(|d| (&d.schema, &d.name)))
+        .chain(
+            catalog
+                .composites
+                .iter()
+                .filter(|c| c.extension.is_none())
+                .map(|c| (&c.schema, &c.name)),
+        )
         .map(|(schema, name)| ObjectId::Type {
             schema: schema.clone(),
             name: name.clone(),

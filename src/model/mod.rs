@@ -47,6 +47,9 @@ pub struct Catalog {
     pub extensions: Vec<Extension>,
     pub enums: Vec<EnumType>,
     pub domains: Vec<Domain>,
+    /// Composite types (`CREATE TYPE name AS (...)`); older snapshots have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composites: Vec<CompositeType>,
     /// Which of [`API_ROLES`] exist in the cluster (`PUBLIC` always does).
     pub roles_present: Vec<String>,
     /// The cluster's roles (predefined `pg_*` roles aside), when the source knows them: a

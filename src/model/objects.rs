@@ -152,6 +152,28 @@ pub struct EnumType {
     pub provenance: Provenance,
 }
 
+/// A composite type made with `CREATE TYPE name AS (...)` (not a table's own row type):
+/// what functions return and take, and columns sometimes hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompositeType {
+    pub schema: String,
+    pub name: String,
+    pub attributes: Vec<CompositeAttribute>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    #[serde(default, skip_serializing_if = "Provenance::is_empty")]
+    pub provenance: Provenance,
+}
+
+/// One attribute of a composite type: its name and type, as the server prints the type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompositeAttribute {
+    pub name: String,
+    pub type_name: String,
+}
+
 /// A domain type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Domain {

@@ -36,6 +36,7 @@ impl CatalogBuilder {
                 extensions: Vec::new(),
                 enums: Vec::new(),
                 domains: Vec::new(),
+                composites: Vec::new(),
                 roles_present: vec!["PUBLIC".into()],
                 roles: Vec::new(),
                 exposed_schemas: None,

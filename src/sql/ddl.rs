@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::fix::{create_policy, PolicySpec};
 use super::{create_index, ident, literal, qualified};
-use crate::model::{Domain, EnumType, Function, Identity, Relation, RelationKind};
+use crate::model::{CompositeType, Domain, EnumType, Function, Identity, Relation, RelationKind};
 
 /// The relation's definition as a script, with no raw control character in it (see
 /// [`super::printable`]): the catalog's expressions are used as they are otherwise.
@@ -156,6 +156,29 @@ pub fn enum_type(e: &EnumType) -> String {
         values.join(",\n")
     ))
     .into_owned()
+}
+
+/// A composite type: its attributes and their types, then its comment.
+pub fn composite_type(c: &CompositeType) -> String {
+    let attributes: Vec<String> = c
+        .attributes
+        .iter()
+        .map(|a| format!("  {} {}", ident(&a.name), a.type_name))
+        .collect();
+    let mut out = format!(
+        "CREATE TYPE {} AS (\n{}\n);\n",
+        qualified(&c.schema, &c.name),
+        attributes.join(",\n")
+    );
+    if let Some(comment) = &c.comment {
+        let _ = writeln!(
+            out,
+            "COMMENT ON TYPE {} IS {};",
+            qualified(&c.schema, &c.name),
+            literal(comment)
+        );
+    }
+    super::printable(&out).into_owned()
 }
 
 /// A domain: its base type, default, NOT NULL and checks as the server prints them.

@@ -313,6 +313,16 @@ impl SearchIndex {
                 type_page(&d.schema, &d.name),
             );
         }
+        for c in catalog.composites.iter().filter(|c| c.extension.is_none()) {
+            let q = QualifiedName::new(&c.schema, &c.name);
+            b.name(
+                q.to_string(),
+                &c.name,
+                "composite",
+                1,
+                type_page(&c.schema, &c.name),
+            );
+        }
         for e in &catalog.extensions {
             let at = (
                 Some(Arc::new(ObjectId::Extension {

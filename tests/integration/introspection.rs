@@ -616,3 +616,63 @@ async fn version_specific_catalog_features() {
         assert!(virtual_cols.is_none());
     }
 }
+
+/// Composite types (`CREATE TYPE ... AS (...)`) read the same from a live database and from
+/// migration files: attributes, types and comment; tables' own row types are not listed. The
+/// explorer lists them with the columns that use them.
+#[tokio::test]
+async fn composite_types_read_the_same_live_and_from_files() {
+    // Made in one statement and reshaped by ALTER TYPE, as migrations do over time.
+    let sql = r#"CREATE TYPE public.address AS (street text, town text, zip int, obsolete text);
+        ALTER TYPE public.address RENAME ATTRIBUTE town TO city;
+        ALTER TYPE public.address ALTER ATTRIBUTE zip TYPE varchar(10);
+        ALTER TYPE public.address DROP ATTRIBUTE obsolete;
+        ALTER TYPE public.address ADD ATTRIBUTE country text;
+        COMMENT ON TYPE public.address IS 'postal address';
+        CREATE TABLE public.customers (id int PRIMARY KEY, home public.address, past public.address[]);"#;
+    let db = TestDb::new("composites").await;
+    db.exec(sql).await;
+    let live = db.introspect().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("001_types.sql");
+    std::fs::write(&file, sql).expect("write migration");
+    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    for catalog in [&live, &files] {
+        let [c] = catalog.composites.as_slice() else {
+            panic!("one composite type: {:?}", catalog.composites);
+        };
+        assert_eq!((c.schema.as_str(), c.name.as_str()), ("public", "address"));
+        let attributes: Vec<(&str, &str)> = c
+            .attributes
+            .iter()
+            .map(|a| (a.name.as_str(), a.type_name.as_str()))
+            .collect();
+        assert_eq!(
+            attributes,
+            [
+                ("street", "text"),
+                ("city", "text"),
+                ("zip", "character varying(10)"),
+                ("country", "text")
+            ]
+        );
+        assert_eq!(c.comment.as_deref(), Some("postal address"));
+
+        let model = pglens::tui::model::Model::new(catalog.clone(), Vec::new(), Default::default());
+        let id = pglens::model::ObjectId::Type {
+            schema: "public".into(),
+            name: "address".into(),
+        };
+        let doc = pglens::tui::doc::definition::doc(&model, &id);
+        let text: Vec<String> = doc.lines.iter().map(|l| l.text.clone()).collect();
+        let text = text.join("\n");
+        assert!(
+            text.contains("CREATE TYPE public.address AS (\n  street text,"),
+            "{text}"
+        );
+        assert!(
+            text.contains("-- used by 2 columns: public.customers.home, public.customers.past"),
+            "{text}"
+        );
+    }
+}

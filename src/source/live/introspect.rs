@@ -23,8 +23,9 @@ use super::constraints::{self, ConstraintRow};
 use super::indexes;
 use crate::model::version::{Feature, FIRST_UNTESTED, MIN_SUPPORTED, SUPPORTED_RANGE};
 use crate::model::{
-    Bucket, Catalog, Column, DefaultPrivilege, Domain, EnumType, Extension, Function, Index, Meta,
-    Policy, Publication, Relation, Role, SchemaDef, Sequence, SourceKind, Trigger, API_ROLES,
+    Bucket, Catalog, Column, CompositeType, DefaultPrivilege, Domain, EnumType, Extension,
+    Function, Index, Meta, Policy, Publication, Relation, Role, SchemaDef, Sequence, SourceKind,
+    Trigger, API_ROLES,
 };
 
 /// One catalog query: a name for messages and progress, and its text.
@@ -89,6 +90,10 @@ const DOMAINS: CatalogQuery = CatalogQuery {
     what: "domains",
     sql: include_str!("sql/domains.sql"),
 };
+const COMPOSITES: CatalogQuery = CatalogQuery {
+    what: "composite types",
+    sql: include_str!("sql/composites.sql"),
+};
 const PUBLICATIONS: CatalogQuery = CatalogQuery {
     what: "publications",
     sql: include_str!("sql/publications.sql"),
@@ -118,7 +123,7 @@ const LAST_SCANS: CatalogQuery = CatalogQuery {
 };
 
 /// How many steps [`introspect`] reports through its progress callback (at most).
-pub const STEPS: usize = 19;
+pub const STEPS: usize = 20;
 
 /// Progress of an introspection: step `done` of [`STEPS`], now reading `what`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,6 +296,7 @@ struct Parts {
     extensions: Vec<Extension>,
     enums: Vec<EnumType>,
     domains: Vec<Domain>,
+    composites: Vec<CompositeType>,
     publications: Vec<Publication>,
     default_privileges: Vec<DefaultPrivilege>,
     buckets: Vec<Bucket>,
@@ -337,6 +343,7 @@ async fn read_all(
             fetch(a, &SEQUENCES, stepper).await?,
             fetch(a, &PUBLICATIONS, stepper).await?,
             fetch(a, &DEFAULT_PRIVILEGES, stepper).await?,
+            fetch(a, &COMPOSITES, stepper).await?,
         ))
     };
     // The lanes as measured on 5,000 tables: a) indexes ~100 ms, index keys ~135,
@@ -374,6 +381,7 @@ async fn read_all(
             sequences,
             publications,
             default_privileges,
+            composites,
         ),
         (
             relations,
@@ -413,6 +421,7 @@ async fn read_all(
             extensions,
             enums,
             domains,
+            composites,
             publications,
             default_privileges,
             buckets,
@@ -521,6 +530,8 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
     enums.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
     let mut domains = p.domains;
     domains.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    let mut composites = p.composites;
+    composites.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
 
     let meta = p.meta;
     let roles = relevant_roles(meta.roles, &relations);
@@ -546,6 +557,7 @@ fn assemble(p: Parts, options: &IntrospectOptions) -> Catalog {
         extensions,
         enums,
         domains,
+        composites,
         roles_present,
         roles,
         exposed_schemas: meta.exposed_schemas.map(|s| parse_schema_list(&s)),

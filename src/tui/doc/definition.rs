@@ -103,23 +103,27 @@ fn trigger_users(model: &Model, f: &crate::model::Function) -> String {
     format!("\n{}\n", sql::comment(&text))
 }
 
-/// An enum's or a domain's definition, then the columns of that type (`-- used by`).
+/// An enum's, a domain's or a composite type's definition, then the columns of that type
+/// (`-- used by`).
 fn type_definition(model: &Model, schema: &str, name: &str) -> Option<String> {
     let catalog = &model.catalog;
-    let (provenance, ddl) = match catalog
-        .enums
-        .iter()
-        .find(|e| e.schema == schema && e.name == name)
-    {
-        Some(e) => (&e.provenance, sql::ddl::enum_type(e)),
-        None => {
-            let d = catalog
-                .domains
-                .iter()
-                .find(|d| d.schema == schema && d.name == name)?;
+    let named = |s: &str, n: &str| s == schema && n == name;
+    let composite = catalog.composites.iter().any(|c| named(&c.schema, &c.name));
+    let (provenance, ddl) =
+        if let Some(e) = catalog.enums.iter().find(|e| named(&e.schema, &e.name)) {
+            (&e.provenance, sql::ddl::enum_type(e))
+        } else if let Some(d) = catalog.domains.iter().find(|d| named(&d.schema, &d.name)) {
             (&d.provenance, sql::ddl::domain(d))
-        }
-    };
+        } else {
+            let c = catalog
+                .composites
+                .iter()
+                .find(|c| named(&c.schema, &c.name))?;
+            (&c.provenance, sql::ddl::composite_type(c))
+        };
+    // A composite column names its type as the server prints it: bare where the search
+    // path finds it, qualified otherwise, with `[]` for an array of it.
+    let printed = [sql::qualified(schema, name), sql::ident(name)];
     let users: Vec<String> = catalog
         .relations
         .iter()
@@ -128,12 +132,20 @@ fn type_definition(model: &Model, schema: &str, name: &str) -> Option<String> {
             TypeKind::Enum { type_name } | TypeKind::Domain { type_name, .. } => {
                 type_name.schema == schema && type_name.name == name
             }
-            _ => false,
+            // Arrays of a composite are kinds of their own; the printed type tells.
+            _ => {
+                composite
+                    && printed
+                        .iter()
+                        .any(|p| c.data_type.trim_end_matches("[]") == p)
+            }
         })
         .map(|(r, c)| format!("{}.{}.{}", r.schema, r.name, c.name))
         .collect();
     let used = if users.is_empty() {
         sql::comment("used by no column")
+    } else if let [one] = users.as_slice() {
+        sql::comment(&format!("used by 1 column: {one}"))
     } else {
         sql::comment(&format!(
             "used by {} columns: {}",

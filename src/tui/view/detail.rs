@@ -145,15 +145,21 @@ fn kind_label(model: &Model, id: &ObjectId) -> String {
             .unwrap_or_default(),
         ObjectId::Function { .. } => "function".into(),
         ObjectId::Extension { .. } => "extension".into(),
-        ObjectId::Type { schema, name } => match model
-            .catalog
-            .enums
-            .iter()
-            .find(|e| &e.schema == schema && &e.name == name)
-        {
-            Some(e) => format!("enum, {} values", e.labels.len()),
-            None => "domain".into(),
-        },
+        ObjectId::Type { schema, name } => {
+            let catalog = &model.catalog;
+            let named = |s: &String, n: &String| s == schema && n == name;
+            if let Some(e) = catalog.enums.iter().find(|e| named(&e.schema, &e.name)) {
+                format!("enum, {} values", e.labels.len())
+            } else if let Some(c) = catalog
+                .composites
+                .iter()
+                .find(|c| named(&c.schema, &c.name))
+            {
+                format!("composite, {} attributes", c.attributes.len())
+            } else {
+                "domain".into()
+            }
+        }
     }
 }
 

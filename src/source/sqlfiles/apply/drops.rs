@@ -202,6 +202,7 @@ impl Builder {
                 c.name = s.newname.clone();
             }
             O::ObjectType | O::ObjectDomain => self.rename_type(s)?,
+            O::ObjectAttribute => self.rename_attribute(s)?,
             O::ObjectFunction | O::ObjectProcedure | O::ObjectRoutine => self.rename_function(s)?,
             O::ObjectTrigger => {
                 let r = self.relation_mut(&q)?;

@@ -4,6 +4,7 @@
 //! exist yet is not applied and says why.
 
 mod assumed;
+mod composites;
 mod drops;
 mod extension_members;
 mod indexes;
@@ -48,8 +49,6 @@ pub struct Outcome {
 pub struct Builder {
     catalog: Catalog,
     lookup: std::cell::RefCell<lookup::Lookup>,
-    /// Composite types (`CREATE TYPE x AS (...)`), which the catalog does not hold.
-    composite_types: Vec<QualifiedName>,
     /// What the statement being applied assumed exists (see `assumed.rs`).
     assumed: Vec<String>,
 }
@@ -74,7 +73,6 @@ impl Default for Builder {
         Builder {
             catalog,
             lookup: Default::default(),
-            composite_types: Vec::new(),
             assumed: Vec::new(),
         }
     }
@@ -146,7 +144,7 @@ impl Builder {
             }
             N::CreateEnumStmt(s) => self.create_enum(s, at, &mut out),
             N::CreateDomainStmt(s) => self.create_domain(s, at, &mut out),
-            N::CompositeTypeStmt(s) => self.create_composite_type(s, &mut out),
+            N::CompositeTypeStmt(s) => self.create_composite_type(s, at, &mut out),
             N::CreateStmt(s) => {
                 let q = range_var(s.relation.as_ref());
                 out.object = Some(q.to_string());

@@ -16,6 +16,7 @@ impl Builder {
         let names = match object.and_then(|o| o.node.as_ref()) {
             Some(N::List(l)) => strings(&l.items),
             Some(N::String(x)) => vec![x.sval.clone()],
+            Some(N::TypeName(t)) => strings(&t.names),
             _ => Vec::new(),
         };
         use pb::ObjectType as O;
@@ -34,6 +35,17 @@ impl Builder {
                 let name = names.first().cloned().unwrap_or_default();
                 if let Some(schema) = self.catalog.schemas.iter_mut().find(|x| x.name == name) {
                     schema.comment = text;
+                }
+            }
+            O::ObjectType => {
+                let q = qualified(&names);
+                if let Some(c) = self
+                    .catalog
+                    .composites
+                    .iter_mut()
+                    .find(|c| c.schema == q.schema && c.name == q.name)
+                {
+                    c.comment = text;
                 }
             }
             O::ObjectFunction => {

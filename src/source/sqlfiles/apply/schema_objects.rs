@@ -76,11 +76,11 @@ impl Builder {
         Ok(())
     }
 
-    /// `CREATE TYPE name AS (...)`: columns and functions may use it; the model holds no
-    /// composite types of its own, as introspection reads none.
+    /// `CREATE TYPE name AS (...)`: its attributes, as columns and functions may use it.
     pub(super) fn create_composite_type(
         &mut self,
         s: &pb::CompositeTypeStmt,
+        at: &Location,
         out: &mut Outcome,
     ) -> Applied {
         let q = range_var(s.typevar.as_ref());
@@ -88,7 +88,29 @@ impl Builder {
         if self.type_exists(&q) {
             return Err(format!("type {q} already exists"));
         }
-        self.composite_types.push(q);
+        let attributes = s
+            .coldeflist
+            .iter()
+            .filter_map(|n| match &n.node {
+                Some(N::ColumnDef(c)) => Some(CompositeAttribute {
+                    name: c.colname.clone(),
+                    type_name: c
+                        .type_name
+                        .as_ref()
+                        .map(|t| self.type_of(t).0)
+                        .unwrap_or_default(),
+                }),
+                _ => None,
+            })
+            .collect();
+        self.catalog.composites.push(CompositeType {
+            schema: q.schema,
+            name: q.name,
+            attributes,
+            comment: None,
+            extension: None,
+            provenance: defined(at),
+        });
         Ok(())
     }
 
@@ -101,7 +123,11 @@ impl Builder {
                 .domains
                 .iter()
                 .any(|d| named(&d.schema, &d.name))
-            || self.composite_types.iter().any(|c| c == q)
+            || self
+                .catalog
+                .composites
+                .iter()
+                .any(|c| named(&c.schema, &c.name))
     }
 
     pub(super) fn create_domain(
@@ -199,7 +225,8 @@ impl Builder {
                 type_name: QualifiedName::new(&e.schema, &e.name),
             }
         } else if self
-            .composite_types
+            .catalog
+            .composites
             .iter()
             .any(|c| c.name == name && explicit_schema.as_ref().is_none_or(|s| *s == c.schema))
         {
@@ -232,7 +259,8 @@ impl Builder {
                     .map(|d| d.schema.clone())
             })
             .or_else(|| {
-                self.composite_types
+                self.catalog
+                    .composites
                     .iter()
                     .find(|c| c.name == name)
                     .map(|c| c.schema.clone())

@@ -530,10 +530,13 @@ impl Builder {
         at: &Location,
     ) -> Applied {
         if self.relation(&q).is_none() {
-            // ALTER SEQUENCE ... OWNER TO and ALTER TYPE ... ADD ATTRIBUTE (a composite
-            // type) arrive as ALTER TABLE; the model holds nothing they change.
-            if self.sequence_index(&q).is_some() || self.composite_types.contains(&q) {
+            // ALTER SEQUENCE ... OWNER TO (which changes nothing the model holds) and
+            // ALTER TYPE ... ADD ATTRIBUTE (a composite type) arrive as ALTER TABLE.
+            if self.sequence_index(&q).is_some() {
                 return Ok(());
+            }
+            if (self.catalog.composites.iter()).any(|c| c.schema == q.schema && c.name == q.name) {
+                return self.alter_composite(s, &q);
             }
             return if s.missing_ok {
                 Ok(())

@@ -44,7 +44,9 @@ impl Builder {
         let named = |schema: &str, name: &str| schema == q.schema && name == q.name;
         self.catalog.enums.retain(|e| !named(&e.schema, &e.name));
         self.catalog.domains.retain(|d| !named(&d.schema, &d.name));
-        self.composite_types.retain(|c| c != q);
+        self.catalog
+            .composites
+            .retain(|c| !named(&c.schema, &c.name));
         Ok(true)
     }
 
@@ -125,7 +127,8 @@ impl Builder {
             d.name = s.newname.clone();
             (d.schema.clone(), q.name.clone())
         } else if let Some(c) = self
-            .composite_types
+            .catalog
+            .composites
             .iter_mut()
             .find(|c| c.name == q.name && (names.len() < 2 || c.schema == q.schema))
         {
