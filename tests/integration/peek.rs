@@ -240,6 +240,64 @@ async fn the_overlay_shows_what_arrives_for_it() {
     assert!(matches!(app.overlay, Overlay::None));
 }
 
+/// In the explorer, a table the role may not read says so in the peek, and nothing else
+/// changes: Esc closes it on the same table, and the next peek, of a table it may read,
+/// shows its rows.
+#[tokio::test]
+async fn a_table_the_role_cannot_read_says_so_and_the_explorer_goes_on() {
+    let db = TestDb::new("peek_refused").await;
+    let role = format!("{}_web", db.params.dbname);
+    db.exec(&format!(
+        "CREATE ROLE {role} LOGIN;
+         CREATE TABLE public.payroll (id int PRIMARY KEY, salary numeric);
+         INSERT INTO public.payroll VALUES (1, 5000);
+         CREATE TABLE public.notices (id int PRIMARY KEY, body text);
+         INSERT INTO public.notices VALUES (1, 'closed on friday');
+         GRANT SELECT ON public.notices TO {role};"
+    ))
+    .await;
+    let mut params = db.params.clone();
+    params.user = role.clone();
+    let catalog = db.introspect().await;
+    let findings = audit::run(&catalog, &Selection::default());
+    let mut app = App::new("test".into());
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    app.update(Action::Loaded(Box::new(Model::new(
+        catalog,
+        findings,
+        CategoryConfig::default(),
+    ))));
+    let peek_at = async |app: &mut App, table: QualifiedName| {
+        open(app, ObjectId::Relation(table.clone()), Tab::Columns);
+        let effects = app.update(Action::Peek);
+        assert!(matches!(&effects[..], [Effect::Peek { .. }]), "{effects:?}");
+        let result = peek(&params, &table, PEEK_TIMEOUT).await;
+        app.update(Action::PeekArrived {
+            table,
+            result: Box::new(result),
+        });
+        screen(app, 80, 24)
+    };
+    let refused = peek_at(&mut app, name("public", "payroll")).await;
+    assert!(
+        refused.contains("cannot read the rows of public.payroll"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("GRANT SELECT"),
+        "says what would allow it:\n{refused}"
+    );
+    app.update(Action::Escape);
+    assert!(matches!(app.overlay, Overlay::None));
+    let id = ObjectId::Relation(name("public", "payroll"));
+    assert_eq!(app.selected_object(), Some(&id), "still on payroll");
+    let text = peek_at(&mut app, name("public", "notices")).await;
+    assert!(text.contains("closed on friday"), "{text}");
+}
+
 /// Migration files hold no rows: `p` says so and asks nothing of the runtime.
 #[test]
 fn an_offline_source_is_never_peeked_at() {

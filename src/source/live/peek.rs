@@ -126,9 +126,15 @@ async fn read(
         }
     }
     if columns.is_empty() && !hidden.is_empty() {
+        let user: String = who.get(0);
         return Err(LiveError::PermissionDenied {
             what,
-            detail: "no SELECT privilege on any of its columns".into(),
+            detail: format!(
+                "{} has no SELECT privilege on it or any of its columns \
+                 (GRANT SELECT ON {name} TO {} would allow it)",
+                crate::text::visible(&user),
+                sql::ident(&user)
+            ),
         });
     }
     let messages = client
