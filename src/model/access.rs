@@ -88,6 +88,14 @@ impl DefaultPrivilege {
     pub fn scope(&self) -> DefaultScope<'_> {
         (self.role.as_str(), self.schema.as_deref())
     }
+
+    /// Whether a table like `r` (its owner, its schema) would receive this grant when
+    /// created: the next table of that kind gets what this says.
+    pub fn covers_tables_like(&self, r: &super::Relation) -> bool {
+        self.objects == DefaultObjects::Tables
+            && (self.role.is_empty() || self.role == r.owner)
+            && self.schema.as_deref().is_none_or(|s| s == r.schema)
+    }
 }
 
 /// Whose new objects a default privilege covers, for a message: the role, or the role that

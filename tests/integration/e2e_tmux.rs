@@ -38,6 +38,18 @@ impl Tmux {
         }
     }
 
+    /// Waits (bounded) until the screen no longer shows `text`.
+    fn wait_for_gone(&self, text: &str) {
+        let start = Instant::now();
+        while self.screen().contains(text) {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {text:?} to go"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Starts the explorer on the demo in a 120x40 session, with `dir` as its home and
     /// working directory, and waits until it has loaded.
     fn start_demo(&self, dir: &std::path::Path) {
@@ -337,6 +349,28 @@ fn a_long_policy_and_a_long_function_read_to_their_last_line_at_80x24() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/shapes/supabase_teams.sql"
     );
+    // What the last lines are, from the same screens in-process.
+    let (policy_end, function_end) = {
+        use pglens::model::{ObjectId, QualifiedName};
+        use pglens::tui::{action::Action, state::Overlay, tab::Tab};
+        let mut app = crate::full_text::teams_app(80, 24);
+        let objects = ObjectId::Relation(QualifiedName::new("storage", "objects"));
+        crate::full_text::open(&mut app, objects, Tab::Policies);
+        app.update(Action::End);
+        app.update(Action::Enter);
+        let Overlay::Full(full) = &app.overlay else {
+            panic!("Enter opens the policy in full");
+        };
+        let policy_end = last_words(&full.doc);
+        let model = app.model.as_ref().expect("loaded");
+        let provision_team = ObjectId::Function {
+            schema: "public".into(),
+            name: "provision_team".into(),
+            arguments: "team_name text, team_slug text".into(),
+        };
+        let definition = pglens::tui::doc::definition::doc(model, &provision_team);
+        (policy_end, last_words(&definition))
+    };
     tmux.start_sized(home.path(), &format!("'{fixture}'"), (80, 24));
     tmux.wait_for("Worst first");
     tmux.keys(&["/"]);
@@ -351,8 +385,9 @@ fn a_long_policy_and_a_long_function_read_to_their_last_line_at_80x24() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("command: UPDATE");
     tmux.keys(&["G"]);
-    let screen = tmux.wait_for("'member'");
+    let screen = tmux.wait_for(&policy_end);
     assert!(screen.contains("team-files (update)"), "{screen}");
+    assert_at_the_end(&tmux, &screen);
     // Esc alone: a key sent right after it would arrive as Alt-key.
     tmux.keys(&["Escape"]);
     tmux.wait_for("names start");
@@ -364,8 +399,32 @@ fn a_long_policy_and_a_long_function_read_to_their_last_line_at_80x24() {
     tmux.keys(&["0"]); // Definition
     tmux.wait_for("CREATE FUNCTION public.provision_team");
     tmux.keys(&["G"]);
-    tmux.wait_for("the end of provision_team");
+    let screen = tmux.wait_for(&function_end);
+    assert!(screen.contains("the end of provision_team"), "{screen}");
+    assert_at_the_end(&tmux, &screen);
     tmux.keys(&["q"]);
+}
+
+/// The last word of a document as the screen shows it: its last line that holds text
+/// ends with it, however that line wraps.
+fn last_words(doc: &pglens::tui::doc::Doc) -> String {
+    let last = doc
+        .lines
+        .iter()
+        .rev()
+        .map(|l| l.text.trim_end())
+        .find(|t| !t.is_empty())
+        .expect("the document has text");
+    // The last word, and of a path its file name: the binary was given an absolute path.
+    let word = last.split_whitespace().last().unwrap_or(last);
+    word.rsplit('/').next().unwrap_or(word).to_string()
+}
+
+/// More Down and PageDown change nothing: the screen shown is the end.
+fn assert_at_the_end(tmux: &Tmux, screen: &str) {
+    tmux.keys(&["Down", "PageDown"]);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(tmux.screen(), screen, "there was more below");
 }
 
 /// A peek at a slow view: the explorer stays usable while it runs (Esc closes it, the
@@ -396,7 +455,9 @@ async fn a_slow_peek_leaves_the_explorer_usable_and_times_out() {
     find("slow_report", "slow_report view");
     tmux.keys(&["p"]);
     tmux.wait_for("reading the first 50 rows of public.slow_report");
+    // Esc alone, seen to close the peek: a key sent right after it would arrive as Alt-key.
     tmux.keys(&["Escape"]);
+    tmux.wait_for_gone("rows of public.slow_report");
     find("quick_table", "quick_table table");
     tmux.keys(&["p"]);
     tmux.wait_for("rows of public.quick_table: all 1");
@@ -407,4 +468,41 @@ async fn a_slow_peek_leaves_the_explorer_usable_and_times_out() {
     tmux.keys(&["p"]);
     let screen = tmux.wait_for("took longer than 5 s and was cancelled");
     assert!(screen.contains("rows of public.slow_report"), "{screen}");
+}
+
+/// A copy larger than OSC 52 carries (here the fixes of 1,500 tables, over 200 KB) is
+/// loaded into one tmux buffer whole, not forwarded to the terminal, and the status line
+/// says so; the file holds the same text.
+#[test]
+fn a_copy_too_large_for_osc_52_stays_in_tmux_and_the_file() {
+    let home = tempfile::tempdir().unwrap();
+    let mut sql = String::from("CREATE TABLE public.accounts (id bigint PRIMARY KEY);\n");
+    for n in 1..=1500 {
+        sql.push_str(&format!(
+            "CREATE TABLE public.ledger_{n:04} (id bigint PRIMARY KEY, \
+             account_id bigint NOT NULL REFERENCES public.accounts (id));\n"
+        ));
+    }
+    let file = home.path().join("001_ledgers.sql");
+    std::fs::write(&file, sql).unwrap();
+    let tmux = Tmux {
+        socket: format!("pglens-e2e-large-{}", std::process::id()),
+    };
+    // Wide, so the status line has room for the whole report.
+    tmux.start_sized(home.path(), &format!("'{}'", file.display()), (240, 40));
+    tmux.wait_for("Worst first");
+    tmux.run(&["set", "-g", "set-clipboard", "on"]);
+    let buffers = || tmux.run(&["list-buffers"]).lines().count();
+    let before = buffers();
+    // The tree: Core tables, accounts, then the category of the ledgers.
+    tmux.keys(&["Home", "Down", "Down", "Y"]);
+    let screen = tmux.wait_for("not forwarded");
+    assert!(screen.contains("too large for OSC 52"), "{screen}");
+    assert_eq!(buffers(), before + 1, "one tmux buffer per copy");
+    let buffer = tmux.run(&["show-buffer"]);
+    assert!(buffer.len() > 100 * 1024, "{} bytes", buffer.len());
+    assert!(buffer.contains("public.ledger_1500"), "the buffer is whole");
+    let saved = std::fs::read_to_string(home.path().join("state/pglens/last-copy.sql")).unwrap();
+    assert_eq!(saved, buffer, "the file route holds the same text");
+    tmux.keys(&["q"]);
 }

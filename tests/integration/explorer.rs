@@ -1233,6 +1233,28 @@ fn enums_and_domains_have_a_page_of_their_own() {
     for (w, h) in [(20, 5), (80, 24), (160, 48)] {
         render(&app, w, h);
     }
+
+    // A domain of a Supabase app: its base type, NOT NULL, check and users, at 80x24.
+    let mut app = crate::full_text::teams_app(80, 24);
+    let slug = ObjectId::Type {
+        schema: "public".into(),
+        name: "team_slug".into(),
+    };
+    crate::full_text::open(&mut app, slug, Tab::Definition);
+    let text = screen(&app, 80, 24);
+    for line in [
+        "CREATE DOMAIN public.team_slug AS text",
+        "NOT NULL",
+        // Migrations are deparsed: `value`, as valid as psql's `VALUE`.
+        "CHECK ((value ~ '^[a-z0-9][a-z0-9-]{1,38}$'));",
+        "-- used by 1 column: public.teams.slug",
+    ] {
+        assert!(text.contains(line), "{line}:\n{text}");
+    }
+    assert!(
+        text.contains(" domain"),
+        "the pane says what it is:\n{text}"
+    );
 }
 
 /// A trigger function's Definition tab ends with the triggers that run it, and another

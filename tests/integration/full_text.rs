@@ -17,9 +17,14 @@ use pglens::tui::tab::Tab;
 use crate::explorer::screen;
 
 pub(crate) fn teams_app(width: u16, height: u16) -> App {
+    fixture_app("supabase_teams.sql", width, height)
+}
+
+/// The explorer on one of `tests/fixtures/shapes/`.
+pub(crate) fn fixture_app(file: &str, width: u16, height: u16) -> App {
     // Relative (tests run in the package's folder), so the screens name the file the same
     // on every machine.
-    let path = PathBuf::from("tests/fixtures/shapes/supabase_teams.sql");
+    let path = PathBuf::from("tests/fixtures/shapes").join(file);
     let catalog = pglens::source::sqlfiles::load(&[path]).expect("fixture loads");
     let findings = audit::run(&catalog, &Selection::default());
     let mut app = App::new("teams".into());
@@ -292,4 +297,129 @@ fn keys_to_another_schema_name_it() {
     assert!(user_id.contains("FK→auth.users"), "{user_id}");
     let team_id = text.lines().find(|l| l.contains(" team_id ")).unwrap();
     assert!(team_id.contains("FK→teams"), "{team_id}");
+}
+
+/// At 80 columns, where no comment column fits, a table's comment is the line above its
+/// columns and the selected column's comment the line below; both whole at 200.
+#[test]
+fn comments_read_at_80_columns() {
+    let mut app = teams_app(80, 24);
+    let teams = ObjectId::Relation(QualifiedName::new("public", "teams"));
+    open(&mut app, teams, Tab::Columns);
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("comment: A team: the unit that owns"),
+        "{text}"
+    );
+
+    let members = ObjectId::Relation(QualifiedName::new("public", "team_members"));
+    open(&mut app, members.clone(), Tab::Columns);
+    let plain = screen(&app, 80, 24);
+    assert!(
+        !plain.contains("What the member"),
+        "no footer on team_id:\n{plain}"
+    );
+    app.update(Action::Down);
+    app.update(Action::Down);
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("role: What the member may do: owners"),
+        "{text}"
+    );
+    insta::assert_snapshot!("column_comment_80x24", text);
+
+    // Wide enough for the comment column: the cell holds what fits, the line below the
+    // rest of a comment it cuts.
+    let mut wide = teams_app(200, 50);
+    open(&mut wide, members, Tab::Columns);
+    let text = screen(&wide, 200, 50);
+    let role = text.lines().find(|l| l.contains(" role ")).unwrap();
+    assert!(role.contains("What the member may do"), "{role}");
+}
+
+/// A restrictive policy reads `restr` beside the permissive one it narrows, and a table
+/// that holds its owner to its policies says so as psql does.
+#[test]
+fn restrictive_and_forced_policies_read_as_such() {
+    let mut app = teams_app(80, 24);
+    let projects = ObjectId::Relation(QualifiedName::new("public", "team_projects"));
+    open(&mut app, projects, Tab::Policies);
+    let text = screen(&app, 80, 24);
+    assert!(
+        text.contains("Policies (forced row security enabled)"),
+        "{text}"
+    );
+    let mfa = text
+        .lines()
+        .find(|l| l.contains("Require MFA"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(mfa.contains(" restr "), "{mfa}");
+    let members = text
+        .lines()
+        .find(|l| l.contains("Team members…"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(members.contains(" perm "), "{members}");
+}
+
+/// Space shows any row in full: a column with its key and its index, an index as CREATE
+/// INDEX writes it, a foreign key with its actions, a trigger with its function; each in
+/// an overlay that Esc closes on the same row.
+#[test]
+fn every_kind_of_row_reads_in_full() {
+    let mut app = fixture_app("supabase_chat.sql", 80, 24);
+    let profiles = ObjectId::Relation(QualifiedName::new("public", "profiles"));
+    let cases: [(Tab, &str, &[&str]); 4] = [
+        (
+            Tab::Columns,
+            "user_id",
+            &["auth.users(id) ON DELETE CASCADE", "idx_profiles_user_id"],
+        ),
+        (
+            Tab::Indexes,
+            "idx_profiles_user_id",
+            &["CREATE INDEX idx_profiles_user_id ON public.profiles USING btree (user_id);"],
+        ),
+        (
+            Tab::Constraints,
+            "profiles_user_id_fkey",
+            &[
+                "FOREIGN KEY (user_id) REFERENCES auth.users(id)",
+                "on delete: CASCADE",
+            ],
+        ),
+        (
+            Tab::Triggers,
+            "update_profiles_updated_at",
+            &[
+                "BEFORE UPDATE ON public.profiles",
+                "function: public.update_updated_at_column",
+            ],
+        ),
+    ];
+    for (tab, row_name, expected) in cases {
+        open(&mut app, profiles.clone(), tab);
+        let model = app.model.as_ref().unwrap();
+        let row = pglens::tui::model::detail_rows(model, &profiles, tab)
+            .iter()
+            .position(|r| r.name.as_deref() == Some(row_name))
+            .unwrap_or_else(|| panic!("{row_name} on the {tab:?} tab"));
+        while app.row < row {
+            app.update(Action::Down);
+        }
+        app.update(Action::ShowFull);
+        let Overlay::Full(full) = &app.overlay else {
+            panic!("Space opens {row_name} in full: {:?}", app.overlay);
+        };
+        assert!(full.doc.title.contains(row_name), "{}", full.doc.title);
+        let text: Vec<&str> = full.doc.lines.iter().map(|l| l.text.as_str()).collect();
+        let text = text.join("\n");
+        for line in expected {
+            assert!(text.contains(line), "{row_name}: {line}:\n{text}");
+        }
+        let shown = screen(&app, 80, 24);
+        assert!(shown.contains(row_name), "{shown}");
+        app.update(Action::Escape);
+        assert!(matches!(app.overlay, Overlay::None));
+        assert_eq!(app.row, row, "Esc keeps the row");
+    }
 }

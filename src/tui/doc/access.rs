@@ -5,9 +5,7 @@
 
 use super::{Doc, Kind};
 use crate::model::version::Feature;
-use crate::model::{
-    Catalog, DefaultObjects, Relation, RlsEffect, RoleAccess, Source, TABLE_PRIVILEGES,
-};
+use crate::model::{Catalog, Relation, RlsEffect, RoleAccess, Source, TABLE_PRIVILEGES};
 
 pub fn doc(catalog: &Catalog, r: &Relation, a: &RoleAccess) -> Doc {
     let mut doc = Doc::new(&format!("{} on {}.{}", a.role, r.schema, r.name));
@@ -97,9 +95,7 @@ fn defaults(doc: &mut Doc, catalog: &Catalog, r: &Relation, role: &str) {
     let lines: Vec<String> = catalog
         .default_privileges
         .iter()
-        .filter(|d| d.objects == DefaultObjects::Tables && d.grantee == role)
-        .filter(|d| d.role.is_empty() || d.role == r.owner)
-        .filter(|d| d.schema.as_deref().is_none_or(|s| s == r.schema))
+        .filter(|d| d.grantee == role && d.covers_tables_like(r))
         .map(|d| {
             format!(
                 "{} on tables {} creates{}",

@@ -112,7 +112,7 @@ pub fn render(frame: &mut Frame<'_>, area: Rect, app: &App, view: &mut ViewState
             None => frame.render_widget(Paragraph::new("gone since the last load"), body),
         },
         (tab, ObjectId::Relation(q)) => match model.relation(q) {
-            Some(r) => relation_tab(frame, body, model, r, tab, &rows, view, theme),
+            Some(r) => relation_tab(frame, body, model, r, tab, &rows, app.row, view, theme),
             None => frame.render_widget(Paragraph::new("gone since the last load"), body),
         },
         _ => frame.render_widget(
@@ -171,12 +171,13 @@ fn relation_tab(
     r: &Relation,
     tab: Tab,
     rows: &[DetailRow],
+    selected: usize,
     view: &mut ViewState,
     theme: &Theme,
 ) {
     let mark = |row: &DetailRow| row_mark(model, row, theme);
     let table = match tab {
-        Tab::Columns => tabs::columns::table(&model.catalog, r, rows, area.width, &mark),
+        Tab::Columns => tabs::columns::table(&model.catalog, r, rows, selected, area.width, &mark),
         Tab::Indexes => tabs::indexes::table(r, rows, area.width, &mark),
         Tab::Constraints => tabs::constraints::table(r, rows, area.width, &mark),
         Tab::Policies => tabs::policies::table(r, rows, area.width, &mark),

@@ -1,5 +1,7 @@
 //! The Columns tab: name, type, nullability, default and key marks; narrow panes drop the
-//! comment, then the default, before squeezing names.
+//! comment, then the default, before squeezing names. The table's comment is the line
+//! above, and the selected column's comment the line below whenever its cell cannot hold
+//! it, so comments read at 80 columns as well as at 200.
 
 use ratatui::layout::Constraint;
 use ratatui::widgets::{Cell, Row};
@@ -15,6 +17,7 @@ pub fn table<'a>(
     catalog: &Catalog,
     r: &'a Relation,
     rows: &[DetailRow],
+    selected: usize,
     width: u16,
     mark: &dyn Fn(&DetailRow) -> Cell<'a>,
 ) -> TabTable<'a> {
@@ -88,8 +91,26 @@ pub fn table<'a>(
         header,
         widths,
         rows: body,
-        caption: None,
+        caption: r
+            .comment
+            .as_deref()
+            .map(|c| format!("comment: {}", one_line(c))),
+        footer: selected_comment(r, selected, show_comment.then_some(comment_width)),
     }
+}
+
+/// The selected column's comment, when the comment cell (of `cell` width, or none in a
+/// narrow pane) cannot show it whole.
+fn selected_comment(r: &Relation, selected: usize, cell: Option<usize>) -> Option<String> {
+    let c = r.columns.get(selected)?;
+    let comment = c.comment.as_deref()?;
+    let fits = cell.is_some_and(|w| !comment.contains('\n') && comment.chars().count() <= w);
+    (!fits).then(|| format!("{}: {}", c.name, one_line(comment)))
+}
+
+/// A comment on one line: line breaks read as spaces.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `PK`, `UQ`, `FK→table` marks for a column; `FK→schema.table` for a table of another
@@ -172,7 +193,10 @@ mod tests {
             .build();
         let header = |catalog: &crate::model::Catalog| {
             let r = &catalog.relations[0];
-            super::table(catalog, r, &[], 120, &|_| ratatui::widgets::Cell::from("")).header
+            super::table(catalog, r, &[], 0, 120, &|_| {
+                ratatui::widgets::Cell::from("")
+            })
+            .header
         };
         assert!(!header(&catalog).contains(&"comment"));
         catalog.relations[0].columns[1].comment = Some("free text".into());

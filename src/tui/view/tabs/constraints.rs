@@ -40,5 +40,6 @@ pub fn table<'a>(
             })
             .collect(),
         caption: None,
+        footer: None,
     }
 }

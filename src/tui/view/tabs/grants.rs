@@ -9,7 +9,7 @@ use ratatui::style::Style;
 use ratatui::widgets::{Cell, Row};
 
 use super::TabTable;
-use crate::model::{Catalog, Held, Relation, RlsEffect, RoleAccess};
+use crate::model::{Catalog, Held, Relation, RlsEffect, RoleAccess, TABLE_PRIVILEGES};
 use crate::tui::theme::Theme;
 use crate::tui::view::widgets::{shown, widest};
 
@@ -75,7 +75,45 @@ pub fn table<'a>(catalog: &Catalog, r: &Relation, width: u16, theme: &Theme) -> 
         widths,
         rows,
         caption: Some(caption),
+        footer: defaults_footer(catalog, r),
     }
+}
+
+/// What the next table like this one will grant, per grantee (`ALTER DEFAULT
+/// PRIVILEGES`): on Supabase, `anon` getting everything on every new table shows here
+/// before the table exists.
+fn defaults_footer(catalog: &Catalog, r: &Relation) -> Option<String> {
+    let mut by_grantee: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for d in (catalog.default_privileges.iter()).filter(|d| d.covers_tables_like(r)) {
+        let held = by_grantee.entry(d.grantee.as_str()).or_default();
+        held.extend(d.privileges.iter().map(String::as_str));
+    }
+    if by_grantee.is_empty() {
+        return None;
+    }
+    let grants: Vec<String> = by_grantee
+        .into_iter()
+        .map(|(grantee, held)| {
+            // The seven privileges every supported major grants read as ALL.
+            let all = TABLE_PRIVILEGES[..7].iter().all(|p| held.contains(p));
+            let held = if all {
+                "ALL".to_string()
+            } else {
+                let mut held: Vec<&str> = TABLE_PRIVILEGES
+                    .iter()
+                    .copied()
+                    .filter(|p| held.contains(p))
+                    .collect();
+                held.dedup();
+                held.join(", ")
+            };
+            format!("{} {held}", shown(grantee))
+        })
+        .collect();
+    Some(format!(
+        "new tables here will grant: {}",
+        grants.join(" · ")
+    ))
 }
 
 /// The roles PostgREST runs a request as, and PUBLIC, which they all belong to.

@@ -103,5 +103,6 @@ pub fn table<'a>(
         widths,
         rows: body,
         caption: None,
+        footer: None,
     }
 }

@@ -28,6 +28,8 @@ pub struct TabTable<'a> {
     pub rows: Vec<Row<'a>>,
     /// Shown above the table (the RLS state, a hint).
     pub caption: Option<String>,
+    /// Shown under the table (what the selected row's cells could not hold).
+    pub footer: Option<String>,
 }
 
 /// The widths a table of `width` columns gives its columns (with one column of spacing, as
@@ -50,16 +52,34 @@ pub fn draw(
     view: &mut ViewState,
     theme: &Theme,
 ) {
-    let mut table_area = area;
-    if let Some(text) = table.caption {
-        let split = Layout::default()
-            .direction(Direction::Vertical)
-            .constraints([Constraint::Length(1), Constraint::Min(1)])
-            .split(area);
-        let text = crate::tui::view::widgets::fit(&text, usize::from(area.width));
-        frame.render_widget(Paragraph::new(text).style(theme.accent), split[0]);
-        table_area = split[1];
-    }
+    // Caption and footer wrap (to 2 and 3 lines) where the pane leaves the table room,
+    // so a comment or a default grant reads whole at 80 columns.
+    let roomy = area.height >= 10;
+    let caption = table
+        .caption
+        .map(|t| wrapped(&t, area.width, if roomy { 2 } else { 1 }))
+        .unwrap_or_default();
+    let footer = table
+        .footer
+        .filter(|_| area.height >= 6)
+        .map(|t| wrapped(&t, area.width, if roomy { 3 } else { 1 }))
+        .unwrap_or_default();
+    let [caption_area, table_area, footer_area] = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(caption.len() as u16),
+            Constraint::Min(1),
+            Constraint::Length(footer.len() as u16),
+        ])
+        .areas(area);
+    frame.render_widget(
+        Paragraph::new(caption.join("\n")).style(theme.accent),
+        caption_area,
+    );
+    frame.render_widget(
+        Paragraph::new(footer.join("\n")).style(theme.muted),
+        footer_area,
+    );
     if table.rows.is_empty() {
         frame.render_widget(Paragraph::new("(none)").style(theme.muted), table_area);
         return;
@@ -69,4 +89,19 @@ pub fn draw(
         .row_highlight_style(theme.selection)
         .column_spacing(1);
     frame.render_stateful_widget(table, table_area, &mut view.detail);
+}
+
+/// Text from the schema wrapped to `width`, at most `lines` lines, the last cut with an
+/// ellipsis when more would follow.
+fn wrapped(text: &str, width: u16, lines: usize) -> Vec<String> {
+    use crate::tui::view::widgets::{fit, shown};
+    let width = usize::from(width);
+    let mut out = crate::tui::doc::wrap(&shown(text), width, 2);
+    if out.len() > lines {
+        out.truncate(lines);
+        if let Some(last) = out.last_mut() {
+            *last = fit(&format!("{last}…"), width);
+        }
+    }
+    out
 }

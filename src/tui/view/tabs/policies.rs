@@ -106,6 +106,7 @@ pub fn table<'a>(
         widths,
         rows: body,
         caption: Some(fit(&caption, width)),
+        footer: None,
     }
 }
 

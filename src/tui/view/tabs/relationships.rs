@@ -31,5 +31,6 @@ pub fn table<'a>(model: &Model, r: &Relation, width: u16) -> TabTable<'a> {
             .collect(),
         widths,
         caption: Some("Enter: jump there · Space: in full · Backspace: back".into()),
+        footer: None,
     }
 }

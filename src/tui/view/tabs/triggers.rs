@@ -54,5 +54,6 @@ pub fn table<'a>(
             })
             .collect(),
         caption: None,
+        footer: None,
     }
 }
