@@ -87,6 +87,9 @@ pub enum RlsEffect {
     /// RLS applies; this many policies name the role (or PUBLIC, or a role it inherits).
     /// None of them means the role sees no rows at all.
     Policies(usize),
+    /// RLS applies and only restrictive policies (this many) name the role: a row must
+    /// pass some permissive policy as well, so none does.
+    OnlyRestrictive(usize),
 }
 
 /// One role's access to a relation.
@@ -221,6 +224,8 @@ impl Catalog {
             RlsEffect::Disabled
         } else if superuser || bypass_rls || (owner && !r.rls_forced) {
             RlsEffect::Bypassed
+        } else if !policies.is_empty() && policies.iter().all(|&i| !r.policies[i].permissive) {
+            RlsEffect::OnlyRestrictive(policies.len())
         } else {
             RlsEffect::Policies(policies.len())
         };
@@ -387,6 +392,16 @@ mod tests {
         let mut off = catalog();
         off.relations[0].rls_enabled = false;
         assert_eq!(access_of(&off, "clerk").rls, RlsEffect::Disabled);
+    }
+
+    /// A restrictive policy narrows what permissive ones admit; alone it admits nothing,
+    /// as PostgreSQL decides it.
+    #[test]
+    fn only_restrictive_policies_leave_no_rows() {
+        let mut c = catalog();
+        c.relations[0].policies[0].permissive = false;
+        assert_eq!(access_of(&c, "clerk").rls, RlsEffect::OnlyRestrictive(1));
+        assert_eq!(access_of(&c, "clerk").policies, [0]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::fix::{create_policy, PolicySpec};
+use super::fix::{policy_as_defined, PolicySpec};
 use super::{create_index, ident, literal, qualified};
 use crate::model::{CompositeType, Domain, EnumType, Function, Identity, Relation, RelationKind};
 
@@ -61,7 +61,7 @@ fn relation_script(r: &Relation) -> String {
             using: p.using.as_deref(),
             with_check: p.with_check.as_deref(),
         };
-        let _ = writeln!(out, "{};", create_policy(r, &spec).sql);
+        let _ = writeln!(out, "{};", policy_as_defined(r, &spec));
     }
     for t in &r.triggers {
         let _ = writeln!(out, "{};", t.definition);
@@ -122,17 +122,24 @@ fn table(r: &Relation, name: &str, out: &mut String) {
             l
         })
         .collect();
-    for c in &r.constraints {
-        lines.push(format!("  CONSTRAINT {} {}", ident(&c.name), c.definition));
-    }
-    let _ = write!(out, "CREATE {kind} {name} (\n{}\n)", lines.join(",\n"));
+    let constraints: Vec<String> = (r.constraints.iter())
+        .map(|c| format!("  CONSTRAINT {} {}", ident(&c.name), c.definition))
+        .collect();
     if let Some(p) = &r.partition_of {
+        // A partition's columns are its parent's: PARTITION OF takes constraints only,
+        // and the columns follow as a comment.
         let _ = write!(
             out,
-            " PARTITION OF {} {}",
-            super::qualified_name(&p.parent),
-            p.bound
+            "CREATE {kind} {name} PARTITION OF {}",
+            super::qualified_name(&p.parent)
         );
+        if !constraints.is_empty() {
+            let _ = write!(out, " (\n{}\n)", constraints.join(",\n"));
+        }
+        let _ = write!(out, " {}", p.bound);
+    } else {
+        lines.extend(constraints);
+        let _ = write!(out, "CREATE {kind} {name} (\n{}\n)", lines.join(",\n"));
     }
     if let Some(k) = &r.partition_key {
         let _ = write!(out, " PARTITION BY {k}");
@@ -141,6 +148,16 @@ fn table(r: &Relation, name: &str, out: &mut String) {
         let _ = write!(out, " WITH ({})", r.options.join(", "));
     }
     out.push_str(";\n");
+    if let Some(p) = r.partition_of.as_ref().filter(|_| !lines.is_empty()) {
+        let _ = writeln!(
+            out,
+            "-- columns, as {} has them:",
+            super::qualified_name(&p.parent)
+        );
+        for l in &lines {
+            let _ = writeln!(out, "-- {}", l.trim_start().replace('\n', " "));
+        }
+    }
 }
 
 /// An enum type: its values in their order, one per line.
@@ -259,5 +276,63 @@ mod tests {
             view.starts_with("CREATE VIEW public.pipeline_summary WITH (security_invoker=true) AS"),
             "{view}"
         );
+    }
+
+    /// A partition is written as PARTITION OF its parent, which takes no column list: the
+    /// statement parses, and its columns follow as a comment.
+    #[test]
+    fn a_partition_reads_as_partition_of_its_parent() {
+        use crate::model::testing::CatalogBuilder;
+        let cols = [("id", "bigint"), ("at", "timestamptz")];
+        let catalog = CatalogBuilder::plain()
+            .table("public.events", &cols)
+            .table("public.events_2024", &cols)
+            .primary_key("public.events_2024", &["id", "at"])
+            .partition(
+                "public.events",
+                "public.events_2024",
+                "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+            )
+            .build();
+        let ddl = relation(catalog.relation("public", "events_2024").unwrap());
+        assert!(
+            ddl.starts_with(
+                "CREATE TABLE public.events_2024 PARTITION OF public.events (\n  CONSTRAINT"
+            ),
+            "{ddl}"
+        );
+        assert!(
+            ddl.contains(") FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"),
+            "{ddl}"
+        );
+        assert!(
+            ddl.contains("-- columns, as public.events has them:\n-- id bigint"),
+            "{ddl}"
+        );
+        assert!(
+            pg_query::parse(&ddl, pg_query::ParserOptions::DEFAULT).is_ok(),
+            "{ddl}"
+        );
+    }
+
+    /// The Definition shows a policy's conditions as they are, not as a fix would write
+    /// them: `auth.uid()` per row stays per row, where policy-auth-function-per-row points.
+    #[test]
+    fn a_policy_reads_as_it_is_defined() {
+        use crate::model::{testing::CatalogBuilder, PolicyCommand};
+        let catalog = CatalogBuilder::supabase()
+            .table("public.notes", &[("id", "bigint"), ("user_id", "uuid")])
+            .enable_rls("public.notes")
+            .policy(
+                "public.notes",
+                "own notes",
+                PolicyCommand::Select,
+                &["authenticated"],
+                Some("user_id = auth.uid()"),
+                None,
+            )
+            .build();
+        let ddl = relation(catalog.relation("public", "notes").unwrap());
+        assert!(ddl.contains("USING (user_id = auth.uid());"), "{ddl}");
     }
 }

@@ -252,7 +252,28 @@ pub struct PolicySpec<'a> {
     pub with_check: Option<&'a str>,
 }
 
+/// A policy to create, its auth calls wrapped as every policy pglens drafts has them.
 pub fn create_policy(t: &Relation, p: &PolicySpec<'_>) -> FixStatement {
+    let mut sql = policy_head(t, p);
+    sql.push_str(&policy_conditions(p.using, p.with_check));
+    stmt(sql)
+}
+
+/// The `CREATE POLICY` that makes the policy as it is, its conditions word for word: what
+/// a Definition shows, where a rewritten condition would hide what a finding points at.
+pub fn policy_as_defined(t: &Relation, p: &PolicySpec<'_>) -> String {
+    let mut sql = policy_head(t, p);
+    if let Some(u) = p.using {
+        sql.push_str(&format!(" USING ({u})"));
+    }
+    if let Some(c) = p.with_check {
+        sql.push_str(&format!(" WITH CHECK ({c})"));
+    }
+    sql
+}
+
+/// `CREATE POLICY name ON t [AS RESTRICTIVE] FOR cmd [TO roles]`.
+fn policy_head(t: &Relation, p: &PolicySpec<'_>) -> String {
     let mut sql = format!("CREATE POLICY {} ON {}", ident(p.name), table(t));
     if !p.permissive {
         sql.push_str(" AS RESTRICTIVE");
@@ -262,8 +283,7 @@ pub fn create_policy(t: &Relation, p: &PolicySpec<'_>) -> FixStatement {
         let roles: Vec<&str> = p.roles.iter().map(String::as_str).collect();
         sql.push_str(&format!(" TO {}", role_list(&roles)));
     }
-    sql.push_str(&policy_conditions(p.using, p.with_check));
-    stmt(sql)
+    sql
 }
 
 /// ` USING (...) WITH CHECK (...)`, each when given. Auth calls are written once per

@@ -493,6 +493,40 @@ async fn unsafe_column_changes_get_the_safe_pattern() {
     assert!(findings(&load(dir.path()), "migration-unsafe-column-change").is_empty());
 }
 
+/// Type changes PostgreSQL makes in its catalog alone (a Django `max_length` grown, varchar to
+/// text, more numeric digits) are not reported: on a real server the table and its index keep
+/// their files. A narrowing and a `USING` still are.
+#[tokio::test]
+async fn type_changes_that_rewrite_nothing_are_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = "CREATE TABLE users (id int PRIMARY KEY, email varchar(100) UNIQUE, bio varchar(500), total numeric(10,2), code varchar(20));\n";
+    let widen = "ALTER TABLE users ALTER COLUMN email TYPE varchar(254);\n\
+                 ALTER TABLE users ALTER COLUMN bio TYPE text;\n\
+                 ALTER TABLE users ALTER COLUMN total TYPE numeric(12,2);\n";
+    let rewrite = "ALTER TABLE users ALTER COLUMN code TYPE varchar(10);\n\
+                   ALTER TABLE users ALTER COLUMN email TYPE varchar(300) USING lower(email);\n";
+    write(
+        dir.path(),
+        &[
+            ("001_users.sql", create),
+            ("002_widen.sql", widen),
+            ("003_narrow.sql", rewrite),
+        ],
+    );
+    let found = findings(&load(dir.path()), "migration-unsafe-column-change");
+    assert_eq!(places(&found), ["003_narrow.sql:1", "003_narrow.sql:2"]);
+
+    let db = TestDb::new("widen_in_place").await;
+    db.exec(create).await;
+    db.exec("INSERT INTO users SELECT g, g || '@example.com', 'hi', g, 'c' FROM generate_series(1, 100) g")
+        .await;
+    let files = "SELECT pg_relation_filenode('users')::text || '/' || pg_relation_filenode('users_email_key')::text";
+    let before: String = db.client.query_one(files, &[]).await.unwrap().get(0);
+    db.exec(widen).await;
+    let after: String = db.client.query_one(files, &[]).await.unwrap().get(0);
+    assert_eq!(before, after, "the widening rewrote nothing");
+}
+
 /// A file where guards are the exception (a platform stand-in, an idiomatic `CREATE OR
 /// REPLACE FUNCTION`) is not written to be run twice: its unguarded statements are normal.
 #[test]

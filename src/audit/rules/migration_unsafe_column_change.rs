@@ -3,9 +3,11 @@
 //! ## What it finds
 //! On a table that an earlier migration file created (so one that may hold rows):
 //! `ADD COLUMN ... NOT NULL` (or `PRIMARY KEY`) without a default, identity or generated value, and
-//! every `ALTER COLUMN ... TYPE`. A `NOT NULL` column added with a default is left alone. Type
-//! changes are all reported, including those PostgreSQL makes without a rewrite (`varchar(50)` to
-//! `varchar(100)`, `varchar` to `text`), which need no change.
+//! `ALTER COLUMN ... TYPE` that rewrites the table. A `NOT NULL` column added with a default is
+//! left alone, and so are the type changes PostgreSQL makes in its catalog alone, rewriting no
+//! row and rebuilding no index: `varchar(50)` to `varchar(100)` or to `text`, `text` to
+//! `varchar`, `numeric(10,2)` to `numeric(12,2)` (without `USING`). Django and Rails write these
+//! whenever a `max_length` grows.
 //!
 //! ## Why it matters
 //! Adding a NOT NULL column without a default fails outright on a table with rows. Changing a

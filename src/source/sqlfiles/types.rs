@@ -52,6 +52,46 @@ pub fn serial(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether changing a column from `old` to `new` (both as the server prints them) is one
+/// PostgreSQL makes in the catalog alone, rewriting no row and rebuilding no index: a
+/// `varchar` made longer or unlimited, `varchar` to `text` and back to an unlimited
+/// `varchar`, a `numeric` given more digits before the point, or no change at all.
+pub fn widens_in_place(old: &str, new: &str) -> bool {
+    const VARCHAR: &str = "character varying";
+    let limit = |t: &str, base: &str| -> Option<Option<Vec<u32>>> {
+        let rest = t.strip_prefix(base)?;
+        if rest.is_empty() {
+            return Some(None);
+        }
+        let inner = rest.strip_prefix('(')?.strip_suffix(')')?;
+        let numbers: Option<Vec<u32>> = inner.split(',').map(|n| n.trim().parse().ok()).collect();
+        numbers.map(Some)
+    };
+    if old == new {
+        return true;
+    }
+    let text_like = |t: &str| t == "text" || t == VARCHAR;
+    if let (Some(o), Some(n)) = (limit(old, VARCHAR), limit(new, VARCHAR)) {
+        return match (o, n) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(o), Some(n)) => n.first() >= o.first(),
+        };
+    }
+    if new == "text" && limit(old, VARCHAR).is_some() || old == "text" && text_like(new) {
+        return true;
+    }
+    if let (Some(o), Some(n)) = (limit(old, "numeric"), limit(new, "numeric")) {
+        return match (o.as_deref(), n.as_deref()) {
+            (_, None) => true,
+            (Some([p, s]), Some([p2, s2])) => s == s2 && p2 >= p,
+            (Some([p]), Some([p2])) => p2 >= p,
+            _ => false,
+        };
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +112,33 @@ mod tests {
             "numeric(10,2)"
         );
         assert_eq!(builtin("lead_status", &[]), None);
+    }
+
+    #[test]
+    fn widening_in_place_is_what_postgresql_does_without_a_rewrite() {
+        for (old, new) in [
+            ("character varying(100)", "character varying(254)"),
+            ("character varying(100)", "character varying"),
+            ("character varying(100)", "text"),
+            ("character varying", "text"),
+            ("text", "character varying"),
+            ("numeric(10,2)", "numeric(12,2)"),
+            ("numeric(10,2)", "numeric"),
+            ("integer", "integer"),
+        ] {
+            assert!(widens_in_place(old, new), "{old} -> {new}");
+        }
+        for (old, new) in [
+            ("character varying(254)", "character varying(100)"),
+            ("text", "character varying(100)"),
+            ("character varying", "character varying(10)"),
+            ("numeric(10,2)", "numeric(12,3)"),
+            ("numeric", "numeric(12,2)"),
+            ("integer", "bigint"),
+            ("character(2)", "text"),
+            ("timestamp without time zone", "timestamp with time zone"),
+        ] {
+            assert!(!widens_in_place(old, new), "{old} -> {new}");
+        }
     }
 }

@@ -79,9 +79,13 @@ fn rls(doc: &mut Doc, r: &Relation, a: &RoleAccess) {
             "enabled, and no policy names this role: it sees and changes no rows".to_string()
         }
         RlsEffect::Policies(n) => format!("enabled; {n} of the table's policies apply:"),
+        RlsEffect::OnlyRestrictive(n) => format!(
+            "enabled, and only restrictive policies name this role ({n}): a row must also \
+             pass a permissive policy, so it sees and changes no rows"
+        ),
     };
     doc.field("row-level security", &text);
-    if matches!(a.rls, RlsEffect::Policies(n) if n > 0) {
+    if matches!(a.rls, RlsEffect::Policies(n) | RlsEffect::OnlyRestrictive(n) if n > 0) {
         for p in a.policies.iter().filter_map(|&i| r.policies.get(i)) {
             doc.line(
                 Kind::Text,

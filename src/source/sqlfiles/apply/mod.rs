@@ -165,6 +165,8 @@ impl Builder {
                 out.object = Some(q.to_string());
                 out.table = Some(q.to_string());
                 out.traits = alter_traits(s);
+                out.traits
+                    .retain(|t| !self.changes_type_without_rewrite(&q, s, t));
                 out.guarded = s.missing_ok;
                 self.alter_table(s, q, at)
             }

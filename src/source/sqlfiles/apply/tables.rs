@@ -4,6 +4,7 @@ use pg_query::protobuf::{self as pb, node::Node as N};
 
 use super::tree::*;
 use super::{Applied, Builder};
+use crate::model::migrations::StatementTrait;
 use crate::model::*;
 use crate::source::sqlfiles::{names, types};
 use crate::sql::catalog as text;
@@ -554,6 +555,43 @@ impl Builder {
             r.provenance.altered.push(at.clone());
         }
         Ok(())
+    }
+
+    /// Whether `t` is an `ALTER COLUMN ... TYPE` that PostgreSQL makes in the catalog alone,
+    /// as the column's type is now: a `varchar` or `numeric` widened, `varchar` to `text`.
+    /// Such a change rewrites nothing, so it is not a trait the migration rules judge.
+    pub(super) fn changes_type_without_rewrite(
+        &self,
+        q: &QualifiedName,
+        s: &pb::AlterTableStmt,
+        t: &StatementTrait,
+    ) -> bool {
+        let StatementTrait::ChangesColumnType(column) = t else {
+            return false;
+        };
+        let Some(old) = self.relation(q).and_then(|r| r.column(column)) else {
+            return false;
+        };
+        let new = s.cmds.iter().find_map(|cmd| match &cmd.node {
+            Some(N::AlterTableCmd(c)) if c.name == *column => {
+                match c.def.as_ref().and_then(|d| d.node.as_ref()) {
+                    Some(N::ColumnDef(cd)) => cd.type_name.as_ref().map(|t| self.type_of(t).0),
+                    _ => None,
+                }
+            }
+            _ => None,
+        });
+        // A USING clause computes every value again.
+        let using = s.cmds.iter().any(|cmd| match &cmd.node {
+            Some(N::AlterTableCmd(c)) if c.name == *column => match c.def.as_deref() {
+                Some(pb::Node {
+                    node: Some(N::ColumnDef(cd)),
+                }) => cd.raw_default.is_some(),
+                _ => false,
+            },
+            _ => false,
+        });
+        !using && new.is_some_and(|new| types::widens_in_place(&old.data_type, &new))
     }
 
     pub(super) fn alter_table_cmd(

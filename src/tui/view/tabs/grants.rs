@@ -136,7 +136,7 @@ pub(crate) fn rls(a: &RoleAccess) -> String {
     match a.rls {
         RlsEffect::Disabled => "off".into(),
         RlsEffect::Bypassed => "bypass".into(),
-        RlsEffect::Policies(0) => "no rows".into(),
+        RlsEffect::Policies(0) | RlsEffect::OnlyRestrictive(_) => "no rows".into(),
         RlsEffect::Policies(1) => "1 policy".into(),
         RlsEffect::Policies(n) => format!("{n} pol."),
     }
