@@ -80,6 +80,10 @@ pub struct Bucket {
     pub public: bool,
 }
 
+/// The role pglens takes migration files to run as, whose `ALTER DEFAULT PRIVILEGES FOR
+/// ROLE` entries the tables they create receive: Supabase's, and a new cluster's superuser.
+pub const MIGRATION_ROLE: &str = "postgres";
+
 /// Whose future objects, and where: the role and the schema (None: every schema) a
 /// default privilege applies to.
 pub type DefaultScope<'a> = (&'a str, Option<&'a str>);
@@ -92,8 +96,14 @@ impl DefaultPrivilege {
     /// Whether a table like `r` (its owner, its schema) would receive this grant when
     /// created: the next table of that kind gets what this says.
     pub fn covers_tables_like(&self, r: &super::Relation) -> bool {
+        // Migrations do not say who owns a table: they run as MIGRATION_ROLE.
+        let creator = if r.owner.is_empty() {
+            MIGRATION_ROLE
+        } else {
+            r.owner.as_str()
+        };
         self.objects == DefaultObjects::Tables
-            && (self.role.is_empty() || self.role == r.owner)
+            && (self.role.is_empty() || self.role == creator)
             && self.schema.as_deref().is_none_or(|s| s == r.schema)
     }
 }

@@ -198,3 +198,48 @@ fn migrations_record_grants_to_any_role_and_to_columns() {
         "REVOKE on the table revokes the column grant too"
     );
 }
+
+/// Default privileges to any role (a PostgREST `visitor`, not only Supabase's API roles)
+/// read the same live and from migrations, and give new tables their grants; one `FOR
+/// ROLE` another role creates nothing under gives them nothing.
+#[tokio::test]
+async fn default_privileges_of_any_role_read_the_same_live_and_from_files() {
+    let db = TestDb::new("defaults").await;
+    let p = db.params.dbname.clone();
+    db.exec(&format!(
+        "CREATE ROLE {p}_visitor NOLOGIN; CREATE ROLE {p}_owner NOLOGIN;"
+    ))
+    .await;
+    let sql = format!(
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {p}_visitor;
+         ALTER DEFAULT PRIVILEGES FOR ROLE {p}_owner IN SCHEMA public GRANT ALL ON TABLES TO {p}_visitor;
+         CREATE TABLE public.posts (id int PRIMARY KEY, body text);"
+    );
+    db.exec(&sql).await;
+    let live = db.introspect().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("001_defaults.sql");
+    std::fs::write(&file, &sql).unwrap();
+    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    let visitor = format!("{p}_visitor");
+    for (source, c) in [("live", &live), ("files", &files)] {
+        let mut defaults: Vec<(String, Vec<String>)> = c
+            .default_privileges
+            .iter()
+            .filter(|d| d.grantee == visitor)
+            .map(|d| (d.role.clone(), d.privileges.clone()))
+            .collect();
+        defaults.sort();
+        assert_eq!(defaults.len(), 2, "{source}: {defaults:?}");
+        assert!(
+            defaults.iter().any(|(_, p)| p == &["SELECT".to_string()]),
+            "{source}: {defaults:?}"
+        );
+        let held = access(c, "posts", &visitor);
+        assert!(held.privilege("SELECT").unwrap().on_table(), "{source}");
+        assert!(
+            !held.privilege("INSERT").unwrap().any(),
+            "{source}: the FOR ROLE {p}_owner entry is not this table's"
+        );
+    }
+}

@@ -1,5 +1,5 @@
--- Default privileges (ALTER DEFAULT PRIVILEGES) that the API roles receive, one row per
--- role, schema, object kind and grantee.
+-- Default privileges (ALTER DEFAULT PRIVILEGES), one row per role, schema, object kind and
+-- grantee. The creating role's own entry is left out: it owns what it creates.
 SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT pg_get_userbyid(d.defaclrole) AS role,
          n.nspname AS schema,
@@ -11,7 +11,6 @@ SELECT coalesce(json_agg(x), '[]')::text FROM (
   FROM pg_default_acl d
   LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
   CROSS JOIN LATERAL aclexplode(d.defaclacl) a
-  WHERE a.grantee = 0
-     OR pg_get_userbyid(a.grantee) IN ('anon', 'authenticated', 'service_role')
+  WHERE a.grantee <> d.defaclrole
   GROUP BY 1, 2, 3, 4
 ) x

@@ -219,11 +219,9 @@ impl Builder {
             } else {
                 grantee
             };
-            if !API_ROLES.contains(&grantee.as_str()) {
-                continue;
-            }
             for schema in &schemas {
-                for role in &roles {
+                // The creating role's own entry: it owns what it creates.
+                for role in roles.iter().filter(|r| **r != grantee) {
                     let entry = DefaultPrivilege {
                         role: role.clone(),
                         schema: schema.clone(),
@@ -238,6 +236,10 @@ impl Builder {
         Ok(())
     }
 
+    /// The grants a table (or function) that a migration creates in `schema` receives from
+    /// the default privileges: those of the role migrations run as, which is `postgres`
+    /// unless they say otherwise (as on Supabase) or the role that runs them (no `FOR
+    /// ROLE`). A function records the API roles' grants only, as a live source reads them.
     pub(super) fn default_grants(&self, schema: &str, functions: bool) -> Vec<Grant> {
         let objects = if functions {
             DefaultObjects::Functions
@@ -245,11 +247,12 @@ impl Builder {
             DefaultObjects::Tables
         };
         let mut grants = Vec::new();
-        for d in self
-            .catalog
-            .default_privileges
-            .iter()
+        for d in (self.catalog.default_privileges.iter())
             .filter(|d| d.objects == objects && d.schema.as_deref().is_none_or(|s| s == schema))
+            .filter(|d| d.role.is_empty() || d.role == MIGRATION_ROLE)
+            .filter(|d| {
+                !functions || d.grantee == "PUBLIC" || API_ROLES.contains(&d.grantee.as_str())
+            })
         {
             change_grant(&mut grants, &d.grantee, &d.privileges, true);
         }
