@@ -147,6 +147,8 @@ pub struct EnumType {
     pub name: String,
     pub labels: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
     #[serde(default, skip_serializing_if = "Provenance::is_empty")]
     pub provenance: Provenance,
@@ -172,6 +174,9 @@ pub struct CompositeType {
 pub struct CompositeAttribute {
     pub name: String,
     pub type_name: String,
+    /// `COMMENT ON COLUMN type.attribute`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// A domain type.
@@ -186,6 +191,8 @@ pub struct Domain {
     /// CHECK constraints as the server prints them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Provenance::is_empty")]
     pub provenance: Provenance,
 }

@@ -167,12 +167,12 @@ pub fn enum_type(e: &EnumType) -> String {
         .iter()
         .map(|l| format!("  {}", literal(l)))
         .collect();
-    super::printable(&format!(
-        "CREATE TYPE {} AS ENUM (\n{}\n);\n",
-        qualified(&e.schema, &e.name),
-        values.join(",\n")
-    ))
-    .into_owned()
+    let name = qualified(&e.schema, &e.name);
+    let mut out = format!("CREATE TYPE {name} AS ENUM (\n{}\n);\n", values.join(",\n"));
+    if let Some(comment) = &e.comment {
+        let _ = writeln!(out, "COMMENT ON TYPE {name} IS {};", literal(comment));
+    }
+    super::printable(&out).into_owned()
 }
 
 /// A composite type: its attributes and their types, then its comment.
@@ -187,13 +187,19 @@ pub fn composite_type(c: &CompositeType) -> String {
         qualified(&c.schema, &c.name),
         attributes.join(",\n")
     );
+    let name = qualified(&c.schema, &c.name);
     if let Some(comment) = &c.comment {
-        let _ = writeln!(
-            out,
-            "COMMENT ON TYPE {} IS {};",
-            qualified(&c.schema, &c.name),
-            literal(comment)
-        );
+        let _ = writeln!(out, "COMMENT ON TYPE {name} IS {};", literal(comment));
+    }
+    for a in &c.attributes {
+        if let Some(comment) = &a.comment {
+            let _ = writeln!(
+                out,
+                "COMMENT ON COLUMN {name}.{} IS {};",
+                ident(&a.name),
+                literal(comment)
+            );
+        }
     }
     super::printable(&out).into_owned()
 }
@@ -215,6 +221,10 @@ pub fn domain(d: &Domain) -> String {
         let _ = write!(out, "\n  {check}");
     }
     out.push_str(";\n");
+    if let Some(comment) = &d.comment {
+        let name = qualified(&d.schema, &d.name);
+        let _ = writeln!(out, "COMMENT ON DOMAIN {name} IS {};", literal(comment));
+    }
     super::printable(&out).into_owned()
 }
 

@@ -66,7 +66,8 @@ pub fn qualified_name(q: &QualifiedName) -> String {
 
 /// A string literal. Uses the `E''` form when the text holds a backslash, so the result means
 /// the same whatever `standard_conforming_strings` is set to, and for control or invisible
-/// characters, which it writes as `\U` escapes so they never appear raw in SQL text.
+/// characters, which it writes as escapes so they never appear raw in SQL text: `\n` and
+/// `\t` for line breaks and tabs (a multi-line comment stays readable), `\U` for the rest.
 pub fn literal(value: &str) -> String {
     let doubled = value.replace('\'', "''");
     if !value.contains('\\') && !value.chars().any(crate::text::is_unsafe) {
@@ -76,6 +77,8 @@ pub fn literal(value: &str) -> String {
     for c in doubled.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
             c if crate::text::is_unsafe(c) => out.push_str(&format!("\\U{:08X}", c as u32)),
             c => out.push(c),
         }
@@ -509,7 +512,8 @@ mod tests {
     fn control_characters_never_appear_raw_in_sql_text() {
         assert_eq!(ident("inj\nDROP"), r#"U&"inj\+00000ADROP""#);
         assert_eq!(ident("a\\\x1b\""), r#"U&"a\\\+00001B""""#);
-        assert_eq!(literal("a\nb'"), r"E'a\U0000000Ab'''");
+        assert_eq!(literal("a\nb'"), r"E'a\nb'''");
+        assert_eq!(literal("a\tb\x1b"), r"E'a\tb\U0000001B'");
         assert_eq!(comment("t\nDROP TABLE x; --"), r"-- t\nDROP TABLE x; --");
         assert_eq!(comment("a\rb"), r"-- a\rb");
     }

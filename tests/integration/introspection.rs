@@ -676,3 +676,162 @@ async fn composite_types_read_the_same_live_and_from_files() {
         );
     }
 }
+
+/// Enum values added (at the end, BEFORE, AFTER, IF NOT EXISTS) and renamed, comments on an
+/// enum, a domain and a composite type's attribute: the same live and from files.
+#[tokio::test]
+async fn enum_changes_and_type_comments_read_the_same_live_and_from_files() {
+    let sql = r#"CREATE TYPE public.invoice_state AS ENUM ('draft', 'sent');
+        ALTER TYPE public.invoice_state ADD VALUE 'paid';
+        ALTER TYPE public.invoice_state ADD VALUE 'issued' BEFORE 'paid';
+        ALTER TYPE public.invoice_state ADD VALUE 'void' AFTER 'draft';
+        ALTER TYPE public.invoice_state ADD VALUE IF NOT EXISTS 'paid';
+        ALTER TYPE public.invoice_state RENAME VALUE 'sent' TO 'mailed';
+        COMMENT ON TYPE public.invoice_state IS 'where an invoice is';
+        CREATE DOMAIN public.email AS text CHECK (VALUE ~ '@');
+        COMMENT ON DOMAIN public.email IS 'an address with an at sign';
+        CREATE TYPE public.address AS (street text, zip text);
+        COMMENT ON COLUMN public.address.zip IS 'postal code
+as the post office writes it';"#;
+    let db = TestDb::new("enum_changes").await;
+    db.exec(sql).await;
+    let live = db.introspect().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("001_types.sql");
+    std::fs::write(&file, sql).expect("write migration");
+    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    let problems = &files.migrations.as_ref().expect("migrations").problems;
+    assert!(problems.is_empty(), "every statement applies: {problems:?}");
+    for (source, c) in [("live", &live), ("files", &files)] {
+        let [e] = c.enums.as_slice() else {
+            panic!("{source}: one enum: {:?}", c.enums)
+        };
+        assert_eq!(
+            e.labels,
+            ["draft", "void", "mailed", "issued", "paid"],
+            "{source}"
+        );
+        assert_eq!(
+            e.comment.as_deref(),
+            Some("where an invoice is"),
+            "{source}"
+        );
+        let [d] = c.domains.as_slice() else {
+            panic!("{source}: one domain")
+        };
+        assert_eq!(
+            d.comment.as_deref(),
+            Some("an address with an at sign"),
+            "{source}"
+        );
+        let [a] = c.composites.as_slice() else {
+            panic!("{source}: one composite")
+        };
+        assert_eq!(
+            a.attributes[1].comment.as_deref(),
+            Some("postal code\nas the post office writes it"),
+            "{source}"
+        );
+        let ddl = pglens::sql::ddl::composite_type(a);
+        assert!(
+            ddl.contains("COMMENT ON COLUMN public.address.zip IS E'postal code\\nas the post office writes it';"),
+            "{source}: {ddl}"
+        );
+    }
+}
+
+/// Partitions made with `LIKE ... INCLUDING ALL` and attached, one detached, a plain `LIKE`
+/// copy, and an INHERITS child: columns, keys and partition parents the same live and from
+/// files.
+#[tokio::test]
+async fn like_attach_and_detach_read_the_same_live_and_from_files() {
+    let sql = r#"CREATE TABLE public.audit_logs (
+            id bigint NOT NULL, at timestamptz NOT NULL, action text DEFAULT 'read' CHECK (action <> ''),
+            PRIMARY KEY (id, at)
+        ) PARTITION BY RANGE (at);
+        COMMENT ON COLUMN public.audit_logs.action IS 'what was done';
+        CREATE INDEX audit_logs_action_idx ON public.audit_logs (action);
+        CREATE TABLE public.audit_logs_2026_01 PARTITION OF public.audit_logs
+            FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+        CREATE TABLE public.audit_logs_2026_04 (LIKE public.audit_logs INCLUDING ALL);
+        ALTER TABLE public.audit_logs ATTACH PARTITION public.audit_logs_2026_04
+            FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
+        ALTER TABLE public.audit_logs DETACH PARTITION public.audit_logs_2026_01;
+        CREATE TABLE public.audit_copy (LIKE public.audit_logs);
+        CREATE TABLE public.notes (id int PRIMARY KEY, body text);
+        CREATE TABLE public.notes_archive (archived_at timestamptz) INHERITS (public.notes);"#;
+    let db = TestDb::new("like_attach").await;
+    db.exec(sql).await;
+    let live = db.introspect().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("001_partitions.sql");
+    std::fs::write(&file, sql).expect("write migration");
+    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    let problems = &files.migrations.as_ref().expect("migrations").problems;
+    assert!(problems.is_empty(), "every statement applies: {problems:?}");
+    for (source, c) in [("live", &live), ("files", &files)] {
+        let table = |name: &str| {
+            c.relation("public", name)
+                .unwrap_or_else(|| panic!("{source}: {name}"))
+        };
+        let attached = table("audit_logs_2026_04");
+        assert_eq!(
+            attached
+                .partition_of
+                .as_ref()
+                .map(|p| p.parent.name.as_str()),
+            Some("audit_logs"),
+            "{source}"
+        );
+        let columns: Vec<(&str, Option<&str>, bool)> = (attached.columns.iter())
+            .map(|c| (c.name.as_str(), c.comment.as_deref(), c.not_null))
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                ("id", None, true),
+                ("at", None, true),
+                ("action", Some("what was done"), false)
+            ],
+            "{source}"
+        );
+        let keys = |r: &pglens::model::Relation| {
+            let mut k: Vec<(String, Vec<String>)> = (r.constraints.iter())
+                .filter(|k| k.kind != pglens::model::ConstraintKind::Check)
+                .map(|k| (format!("{:?}", k.kind), k.columns.clone()))
+                .collect();
+            k.sort();
+            k
+        };
+        assert_eq!(
+            keys(attached),
+            [(
+                "PrimaryKey".to_string(),
+                vec!["id".to_string(), "at".to_string()]
+            )],
+            "{source}: the LIKE copy's key is the one ATTACH uses"
+        );
+        assert_eq!(
+            (attached.constraints.iter())
+                .filter(|k| k.kind == pglens::model::ConstraintKind::Check)
+                .count(),
+            1,
+            "{source}"
+        );
+        assert_eq!(attached.indexes.len(), 2, "{source}: key and action index");
+        assert!(
+            table("audit_logs_2026_01").partition_of.is_none(),
+            "{source}"
+        );
+        let copy = table("audit_copy");
+        assert!(keys(copy).is_empty(), "{source}: plain LIKE copies no key");
+        assert!(copy
+            .columns
+            .iter()
+            .all(|c| c.default.is_none() && c.comment.is_none()));
+        assert!(
+            keys(table("notes_archive")).is_empty(),
+            "{source}: INHERITS copies no key"
+        );
+    }
+}

@@ -4,7 +4,8 @@ SELECT coalesce(json_agg(x), '[]')::text FROM (
   SELECT n.nspname AS schema,
          t.typname AS name,
          (SELECT coalesce(json_agg(json_build_object('name', a.attname,
-                   'type_name', format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum), '[]')
+                   'type_name', format_type(a.atttypid, a.atttypmod),
+                   'comment', col_description(a.attrelid, a.attnum)) ORDER BY a.attnum), '[]')
           FROM pg_attribute a
           WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) AS attributes,
          obj_description(t.oid, 'pg_type') AS comment,

@@ -6,7 +6,8 @@ SELECT coalesce(json_agg(x), '[]')::text FROM (
          t.typnotnull AS not_null,
          t.typdefault AS "default",
          (SELECT coalesce(json_agg(pg_get_constraintdef(con.oid, true) ORDER BY con.conname), '[]')
-          FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c') AS checks
+          FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c') AS checks,
+         obj_description(t.oid, 'pg_type') AS comment
   FROM pg_type t
   JOIN pg_namespace n ON n.oid = t.typnamespace
   WHERE t.typtype = 'd'

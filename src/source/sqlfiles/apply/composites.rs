@@ -37,6 +37,7 @@ impl Builder {
                     composite.attributes.push(CompositeAttribute {
                         name: cd.colname.clone(),
                         type_name: type_name.unwrap_or_default(),
+                        comment: None,
                     });
                 }
                 T::AtDropColumn => match position {

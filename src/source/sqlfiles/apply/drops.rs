@@ -342,6 +342,7 @@ pub(super) fn object_kind_name(kind: pb::ObjectType) -> String {
     let words = match name {
         "Matview" => "materialized view".to_string(),
         "Tabconstraint" => "table constraint".to_string(),
+        "Domconstraint" => "domain constraint".to_string(),
         "Fdw" => "foreign data wrapper".to_string(),
         "Opclass" => "operator class".to_string(),
         other => words_of(other),

@@ -100,6 +100,16 @@ impl Builder {
     /// An index on a partitioned table exists on each partition too, under a name made
     /// from the partition's.
     pub(super) fn copy_index_to_partition(&mut self, index: &Index, partition: &QualifiedName) {
+        // An equal index the partition has already (made before ATTACH) is the one it uses.
+        let same = |i: &Index| {
+            i.keys == index.keys && i.method == index.method && i.predicate == index.predicate
+        };
+        if self
+            .relation(partition)
+            .is_some_and(|r| r.indexes.iter().any(same))
+        {
+            return;
+        }
         let columns: Vec<String> = index
             .keys
             .iter()

@@ -8,6 +8,7 @@ mod composites;
 mod drops;
 mod extension_members;
 mod indexes;
+mod like;
 mod lookup;
 mod privileges;
 mod publications;
@@ -239,6 +240,7 @@ impl Builder {
             }
             N::RenameStmt(s) => self.rename(s, at),
             N::AlterObjectSchemaStmt(s) => self.set_schema(s),
+            N::AlterEnumStmt(s) => self.alter_enum(s, at),
             N::AlterFunctionStmt(s) => self.alter_function(s, at),
             N::CreateSeqStmt(s) => {
                 let q = range_var(s.sequence.as_ref());
@@ -282,7 +284,6 @@ impl Builder {
             | N::AlterUserMappingStmt(_)
             | N::DropUserMappingStmt(_)
             | N::AlterRoleSetStmt(_)
-            | N::AlterEnumStmt(_)
             // Notifications (`NOTIFY pgrst, 'reload schema'`), maintenance and locks.
             | N::NotifyStmt(_)
             | N::ListenStmt(_)

@@ -28,7 +28,20 @@ impl Builder {
                 let (column, table) = names
                     .split_last()
                     .ok_or("column comment without a column")?;
-                let r = self.relation_mut(&qualified(table))?;
+                let q = qualified(table);
+                // A composite type's attributes are columns to COMMENT ON COLUMN.
+                if self.relation(&q).is_none() {
+                    if let Some(c) = (self.catalog.composites.iter_mut())
+                        .find(|c| c.schema == q.schema && c.name == q.name)
+                    {
+                        let a = (c.attributes.iter_mut())
+                            .find(|a| a.name == *column)
+                            .ok_or_else(|| format!("column {column} of type {q} does not exist"))?;
+                        a.comment = text;
+                        return Ok(());
+                    }
+                }
+                let r = self.relation_mut(&q)?;
                 column_mut(r, column)?.comment = text;
             }
             O::ObjectSchema => {
@@ -37,15 +50,25 @@ impl Builder {
                     schema.comment = text;
                 }
             }
-            O::ObjectType => {
+            O::ObjectType | O::ObjectDomain => {
                 let q = qualified(&names);
-                if let Some(c) = self
-                    .catalog
+                let named = |schema: &str, name: &str| schema == q.schema && name == q.name;
+                let catalog = &mut self.catalog;
+                if let Some(c) = catalog
                     .composites
                     .iter_mut()
-                    .find(|c| c.schema == q.schema && c.name == q.name)
+                    .find(|c| named(&c.schema, &c.name))
                 {
                     c.comment = text;
+                } else if let Some(e) = catalog.enums.iter_mut().find(|e| named(&e.schema, &e.name))
+                {
+                    e.comment = text;
+                } else if let Some(d) = catalog
+                    .domains
+                    .iter_mut()
+                    .find(|d| named(&d.schema, &d.name))
+                {
+                    d.comment = text;
                 }
             }
             O::ObjectFunction => {

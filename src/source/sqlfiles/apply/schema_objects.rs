@@ -70,6 +70,7 @@ impl Builder {
             schema: q.schema,
             name: q.name,
             labels: strings(&s.vals),
+            comment: None,
             extension: None,
             provenance: defined(at),
         });
@@ -99,6 +100,7 @@ impl Builder {
                         .as_ref()
                         .map(|t| self.type_of(t).0)
                         .unwrap_or_default(),
+                    comment: None,
                 }),
                 _ => None,
             })
@@ -153,6 +155,7 @@ impl Builder {
             not_null: false,
             default: None,
             checks: Vec::new(),
+            comment: None,
             provenance: defined(at),
         };
         for c in &s.constraints {

@@ -78,8 +78,27 @@ impl Builder {
         }
         // Columns first, so table constraints can name any of them.
         let mut pending = Vec::new();
+        let mut copied_checks = Vec::new();
         for elt in &s.table_elts {
             match &elt.node {
+                Some(N::TableLikeClause(like)) => {
+                    let source = range_var(like.relation.as_ref());
+                    let source = self
+                        .relation(&source)
+                        .ok_or_else(|| format!("relation {source} does not exist (yet)"))?;
+                    let copied = super::like::copy(source, like.options, at);
+                    for column in copied.columns {
+                        if table.has_column(&column.name) {
+                            return Err(format!(
+                                "column \"{}\" specified more than once",
+                                column.name
+                            ));
+                        }
+                        table.columns.push(column);
+                    }
+                    pending.extend(copied.keys.into_iter().map(|k| (None, k)));
+                    copied_checks.extend(copied.checks);
+                }
                 Some(N::ColumnDef(cd)) => {
                     let column = self.column(&mut table, cd, at)?;
                     if let Some(existing) = table.columns.iter_mut().find(|c| c.name == column.name)
@@ -107,7 +126,10 @@ impl Builder {
         self.catalog.relations.push(table);
         let added = pending
             .iter()
-            .try_for_each(|(column, k)| self.add_constraint(&q, k, column.as_deref()));
+            .try_for_each(|(column, k)| self.add_constraint(&q, k, column.as_deref()))
+            .and_then(|()| {
+                (copied_checks.into_iter()).try_for_each(|k| self.push_constraint(&q, k))
+            });
         if let Err(e) = added {
             // The server rejects the whole statement.
             self.catalog
@@ -116,23 +138,29 @@ impl Builder {
             self.names_changed();
             return Err(e);
         }
-        if let Some(p) = parent {
-            self.inherit_parent_keys(&q, &p);
-            let indexes: Vec<Index> = self
-                .relation(&p)
-                .map(|r| {
-                    r.indexes
-                        .iter()
-                        .filter(|i| i.constraint.is_none())
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default();
-            for index in indexes {
-                self.copy_index_to_partition(&index, &q);
-            }
+        // A partition has its parent's keys and indexes; an INHERITS child has neither.
+        if let Some(p) = parent.filter(|_| s.partbound.is_some()) {
+            self.inherit_parent_indexes(&q, &p);
         }
         Ok(())
+    }
+
+    /// A partition's copies of its parent's keys and other indexes.
+    fn inherit_parent_indexes(&mut self, q: &QualifiedName, parent: &QualifiedName) {
+        self.inherit_parent_keys(q, parent);
+        let indexes: Vec<Index> = self
+            .relation(parent)
+            .map(|r| {
+                r.indexes
+                    .iter()
+                    .filter(|i| i.constraint.is_none())
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        for index in indexes {
+            self.copy_index_to_partition(&index, q);
+        }
     }
 
     /// A partition gets its own copy of the parent's primary key and unique indexes.
@@ -140,10 +168,15 @@ impl Builder {
         let Some(parent_rel) = self.relation(parent).cloned() else {
             return;
         };
+        let own: Vec<(ConstraintKind, Vec<String>)> = (self.relation(q).into_iter())
+            .flat_map(|r| r.constraints.iter().map(|c| (c.kind, c.columns.clone())))
+            .collect();
         for c in parent_rel
             .constraints
             .iter()
             .filter(|c| matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique))
+            // A key the partition has already (made before ATTACH) is the one it uses.
+            .filter(|c| !own.contains(&(c.kind, c.columns.clone())))
         {
             let label = if c.kind == ConstraintKind::PrimaryKey {
                 "pkey"
@@ -164,6 +197,26 @@ impl Builder {
                 let _ = self.push_index(q, index);
             }
         }
+    }
+
+    /// `ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...`: the child becomes a
+    /// partition, with the parent's keys where it has none of its own.
+    fn attach_partition(
+        &mut self,
+        parent: &QualifiedName,
+        child: &QualifiedName,
+        bound: String,
+    ) -> Applied {
+        let r = self.relation_mut(child)?;
+        if let Some(p) = &r.partition_of {
+            return Err(format!("{child} is already a partition of {}", p.parent));
+        }
+        r.partition_of = Some(PartitionOf {
+            parent: parent.clone(),
+            bound,
+        });
+        self.inherit_parent_indexes(child, parent);
+        Ok(())
     }
 
     /// A column from its definition; its constraints are added by the caller.
@@ -722,6 +775,23 @@ impl Builder {
                 column_mut(self.relation_mut(q)?, &c.name)?.identity = Some(Identity::ByDefault);
             }
             T::AtDropIdentity => column_mut(self.relation_mut(q)?, &c.name)?.identity = None,
+            T::AtAttachPartition | T::AtDetachPartition | T::AtDetachPartitionFinalize => {
+                let Some(N::PartitionCmd(cmd)) = c.def.as_ref().and_then(|d| d.node.as_ref())
+                else {
+                    return Ok(());
+                };
+                let child = range_var(cmd.name.as_ref());
+                if subtype == T::AtAttachPartition {
+                    let bound = cmd.bound.as_ref().map(partition_bound).unwrap_or_default();
+                    self.attach_partition(q, &child, bound)?;
+                } else if subtype == T::AtDetachPartition {
+                    let r = self.relation_mut(&child)?;
+                    if r.partition_of.as_ref().is_none_or(|p| p.parent != *q) {
+                        return Err(format!("relation {child} is not a partition of {q}"));
+                    }
+                    r.partition_of = None;
+                }
+            }
             // Ownership, storage and statistics settings do not shape the model.
             T::AtChangeOwner
             | T::AtSetStatistics
@@ -733,10 +803,11 @@ impl Builder {
             | T::AtSetOptions
             | T::AtResetOptions => {}
             other => {
+                let name = format!("{other:?}");
                 return Err(format!(
                     "ALTER TABLE {} is not modelled by pglens",
-                    format!("{other:?}").trim_start_matches("At")
-                ))
+                    name.strip_prefix("At").unwrap_or(&name)
+                ));
             }
         }
         Ok(())

@@ -8,6 +8,45 @@ use super::{Applied, Builder};
 use crate::model::*;
 
 impl Builder {
+    /// `ALTER TYPE e ADD VALUE [IF NOT EXISTS] 'v' [BEFORE | AFTER 'w']` and `ALTER TYPE e
+    /// RENAME VALUE 'a' TO 'b'`: the enum's values as the server would hold them.
+    pub(super) fn alter_enum(&mut self, s: &pb::AlterEnumStmt, at: &Location) -> Applied {
+        let names = strings(&s.type_name);
+        let q = qualified(&names);
+        let e = (self.catalog.enums.iter_mut())
+            .find(|e| e.name == q.name && (names.len() < 2 || e.schema == q.schema))
+            .ok_or_else(|| format!("type {q} does not exist (yet)"))?;
+        let position = |label: &str| e.labels.iter().position(|l| l == label);
+        if !s.old_val.is_empty() {
+            let i = position(&s.old_val)
+                .ok_or_else(|| format!("\"{}\" is not an existing enum label", s.old_val))?;
+            if position(&s.new_val).is_some() {
+                return Err(format!("enum label \"{}\" already exists", s.new_val));
+            }
+            e.labels[i] = s.new_val.clone();
+        } else if position(&s.new_val).is_some() {
+            if !s.skip_if_new_val_exists {
+                return Err(format!("enum label \"{}\" already exists", s.new_val));
+            }
+        } else {
+            let at_index = if s.new_val_neighbor.is_empty() {
+                e.labels.len()
+            } else {
+                let i = position(&s.new_val_neighbor).ok_or_else(|| {
+                    format!("\"{}\" is not an existing enum label", s.new_val_neighbor)
+                })?;
+                if s.new_val_is_after {
+                    i + 1
+                } else {
+                    i
+                }
+            };
+            e.labels.insert(at_index, s.new_val.clone());
+        }
+        e.provenance.altered.push(at.clone());
+        Ok(())
+    }
+
     /// DROP TYPE / DROP DOMAIN: refused while columns use the type, unless CASCADE, which
     /// drops those columns (and what uses them) with it. Whether the type existed.
     pub(super) fn drop_type(&mut self, q: &QualifiedName, cascade: bool) -> Result<bool, String> {
