@@ -88,6 +88,22 @@ pub struct MigrationProblem {
     pub excerpt: String,
 }
 
+/// How a problem's message says pglens lacks a model for what a statement does (the
+/// statement may be fine), as opposed to one that fails on a server too.
+const NOT_MODELLED: &str = "is not modelled by pglens";
+
+/// The message for a statement pglens does not model: `what` names it.
+pub fn not_modelled(what: &str) -> String {
+    format!("{what} {NOT_MODELLED}")
+}
+
+impl MigrationProblem {
+    /// Whether the statement is one pglens does not model, rather than one that fails.
+    pub fn is_not_modelled(&self) -> bool {
+        self.message.contains(NOT_MODELLED)
+    }
+}
+
 /// How a migration file's name says it is meant to be applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileNaming {

@@ -188,7 +188,8 @@ pub struct Domain {
     pub not_null: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
-    /// CHECK constraints as the server prints them.
+    /// CHECK constraints as the server prints them, each with its name
+    /// (`CONSTRAINT email_check CHECK (...)`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1245,8 +1245,10 @@ fn enums_and_domains_have_a_page_of_their_own() {
     for line in [
         "CREATE DOMAIN public.team_slug AS text",
         "NOT NULL",
-        // Migrations are deparsed: `value`, as valid as psql's `VALUE`.
-        "CHECK ((value ~ '^[a-z0-9][a-z0-9-]{1,38}$'));",
+        // Named as the server names it; migrations are deparsed: `value`, as valid as
+        // psql's `VALUE`.
+        "CONSTRAINT team_slug_check CHECK ((value ~",
+        "'^[a-z0-9][a-z0-9-]{1,38}$'));",
         "-- used by 1 column: public.teams.slug",
     ] {
         assert!(text.contains(line), "{line}:\n{text}");

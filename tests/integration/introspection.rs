@@ -835,3 +835,53 @@ async fn like_attach_and_detach_read_the_same_live_and_from_files() {
         );
     }
 }
+
+/// A domain reshaped by ALTER DOMAIN (checks added, renamed and dropped, NOT NULL and the
+/// default set and dropped): its checks, by name, and the rest the same live and from files.
+#[tokio::test]
+async fn alter_domain_reads_the_same_live_and_from_files() {
+    let sql = r#"CREATE DOMAIN public.price AS numeric CHECK (VALUE >= 0);
+        ALTER DOMAIN public.price ADD CONSTRAINT price_cap CHECK (VALUE < 1000000);
+        ALTER DOMAIN public.price ADD CHECK (VALUE <> 13);
+        ALTER DOMAIN public.price DROP CONSTRAINT price_check;
+        ALTER DOMAIN public.price RENAME CONSTRAINT price_check1 TO price_not_unlucky;
+        ALTER DOMAIN public.price SET NOT NULL;
+        ALTER DOMAIN public.price SET DEFAULT 0;
+        CREATE DOMAIN public.code AS text NOT NULL DEFAULT 'x';
+        ALTER DOMAIN public.code DROP NOT NULL;
+        ALTER DOMAIN public.code DROP DEFAULT;"#;
+    let db = TestDb::new("alter_domain").await;
+    db.exec(sql).await;
+    let live = db.introspect().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("001_domains.sql");
+    std::fs::write(&file, sql).expect("write migration");
+    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    let problems = &files.migrations.as_ref().expect("migrations").problems;
+    assert!(problems.is_empty(), "every statement applies: {problems:?}");
+    for (source, c) in [("live", &live), ("files", &files)] {
+        let domain = |name: &str| {
+            c.domains
+                .iter()
+                .find(|d| d.name == name)
+                .unwrap_or_else(|| panic!("{source}: {name}"))
+        };
+        let price = domain("price");
+        let names: Vec<&str> = (price.checks.iter())
+            .filter_map(|c| c.strip_prefix("CONSTRAINT "))
+            .filter_map(|c| c.split_whitespace().next())
+            .collect();
+        assert_eq!(
+            names,
+            ["price_cap", "price_not_unlucky"],
+            "{source}: {price:?}"
+        );
+        assert!(price.not_null, "{source}");
+        assert!(price.default.is_some(), "{source}");
+        let code = domain("code");
+        assert!(
+            !code.not_null && code.default.is_none(),
+            "{source}: {code:?}"
+        );
+    }
+}

@@ -4,11 +4,14 @@
 //! Statements of a migration file that pglens could not apply: they do not parse; they name
 //! something that does not exist yet at that point of the migration order (a table altered before
 //! it is created, a foreign key to a table created later); or they are a kind of statement pglens
-//! does not model, which the message says.
+//! does not model, which the message says; those are reported as info, since the statement
+//! may run well.
 //!
 //! ## Why it matters
 //! A statement that does not parse, or comes before what it depends on, fails the same way on a
-//! fresh database: the migration folder cannot rebuild the schema it describes. In every case what
+//! fresh database: the migration folder cannot rebuild the schema it describes. A statement of a
+//! kind pglens does not model (`ALTER DOMAIN`, `CREATE TYPE ... AS RANGE`) may well run; pglens
+//! only lacks what it does. In every case what
 //! the statement does is missing from pglens's model of the schema, so other findings about that
 //! part of it may be missing or wrong.
 //!
@@ -54,10 +57,15 @@ impl Rule for MigrationStatementFailed {
             return;
         };
         for p in &m.problems {
-            out.push(META.finding(
+            let finding = META.finding(
                 ObjectRef::migration(&p.location),
                 format!("{} ({})", p.message, p.excerpt),
-            ));
+            );
+            out.push(if p.is_not_modelled() {
+                finding.with_severity(Severity::Info)
+            } else {
+                finding
+            });
         }
     }
 }

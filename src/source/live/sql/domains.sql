@@ -5,7 +5,8 @@ SELECT coalesce(json_agg(x), '[]')::text FROM (
          format_type(t.typbasetype, t.typtypmod) AS base_type,
          t.typnotnull AS not_null,
          t.typdefault AS "default",
-         (SELECT coalesce(json_agg(pg_get_constraintdef(con.oid, true) ORDER BY con.conname), '[]')
+         (SELECT coalesce(json_agg('CONSTRAINT ' || quote_ident(con.conname) || ' '
+                                   || pg_get_constraintdef(con.oid, true) ORDER BY con.conname), '[]')
           FROM pg_constraint con WHERE con.contypid = t.oid AND con.contype = 'c') AS checks,
          obj_description(t.oid, 'pg_type') AS comment
   FROM pg_type t

@@ -123,7 +123,7 @@ impl Builder {
                     self.catalog.publications.retain(|x| x.name != name);
                     before != self.catalog.publications.len()
                 }
-                _ => return Err(format!("{} is not modelled by pglens", out.command)),
+                _ => return Err(crate::model::migrations::not_modelled(&out.command)),
             };
             if found {
                 self.names_changed();
@@ -203,6 +203,7 @@ impl Builder {
             }
             O::ObjectType | O::ObjectDomain => self.rename_type(s)?,
             O::ObjectAttribute => self.rename_attribute(s)?,
+            O::ObjectDomconstraint => self.rename_domain_check(s)?,
             O::ObjectFunction | O::ObjectProcedure | O::ObjectRoutine => self.rename_function(s)?,
             O::ObjectTrigger => {
                 let r = self.relation_mut(&q)?;
@@ -214,10 +215,10 @@ impl Builder {
                 t.name = s.newname.clone();
             }
             other => {
-                return Err(format!(
-                    "renaming {} is not modelled by pglens",
+                return Err(crate::model::migrations::not_modelled(&format!(
+                    "renaming {}",
                     object_kind_name(other)
-                ))
+                )))
             }
         }
         self.names_changed();
@@ -324,10 +325,10 @@ impl Builder {
                 }
             }
             other => {
-                return Err(format!(
-                    "moving {} to another schema is not modelled by pglens",
+                return Err(crate::model::migrations::not_modelled(&format!(
+                    "moving {} to another schema",
                     object_kind_name(other)
-                ))
+                )))
             }
         }
         self.names_changed();

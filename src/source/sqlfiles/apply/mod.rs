@@ -241,6 +241,7 @@ impl Builder {
             N::RenameStmt(s) => self.rename(s, at),
             N::AlterObjectSchemaStmt(s) => self.set_schema(s),
             N::AlterEnumStmt(s) => self.alter_enum(s, at),
+            N::AlterDomainStmt(s) => self.alter_domain(s),
             N::AlterFunctionStmt(s) => self.alter_function(s, at),
             N::CreateSeqStmt(s) => {
                 let q = range_var(s.sequence.as_ref());
@@ -294,8 +295,8 @@ impl Builder {
             | N::DiscardStmt(_)
             | N::CheckPointStmt(_) => Ok(()),
             _ => Err(format!(
-                "{} is not modelled by pglens; the schema may lack what it does",
-                out.command
+                "{}; the schema may lack what it does",
+                crate::model::migrations::not_modelled(&out.command)
             )),
         };
         if let Err(message) = result {

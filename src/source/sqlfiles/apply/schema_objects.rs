@@ -169,7 +169,7 @@ impl Builder {
                 }
                 Ok(pb::ConstrType::ConstrCheck) => {
                     if let Some(e) = k.raw_expr.as_deref() {
-                        domain.checks.push(text::check(&expression(e)));
+                        add_domain_check(&mut domain, &k.conname, e);
                     }
                 }
                 _ => {}
@@ -277,4 +277,37 @@ impl Builder {
             })
             .unwrap_or_else(|| DEFAULT_SCHEMA.into())
     }
+}
+
+/// A CHECK of a domain, named as PostgreSQL names it when the statement does not
+/// (`<domain>_check`, then `<domain>_check1`, ...), in the form the catalog lists it.
+pub(super) fn add_domain_check(domain: &mut Domain, name: &str, expression: &pb::Node) {
+    let name = if name.is_empty() {
+        let base = format!("{}_check", domain.name);
+        (0..)
+            .map(|n| {
+                if n == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}{n}")
+                }
+            })
+            .find(|n| domain_check_index(domain, n).is_none())
+            .unwrap_or(base)
+    } else {
+        name.to_string()
+    };
+    domain.checks.push(format!(
+        "CONSTRAINT {} {}",
+        crate::sql::ident(&name),
+        text::check(&super::tree::expression(expression))
+    ));
+    // In name order, as the catalog lists them.
+    domain.checks.sort();
+}
+
+/// Where the domain's check named `name` is.
+pub(super) fn domain_check_index(domain: &Domain, name: &str) -> Option<usize> {
+    let prefix = format!("CONSTRAINT {} ", crate::sql::ident(name));
+    domain.checks.iter().position(|c| c.starts_with(&prefix))
 }

@@ -497,7 +497,9 @@ impl Builder {
                 (ConstraintKind::ForeignKey, cols, def, Some(fk), "fkey")
             }
             pb::ConstrType::ConstrExclusion => {
-                return Err("EXCLUDE constraints are not modelled by pglens".into());
+                return Err(crate::model::migrations::not_modelled(
+                    "an EXCLUDE constraint",
+                ));
             }
             // NOT NULL, DEFAULT, identity and generated are column properties.
             _ => return Ok(()),
@@ -804,10 +806,10 @@ impl Builder {
             | T::AtResetOptions => {}
             other => {
                 let name = format!("{other:?}");
-                return Err(format!(
-                    "ALTER TABLE {} is not modelled by pglens",
+                return Err(crate::model::migrations::not_modelled(&format!(
+                    "ALTER TABLE {}",
                     name.strip_prefix("At").unwrap_or(&name)
-                ));
+                )));
             }
         }
         Ok(())

@@ -47,6 +47,66 @@ impl Builder {
         Ok(())
     }
 
+    /// `ALTER DOMAIN`: its default, NOT NULL and checks as the server would have them.
+    pub(super) fn alter_domain(&mut self, s: &pb::AlterDomainStmt) -> Applied {
+        use super::schema_objects::{add_domain_check, domain_check_index};
+        let names = strings(&s.type_name);
+        let q = qualified(&names);
+        let d = (self.catalog.domains.iter_mut())
+            .find(|d| d.name == q.name && (names.len() < 2 || d.schema == q.schema))
+            .ok_or_else(|| format!("type {q} does not exist (yet)"))?;
+        match s.subtype.as_str() {
+            "T" => d.default = s.def.as_deref().map(expression),
+            "N" => d.not_null = false,
+            "O" => d.not_null = true,
+            "C" => match s.def.as_ref().and_then(|n| n.node.as_ref()) {
+                Some(N::Constraint(k)) if k.contype == pb::ConstrType::ConstrCheck as i32 => {
+                    if let Some(e) = k.raw_expr.as_deref() {
+                        add_domain_check(d, &k.conname, e);
+                    }
+                }
+                Some(N::Constraint(k)) if k.contype == pb::ConstrType::ConstrNotnull as i32 => {
+                    d.not_null = true
+                }
+                _ => {}
+            },
+            "X" => match domain_check_index(d, &s.name) {
+                Some(i) => {
+                    d.checks.remove(i);
+                }
+                None if s.missing_ok => {}
+                None => {
+                    return Err(format!(
+                        "constraint \"{}\" of domain {q} does not exist",
+                        s.name
+                    ))
+                }
+            },
+            // VALIDATE CONSTRAINT changes nothing the model holds.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// `ALTER DOMAIN d RENAME CONSTRAINT a TO b`.
+    pub(super) fn rename_domain_check(&mut self, s: &pb::RenameStmt) -> Applied {
+        use super::schema_objects::domain_check_index;
+        let names = match s.object.as_ref().and_then(|o| o.node.as_ref()) {
+            Some(N::List(l)) => strings(&l.items),
+            _ => Vec::new(),
+        };
+        let q = qualified(&names);
+        let d = (self.catalog.domains.iter_mut())
+            .find(|d| d.name == q.name && (names.len() < 2 || d.schema == q.schema))
+            .ok_or_else(|| format!("type {q} does not exist (yet)"))?;
+        let i = domain_check_index(d, &s.subname)
+            .ok_or_else(|| format!("constraint \"{}\" of domain {q} does not exist", s.subname))?;
+        let old = format!("CONSTRAINT {} ", crate::sql::ident(&s.subname));
+        let new = format!("CONSTRAINT {} ", crate::sql::ident(&s.newname));
+        d.checks[i] = d.checks[i].replacen(&old, &new, 1);
+        Ok(())
+    }
+
     /// DROP TYPE / DROP DOMAIN: refused while columns use the type, unless CASCADE, which
     /// drops those columns (and what uses them) with it. Whether the type existed.
     pub(super) fn drop_type(&mut self, q: &QualifiedName, cascade: bool) -> Result<bool, String> {
