@@ -4,7 +4,7 @@
 
 use super::testing::{findings_of, reported};
 use crate::model::testing::CatalogBuilder;
-use crate::model::PolicyCommand;
+use crate::model::{Catalog, PolicyCommand};
 
 /// Orders and their customer, a line table, and a table whose foreign key leads an index.
 fn shop() -> CatalogBuilder {
@@ -301,6 +301,43 @@ fn overlapping_policies_are_reported_per_set_with_keys_of_their_own() {
         "{}",
         customers[0]
     );
+}
+
+/// A leaf of a sub-partitioned table is as open as the middle level when only the root
+/// has RLS on: both partitions are reported, the root is not; with RLS off at the root
+/// the root alone is reported (its partitions follow once it is fixed).
+#[test]
+fn partitions_below_a_guarded_root_are_reported_at_every_level() {
+    let cols = [("id", "bigint"), ("region", "text")];
+    let tree = |root_rls: bool| {
+        let b = shop()
+            .table("public.events", &cols)
+            .table("public.events_eu", &cols)
+            .table("public.events_eu_0", &cols)
+            .partition("public.events", "public.events_eu", "FOR VALUES IN ('eu')")
+            .partition(
+                "public.events_eu",
+                "public.events_eu_0",
+                "FOR VALUES WITH (modulus 2, remainder 0)",
+            );
+        if root_rls {
+            b.enable_rls("public.events")
+        } else {
+            b
+        }
+        .build()
+    };
+    let events = |c: &Catalog| -> Vec<String> {
+        reported(c, "rls-disabled-in-exposed-schema")
+            .into_iter()
+            .filter(|t| t.starts_with("public.events"))
+            .collect()
+    };
+    assert_eq!(
+        events(&tree(true)),
+        ["public.events_eu", "public.events_eu_0"]
+    );
+    assert_eq!(events(&tree(false)), ["public.events"]);
 }
 
 #[test]

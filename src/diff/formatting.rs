@@ -15,7 +15,8 @@ pub fn same_meaning(a: &str, b: &str) -> bool {
 
 /// A description without the server's formatting (see the module comment).
 pub fn normalise(text: &str) -> String {
-    let mut s = lowercase_outside_literals(text);
+    let mut s = lowercase_outside_literals(&standard_strings(text));
+    s = between_expanded(&s);
     s = canonical_intervals(&s);
     s = unquoted_numbers(&s);
     // LIKE is an operator the server prints by its name.
@@ -185,6 +186,101 @@ fn interval_parts(text: &str) -> Option<(i64, i64, f64)> {
     Some((months, days, seconds))
 }
 
+/// `E'a\\.b'` as `'a\.b'`: the server prints a string constant in the standard form
+/// when only backslashes and quotes needed escaping. Other escapes are left as written.
+fn standard_strings(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut in_string = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let word_before = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
+        if !in_string && matches!(c, 'E' | 'e') && chars.get(i + 1) == Some(&'\'') && !word_before {
+            // The body up to the closing quote: `\x` escapes a character, `''` a quote.
+            let mut body = String::new();
+            let mut other_escape = false;
+            let mut j = i + 2;
+            let mut closed = false;
+            while j < chars.len() {
+                match (chars[j], chars.get(j + 1)) {
+                    ('\\', Some(&next)) => {
+                        match next {
+                            '\\' => body.push('\\'),
+                            '\'' => body.push_str("''"),
+                            other => {
+                                other_escape = true;
+                                body.push('\\');
+                                body.push(other);
+                            }
+                        }
+                        j += 2;
+                    }
+                    ('\'', Some('\'')) => {
+                        body.push_str("''");
+                        j += 2;
+                    }
+                    ('\'', _) => {
+                        closed = true;
+                        break;
+                    }
+                    (other, _) => {
+                        body.push(other);
+                        j += 1;
+                    }
+                }
+            }
+            if closed && !other_escape {
+                out.push('\'');
+                out.push_str(&body);
+                out.push('\'');
+            } else {
+                out.extend(&chars[i..(j + 1).min(chars.len())]);
+            }
+            i = j + 1;
+            continue;
+        }
+        if c == '\'' {
+            in_string = !in_string;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// `x between a and b` as the server prints it: `x >= a and x <= b` (single-word operands
+/// only; `not between` and `between symmetric` are left as they are).
+fn between_expanded(s: &str) -> String {
+    let tokens: Vec<&str> = s.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let expandable = tokens[i] == "between"
+            && i >= 1
+            && i + 3 < tokens.len()
+            && tokens[i + 2] == "and"
+            && tokens[i + 1] != "symmetric"
+            && (i < 2 || tokens[i - 2] != "not");
+        if expandable {
+            let operand = tokens[i - 1].trim_start_matches('(').to_string();
+            out.extend([
+                ">=".to_string(),
+                tokens[i + 1].to_string(),
+                "and".to_string(),
+                operand,
+                "<=".to_string(),
+                tokens[i + 3].to_string(),
+            ]);
+            i += 4;
+        } else {
+            out.push(tokens[i].to_string());
+            i += 1;
+        }
+    }
+    out.join(" ")
+}
+
 /// Lower case, except inside string literals (`'Active'` and `'active'` differ).
 fn lowercase_outside_literals(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -234,6 +330,21 @@ mod tests {
             "timestamp with time zone NOT NULL DEFAULT current_timestamp"
         ));
         assert!(same_meaning("x ~~ 'a%'::text", "x LIKE 'a%'"));
+        assert!(same_meaning(
+            "CHECK (VALUE ~* '^[a-z]+\\.[a-z]{2,}$'::text)",
+            "CHECK ((value ~* E'^[a-z]+\\\\.[a-z]{2,}$'))"
+        ));
+        assert!(!same_meaning("CHECK (v ~ 'a.b')", "CHECK (v ~ E'a\\nb')"));
+        assert!(!same_meaning("x = 'e' AND y = 'z'", "x = 'f' AND y = 'z'"));
+        assert!(same_meaning("note = E'it\\'s'", "note = 'it''s'::text"));
+        assert!(same_meaning(
+            "CHECK (VALUE >= 0 AND VALUE <= 100)",
+            "CHECK ((value BETWEEN 0 AND 100))"
+        ));
+        assert!(!same_meaning(
+            "CHECK (VALUE >= 0 AND VALUE <= 100)",
+            "CHECK ((value BETWEEN 0 AND 99))"
+        ));
         assert!(same_meaning(
             "(date_trunc('year'::text, now()) + '3 mons'::interval)",
             "date_trunc('year', now()) + '3 months'::interval"

@@ -1,5 +1,6 @@
 //! Drift between two schemas (`pglens diff OLD NEW`): tables, columns, indexes, constraints,
-//! policies, views and functions that only one side has, or that differ. Pure: two
+//! policies, views, functions, enums, domains and composite types that only one side has,
+//! or that differ. Pure: two
 //! catalogs in, a list of differences out, rendered as text, JSON or Markdown.
 //!
 //! Objects are matched by name. Each is compared by a one-line description of what defines
@@ -196,7 +197,51 @@ fn describe(c: &Catalog) -> Described {
             (function_line(f), f.provenance.defined.clone()),
         );
     }
+    describe_types(c, &mut out);
     out
+}
+
+/// Enums by their values in order, domains by base type, NOT NULL, default and checks,
+/// composite types by their attributes.
+fn describe_types(c: &Catalog, out: &mut Described) {
+    for e in c.enums.iter().filter(|e| e.extension.is_none()) {
+        let values: Vec<String> = e.labels.iter().map(|l| sql::literal(l)).collect();
+        out.insert(
+            ("enum", e.schema.clone(), None, e.name.clone()),
+            (
+                format!("({})", values.join(", ")),
+                e.provenance.defined.clone(),
+            ),
+        );
+    }
+    for d in &c.domains {
+        let mut line = d.base_type.clone();
+        if d.not_null {
+            line.push_str(" NOT NULL");
+        }
+        if let Some(default) = &d.default {
+            let _ = write!(line, " DEFAULT {default}");
+        }
+        for check in &d.checks {
+            let _ = write!(line, " {check}");
+        }
+        out.insert(
+            ("domain", d.schema.clone(), None, d.name.clone()),
+            (line, d.provenance.defined.clone()),
+        );
+    }
+    for t in c.composites.iter().filter(|t| t.extension.is_none()) {
+        let attributes: Vec<String> = (t.attributes.iter())
+            .map(|a| format!("{} {}", sql::ident(&a.name), a.type_name))
+            .collect();
+        out.insert(
+            ("type", t.schema.clone(), None, t.name.clone()),
+            (
+                format!("({})", attributes.join(", ")),
+                t.provenance.defined.clone(),
+            ),
+        );
+    }
 }
 
 fn relation_line(r: &Relation) -> String {
@@ -524,6 +569,51 @@ pub fn adopt_provenance(catalog: &mut Catalog, from: &Catalog) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An enum that gained a value, a domain that lost its NOT NULL and a composite type
+    /// that gained an attribute are drift.
+    #[test]
+    fn types_are_compared() {
+        let mut old = Catalog::default();
+        old.enums.push(crate::model::EnumType {
+            schema: "public".into(),
+            name: "state".into(),
+            labels: vec!["draft".into()],
+            comment: None,
+            extension: None,
+            provenance: Default::default(),
+        });
+        old.domains.push(crate::model::Domain {
+            schema: "public".into(),
+            name: "price".into(),
+            base_type: "numeric".into(),
+            not_null: true,
+            default: None,
+            checks: Vec::new(),
+            comment: None,
+            provenance: Default::default(),
+        });
+        old.composites.push(crate::model::CompositeType {
+            schema: "public".into(),
+            name: "address".into(),
+            attributes: vec![crate::model::CompositeAttribute {
+                name: "street".into(),
+                type_name: "text".into(),
+                comment: None,
+            }],
+            comment: None,
+            extension: None,
+            provenance: Default::default(),
+        });
+        assert!(diff(&old, &old).is_empty());
+        let mut new = old.clone();
+        new.enums[0].labels.push("sent".into());
+        new.domains[0].not_null = false;
+        new.composites[0].attributes[0].type_name = "character varying(80)".into();
+        let kinds: Vec<&str> = diff(&old, &new).iter().map(|d| d.kind).collect();
+        assert_eq!(kinds, ["type", "domain", "enum"]);
+        assert!(drifted(&diff(&old, &new)));
+    }
 
     #[test]
     fn the_demo_agrees_with_itself_and_a_change_is_named() {

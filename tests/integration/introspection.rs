@@ -637,6 +637,11 @@ async fn composite_types_read_the_same_live_and_from_files() {
     let file = dir.path().join("001_types.sql");
     std::fs::write(&file, sql).expect("write migration");
     let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    assert_eq!(
+        type_drift(&live, &files),
+        Vec::<String>::new(),
+        "pglens diff agrees"
+    );
     for catalog in [&live, &files] {
         let [c] = catalog.composites.as_slice() else {
             panic!("one composite type: {:?}", catalog.composites);
@@ -702,6 +707,11 @@ as the post office writes it';"#;
     let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
     let problems = &files.migrations.as_ref().expect("migrations").problems;
     assert!(problems.is_empty(), "every statement applies: {problems:?}");
+    assert_eq!(
+        type_drift(&live, &files),
+        Vec::<String>::new(),
+        "pglens diff agrees"
+    );
     for (source, c) in [("live", &live), ("files", &files)] {
         let [e] = c.enums.as_slice() else {
             panic!("{source}: one enum: {:?}", c.enums)
@@ -859,6 +869,11 @@ async fn alter_domain_reads_the_same_live_and_from_files() {
     let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
     let problems = &files.migrations.as_ref().expect("migrations").problems;
     assert!(problems.is_empty(), "every statement applies: {problems:?}");
+    assert_eq!(
+        type_drift(&live, &files),
+        Vec::<String>::new(),
+        "pglens diff agrees"
+    );
     for (source, c) in [("live", &live), ("files", &files)] {
         let domain = |name: &str| {
             c.domains
@@ -884,4 +899,13 @@ async fn alter_domain_reads_the_same_live_and_from_files() {
             "{source}: {code:?}"
         );
     }
+}
+
+/// Differences between two readings of the same types that are more than spelling.
+fn type_drift(a: &pglens::model::Catalog, b: &pglens::model::Catalog) -> Vec<String> {
+    pglens::diff::diff(a, b)
+        .into_iter()
+        .filter(|d| matches!(d.kind, "enum" | "domain" | "type") && !d.formatting_only)
+        .map(|d| format!("{d:?}"))
+        .collect()
 }

@@ -2,8 +2,8 @@
 //!
 //! ## What it finds
 //! Tables in a schema the HTTP API exposes (`pgrst.db_schemas`, or `public` on Supabase)
-//! with row-level security switched off. A partition is reported when its parent has
-//! row-level security on and the partition does not: the API can query a partition
+//! with row-level security switched off. A partition is reported when its parent (or a
+//! parent's parent) has row-level security on and the partition does not: the API can query a partition
 //! directly, and that skips the parent's policies.
 //!
 //! ## Why it matters
@@ -72,21 +72,26 @@ impl Rule for RlsDisabledInExposedSchema {
         // A partition is a table of its own to the API: querying it directly skips the
         // parent's policies. Row-level security on it only guards that direct door (reads
         // through the parent follow the parent's policies), so enabling it breaks nothing.
-        let partitions = cx.user_relations().filter(|r| {
-            r.kind.is_table()
-                && !r.rls_enabled
-                && cx.is_exposed(&r.schema)
-                && r.partition_of
-                    .as_ref()
-                    .and_then(|p| cx.relation(&p.parent))
-                    .is_some_and(|parent| parent.rls_enabled)
+        // The guarded ancestor may be further up: a leaf of a sub-partitioned table whose
+        // middle level has RLS off is as open as the middle level.
+        let guarded_ancestor = |r: &Relation| -> Option<String> {
+            let mut at = r;
+            for _ in 0..32 {
+                let parent = cx.relation(&at.partition_of.as_ref()?.parent)?;
+                if parent.rls_enabled {
+                    return Some(format!("{}.{}", parent.schema, parent.name));
+                }
+                at = parent;
+            }
+            None
+        };
+        let partitions = cx.user_relations().filter_map(|r| {
+            (r.kind.is_table() && !r.rls_enabled && cx.is_exposed(&r.schema))
+                .then(|| guarded_ancestor(r))
+                .flatten()
+                .map(|parent| (r, parent))
         });
-        for t in partitions {
-            let parent = t
-                .partition_of
-                .as_ref()
-                .map(|p| p.parent.to_string())
-                .unwrap_or_default();
+        for (t, parent) in partitions {
             out.push(
                 META.finding(
                     ObjectRef::relation(ObjectKind::Table, &t.schema, &t.name),
