@@ -909,3 +909,45 @@ fn type_drift(a: &pglens::model::Catalog, b: &pglens::model::Catalog) -> Vec<Str
         .map(|d| format!("{d:?}"))
         .collect()
 }
+
+/// A type's Definition names what uses it besides columns: a domain over it, another
+/// composite type, a function that returns it; and says when nothing uses it at all.
+#[tokio::test]
+async fn a_types_definition_names_its_domains_types_and_functions() {
+    let sql = r#"CREATE TYPE public.money_t AS (amount numeric, currency text);
+        CREATE DOMAIN public.price AS public.money_t CHECK ((VALUE).amount >= 0);
+        CREATE TYPE public.line AS (item text, cost public.money_t);
+        CREATE FUNCTION public.zero() RETURNS public.money_t LANGUAGE sql AS $$ SELECT (0, 'EUR')::public.money_t $$;
+        CREATE TYPE public.orphan AS (x int);"#;
+    let db = TestDb::new("type_users").await;
+    db.exec(sql).await;
+    let live = db.introspect().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("001_types.sql");
+    std::fs::write(&file, sql).expect("write migration");
+    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    for (source, c) in [("live", &live), ("files", &files)] {
+        let model = pglens::tui::model::Model::new(c.clone(), Vec::new(), Default::default());
+        let definition = |name: &str| {
+            let id = pglens::model::ObjectId::Type {
+                schema: "public".into(),
+                name: name.into(),
+            };
+            let doc = pglens::tui::doc::definition::doc(&model, &id);
+            let text: Vec<String> = doc.lines.iter().map(|l| l.text.clone()).collect();
+            text.join("\n")
+        };
+        let money = definition("money_t");
+        assert!(
+            money.contains(
+                "-- used by no column, but by domain public.price, type public.line, function public.zero()"
+            ),
+            "{source}: {money}"
+        );
+        let orphan = definition("orphan");
+        assert!(
+            orphan.contains("-- used by no column, domain, type or function"),
+            "{source}: {orphan}"
+        );
+    }
+}

@@ -142,8 +142,11 @@ fn type_definition(model: &Model, schema: &str, name: &str) -> Option<String> {
         })
         .map(|(r, c)| format!("{}.{}.{}", r.schema, r.name, c.name))
         .collect();
-    let used = if users.is_empty() {
-        sql::comment("used by no column")
+    let others = other_users(catalog, &printed);
+    let used = if users.is_empty() && !others.is_empty() {
+        String::new()
+    } else if users.is_empty() {
+        sql::comment("used by no column, domain, type or function")
     } else if let [one] = users.as_slice() {
         sql::comment(&format!("used by 1 column: {one}"))
     } else {
@@ -153,7 +156,46 @@ fn type_definition(model: &Model, schema: &str, name: &str) -> Option<String> {
             users.join(", ")
         ))
     };
-    Some(provenance_comment(provenance) + &ddl + &used + "\n")
+    let others = match (users.is_empty(), others.is_empty()) {
+        (_, true) => String::new(),
+        (true, false) => {
+            sql::comment(&format!("used by no column, but by {}", others.join(", "))) + "\n"
+        }
+        (false, false) => sql::comment(&format!("also used by {}", others.join(", "))) + "\n",
+    };
+    let used = if used.is_empty() {
+        String::new()
+    } else {
+        used + "\n"
+    };
+    Some(provenance_comment(provenance) + &ddl + &used + &others)
+}
+
+/// What else names a type (printed as `printed` says): domains over it, composite types
+/// with an attribute of it, and functions that take or return it. A type none of these
+/// nor any column uses is a cleanup candidate of its own.
+fn other_users(catalog: &crate::model::Catalog, printed: &[String]) -> Vec<String> {
+    let names = |text: &str| -> bool {
+        text.split([',', ' ', '(', ')'])
+            .map(|t| t.trim_end_matches("[]"))
+            .any(|t| printed.iter().any(|p| p == t))
+    };
+    let domains = (catalog.domains.iter())
+        .filter(|d| names(&d.base_type))
+        .map(|d| format!("domain {}", sql::qualified(&d.schema, &d.name)));
+    let types = (catalog.composites.iter())
+        .filter(|c| c.attributes.iter().any(|a| names(&a.type_name)))
+        .map(|c| format!("type {}", sql::qualified(&c.schema, &c.name)));
+    let functions = (catalog.functions.iter())
+        .filter(|f| names(&f.arguments) || names(&f.result))
+        .map(|f| {
+            format!(
+                "function {}({})",
+                sql::qualified(&f.schema, &f.name),
+                f.arguments
+            )
+        });
+    domains.chain(types).chain(functions).collect()
 }
 
 /// Where an object from migration files was defined and altered, as SQL comment lines:
