@@ -102,9 +102,16 @@ impl DefaultPrivilege {
         } else {
             r.owner.as_str()
         };
-        self.objects == DefaultObjects::Tables
+        self.applies_to(DefaultObjects::Tables, creator, &r.schema)
+    }
+
+    /// Whether an object of kind `objects` that `creator` makes in `schema` receives this
+    /// grant. An entry of no role (a migration's `ALTER DEFAULT PRIVILEGES` without `FOR
+    /// ROLE`) is the migration role's.
+    pub fn applies_to(&self, objects: DefaultObjects, creator: &str, schema: &str) -> bool {
+        self.objects == objects
             && (self.role.is_empty() || self.role == creator)
-            && self.schema.as_deref().is_none_or(|s| s == r.schema)
+            && self.schema.as_deref().is_none_or(|s| s == schema)
     }
 }
 

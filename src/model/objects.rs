@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Grant, Provenance, QualifiedName};
+use super::{Catalog, Grant, Provenance, QualifiedName};
 
 /// A schema (namespace).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,4 +196,34 @@ pub struct Domain {
     pub comment: Option<String>,
     #[serde(default, skip_serializing_if = "Provenance::is_empty")]
     pub provenance: Provenance,
+}
+
+/// A type the schema defines: an enum, a domain or a composite type.
+#[derive(Debug, Clone, Copy)]
+pub enum UserType<'a> {
+    Enum(&'a EnumType),
+    Domain(&'a Domain),
+    Composite(&'a CompositeType),
+}
+
+impl Catalog {
+    /// The enum, domain or composite type `schema.name`.
+    pub fn user_type(&self, schema: &str, name: &str) -> Option<UserType<'_>> {
+        let named = |s: &str, n: &str| s == schema && n == name;
+        (self
+            .enums
+            .iter()
+            .find(|e| named(&e.schema, &e.name))
+            .map(UserType::Enum))
+        .or_else(|| {
+            (self.domains.iter())
+                .find(|d| named(&d.schema, &d.name))
+                .map(UserType::Domain)
+        })
+        .or_else(|| {
+            (self.composites.iter())
+                .find(|c| named(&c.schema, &c.name))
+                .map(UserType::Composite)
+        })
+    }
 }

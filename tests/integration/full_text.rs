@@ -26,8 +26,18 @@ pub(crate) fn fixture_app(file: &str, width: u16, height: u16) -> App {
     // on every machine.
     let path = PathBuf::from("tests/fixtures/shapes").join(file);
     let catalog = pglens::source::sqlfiles::load(&[path]).expect("fixture loads");
+    catalog_app("teams", catalog, width, height)
+}
+
+/// The explorer of `width` x `height` on `catalog` and its findings, under `label`.
+pub(crate) fn catalog_app(
+    label: &str,
+    catalog: pglens::model::Catalog,
+    width: u16,
+    height: u16,
+) -> App {
     let findings = audit::run(&catalog, &Selection::default());
-    let mut app = App::new("teams".into());
+    let mut app = App::new(label.into());
     app.update(Action::Resize { width, height });
     app.update(Action::Loaded(Box::new(Model::new(
         catalog,

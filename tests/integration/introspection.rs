@@ -630,13 +630,7 @@ async fn composite_types_read_the_same_live_and_from_files() {
         ALTER TYPE public.address ADD ATTRIBUTE country text;
         COMMENT ON TYPE public.address IS 'postal address';
         CREATE TABLE public.customers (id int PRIMARY KEY, home public.address, past public.address[]);"#;
-    let db = TestDb::new("composites").await;
-    db.exec(sql).await;
-    let live = db.introspect().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("001_types.sql");
-    std::fs::write(&file, sql).expect("write migration");
-    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    let (live, files) = live_and_files("composites", sql).await;
     assert_eq!(
         type_drift(&live, &files),
         Vec::<String>::new(),
@@ -698,13 +692,7 @@ async fn enum_changes_and_type_comments_read_the_same_live_and_from_files() {
         CREATE TYPE public.address AS (street text, zip text);
         COMMENT ON COLUMN public.address.zip IS 'postal code
 as the post office writes it';"#;
-    let db = TestDb::new("enum_changes").await;
-    db.exec(sql).await;
-    let live = db.introspect().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("001_types.sql");
-    std::fs::write(&file, sql).expect("write migration");
-    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    let (live, files) = live_and_files("enum_changes", sql).await;
     let problems = &files.migrations.as_ref().expect("migrations").problems;
     assert!(problems.is_empty(), "every statement applies: {problems:?}");
     assert_eq!(
@@ -770,13 +758,7 @@ async fn like_attach_and_detach_read_the_same_live_and_from_files() {
         CREATE TABLE public.audit_copy (LIKE public.audit_logs);
         CREATE TABLE public.notes (id int PRIMARY KEY, body text);
         CREATE TABLE public.notes_archive (archived_at timestamptz) INHERITS (public.notes);"#;
-    let db = TestDb::new("like_attach").await;
-    db.exec(sql).await;
-    let live = db.introspect().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("001_partitions.sql");
-    std::fs::write(&file, sql).expect("write migration");
-    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    let (live, files) = live_and_files("like_attach", sql).await;
     let problems = &files.migrations.as_ref().expect("migrations").problems;
     assert!(problems.is_empty(), "every statement applies: {problems:?}");
     for (source, c) in [("live", &live), ("files", &files)] {
@@ -860,13 +842,7 @@ async fn alter_domain_reads_the_same_live_and_from_files() {
         CREATE DOMAIN public.code AS text NOT NULL DEFAULT 'x';
         ALTER DOMAIN public.code DROP NOT NULL;
         ALTER DOMAIN public.code DROP DEFAULT;"#;
-    let db = TestDb::new("alter_domain").await;
-    db.exec(sql).await;
-    let live = db.introspect().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("001_domains.sql");
-    std::fs::write(&file, sql).expect("write migration");
-    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    let (live, files) = live_and_files("alter_domain", sql).await;
     let problems = &files.migrations.as_ref().expect("migrations").problems;
     assert!(problems.is_empty(), "every statement applies: {problems:?}");
     assert_eq!(
@@ -919,13 +895,7 @@ async fn a_types_definition_names_its_domains_types_and_functions() {
         CREATE TYPE public.line AS (item text, cost public.money_t);
         CREATE FUNCTION public.zero() RETURNS public.money_t LANGUAGE sql AS $$ SELECT (0, 'EUR')::public.money_t $$;
         CREATE TYPE public.orphan AS (x int);"#;
-    let db = TestDb::new("type_users").await;
-    db.exec(sql).await;
-    let live = db.introspect().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("001_types.sql");
-    std::fs::write(&file, sql).expect("write migration");
-    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    let (live, files) = live_and_files("type_users", sql).await;
     for (source, c) in [("live", &live), ("files", &files)] {
         let model = pglens::tui::model::Model::new(c.clone(), Vec::new(), Default::default());
         let definition = |name: &str| {
@@ -950,4 +920,16 @@ async fn a_types_definition_names_its_domains_types_and_functions() {
             "{source}: {orphan}"
         );
     }
+}
+
+/// The schema `sql` makes, read from a server that ran it and from it as a migration file.
+async fn live_and_files(name: &str, sql: &str) -> (pglens::model::Catalog, pglens::model::Catalog) {
+    let db = TestDb::new(name).await;
+    db.exec(sql).await;
+    let live = db.introspect().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("001_schema.sql");
+    std::fs::write(&file, sql).expect("write migration");
+    let files = pglens::source::sqlfiles::load(&[file]).expect("migration loads");
+    (live, files)
 }

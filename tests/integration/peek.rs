@@ -4,18 +4,15 @@
 
 use std::time::Duration;
 
-use pglens::audit::{self, Selection};
-use pglens::categorize::CategoryConfig;
 use pglens::model::{ObjectId, QualifiedName};
 use pglens::source::live::peek::{peek, Peek, PEEK_ROWS, PEEK_TIMEOUT, VALUE_CHARS};
 use pglens::tui::action::Action;
-use pglens::tui::model::Model;
 use pglens::tui::state::{App, Effect, Overlay, PeekRows};
 use pglens::tui::tab::Tab;
 
 use crate::common::TestDb;
 use crate::explorer::screen;
-use crate::full_text::{open, teams_app};
+use crate::full_text::{catalog_app, open, teams_app};
 
 fn name(schema: &str, table: &str) -> QualifiedName {
     QualifiedName::new(schema, table)
@@ -173,18 +170,7 @@ async fn the_overlay_shows_what_arrives_for_it() {
          INSERT INTO public.orders VALUES (1, 'Ada', 12.50, NULL), (2, 'Grace', 99.00, 'gift');",
     )
     .await;
-    let catalog = db.introspect().await;
-    let findings = audit::run(&catalog, &Selection::default());
-    let mut app = App::new("test".into());
-    app.update(Action::Resize {
-        width: 80,
-        height: 24,
-    });
-    app.update(Action::Loaded(Box::new(Model::new(
-        catalog,
-        findings,
-        CategoryConfig::default(),
-    ))));
+    let mut app = catalog_app("test", db.introspect().await, 80, 24);
     let orders = name("public", "orders");
     open(&mut app, ObjectId::Relation(orders.clone()), Tab::Columns);
     let effects = app.update(Action::Peek);
@@ -258,18 +244,7 @@ async fn a_table_the_role_cannot_read_says_so_and_the_explorer_goes_on() {
     .await;
     let mut params = db.params.clone();
     params.user = role.clone();
-    let catalog = db.introspect().await;
-    let findings = audit::run(&catalog, &Selection::default());
-    let mut app = App::new("test".into());
-    app.update(Action::Resize {
-        width: 80,
-        height: 24,
-    });
-    app.update(Action::Loaded(Box::new(Model::new(
-        catalog,
-        findings,
-        CategoryConfig::default(),
-    ))));
+    let mut app = catalog_app("test", db.introspect().await, 80, 24);
     let peek_at = async |app: &mut App, table: QualifiedName| {
         open(app, ObjectId::Relation(table.clone()), Tab::Columns);
         let effects = app.update(Action::Peek);

@@ -2,7 +2,7 @@
 //! under where an offline source defined it.
 
 use super::{Doc, Kind};
-use crate::model::{ObjectId, TypeKind};
+use crate::model::{ObjectId, TypeKind, UserType};
 use crate::sql;
 use crate::tui::model::Model;
 use crate::tui::view::widgets::provenance_line;
@@ -107,20 +107,13 @@ fn trigger_users(model: &Model, f: &crate::model::Function) -> String {
 /// (`-- used by`).
 fn type_definition(model: &Model, schema: &str, name: &str) -> Option<String> {
     let catalog = &model.catalog;
-    let named = |s: &str, n: &str| s == schema && n == name;
-    let composite = catalog.composites.iter().any(|c| named(&c.schema, &c.name));
-    let (provenance, ddl) =
-        if let Some(e) = catalog.enums.iter().find(|e| named(&e.schema, &e.name)) {
-            (&e.provenance, sql::ddl::enum_type(e))
-        } else if let Some(d) = catalog.domains.iter().find(|d| named(&d.schema, &d.name)) {
-            (&d.provenance, sql::ddl::domain(d))
-        } else {
-            let c = catalog
-                .composites
-                .iter()
-                .find(|c| named(&c.schema, &c.name))?;
-            (&c.provenance, sql::ddl::composite_type(c))
-        };
+    let found = catalog.user_type(schema, name)?;
+    let composite = matches!(found, UserType::Composite(_));
+    let (provenance, ddl) = match found {
+        UserType::Enum(e) => (&e.provenance, sql::ddl::enum_type(e)),
+        UserType::Domain(d) => (&d.provenance, sql::ddl::domain(d)),
+        UserType::Composite(c) => (&c.provenance, sql::ddl::composite_type(c)),
+    };
     // A composite column names its type as the server prints it: bare where the search
     // path finds it, qualified otherwise, with `[]` for an array of it.
     let printed = [sql::qualified(schema, name), sql::ident(name)];

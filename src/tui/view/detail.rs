@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::tabs;
 use super::widgets::{pane, row_mark, severity_mark, shown, ViewState};
-use crate::model::{ObjectId, Relation};
+use crate::model::{ObjectId, Relation, UserType};
 use crate::tui::model::{detail_rows, DetailRow, Model};
 use crate::tui::state::{App, Focus, Overlay};
 use crate::tui::tab::Tab;
@@ -145,21 +145,11 @@ fn kind_label(model: &Model, id: &ObjectId) -> String {
             .unwrap_or_default(),
         ObjectId::Function { .. } => "function".into(),
         ObjectId::Extension { .. } => "extension".into(),
-        ObjectId::Type { schema, name } => {
-            let catalog = &model.catalog;
-            let named = |s: &String, n: &String| s == schema && n == name;
-            if let Some(e) = catalog.enums.iter().find(|e| named(&e.schema, &e.name)) {
-                format!("enum, {} values", e.labels.len())
-            } else if let Some(c) = catalog
-                .composites
-                .iter()
-                .find(|c| named(&c.schema, &c.name))
-            {
-                format!("composite, {} attributes", c.attributes.len())
-            } else {
-                "domain".into()
-            }
-        }
+        ObjectId::Type { schema, name } => match model.catalog.user_type(schema, name) {
+            Some(UserType::Enum(e)) => format!("enum, {} values", e.labels.len()),
+            Some(UserType::Composite(c)) => format!("composite, {} attributes", c.attributes.len()),
+            Some(UserType::Domain(_)) | None => "domain".into(),
+        },
     }
 }
 

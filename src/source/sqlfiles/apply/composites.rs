@@ -23,7 +23,7 @@ impl Builder {
             let type_name = column
                 .and_then(|cd| cd.type_name.as_ref())
                 .map(|t| self.type_of(t).0);
-            let composite = self.composite_mut(q)?;
+            let composite = self.existing_composite(q)?;
             let position = composite.attributes.iter().position(|a| a.name == c.name);
             match T::try_from(c.subtype).map_err(|e| e.to_string())? {
                 T::AtAddColumn => {
@@ -63,7 +63,7 @@ impl Builder {
     /// `ALTER TYPE t RENAME ATTRIBUTE a TO b`.
     pub(super) fn rename_attribute(&mut self, s: &pb::RenameStmt) -> Applied {
         let q = range_var(s.relation.as_ref());
-        let composite = self.composite_mut(&q)?;
+        let composite = self.existing_composite(&q)?;
         let attribute = composite
             .attributes
             .iter_mut()
@@ -73,11 +73,13 @@ impl Builder {
         Ok(())
     }
 
-    fn composite_mut(&mut self, q: &QualifiedName) -> Result<&mut CompositeType, String> {
-        self.catalog
-            .composites
-            .iter_mut()
-            .find(|c| c.schema == q.schema && c.name == q.name)
+    /// The composite type `q`, if there is one.
+    pub(super) fn composite_mut(&mut self, q: &QualifiedName) -> Option<&mut CompositeType> {
+        (self.catalog.composites.iter_mut()).find(|c| c.schema == q.schema && c.name == q.name)
+    }
+
+    fn existing_composite(&mut self, q: &QualifiedName) -> Result<&mut CompositeType, String> {
+        self.composite_mut(q)
             .ok_or_else(|| format!("type {q} does not exist (yet)"))
     }
 }

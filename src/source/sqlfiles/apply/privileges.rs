@@ -31,9 +31,7 @@ impl Builder {
                 let q = qualified(table);
                 // A composite type's attributes are columns to COMMENT ON COLUMN.
                 if self.relation(&q).is_none() {
-                    if let Some(c) = (self.catalog.composites.iter_mut())
-                        .find(|c| c.schema == q.schema && c.name == q.name)
-                    {
+                    if let Some(c) = self.composite_mut(&q) {
                         let a = (c.attributes.iter_mut())
                             .find(|a| a.name == *column)
                             .ok_or_else(|| format!("column {column} of type {q} does not exist"))?;
@@ -271,8 +269,7 @@ impl Builder {
         };
         let mut grants = Vec::new();
         for d in (self.catalog.default_privileges.iter())
-            .filter(|d| d.objects == objects && d.schema.as_deref().is_none_or(|s| s == schema))
-            .filter(|d| d.role.is_empty() || d.role == MIGRATION_ROLE)
+            .filter(|d| d.applies_to(objects, MIGRATION_ROLE, schema))
             .filter(|d| {
                 !functions || d.grantee == "PUBLIC" || API_ROLES.contains(&d.grantee.as_str())
             })

@@ -591,7 +591,7 @@ impl Builder {
             if self.sequence_index(&q).is_some() {
                 return Ok(());
             }
-            if (self.catalog.composites.iter()).any(|c| c.schema == q.schema && c.name == q.name) {
+            if self.composite_mut(&q).is_some() {
                 return self.alter_composite(s, &q);
             }
             return if s.missing_ok {
@@ -627,26 +627,20 @@ impl Builder {
         let Some(old) = self.relation(q).and_then(|r| r.column(column)) else {
             return false;
         };
-        let new = s.cmds.iter().find_map(|cmd| match &cmd.node {
+        let change = s.cmds.iter().find_map(|cmd| match &cmd.node {
             Some(N::AlterTableCmd(c)) if c.name == *column => {
                 match c.def.as_ref().and_then(|d| d.node.as_ref()) {
-                    Some(N::ColumnDef(cd)) => cd.type_name.as_ref().map(|t| self.type_of(t).0),
+                    Some(N::ColumnDef(cd)) => Some(cd),
                     _ => None,
                 }
             }
             _ => None,
         });
-        // A USING clause computes every value again.
-        let using = s.cmds.iter().any(|cmd| match &cmd.node {
-            Some(N::AlterTableCmd(c)) if c.name == *column => match c.def.as_deref() {
-                Some(pb::Node {
-                    node: Some(N::ColumnDef(cd)),
-                }) => cd.raw_default.is_some(),
-                _ => false,
-            },
-            _ => false,
-        });
-        !using && new.is_some_and(|new| types::widens_in_place(&old.data_type, &new))
+        // A USING clause (held as the definition's default) computes every value again.
+        change
+            .filter(|cd| cd.raw_default.is_none())
+            .and_then(|cd| cd.type_name.as_ref())
+            .is_some_and(|t| types::widens_in_place(&old.data_type, &self.type_of(t).0))
     }
 
     pub(super) fn alter_table_cmd(

@@ -7,15 +7,54 @@ use super::tree::*;
 use super::{Applied, Builder};
 use crate::model::*;
 
+/// A type as a statement names it: `schema.name`, or a bare name that a type of that name
+/// in any schema answers to (the search path, as far as the model can tell).
+struct TypeRef {
+    q: QualifiedName,
+    qualified: bool,
+}
+
+impl TypeRef {
+    fn new(names: &[String]) -> Self {
+        TypeRef {
+            q: qualified(names),
+            qualified: names.len() >= 2,
+        }
+    }
+
+    /// The names of a RENAME statement's object (`ALTER TYPE`, `ALTER DOMAIN`).
+    fn of_object(object: Option<&pb::Node>) -> Self {
+        let names = match object.and_then(|o| o.node.as_ref()) {
+            Some(N::List(l)) => strings(&l.items),
+            Some(N::TypeName(t)) => strings(&t.names),
+            _ => Vec::new(),
+        };
+        TypeRef::new(&names)
+    }
+
+    fn is(&self, schema: &str, name: &str) -> bool {
+        name == self.q.name && (!self.qualified || schema == self.q.schema)
+    }
+
+    fn missing(&self) -> String {
+        format!("type {} does not exist (yet)", self.q)
+    }
+}
+
 impl Builder {
+    fn domain_named(&mut self, t: &TypeRef) -> Result<&mut Domain, String> {
+        (self.catalog.domains.iter_mut())
+            .find(|d| t.is(&d.schema, &d.name))
+            .ok_or_else(|| t.missing())
+    }
+
     /// `ALTER TYPE e ADD VALUE [IF NOT EXISTS] 'v' [BEFORE | AFTER 'w']` and `ALTER TYPE e
     /// RENAME VALUE 'a' TO 'b'`: the enum's values as the server would hold them.
     pub(super) fn alter_enum(&mut self, s: &pb::AlterEnumStmt, at: &Location) -> Applied {
-        let names = strings(&s.type_name);
-        let q = qualified(&names);
+        let t = TypeRef::new(&strings(&s.type_name));
         let e = (self.catalog.enums.iter_mut())
-            .find(|e| e.name == q.name && (names.len() < 2 || e.schema == q.schema))
-            .ok_or_else(|| format!("type {q} does not exist (yet)"))?;
+            .find(|e| t.is(&e.schema, &e.name))
+            .ok_or_else(|| t.missing())?;
         let position = |label: &str| e.labels.iter().position(|l| l == label);
         if !s.old_val.is_empty() {
             let i = position(&s.old_val)
@@ -50,11 +89,9 @@ impl Builder {
     /// `ALTER DOMAIN`: its default, NOT NULL and checks as the server would have them.
     pub(super) fn alter_domain(&mut self, s: &pb::AlterDomainStmt) -> Applied {
         use super::schema_objects::{add_domain_check, domain_check_index};
-        let names = strings(&s.type_name);
-        let q = qualified(&names);
-        let d = (self.catalog.domains.iter_mut())
-            .find(|d| d.name == q.name && (names.len() < 2 || d.schema == q.schema))
-            .ok_or_else(|| format!("type {q} does not exist (yet)"))?;
+        let t = TypeRef::new(&strings(&s.type_name));
+        let q = t.q.clone();
+        let d = self.domain_named(&t)?;
         match s.subtype.as_str() {
             "T" => d.default = s.def.as_deref().map(expression),
             "N" => d.not_null = false,
@@ -91,14 +128,9 @@ impl Builder {
     /// `ALTER DOMAIN d RENAME CONSTRAINT a TO b`.
     pub(super) fn rename_domain_check(&mut self, s: &pb::RenameStmt) -> Applied {
         use super::schema_objects::domain_check_index;
-        let names = match s.object.as_ref().and_then(|o| o.node.as_ref()) {
-            Some(N::List(l)) => strings(&l.items),
-            _ => Vec::new(),
-        };
-        let q = qualified(&names);
-        let d = (self.catalog.domains.iter_mut())
-            .find(|d| d.name == q.name && (names.len() < 2 || d.schema == q.schema))
-            .ok_or_else(|| format!("type {q} does not exist (yet)"))?;
+        let t = TypeRef::of_object(s.object.as_deref());
+        let q = t.q.clone();
+        let d = self.domain_named(&t)?;
         let i = domain_check_index(d, &s.subname)
             .ok_or_else(|| format!("constraint \"{}\" of domain {q} does not exist", s.subname))?;
         let old = format!("CONSTRAINT {} ", crate::sql::ident(&s.subname));
@@ -203,38 +235,20 @@ impl Builder {
     /// on a server, where they hold it by its oid. `supabase db diff` changes an enum this
     /// way: the old one renamed aside, a new one made, columns moved over, the old dropped.
     pub(super) fn rename_type(&mut self, s: &pb::RenameStmt) -> Applied {
-        let names = match s.object.as_deref().and_then(|o| o.node.as_ref()) {
-            Some(N::List(l)) => strings(&l.items),
-            Some(N::TypeName(t)) => strings(&t.names),
-            _ => Vec::new(),
-        };
-        let q = qualified(&names);
-        let (schema, name) = if let Some(e) = self
-            .catalog
-            .enums
-            .iter_mut()
-            .find(|e| e.name == q.name && (names.len() < 2 || e.schema == q.schema))
-        {
+        let t = TypeRef::of_object(s.object.as_deref());
+        let catalog = &mut self.catalog;
+        let name = t.q.name.clone();
+        let schema = if let Some(e) = catalog.enums.iter_mut().find(|e| t.is(&e.schema, &e.name)) {
             e.name = s.newname.clone();
-            (e.schema.clone(), q.name.clone())
-        } else if let Some(d) = self
-            .catalog
-            .domains
-            .iter_mut()
-            .find(|d| d.name == q.name && (names.len() < 2 || d.schema == q.schema))
-        {
+            e.schema.clone()
+        } else if let Some(d) = (catalog.domains.iter_mut()).find(|d| t.is(&d.schema, &d.name)) {
             d.name = s.newname.clone();
-            (d.schema.clone(), q.name.clone())
-        } else if let Some(c) = self
-            .catalog
-            .composites
-            .iter_mut()
-            .find(|c| c.name == q.name && (names.len() < 2 || c.schema == q.schema))
-        {
+            d.schema.clone()
+        } else if let Some(c) = (catalog.composites.iter_mut()).find(|c| t.is(&c.schema, &c.name)) {
             c.name = s.newname.clone();
-            (c.schema.clone(), q.name.clone())
+            c.schema.clone()
         } else {
-            return Err(format!("type {q} does not exist (yet)"));
+            return Err(t.missing());
         };
         let old = crate::sql::qualified(&schema, &name);
         let new = crate::sql::qualified(&schema, &s.newname);

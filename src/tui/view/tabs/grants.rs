@@ -99,12 +99,12 @@ fn defaults_footer(catalog: &Catalog, r: &Relation) -> Option<String> {
             let held = if all {
                 "ALL".to_string()
             } else {
-                let mut held: Vec<&str> = TABLE_PRIVILEGES
+                // In TABLE_PRIVILEGES' order, each once however many entries grant it.
+                let held: Vec<&str> = TABLE_PRIVILEGES
                     .iter()
                     .copied()
                     .filter(|p| held.contains(p))
                     .collect();
-                held.dedup();
                 held.join(", ")
             };
             format!("{} {held}", shown(grantee))
